@@ -1,0 +1,56 @@
+# Frivilligdata: `make help` lists the targets. Every target sets up what it needs (venv, demo data, warehouse).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+WAREHOUSE := data/warehouse.duckdb
+DEMO := data/raw/demo
+PORT ?= 8866
+YEAR ?= 2012
+REPORT_LANG ?= $(if $(filter en,$(LANG)),en,da)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo warehouse dashboard lab test report bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $@
+
+venv: $(VENV)/.installed ## Create .venv and install the project with test and dev dependencies
+
+$(DEMO)/.generated: $(VENV)/.installed $(wildcard etl/demo*.py)
+	$(PY) -m etl demo --out $(DEMO)
+	touch $@
+
+demo: $(DEMO)/.generated ## Generate the synthetic demo data into data/raw/demo (deterministic)
+
+$(WAREHOUSE): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.csv)
+	$(PY) -m etl build --raw $(DEMO) --db $(WAREHOUSE)
+
+warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data
+
+dashboard: $(WAREHOUSE) ## Serve the dashboards with Voilà on http://localhost:8866
+	@echo "Frivilligdata: open http://localhost:$(PORT)"
+	$(VENV)/bin/voila dashboards --port=$(PORT) --no-browser --Voila.ip=127.0.0.1
+
+lab: $(WAREHOUSE) ## Open the dashboard notebooks in JupyterLab
+	$(VENV)/bin/jupyter lab --notebook-dir=dashboards
+
+test: $(WAREHOUSE) ## Run the test suite (unit, warehouse, notebooks, browser)
+	$(VENV)/bin/pytest
+
+report: $(WAREHOUSE) ## Render the annual report: make report YEAR=2012 [LANG=en]
+	$(PY) -m reports build --year $(YEAR) --lang $(REPORT_LANG)
+
+bench: $(VENV)/.installed ## Run the benchmarks in bench/ (slow; prints ratios against baselines)
+	$(PY) bench/queries.py
+	$(PY) bench/dashboards.py
+
+clean: ## Remove built artefacts (warehouse, demo data, reports), not the venv
+	rm -rf $(WAREHOUSE) $(DEMO) reports/[0-9]* screenshots .pytest_cache
