@@ -1,0 +1,27 @@
+"""The query layer: one SQL file per metric, run read-only against the warehouse.
+
+    from queries import run
+    res = run("participation_rate", year=2012, by="gender")
+    res.data, res.meta
+"""
+from .catalog import Column, Metric, Param, QueryError, list_metrics, load_metric, metric_names
+from .engine import Result, WarehouseMissing, close_all, configure, connect, prepare, render_sql, run, warehouse_path
+
+__all__ = [
+    "Column",
+    "Metric",
+    "Param",
+    "QueryError",
+    "Result",
+    "WarehouseMissing",
+    "close_all",
+    "configure",
+    "connect",
+    "list_metrics",
+    "load_metric",
+    "metric_names",
+    "prepare",
+    "render_sql",
+    "run",
+    "warehouse_path",
+]

@@ -1,0 +1,109 @@
+"""CLI: `python -m queries list` and `python -m queries run METRIC [--year Y] [--by DIM] [--db PATH] [--format ...]`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .catalog import QueryError, list_metrics, load_metric
+from .engine import WarehouseMissing, render_sql, run
+
+FORMATS = ("table", "csv", "json")
+
+
+def _metric_options(parser: argparse.ArgumentParser, metric) -> None:
+    """One --option per metric parameter beyond year/by (e.g. --hours-per-fte 1924); --kommune = --municipality-code."""
+    for p in metric.params:
+        if p.name in ("year", "by"):
+            continue
+        flags = ["--" + p.name.replace("_", "-")]
+        if p.name == "municipality_code":
+            flags.append("--kommune")
+        choices = f" ({'|'.join(p.choices)})" if p.choices else ""
+        parser.add_argument(*flags, dest=p.name, default=None, metavar=p.type.upper(),
+                            help=f"{p.doc}{choices}; default {p.default}")
+
+
+def _parser(metric=None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m queries", description="Frivilligdata metrics (queries/*.sql).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="every metric with its title and unit")
+    for name, help_ in (("run", "compute a metric"), ("describe", "a metric's metadata"), ("sql", "print the SQL that run executes")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("metric")
+        if name != "describe":
+            p.add_argument("--year", default=None, help="survey or data year (default: every year)")
+            p.add_argument("--by", default=None, help="breakdown dimension")
+        if name == "run":
+            p.add_argument("--db", default=None, help="warehouse path (default $FRIVILLIGDATA_DB or data/warehouse.duckdb)")
+            p.add_argument("--format", choices=FORMATS, default="table")
+            p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="any metric parameter")
+        if metric is not None and name in ("run", "sql"):
+            _metric_options(p, metric)
+    return parser
+
+
+def _collect_params(args, metric) -> dict:
+    params = {}
+    for item in getattr(args, "param", []) or []:
+        if "=" not in item:
+            raise QueryError(f"--param expects NAME=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        params[key.strip()] = value
+    for p in metric.params:
+        if p.name not in ("year", "by") and getattr(args, p.name, None) is not None:
+            params[p.name] = getattr(args, p.name)
+    return params
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    metric = None
+    # two passes: the metric name decides which --options exist
+    if len(argv) >= 2 and argv[0] in ("run", "sql", "describe") and not argv[1].startswith("-"):
+        try:
+            metric = load_metric(argv[1])
+        except QueryError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    args = _parser(metric).parse_args(argv)
+    try:
+        if args.command == "list":
+            rows = [(m.name, m.title_da, m.title_en, m.unit) for m in list_metrics()]
+            width = max(len(r[0]) for r in rows)
+            for name, title_da, title_en, unit in rows:
+                print(f"{name:<{width}}  {title_da} / {title_en}  [{unit}]")
+            return 0
+        if args.command == "describe":
+            print(json.dumps(metric.to_dict(), ensure_ascii=False, indent=2))
+            return 0
+        params = _collect_params(args, metric)
+        if args.command == "sql":
+            from .engine import prepare
+
+            m, sql, bound, _ = prepare(metric, year=args.year, by=args.by, **params)
+            print(f"-- bound parameters: {json.dumps(bound, ensure_ascii=False)}")
+            print(sql)
+            return 0
+        res = run(metric.name, year=args.year, by=args.by, db=args.db, **params)
+    except (QueryError, WarehouseMissing) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    df = res.data
+    if args.format == "csv":
+        df.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        payload = {"metric": res.meta.name, "title_da": res.meta.title_da, "title_en": res.meta.title_en,
+                   "unit": res.meta.unit, "params": res.params,
+                   "rows": json.loads(df.to_json(orient="records", force_ascii=False, double_precision=15))}
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
+            print(df.to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""The metric catalogue: parse the header of every `queries/<metric>.sql` into a `Metric`."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+QUERY_DIR = Path(__file__).resolve().parent
+MACRO_FILE = QUERY_DIR / "_macros.sql"
+
+# The one placeholder a metric's SQL may carry: replaced by the column expression of a whitelisted dimension.
+BY_PLACEHOLDER = "{{by}}"
+PARAM_TYPES = {"int", "double", "text", "bool", "dimension"}
+REQUIRED_KEYS = ("title_da", "title_en", "definition", "unit", "source")
+
+_KEY_LINE = re.compile(r"^--\s(?P<key>[a-z_]+)(?:\s+(?P<arg>[A-Za-z0-9_]+))?:\s*(?P<value>.*)$")
+_PARAM_SPEC = re.compile(
+    r"^(?P<type>[a-z]+)(?:\{(?P<choices>[^}]*)\})?\s*=\s*(?P<default>[^;]*?)\s*(?:;\s*(?P<doc>.*))?$"
+)
+_TYPED_DOC = re.compile(r"^(?P<type>[a-z]+)\s*(?:;\s*(?P<doc>.*))?$")
+
+
+class QueryError(ValueError):
+    """A request the catalogue cannot answer (unknown metric, dimension, year or parameter); the message lists valid values."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # int, double, text, bool, dimension
+    default: object
+    doc: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    summary: str
+    title_da: str
+    title_en: str
+    definition: str
+    unit: str
+    source: tuple[str, ...]
+    params: tuple[Param, ...]
+    dimensions: dict[str, str]  # whitelist: dimension name -> column expression
+    columns: tuple[Column, ...]
+    years_sql: str | None
+    sql: str = field(repr=False)
+    path: Path = field(repr=False)
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @property
+    def default_by(self) -> str | None:
+        return self.param("by").default if "by" in self.param_names else None
+
+    @property
+    def title(self) -> str:
+        return self.title_da
+
+    def to_dict(self) -> dict:
+        """JSON-friendly metadata (no SQL text)."""
+        return {
+            "name": self.name,
+            "title_da": self.title_da,
+            "title_en": self.title_en,
+            "definition": self.definition,
+            "unit": self.unit,
+            "source": list(self.source),
+            "params": [
+                {"name": p.name, "type": p.type, "default": p.default, "doc": p.doc, "choices": list(p.choices)}
+                for p in self.params
+            ],
+            "dimensions": list(self.dimensions),
+            "columns": [{"name": c.name, "type": c.type, "doc": c.doc} for c in self.columns],
+        }
+
+
+def _parse_default(type_: str, text: str) -> object:
+    text = text.strip()
+    if text in ("null", ""):
+        return None
+    if type_ == "int":
+        return int(text)
+    if type_ == "double":
+        return float(text)
+    if type_ == "bool":
+        return {"true": True, "false": False}[text]
+    return text
+
+
+def parse_header(text: str, name: str, path: Path | None = None) -> Metric:
+    """Parse the leading `--` comment block of a metric file."""
+    lines = text.splitlines()
+    header: list[str] = []
+    for line in lines:
+        if not line.startswith("--"):
+            break
+        header.append(line.rstrip())
+    if not header:
+        raise ValueError(f"{name}: no header")
+    first = re.match(r"^--\s(?P<name>[a-z_0-9]+):\s*(?P<summary>.+)$", header[0])
+    if not first or first["name"] != name:
+        raise ValueError(f"{name}: the first header line must be '-- {name}: <summary>'")
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    dims: dict[str, str] = {}
+    cols: list[Column] = []
+    last: tuple[str, object] | None = None
+    for line in header[1:]:
+        body = line[2:]
+        if not body.strip():
+            continue
+        if body.startswith("    ") and last is not None:  # continuation of the previous entry
+            kind, ref = last
+            extra = " " + body.strip()
+            if kind == "field":
+                fields[ref] += extra
+            elif kind == "param":
+                p = params[-1]
+                params[-1] = Param(p.name, p.type, p.default, p.doc + extra, p.choices)
+            elif kind == "column":
+                c = cols[-1]
+                cols[-1] = Column(c.name, c.type, c.doc + extra)
+            continue
+        m = _KEY_LINE.match(line)
+        if not m:
+            raise ValueError(f"{name}: cannot parse header line {line!r}")
+        key, arg, value = m["key"], m["arg"], m["value"].strip()
+        if key == "param":
+            spec = _PARAM_SPEC.match(value)
+            if not spec or spec["type"] not in PARAM_TYPES:
+                raise ValueError(f"{name}: bad param spec {line!r}")
+            choices = tuple(c.strip() for c in (spec["choices"] or "").split(",") if c.strip())
+            params.append(Param(arg, spec["type"], _parse_default(spec["type"], spec["default"]), spec["doc"] or "", choices))
+            last = ("param", arg)
+        elif key == "dimension":
+            dims[arg] = value
+            last = None
+        elif key == "column":
+            spec = _TYPED_DOC.match(value)
+            if not spec:
+                raise ValueError(f"{name}: bad column spec {line!r}")
+            cols.append(Column(arg, spec["type"], spec["doc"] or ""))
+            last = ("column", arg)
+        else:
+            fields[key] = value
+            last = ("field", key)
+    missing = [k for k in REQUIRED_KEYS if not fields.get(k)]
+    if missing:
+        raise ValueError(f"{name}: header lacks {', '.join(missing)}")
+    if dims and "by" not in [p.name for p in params]:
+        raise ValueError(f"{name}: declares dimensions but no 'by' parameter")
+    return Metric(
+        name=name,
+        summary=first["summary"].strip(),
+        title_da=fields["title_da"],
+        title_en=fields["title_en"],
+        definition=fields["definition"],
+        unit=fields["unit"],
+        source=tuple(s.strip() for s in fields["source"].split(",") if s.strip()),
+        params=tuple(params),
+        dimensions=dims,
+        columns=tuple(cols),
+        years_sql=fields.get("years"),
+        sql=text,
+        path=path or QUERY_DIR / f"{name}.sql",
+    )
+
+
+def metric_names() -> list[str]:
+    """Names of every metric file (files starting with '_' are shared helpers, not metrics)."""
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql") if not p.name.startswith("_"))
+
+
+@lru_cache(maxsize=None)
+def _load(name: str, mtime_ns: int) -> Metric:
+    path = QUERY_DIR / f"{name}.sql"
+    return parse_header(path.read_text(encoding="utf-8"), name, path)
+
+
+def load_metric(name: str) -> Metric:
+    """The metric called `name` with its parsed header; QueryError lists the valid names."""
+    names = metric_names()
+    if not isinstance(name, str) or name not in names:
+        raise QueryError(f"unknown metric {name!r}; valid metrics: {', '.join(names)}")
+    path = QUERY_DIR / f"{name}.sql"
+    return _load(name, path.stat().st_mtime_ns)
+
+
+def list_metrics() -> list[Metric]:
+    """Every metric in the catalogue, sorted by name."""
+    return [load_metric(n) for n in metric_names()]

@@ -1,0 +1,99 @@
+-- participation_rate: share of residents 16+ who volunteered unpaid in the last 12 months
+-- title_da: Andel der har arbejdet frivilligt
+-- title_en: Share who volunteered
+-- definition: Weighted share of respondents aged 16 and over who did unpaid voluntary work in the last
+--     12 months (volunteered = 1). Each survey wave is its own design svydesign(ids = ~1, weights = ~weight);
+--     a breakdown is domain estimation within the wave, as svyby(~volunteered, ~by, design, svymean).
+--     95 % interval = estimate +/- 1.959964 SE, clipped to [0, 1].
+-- unit: rate (fraction 0-1 of residents 16+)
+-- source: survey_respondents, labels
+-- years: select distinct year from survey_respondents
+-- param year: int = null; survey wave; null = every wave (the trend)
+-- param by: dimension = total; breakdown dimension (see the dimension lines)
+-- param suppress: bool = true; null estimate, se and interval when n < 50 (false only for method checks)
+-- dimension total: 'all'
+-- dimension gender: gender
+-- dimension age_group: age_group
+-- dimension region: region_code
+-- dimension landsdel: landsdel_code
+-- dimension east_west: east_west
+-- dimension urbanisation: urbanisation
+-- dimension education: education
+-- dimension employment: employment
+-- column year: int; survey wave
+-- column dimension: text; the breakdown dimension (by)
+-- column category: text; the category code ('all' for total)
+-- column label_da: text; Danish label of the category
+-- column label_en: text; English label of the category
+-- column estimate: double; weighted share who volunteered (0-1); null when suppressed
+-- column se: double; standard error (linearisation, as R survey)
+-- column ci_low: double; lower 95 % bound, clipped at 0
+-- column ci_high: double; upper 95 % bound, clipped at 1
+-- column n: int; unweighted respondents in the category
+-- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
+
+with
+
+respondents as (
+    select
+        year,
+        {{by}} as category,
+        weight as w,
+        volunteered as y
+    from survey_respondents
+    where $year is null or year = $year
+),
+
+-- y is 0/1, so y^2 = y and the sums of w^2 y^2 and w^2 y coincide
+domain_sums as (
+    select
+        year,
+        category,
+        count(*) as n,
+        sum(w) as sw,
+        sum(w * y) as swy,
+        sum(w * w) as sw2,
+        sum(w * w * y) as sw2y
+    from respondents
+    group by year, category
+),
+
+estimates as (
+    select
+        year,
+        cast(category as varchar) as category,
+        n,
+        swy / sw as mean,
+        domain_mean_se(sw, swy, sw2, sw2y, sw2y, sum(n) over (partition by year)) as se
+    from domain_sums
+),
+
+shown as (
+    select
+        year,
+        category,
+        case when survey_shown(n, $suppress) then mean end as estimate,
+        case when survey_shown(n, $suppress) then se end as se,
+        n
+    from estimates
+),
+
+final as (
+    select
+        s.year,
+        $by as dimension,
+        s.category,
+        l.label_da,
+        l.label_en,
+        s.estimate,
+        s.se,
+        ci_low(s.estimate, s.se, 0) as ci_low,
+        ci_high(s.estimate, s.se, 1) as ci_high,
+        s.n,
+        survey_flag(s.n) as flag
+    from shown as s
+    left join labels as l on l.dimension = $by and l.code = s.category
+    order by s.year, l.sort_order, s.category
+)
+
+select * from final
