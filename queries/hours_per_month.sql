@@ -1,0 +1,101 @@
+-- hours_per_month: mean hours of voluntary work per month among volunteers
+-- title_da: Timer om måneden pr. frivillig
+-- title_en: Hours per month per volunteer
+-- definition: Weighted mean of hours_per_month among respondents who volunteered (volunteered = 1 and hours
+--     answered). The domain is the volunteers in the category, estimated within the wave's design as
+--     svyby(~hours_per_month, ~by, subset(design, volunteered == 1), svymean, na.rm = TRUE); the variance uses
+--     every respondent of the wave (n - 1 denominator over the whole wave), as R does.
+-- unit: hours per month per volunteer
+-- source: survey_respondents, labels
+-- years: select distinct year from survey_respondents
+-- param year: int = null; survey wave; null = every wave (the trend)
+-- param by: dimension = total; breakdown dimension
+-- param suppress: bool = true; null estimate, se and interval when n < 50 (false only for method checks)
+-- dimension total: 'all'
+-- dimension gender: gender
+-- dimension age_group: age_group
+-- dimension region: region_code
+-- dimension landsdel: landsdel_code
+-- dimension east_west: east_west
+-- dimension urbanisation: urbanisation
+-- dimension education: education
+-- dimension employment: employment
+-- column year: int; survey wave
+-- column dimension: text; the breakdown dimension (by)
+-- column category: text; the category code ('all' for total)
+-- column label_da: text; Danish label of the category
+-- column label_en: text; English label of the category
+-- column estimate: double; mean hours per month among volunteers in the category; null when suppressed
+-- column se: double; standard error (linearisation, as R survey)
+-- column ci_low: double; lower 95 % bound, clipped at 0
+-- column ci_high: double; upper 95 % bound
+-- column n: int; unweighted volunteers with an hours answer in the category
+-- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
+
+with
+
+respondents as (
+    select
+        year,
+        {{by}} as category,
+        weight as w,
+        hours_per_month as y,
+        volunteered = 1 and hours_per_month is not null as in_domain
+    from survey_respondents
+    where $year is null or year = $year
+),
+
+domain_sums as (
+    select
+        year,
+        category,
+        count(*) as n_all,
+        count(*) filter (where in_domain) as n,
+        sum(w) filter (where in_domain) as sw,
+        sum(w * y) filter (where in_domain) as swy,
+        sum(w * w) filter (where in_domain) as sw2,
+        sum(w * w * y) filter (where in_domain) as sw2y,
+        sum(w * w * y * y) filter (where in_domain) as sw2y2
+    from respondents
+    group by year, category
+),
+
+estimates as (
+    select
+        year,
+        cast(category as varchar) as category,
+        n,
+        swy / sw as mean,
+        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, sum(n_all) over (partition by year)) as se
+    from domain_sums
+),
+
+shown as (
+    select
+        year,
+        category,
+        case when survey_shown(n, $suppress) then mean end as estimate,
+        case when survey_shown(n, $suppress) then se end as se,
+        n
+    from estimates
+),
+
+final as (
+    select
+        s.year,
+        $by as dimension,
+        s.category,
+        l.label_da,
+        l.label_en,
+        s.estimate,
+        s.se,
+        ci_low(s.estimate, s.se, 0) as ci_low,
+        ci_high(s.estimate, s.se, null) as ci_high,
+        s.n,
+        survey_flag(s.n) as flag
+    from shown as s
+    left join labels as l on l.dimension = $by and l.code = s.category
+    order by s.year, l.sort_order, s.category
+)
+
+select * from final
