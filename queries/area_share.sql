@@ -1,0 +1,111 @@
+-- area_share: share active in each area of voluntary work, among volunteers or among all residents 16+
+-- title_da: Frivillige fordelt på områder
+-- title_en: Volunteers by area of activity
+-- definition: For each of the five areas, the weighted share active in the area (area_<code> = 1). With
+--     base = 'volunteers' (default) the domain is the volunteers who answered the area question, as
+--     svymean(~area_<code>, subset(design, volunteered == 1)); with base = 'population' the domain is every
+--     respondent and the share is of all residents 16+ (volunteered and active in the area). A volunteer can be
+--     active in several areas, so the shares do not add up to 1. Domain estimation within the wave as
+--     participation_rate; the interval is clipped to [0, 1].
+-- unit: share (fraction 0-1) of volunteers or of residents 16+, see column base
+-- source: survey_respondents, labels
+-- years: select distinct year from survey_respondents
+-- param year: int = null; survey wave; null = every wave (the trend)
+-- param base: text{volunteers,population} = volunteers; denominator: volunteers or all residents 16+
+-- param suppress: bool = true; null estimate, se and interval when n < 50 (false only for method checks)
+-- column year: int; survey wave
+-- column dimension: text; always 'area'
+-- column category: text; the area code
+-- column label_da: text; Danish label of the area
+-- column label_en: text; English label of the area
+-- column base: text; volunteers or population (the denominator)
+-- column estimate: double; weighted share active in the area (0-1); null when suppressed
+-- column se: double; standard error (linearisation, as R survey)
+-- column ci_low: double; lower 95 % bound, clipped at 0
+-- column ci_high: double; upper 95 % bound, clipped at 1
+-- column n: int; unweighted respondents in the denominator
+-- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
+
+with
+
+areas as (
+    select code as area, sort_order from labels where dimension = 'area'
+),
+
+respondents as (
+    select
+        r.year,
+        a.area,
+        r.weight as w,
+        r.volunteered,
+        case a.area
+            when 'culture_sport_leisure' then r.area_culture_sport_leisure
+            when 'social_health' then r.area_social_health
+            when 'housing_local' then r.area_housing_local
+            when 'politics_religion_interest' then r.area_politics_religion_interest
+            when 'education' then r.area_education
+        end as active
+    from survey_respondents as r
+    cross join areas as a
+    where $year is null or r.year = $year
+),
+
+observations as (
+    select
+        year,
+        area,
+        w,
+        case when $base = 'volunteers' then active else volunteered * coalesce(active, 0) end as y,
+        case
+            when $base = 'volunteers' then volunteered = 1 and active is not null
+            else volunteered = 0 or active is not null
+        end as in_domain
+    from respondents
+),
+
+-- y is 0/1, so the sums of w^2 y^2 and w^2 y coincide; every respondent appears once per area,
+-- so n_all is the wave's n
+domain_sums as (
+    select
+        year,
+        area,
+        count(*) as n_all,
+        count(*) filter (where in_domain) as n,
+        sum(w) filter (where in_domain) as sw,
+        sum(w * y) filter (where in_domain) as swy,
+        sum(w * w) filter (where in_domain) as sw2,
+        sum(w * w * y) filter (where in_domain) as sw2y
+    from observations
+    group by year, area
+),
+
+estimates as (
+    select
+        year,
+        area as category,
+        n,
+        case when survey_shown(n, $suppress) then swy / sw end as estimate,
+        case when survey_shown(n, $suppress) then domain_mean_se(sw, swy, sw2, sw2y, sw2y, n_all) end as se
+    from domain_sums
+),
+
+final as (
+    select
+        e.year,
+        'area' as dimension,
+        e.category,
+        l.label_da,
+        l.label_en,
+        $base as base,
+        e.estimate,
+        e.se,
+        ci_low(e.estimate, e.se, 0) as ci_low,
+        ci_high(e.estimate, e.se, 1) as ci_high,
+        e.n,
+        survey_flag(e.n) as flag
+    from estimates as e
+    left join labels as l on l.dimension = 'area' and l.code = e.category
+    order by e.year, l.sort_order
+)
+
+select * from final

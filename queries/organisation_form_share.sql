@@ -1,0 +1,87 @@
+-- organisation_form_share: share of volunteers by the form of organisation they volunteer in
+-- title_da: Frivillige fordelt på organisationsform
+-- title_en: Volunteers by form of organisation
+-- definition: Weighted share of volunteers (volunteered = 1 and organisation_form answered) with each value of
+--     organisation_form: svymean(~factor(organisation_form), subset(design, volunteered == 1), na.rm = TRUE) within the wave's design.
+--     The shares of a wave add up to 1. Every category of the label file is listed (0 when nobody chose it).
+--     n is the number of volunteers who answered (the denominator), which decides the flag.
+-- unit: share (fraction 0-1) of volunteers
+-- source: survey_respondents, labels
+-- years: select distinct year from survey_respondents
+-- param year: int = null; survey wave; null = every wave (the trend)
+-- param suppress: bool = true; null estimate, se and interval when n < 50 (false only for method checks)
+-- column year: int; survey wave
+-- column dimension: text; always 'organisation_form'
+-- column category: text; the organisation_form code
+-- column label_da: text; Danish label
+-- column label_en: text; English label
+-- column estimate: double; weighted share of volunteers (0-1); null when suppressed
+-- column se: double; standard error (linearisation, as R survey)
+-- column ci_low: double; lower 95 % bound, clipped at 0
+-- column ci_high: double; upper 95 % bound, clipped at 1
+-- column n: int; unweighted volunteers who answered (the denominator)
+-- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
+
+with
+
+categories as (
+    select code as category from labels where dimension = 'organisation_form'
+),
+
+observations as (
+    select
+        r.year,
+        c.category,
+        r.weight as w,
+        cast(coalesce(r.organisation_form = c.category, false) as integer) as y,
+        r.volunteered = 1 and r.organisation_form is not null as in_domain
+    from survey_respondents as r
+    cross join categories as c
+    where $year is null or r.year = $year
+),
+
+-- y is 0/1, so the sums of w^2 y^2 and w^2 y coincide; every respondent appears once per category,
+-- so n_all is the wave's n
+domain_sums as (
+    select
+        year,
+        category,
+        count(*) as n_all,
+        count(*) filter (where in_domain) as n,
+        sum(w) filter (where in_domain) as sw,
+        sum(w * y) filter (where in_domain) as swy,
+        sum(w * w) filter (where in_domain) as sw2,
+        sum(w * w * y) filter (where in_domain) as sw2y
+    from observations
+    group by year, category
+),
+
+estimates as (
+    select
+        year,
+        category,
+        n,
+        case when survey_shown(n, $suppress) then swy / sw end as estimate,
+        case when survey_shown(n, $suppress) then domain_mean_se(sw, swy, sw2, sw2y, sw2y, n_all) end as se
+    from domain_sums
+),
+
+final as (
+    select
+        e.year,
+        'organisation_form' as dimension,
+        e.category,
+        l.label_da,
+        l.label_en,
+        e.estimate,
+        e.se,
+        ci_low(e.estimate, e.se, 0) as ci_low,
+        ci_high(e.estimate, e.se, 1) as ci_high,
+        e.n,
+        survey_flag(e.n) as flag
+    from estimates as e
+    left join labels as l on l.dimension = 'organisation_form' and l.code = e.category
+    order by e.year, l.sort_order
+)
+
+select * from final
