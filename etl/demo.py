@@ -55,6 +55,7 @@ BUDGET_TOTAL = {2009: 143_900_000, 2010: 146_000_000, 2011: 149_500_000, 2012: 1
                 2013: 157_000_000, 2014: 161_000_000, 2015: 165_000_000}
 OVER_BUDGET_2012 = 35  # 35/98 = 35.7 % -> 36 % (G08)
 FREDERIKSBERG = 147
+PAYOUT_CAP_PER_INHABITANT = 61.5  # dkk; published payouts spread roughly 3-62 kr. per inhabitant
 FREDERIKSBERG_2010 = {"budget": 4_000_000, "applications": 80, "applied": 9_000_000}  # G01-G03
 
 MUNICIPAL_WAVES = (2010, 2012, 2018)
@@ -266,10 +267,12 @@ _EMPLOYMENT_BY_BAND = np.array([
 # Over-/under-representation in the sample (why weights vary): by region code order 1081..1085, gender, age.
 _SAMPLE_REGION = np.array([1.35, 1.05, 1.00, 0.85, 1.10])
 _SAMPLE_GENDER = np.array([0.90, 1.10])
-_SAMPLE_AGE = np.array([0.60, 0.85, 1.00, 1.15, 1.40, 1.25])
+_SAMPLE_AGE = np.array([0.60, 0.95, 1.20, 1.20, 1.15, 0.80])
+# The well educated answer surveys more often (and volunteer more): the unweighted rate is too high.
+_SAMPLE_EDUCATION = np.array([0.70, 1.00, 0.90, 1.10, 1.35, 1.55, 0.80])
 # Effects on the volunteering latent (logit scale) within gender x age cells.
-_URBAN_EFFECT = np.array([-0.25, -0.15, 0.00, 0.18, 0.30])
-_WEST_EFFECT = 0.12
+_URBAN_EFFECT = np.array([-0.18, -0.10, 0.00, 0.12, 0.20])
+_WEST_EFFECT = 0.06
 _EDUCATION_EFFECT = np.array([-0.35, 0.05, -0.05, 0.05, 0.25, 0.30, -0.30])
 _EMPLOYMENT_EFFECT = np.array([0.10, -0.30, 0.05, 0.00, -0.20])
 
@@ -324,14 +327,21 @@ def _survey_wave(rng: np.random.Generator, year: int, n: int, munis: pd.DataFram
     cell = rng.choice(p.size, size=n, p=p / p.sum())
     m_idx, g_idx, a_idx = np.unravel_index(cell, adult.shape)
 
-    # design weights: post-stratified on gender x age x region, times noise, mean 1
+    # education: drawn with the response tilt; the weight carries the ratio population/sample
+    edu_pop = _EDUCATION_BY_AGE[a_idx]
+    edu_tilted = edu_pop * _SAMPLE_EDUCATION
+    education = _draw(rng, edu_tilted)
+    edu_ratio = (edu_pop[np.arange(n), education] / edu_pop.sum(axis=1)) / (
+        edu_tilted[np.arange(n), education] / edu_tilted.sum(axis=1))
+
+    # design weights: post-stratified on gender x age x region, times the education ratio and noise, mean 1
     strata = (g_idx * 6 + a_idx) * 5 + region_idx[m_idx]
     pop_strata = np.zeros(60)
     np.add.at(pop_strata, _strata_index(region_idx).ravel(), adult.ravel())
     count = np.bincount(strata, minlength=60).astype(float)
     noise = rng.lognormal(0.0, 0.30, size=n)
     noise = noise / (np.bincount(strata, weights=noise, minlength=60) / np.maximum(count, 1))[strata]
-    weight = (pop_strata[strata] / pop_strata.sum()) / (count[strata] / n) * noise
+    weight = (pop_strata[strata] / pop_strata.sum()) / (count[strata] / n) * noise * edu_ratio
     weight = np.clip(weight / weight.mean(), 0.3, 3.0)
     weight = np.round(weight / weight.mean(), 4)
 
@@ -342,7 +352,6 @@ def _survey_wave(rng: np.random.Generator, year: int, n: int, munis: pd.DataFram
     age[old] = 70 + np.minimum(np.floor(rng.exponential(8.0, size=old.sum())).astype(int), 32)
 
     urban = _draw(rng, _urbanisation_probs(munis)[m_idx])
-    education = _draw(rng, _EDUCATION_BY_AGE[a_idx])
     band = np.select([age < 25, age < 30, age < 60, age < 65, age < 70], [0, 1, 2, 3, 4], default=5)
     employment = _draw(rng, _EMPLOYMENT_BY_BAND[band])
     west = munis["west"].to_numpy()[m_idx]
@@ -530,10 +539,16 @@ def _grants(munis: pd.DataFrame, pop: np.ndarray, seed: int) -> tuple[pd.DataFra
         ratio[np.argsort(habit, kind="stable")[:2]] = rng.uniform(0.10, 0.16, size=2)
         if year == 2010:
             ratio[fb] = 0.985
-        excess = rng.lognormal(0.0, 0.6, size=n) * budget
-        granted_under = (ratio * budget)[~over].sum()
-        lam = (GRANTED_TOTAL[year] - budget[over].sum() - granted_under) / excess[over].sum()
-        granted = np.where(over, budget + lam * excess, ratio * budget)
+        excess = rng.uniform(0.1, 1.0, size=n) * budget
+        granted = np.where(over, budget, ratio * budget)
+        cap = np.maximum(PAYOUT_CAP_PER_INHABITANT * inhabitants, budget)
+        for _ in range(20):  # spread the remaining excess over the over-spenders below the cap
+            room = over & (granted < cap - 1.0)
+            missing = GRANTED_TOTAL[year] - granted.sum()
+            if missing < 1.0 or not room.any():
+                break
+            add = np.where(room, excess, 0.0)
+            granted = np.minimum(granted + missing * add / add.sum(), cap)
         granted_m = _largest_remainder(GRANTED_TOTAL[year], granted)
         # ensure 'over' still means strictly above budget after integer rounding
         granted_m = np.where(over & (granted_m <= budget), budget + 1, granted_m)
