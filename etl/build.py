@@ -1,0 +1,176 @@
+"""`python -m etl build`: validate the contract files and write the warehouse atomically.
+
+The warehouse is built in `<db>.tmp-<pid>` beside the target and renamed over it (os.replace) only when every
+file passed; staging tables live in a scratch DuckDB file in `<db>.tmp-<pid>.staging/` so memory stays modest
+for large survey files. On any failure both are removed and the previous warehouse is untouched.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pathlib
+import platform
+import shutil
+import sys
+import time
+
+import duckdb
+
+from etl import cooperations, grants, municipal_survey, population, reference, schema, survey
+from etl.errors import InvalidInput, Problem
+from etl.staging import Staged, lit
+
+ETL_VERSION = "1.0"
+REPO = pathlib.Path(__file__).resolve().parents[1]
+DEFAULT_RAW = REPO / "data" / "raw" / "demo"
+DEFAULT_DB = REPO / "data" / "warehouse.duckdb"
+CONTRACT_FILES = ("survey_respondents.csv", "municipal_survey.csv", "grants_s18.csv", "grant_budgets.csv",
+                  "cooperations.csv", "population.csv")
+# One loader per source module; each validates its file(s) and fills its table(s).
+LOADERS = (survey.load, municipal_survey.load, grants.load, cooperations.load, population.load)
+TABLES = ("municipalities", "labels", "published_figures", "survey_respondents", "municipal_survey", "grants_s18",
+          "grant_budgets", "cooperations", "population", "build_info", "build_inputs", "build_warnings")
+
+
+def default_db() -> pathlib.Path:
+    """FRIVILLIGDATA_DB if set, else data/warehouse.duckdb in the repository."""
+    return pathlib.Path(os.environ["FRIVILLIGDATA_DB"]) if os.environ.get("FRIVILLIGDATA_DB") else DEFAULT_DB
+
+
+class Build:
+    """State of one build: the connection to the new warehouse, the staging area, inputs and warnings."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, raw_dir: pathlib.Path, staging_dir: pathlib.Path):
+        self.con = con
+        self.raw_dir = raw_dir
+        self.staging_dir = staging_dir
+        self.municipality_codes: list[int] = []
+        self.inputs: list[Staged] = []
+        self.warnings: list[Problem] = []
+        self.population_format = "contract"
+        self._codes: dict[str, list[str]] = {}
+
+    def codes(self, codes: str | tuple[str, ...]) -> list[str]:
+        """Accepted codes: an explicit tuple, or every code of a labels.csv dimension."""
+        if isinstance(codes, tuple):
+            return list(codes)
+        if codes not in self._codes:
+            rows = self.con.execute("select code from labels where dimension = ? order by sort_order, code",
+                                    [codes]).fetchall()
+            if not rows:
+                raise RuntimeError(f"no codes for dimension {codes!r} in data/reference/labels.csv")
+            self._codes[codes] = [r[0] for r in rows]
+        return self._codes[codes]
+
+    def warn(self, problems: list[Problem], record: bool = True) -> None:
+        for p in problems:
+            print(f"warning: {p}", file=sys.stderr)
+            if record:
+                self.con.execute("insert into build_warnings values (?, ?, ?, ?, ?)",
+                                 [p.file, p.line, p.column, p.value, p.message])
+        self.warnings += problems
+
+    def record_input(self, staged: Staged) -> None:
+        self.inputs.append(staged)
+
+
+def _remove(*paths: pathlib.Path) -> None:
+    for p in paths:
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        elif p.exists():
+            p.unlink()
+
+
+def _check_population_years(b: Build) -> None:
+    missing = b.con.execute("""
+        select distinct year from survey_respondents
+        where year not in (select year from population) order by 1""").fetchall()
+    b.warn([Problem("population.csv", None, "year", str(y), f"no population for survey year {y}; "
+                    "counts that scale rates to the population are empty for it") for (y,) in missing])
+
+
+def _write_metadata(b: Build, raw_dir: pathlib.Path) -> None:
+    con = b.con
+    synthetic = any(s.dialect.synthetic for s in b.inputs)
+    info = {
+        "built_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "data_kind": "demo" if synthetic else "real",
+        "raw_dir": str(raw_dir),
+        "duckdb_version": duckdb.__version__,
+        "etl_version": ETL_VERSION,
+        "python_version": platform.python_version(),
+        "population_format": b.population_format,
+    }
+    con.executemany("insert into build_info values (?, ?)", list(info.items()))
+    con.executemany("insert into build_inputs values (?, ?, ?, ?, ?, ?, ?, ?)", [
+        [s.dialect.path.name, s.dialect.sha256, s.dialect.bytes, s.rows, s.dialect.encoding, s.dialect.delimiter,
+         s.decimal_comma, s.dialect.synthetic] for s in b.inputs])
+
+
+def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
+    """Build the warehouse at db_path from the contract files in raw_dir; returns the row count of every table.
+
+    Raises InvalidInput (every problem found in every file) when the input breaks the contract.
+    """
+    raw_dir, db_path = raw_dir.resolve(), db_path.resolve()
+    if not raw_dir.is_dir():
+        raise InvalidInput([Problem(str(raw_dir), None, None, None, "raw data folder not found")])
+    missing = [f for f in CONTRACT_FILES if not (raw_dir / f).is_file()]
+    if missing:
+        raise InvalidInput([Problem(f, None, None, None, f"contract file missing from {raw_dir} (every one of "
+                                    f"{', '.join(CONTRACT_FILES)} is needed)") for f in missing])
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+    tmp_wal = tmp.with_name(tmp.name + ".wal")
+    staging_dir = tmp.with_name(tmp.name + ".staging")
+    _remove(tmp, tmp_wal, staging_dir)
+    staging_dir.mkdir()
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(f"set temp_directory = {lit(str(staging_dir / 'spill'))}")
+        schema.create(con)
+        b = Build(con, raw_dir, staging_dir)
+        reference.load(b)
+        con.execute(f"attach {lit(str(staging_dir / 'staging.duckdb'))} as stg")
+        problems: list[Problem] = []
+        for load in LOADERS:
+            try:
+                load(b)
+            except InvalidInput as e:
+                problems += e.problems
+        if problems:
+            raise InvalidInput(problems)
+        _check_population_years(b)
+        _write_metadata(b, raw_dir)
+        schema.apply_comments(con)
+        con.execute("detach stg")
+        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+        con.close()
+        os.replace(tmp, db_path)
+        return counts
+    except BaseException:
+        con.close()
+        _remove(tmp, tmp_wal)
+        raise
+    finally:
+        _remove(staging_dir)
+
+
+def main(raw_dir: pathlib.Path, db_path: pathlib.Path) -> int:
+    """CLI entry: 0 on success, 2 when the input is invalid (the message names file, line, column, value)."""
+    start = time.perf_counter()
+    try:
+        counts = build(raw_dir, db_path)
+    except InvalidInput as e:
+        for p in e.problems:
+            print(f"error: {p}", file=sys.stderr)
+        print(f"error: build stopped, {len(e.problems)} problem{'s' if len(e.problems) != 1 else ''} in the input; "
+              f"{db_path} was not changed", file=sys.stderr)
+        return 2
+    kind = duckdb.connect(str(db_path), read_only=True).execute(
+        "select value from build_info where key = 'data_kind'").fetchone()[0]
+    print(f"built {db_path} ({kind} data) in {time.perf_counter() - start:.1f} s")
+    for table, n in counts.items():
+        print(f"  {table:<20} {n:>10,} rows")
+    return 0

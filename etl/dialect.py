@@ -1,0 +1,109 @@
+"""Sniff a contract file's dialect (encoding, delimiter, leading comment lines) in one streaming pass.
+
+The same pass computes the checksum and size for build_inputs, so every raw byte is read once in Python; the
+rows themselves are parsed by DuckDB.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import dataclasses
+import hashlib
+import io
+import pathlib
+
+from etl.errors import InvalidInput, Problem
+
+CHUNK = 1 << 20
+BOM = codecs.BOM_UTF8
+
+
+@dataclasses.dataclass
+class Dialect:
+    path: pathlib.Path
+    encoding: str             # utf-8, utf-8-sig or cp1252
+    delimiter: str            # ',' or ';'
+    comment_lines: int        # leading lines starting with '#', skipped
+    synthetic: bool           # the first comment line starts with '# synthetic'
+    header: list[str]         # column names as written (stripped)
+    header_line: int          # line number of the header in the file (1-based)
+    sha256: str
+    bytes: int
+
+    @property
+    def first_data_line(self) -> int:
+        return self.header_line + 1
+
+
+def _first_lines(path: pathlib.Path, encoding: str, limit: int = 200) -> list[str]:
+    with open(path, encoding=encoding, newline="") as f:
+        lines = []
+        for line in f:
+            lines.append(line.rstrip("\r\n"))
+            if len(lines) >= limit or not line.startswith("#"):
+                break
+        return lines
+
+
+def sniff(path: pathlib.Path) -> Dialect:
+    """Read the file once: checksum, size, encoding (UTF-8 unless it fails to decode), blank lines in the data."""
+    sha = hashlib.sha256()
+    size = 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    has_bom = False
+    prev_tail = b""
+    blank_at: int | None = None  # byte offset of the first empty line inside the file
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            if size == 0 and chunk.startswith(BOM):
+                has_bom = True
+            sha.update(chunk)
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            if blank_at is None:
+                probe = prev_tail + chunk
+                for pattern in (b"\n\n", b"\n\r\n"):
+                    pos = probe.find(pattern)
+                    if pos >= 0:
+                        blank_at = size - len(prev_tail) + pos + 1
+                        break
+            prev_tail = chunk[-2:]
+            size += len(chunk)
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+    encoding = ("utf-8-sig" if has_bom else "utf-8") if utf8 else "cp1252"
+    lines = _first_lines(path, encoding)
+    comment_lines = 0
+    while comment_lines < len(lines) and lines[comment_lines].startswith("#"):
+        comment_lines += 1
+    if comment_lines >= len(lines) or not lines[comment_lines].strip():
+        raise InvalidInput([Problem(path.name, comment_lines + 1, None, "", "no header row (the file is empty)")])
+    header_text = lines[comment_lines]
+    delimiter = ";" if header_text.count(";") > header_text.count(",") else ","
+    header = [h.strip() for h in next(csv.reader(io.StringIO(header_text), delimiter=delimiter))]
+    synthetic = comment_lines > 0 and lines[0].lower().startswith("# synthetic")
+    dialect = Dialect(path, encoding, delimiter, comment_lines, synthetic, header, comment_lines + 1,
+                      sha.hexdigest(), size)
+    if blank_at is not None:
+        _check_blank_line(dialect, blank_at)
+    return dialect
+
+
+def _check_blank_line(dialect: Dialect, offset: int) -> None:
+    """An empty line before the end would shift line numbers (DuckDB skips it), so it is an error."""
+    with open(dialect.path, "rb") as f:
+        head = f.read(offset)
+        while chunk := f.read(CHUNK):
+            if chunk.strip(b"\r\n"):
+                break
+        else:
+            return  # only trailing empty lines
+    line = head.count(b"\n") + 1
+    raise InvalidInput([Problem(dialect.path.name, line, None, "", "empty line inside the file (remove it)")])

@@ -1,0 +1,67 @@
+"""Declarative data rules (like dbt's not_null / accepted_values / relationships / unique), checked in SQL.
+
+A source module declares a `SourceSpec`: its columns with type, required-ness, accepted codes, range and
+references, the unique keys, and extra row rules. `etl.staging` turns the declaration into one scan of the
+staged file (every row rule is a `count(*) filter (where ...)` in a single query), so a rule is stated once and
+never re-implemented in the loaders.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+TEXT, INT, FLOAT, FLAG, CODE = "text", "int", "float", "flag", "code"
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    name: str
+    type: str = TEXT
+    required: bool = True             # not_null (with `when`: required when that flag is 1)
+    codes: str | tuple[str, ...] | None = None  # accepted values: a labels.csv dimension or an explicit list
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: bool = False       # min is a strict lower bound (weight > 0)
+    municipality: bool = False        # relationship: one of the 98 in data/reference/municipalities.csv
+    when: str | None = None           # a 0/1 column: this column is empty when it is 0
+
+    def range_text(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f"between {self.min:g} and {self.max:g}"
+        if self.min is not None:
+            return f"{'>' if self.min_exclusive else '>='} {self.min:g}"
+        return f"<= {self.max:g}"
+
+
+@dataclasses.dataclass(frozen=True)
+class RowRule:
+    """A row is wrong (or suspicious, for a warning) when `bad` holds.
+
+    `bad` is SQL over the staged row: raw text columns by name, typed values as `v_<name>` (NULL when the text
+    is not a valid value of the column's type), so a rule never fires on a value already reported as badly typed.
+    """
+    column: str
+    bad: str
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceSpec:
+    file: str                          # file name in the raw folder
+    table: str                         # warehouse table
+    columns: tuple[Column, ...]
+    unique: tuple[tuple[str, ...], ...] = ()
+    rules: tuple[RowRule, ...] = ()
+    warnings: tuple[RowRule, ...] = ()
+    every_municipality_per: str | None = None  # e.g. 'year': each year present lists all 98 municipalities
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def year(name: str = "year", required: bool = True) -> Column:
+    """A calendar year; the range only catches typos such as 212 or 20122."""
+    return Column(name, INT, required=required, min=1900, max=2100)
+
+
+def municipality_code() -> Column:
+    return Column("municipality_code", INT, municipality=True)

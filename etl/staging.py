@@ -1,0 +1,254 @@
+"""Stage one contract file as text in DuckDB and check it against its declared rules (etl.rules) in SQL.
+
+Staging reads every column as text (DuckDB read_csv, all columns VARCHAR, empty -> NULL), so a bad value is
+reported with its line instead of failing a cast. The typed view `v_<table>` then gives each row its line in
+the file (`line`), the trimmed text of every column, and the typed value `v_<column>` of numeric columns.
+"""
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+from typing import TYPE_CHECKING
+
+from etl.dialect import Dialect, sniff
+from etl.errors import InvalidInput, Problem
+from etl.rules import CODE, FLAG, FLOAT, INT, Column, RowRule, SourceSpec
+
+if TYPE_CHECKING:
+    from etl.build import Build
+
+INT_RE = "[+-]?[0-9]+"
+FLOAT_POINT_RE = "[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?"
+FLOAT_COMMA_RE = "[+-]?([0-9]+(,[0-9]*)?|,[0-9]+)"
+MUNICIPALITY_MESSAGE = "unknown municipality code (not one of the 98 in data/reference/municipalities.csv)"
+
+
+def q(name: str) -> str:
+    """Quote an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    """Quote an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclasses.dataclass
+class Staged:
+    spec: SourceSpec
+    dialect: Dialect
+    decimal_comma: bool
+    rows: int
+
+    @property
+    def view(self) -> str:
+        return f"v_{self.spec.table}"
+
+    @property
+    def spec_columns(self) -> set[str]:
+        return {c.name for c in self.spec.columns}
+
+
+def typed_expr(col: Column, decimal_comma: bool) -> str | None:
+    c = q(col.name)
+    if col.type == INT:
+        return f"case when regexp_full_match({c}, '{INT_RE}') then try_cast({c} as bigint) end"
+    if col.type == FLOAT:
+        if decimal_comma:
+            return f"case when regexp_full_match({c}, '{FLOAT_COMMA_RE}') then try_cast(replace({c}, ',', '.') as double) end"
+        return f"case when regexp_full_match({c}, '{FLOAT_POINT_RE}') then try_cast({c} as double) end"
+    if col.type == FLAG:
+        return f"case {c} when '0' then 0 when '1' then 1 end"
+    return None
+
+
+def column_rules(col: Column, build: "Build", decimal_comma: bool) -> list[RowRule]:
+    """The row rules implied by a column declaration, in the order they are reported."""
+    c, v = q(col.name), q("v_" + col.name)
+    rules = []
+    if col.when:
+        w = q("v_" + col.when)
+        if col.required:
+            rules.append(RowRule(col.name, f"{w} = 1 and {c} is null", f"missing value (required when {col.when} = 1)"))
+        rules.append(RowRule(col.name, f"{w} = 0 and {c} is not null", f"must be empty when {col.when} = 0"))
+    elif col.required:
+        rules.append(RowRule(col.name, f"{c} is null", "missing value"))
+    if col.type == INT:
+        rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "not a whole number"))
+    elif col.type == FLOAT:
+        hint = " (this file uses decimal comma, e.g. 2,5)" if decimal_comma else ""
+        rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "not a number" + hint))
+    elif col.type == FLAG:
+        rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "must be 0 or 1"))
+    elif col.type == CODE:
+        codes = build.codes(col.codes)
+        listed = ", ".join(lit(x) for x in codes)
+        rules.append(RowRule(col.name, f"{c} is not null and {c} not in ({listed})",
+                             "unknown code; accepted: " + ", ".join(codes)))
+    if col.min is not None:
+        op = "<=" if col.min_exclusive else "<"
+        rules.append(RowRule(col.name, f"{v} {op} {col.min!r}", "out of range: must be " + col.range_text()))
+    if col.max is not None:
+        rules.append(RowRule(col.name, f"{v} > {col.max!r}", "out of range: must be " + col.range_text()))
+    if col.municipality:
+        listed = ", ".join(str(m) for m in build.municipality_codes)
+        rules.append(RowRule(col.name, f"{v} is not null and {v} not in ({listed})", MUNICIPALITY_MESSAGE))
+    return rules
+
+
+def check_rules(build: "Build", staged: Staged, rules: list[RowRule]) -> list[Problem]:
+    """Evaluate every rule in one scan; one Problem per rule that fires (first line, its value, count)."""
+    if not rules:
+        return []
+    parts = []
+    for k, r in enumerate(rules):
+        value = f"coalesce(cast({q(r.column)} as varchar), '')" if r.column in staged.spec_columns else "''"
+        parts.append(f"count(*) filter (where {r.bad}) as n{k}, min(line) filter (where {r.bad}) as l{k}, "
+                     f"arg_min({value}, line) filter (where {r.bad}) as v{k}")
+    row = build.con.execute(f"select {', '.join(parts)} from {staged.view}").fetchone()
+    problems = []
+    for k, r in enumerate(rules):
+        n, line, value = row[3 * k: 3 * k + 3]
+        if n:
+            problems.append(Problem(staged.spec.file, line, r.column, value, r.message, n - 1))
+    return problems
+
+
+def record_warnings(build: "Build", staged: Staged, rules: list[RowRule]) -> list[Problem]:
+    """Record every row a warning rule matches in build_warnings; return one summary per rule."""
+    found = check_rules(build, staged, rules)
+    for r in rules:
+        value = f"cast({q(r.column)} as varchar)" if r.column in staged.spec_columns else "null"
+        build.con.execute(
+            f"insert into build_warnings select ?, line, ?, {value}, ? from {staged.view} where {r.bad} order by line",
+            [staged.spec.file, r.column, r.message])
+    return found
+
+
+def check_unique(build: "Build", staged: Staged, key: tuple[str, ...]) -> list[Problem]:
+    cols = [("v_" + c) if staged.spec.column(c).type in (INT, FLAG) else c for c in key]
+    keys = ", ".join(q(c) for c in cols)
+    not_null = " and ".join(f"{q(c)} is not null" for c in cols)
+    con, view = build.con, staged.view
+    extra = con.execute(f"select coalesce(sum(n - 1), 0) from (select count(*) as n from {view} "
+                        f"where {not_null} group by {keys} having count(*) > 1)").fetchone()[0]
+    if not extra:
+        return []
+    shown = " || ', ' || ".join(f"cast({q(c)} as varchar)" for c in cols)
+    line, value, first = con.execute(
+        f"select line, {shown}, first_line from (select line, {keys}, min(line) over (partition by {keys}) as first_line, "
+        f"row_number() over (partition by {keys} order by line) as rn from {view} where {not_null}) "
+        f"where rn > 1 order by line limit 1").fetchone()
+    return [Problem(staged.spec.file, line, ", ".join(key), value,
+                    f"duplicate key ({', '.join(key)}), first on line {first}", int(extra) - 1)]
+
+
+def check_every_municipality(build: "Build", staged: Staged, per: str) -> list[Problem]:
+    v = q("v_" + per)
+    missing = build.con.execute(
+        f"with p as (select distinct {v} as k from {staged.view} where {v} is not null), "
+        f"have as (select distinct {v} as k, v_municipality_code as m from {staged.view}) "
+        f"select p.k, mu.municipality_code from p cross join municipalities mu "
+        f"anti join have on have.k = p.k and have.m = mu.municipality_code order by 1, 2").fetchall()
+    if not missing:
+        return []
+    k, m = missing[0]
+    return [Problem(staged.spec.file, None, "municipality_code", str(m),
+                    f"{per} {k} lacks municipality {m}: every {per} must list all 98 municipalities",
+                    len(missing) - 1)]
+
+
+def read_header(dialect: Dialect, spec_names: list[str]) -> tuple[dict[str, str], list[Problem], list[Problem]]:
+    """Map contract column -> header name; missing and duplicate columns are problems, unknown ones warnings."""
+    file, line = dialect.path.name, dialect.header_line
+    by_lower: dict[str, str] = {}
+    problems, warnings = [], []
+    for h in dialect.header:
+        key = h.lower()
+        if key in by_lower:
+            problems.append(Problem(file, line, h, h, "column appears twice in the header"))
+        by_lower[key] = h
+    mapping = {}
+    for name in spec_names:
+        if name in by_lower:
+            mapping[name] = by_lower[name]
+        else:
+            problems.append(Problem(file, line, name, None, "required column missing from the header"))
+    for key, h in by_lower.items():
+        if key not in spec_names:
+            warnings.append(Problem(file, line, h, None, "unknown column ignored"))
+    return mapping, problems, warnings
+
+
+def utf8_source(build: "Build", dialect: Dialect) -> pathlib.Path:
+    """DuckDB reads UTF-8; a Windows-1252 file is transcoded line for line into the staging folder."""
+    if dialect.encoding != "cp1252":
+        return dialect.path
+    out = build.staging_dir / (dialect.path.stem + ".utf8.csv")
+    try:
+        with open(dialect.path, encoding="cp1252", newline="") as src, \
+                open(out, "w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+    except UnicodeDecodeError as e:
+        raise InvalidInput([Problem(dialect.path.name, None, None, None,
+                                    f"neither UTF-8 nor Windows-1252 text ({e.reason} at byte {e.start})")])
+    return out
+
+
+def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[str, str]) -> int:
+    """Load the file as text into stg.<table> (columns: output name -> header name); returns the row count.
+
+    Rows that do not parse (wrong number of fields, bad quoting) are fatal problems with their line.
+    """
+    source = utf8_source(build, dialect)
+    con = build.con
+    all_cols = "{" + ", ".join(f"{lit(h)}: 'VARCHAR'" for h in dialect.header) + "}"
+    rejects = f"rejects_{table}"
+    select = ", ".join(f"nullif(trim({q(h)}), '') as {q(name)}" for name, h in columns.items())
+    con.execute(
+        f"create table stg.{q(table)} as select {select} from read_csv({lit(str(source))}, "
+        f"delim = {lit(dialect.delimiter)}, quote = '\"', escape = '\"', header = true, "
+        f"skip = {dialect.comment_lines}, columns = {all_cols}, auto_detect = false, "
+        f"store_rejects = true, rejects_table = {lit(rejects)}, rejects_scan = {lit(rejects + '_scan')})")
+    bad = con.execute(f"select line, csv_line, error_type, error_message, count(*) over () from {rejects} "
+                      f"order by line limit 1").fetchone()
+    if bad:
+        line, csv_line, kind, message, n = bad
+        reason = {"TOO MANY COLUMNS": f"too many fields (expected {len(dialect.header)})",
+                  "MISSING COLUMNS": f"too few fields (expected {len(dialect.header)})"}.get(str(kind), message.split("\n")[0])
+        raise InvalidInput([Problem(dialect.path.name, int(line), None, csv_line, reason, int(n) - 1)])
+    return con.execute(f"select count(*) from stg.{q(table)}").fetchone()[0]
+
+
+def detect_decimal_comma(build: "Build", table: str, float_cols: list[str]) -> bool:
+    if not float_cols:
+        return False
+    cond = " or ".join(f"contains({q(c)}, ',')" for c in float_cols)
+    return build.con.execute(f"select count(*) > 0 from (select 1 from stg.{q(table)} where {cond} limit 1)").fetchone()[0]
+
+
+def stage(build: "Build", spec: SourceSpec, dialect: Dialect | None = None) -> Staged:
+    """Read, type and validate one contract file; raises InvalidInput listing every problem found."""
+    dialect = dialect or sniff(build.raw_dir / spec.file)
+    mapping, problems, header_warnings = read_header(dialect, [c.name for c in spec.columns])
+    if problems:
+        raise InvalidInput(problems)
+    build.warn(header_warnings)
+    rows = read_text_table(build, dialect, spec.table, mapping)
+    decimal_comma = detect_decimal_comma(build, spec.table, [c.name for c in spec.columns if c.type == FLOAT])
+    typed = [f"{e} as {q('v_' + c.name)}" for c in spec.columns if (e := typed_expr(c, decimal_comma))]
+    build.con.execute(f"create temp view v_{spec.table} as select rowid + {dialect.first_data_line} as line, *"
+                      f"{''.join(', ' + t for t in typed)} from stg.{q(spec.table)}")
+    staged = Staged(spec, dialect, decimal_comma, rows)
+    rules = [r for c in spec.columns for r in column_rules(c, build, decimal_comma)] + list(spec.rules)
+    problems = check_rules(build, staged, rules)
+    for key in spec.unique:
+        problems += check_unique(build, staged, key)
+    if spec.every_municipality_per:
+        problems += check_every_municipality(build, staged, spec.every_municipality_per)
+    if problems:
+        raise InvalidInput(problems)
+    build.warn(record_warnings(build, staged, list(spec.warnings)), record=False)
+    build.record_input(staged)
+    return staged
