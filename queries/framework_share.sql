@@ -1,0 +1,88 @@
+-- framework_share: share of responding municipalities that have each framework element
+-- title_da: Kommunernes rammer for frivilligheden
+-- title_en: Municipal frameworks for volunteering
+-- definition: For each element of the municipal survey (policy, council, active-citizenship strategy, organising
+--     volunteers, increased cooperation, volunteer centre, directory of associations, volunteer consultant): the
+--     number of responding municipalities answering yes, the number that answered the question (non-null), and
+--     yes / answered. Municipalities are a census, not a sample: no standard errors.
+-- unit: share (fraction 0-1) of responding municipalities that answered; counts of municipalities
+-- source: municipal_survey, municipalities, labels
+-- years: select distinct year from municipal_survey
+-- param year: int = null; municipal survey year; null = every year
+-- param by: dimension = total; geography of the municipalities
+-- dimension total: 'all'
+-- dimension region: m.region_code
+-- dimension landsdel: m.landsdel_code
+-- dimension east_west: m.east_west
+-- column year: int; municipal survey year
+-- column dimension: text; the breakdown dimension (by)
+-- column category: text; the category code ('all' for total)
+-- column label_da: text; Danish label of the category
+-- column label_en: text; English label of the category
+-- column element: text; framework element code (labels dimension framework_element)
+-- column element_label_da: text; Danish label of the element
+-- column element_label_en: text; English label of the element
+-- column yes_count: int; responding municipalities with the element
+-- column answer_count: int; responding municipalities that answered the question
+-- column share: double; yes_count / answer_count (0-1)
+-- column small_count: bool; yes_count is 1-4 (shown as "<5")
+
+with
+
+elements as (
+    select code as element, sort_order from labels where dimension = 'framework_element'
+),
+
+answers as (
+    select
+        s.year,
+        {{by}} as category,
+        e.element,
+        case e.element
+            when 'has_volunteer_policy' then s.has_volunteer_policy
+            when 'has_volunteer_council' then s.has_volunteer_council
+            when 'has_active_citizenship_strategy' then s.has_active_citizenship_strategy
+            when 'organises_volunteers' then s.organises_volunteers
+            when 'cooperation_increased' then s.cooperation_increased
+            when 'has_volunteer_centre' then s.has_volunteer_centre
+            when 'has_association_directory' then s.has_association_directory
+            when 'has_volunteer_consultant' then s.has_volunteer_consultant
+        end as answer
+    from municipal_survey as s
+    join municipalities as m using (municipality_code)
+    cross join elements as e
+    where s.responded = 1 and ($year is null or s.year = $year)
+),
+
+counts as (
+    select
+        year,
+        cast(category as varchar) as category,
+        element,
+        cast(count(*) filter (where answer = 1) as integer) as yes_count,
+        cast(count(answer) as integer) as answer_count
+    from answers
+    group by all
+),
+
+final as (
+    select
+        c.year,
+        $by as dimension,
+        c.category,
+        l.label_da,
+        l.label_en,
+        c.element,
+        le.label_da as element_label_da,
+        le.label_en as element_label_en,
+        c.yes_count,
+        c.answer_count,
+        c.yes_count / nullif(c.answer_count, 0) as share,
+        c.yes_count between 1 and 4 as small_count
+    from counts as c
+    left join labels as l on l.dimension = $by and l.code = c.category
+    left join labels as le on le.dimension = 'framework_element' and le.code = c.element
+    order by c.year, l.sort_order, c.category, le.sort_order
+)
+
+select * from final
