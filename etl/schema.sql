@@ -5,12 +5,12 @@
 
 -- Reference: the 98 municipalities (data/reference/municipalities.csv).
 create table municipalities (
-    municipality_code integer primary key,
-    municipality_name varchar not null,
+    municipality_code integer primary key, -- kommunekode, e.g. 101 København
+    municipality_name varchar not null,    -- Statistics Denmark spelling
     region_code integer not null,          -- 1081-1085
-    region_name varchar not null,
+    region_name varchar not null,          -- e.g. Region Hovedstaden
     landsdel_code integer not null,        -- Statistics Denmark's landsdele 1-11
-    landsdel_name varchar not null,
+    landsdel_name varchar not null,        -- e.g. Byen København
     east_west varchar not null             -- 'east' (landsdele 1-6) or 'west' (7-11)
 );
 
@@ -18,27 +18,27 @@ create table municipalities (
 create table labels (
     dimension varchar not null,            -- e.g. gender, age_group, region, area, form
     code varchar not null,                 -- the code as stored in the tables (region codes as text)
-    label_da varchar not null,
-    label_en varchar not null,
-    sort_order integer not null,
+    label_da varchar not null,             -- Danish label
+    label_en varchar not null,             -- English label
+    sort_order integer not null,           -- display order within the dimension
     primary key (dimension, code)
 );
 
 -- Reference: figures published in the source documents (data/reference/published_figures.csv).
 create table published_figures (
-    figure_id varchar primary key,
-    survey varchar not null,
-    year integer not null,
-    population varchar not null,
-    breakdown varchar not null,
-    category varchar not null,
-    measure varchar not null,
-    value double not null,
-    unit varchar not null,
+    figure_id varchar primary key,         -- e.g. P01
+    survey varchar not null,               -- the survey or register the figure comes from
+    year integer not null,                 -- year the figure refers to
+    population varchar not null,           -- who the figure is about (e.g. Danskere 16+)
+    breakdown varchar not null,            -- dimension of the breakdown (total, gender, ...)
+    category varchar not null,             -- category within the breakdown
+    measure varchar not null,              -- metric name (participation_rate, ...)
+    value double not null,                 -- the published value, in unit
+    unit varchar not null,                 -- pct, persons, dkk, ...
     comparator varchar not null,           -- '=' exact, '~' approximate, '>' lower bound or order
-    source varchar not null,
-    source_ref varchar not null,
-    source_quote varchar not null
+    source varchar not null,               -- the publishing document
+    source_ref varchar not null,           -- file in the seeds folder or web address
+    source_quote varchar not null          -- the quoted text the value is taken from
 );
 
 -- survey_respondents.csv: one row per respondent per survey wave.
@@ -49,20 +49,20 @@ create table survey_respondents (
     gender varchar not null,               -- male, female
     age integer not null,                  -- 16-110
     age_group varchar not null,            -- derived from age: 16-29, 30-39, 40-49, 50-59, 60-69, 70+
-    municipality_code integer not null,
+    municipality_code integer not null,    -- one of the 98 (municipalities)
     region_code integer not null,          -- derived from municipality_code
     landsdel_code integer not null,        -- derived from municipality_code
     east_west varchar not null,            -- derived from municipality_code: east, west
     urbanisation varchar not null,         -- capital_area, city_100k, town_10k, town_1k, rural
-    education varchar not null,
-    employment varchar not null,
+    education varchar not null,            -- basic, upper_secondary, vocational, short_tertiary, medium_tertiary, long_tertiary, unknown
+    employment varchar not null,           -- employed, unemployed, student, retired, other
     volunteered integer not null,          -- 0/1: volunteered unpaid in the last 12 months
     hours_per_month double,                -- null when volunteered = 0
     area_culture_sport_leisure integer,    -- 0/1, null when volunteered = 0
-    area_social_health integer,
-    area_housing_local integer,
-    area_politics_religion_interest integer,
-    area_education integer,
+    area_social_health integer,            -- 0/1, null when volunteered = 0
+    area_housing_local integer,            -- 0/1, null when volunteered = 0
+    area_politics_religion_interest integer, -- 0/1, null when volunteered = 0
+    area_education integer,                -- 0/1, null when volunteered = 0
     organisation_form varchar,             -- association, public_institution, private_company, informal
     recruited varchar,                     -- asked, own_initiative, other
     primary key (year, respondent_id)
@@ -70,17 +70,17 @@ create table survey_respondents (
 
 -- municipal_survey.csv: one row per municipality per municipal survey wave; answers null when responded = 0.
 create table municipal_survey (
-    year integer not null,
-    municipality_code integer not null,
+    year integer not null,                 -- municipal survey wave
+    municipality_code integer not null,    -- one of the 98; every wave lists all 98
     responded integer not null,            -- 0/1
-    has_volunteer_policy integer,
-    has_volunteer_council integer,
-    has_active_citizenship_strategy integer,
-    organises_volunteers integer,
-    cooperation_increased integer,
-    has_volunteer_centre integer,
-    has_association_directory integer,
-    has_volunteer_consultant integer,
+    has_volunteer_policy integer,          -- 0/1: has a volunteer policy or strategy; null = not answered
+    has_volunteer_council integer,         -- 0/1: has a volunteer council; null = not answered
+    has_active_citizenship_strategy integer, -- 0/1: has an active citizenship strategy; null = not answered
+    organises_volunteers integer,          -- 0/1: organises volunteers itself; null = not answered
+    cooperation_increased integer,         -- 0/1: cooperation with volunteers has increased; null = not answered
+    has_volunteer_centre integer,          -- 0/1: has a volunteer centre; null = not answered
+    has_association_directory integer,     -- 0/1: has a directory of associations; null = not answered
+    has_volunteer_consultant integer,      -- 0/1: has a municipal volunteer consultant; null = not answered
     staff_fte double,                      -- full-time staff working with volunteering, >= 0
     primary key (year, municipality_code)
 );
@@ -88,66 +88,68 @@ create table municipal_survey (
 -- grants_s18.csv: one row per Serviceloven §18 grant application.
 create table grants_s18 (
     application_id integer not null primary key, -- line order in the input file, from 1
-    year integer not null,
-    municipality_code integer not null,
-    organisation varchar not null,
-    target_group varchar not null,
+    year integer not null,                 -- year of the application
+    municipality_code integer not null,    -- the granting municipality
+    organisation varchar not null,         -- applicant organisation
+    target_group varchar not null,         -- elderly, children_youth, families, disability, mental_health, addiction, homeless, refugees_immigrants, other
     applied_dkk double not null,           -- >= 0
     granted_dkk double not null            -- >= 0 (larger than applied_dkk is a warning)
 );
 
 -- grant_budgets.csv: the municipality's §18 budget per year.
 create table grant_budgets (
-    year integer not null,
-    municipality_code integer not null,
+    year integer not null,                 -- budget year
+    municipality_code integer not null,    -- one of the 98
     budget_dkk double not null,            -- >= 0
     primary key (year, municipality_code)
 );
 
 -- cooperations.csv: one row per cooperation between a municipality and an organisation.
 create table cooperations (
-    cooperation_id varchar primary key,
-    municipality_code integer not null,
-    organisation varchar not null,
+    cooperation_id varchar primary key,    -- identifier from the input file
+    municipality_code integer not null,    -- one of the 98
+    organisation varchar not null,         -- the partner organisation
     sector varchar not null,               -- civil_society, private, social_economy
     form varchar not null,                 -- grant_only, oral_agreement, cooperation_agreement, partnership_agreement
     area varchar not null,                 -- culture_sport_leisure, social_health, housing_local, politics_religion_interest, education
-    target_group varchar not null,
-    start_year integer not null,
+    target_group varchar not null,         -- codes as in grants_s18.target_group
+    start_year integer not null,           -- first year of the cooperation
     end_year integer                       -- null = ongoing; >= start_year
 );
 
 -- population.csv (or a StatBank FOLK1A export): persons by municipality, gender and age group.
 create table population (
-    year integer not null,
-    municipality_code integer not null,
+    year integer not null,                 -- population on 1 January (StatBank: first quarter of the year)
+    municipality_code integer not null,    -- one of the 98
     gender varchar not null,               -- male, female
     age_group varchar not null,            -- 0-15, 16-29, 30-39, 40-49, 50-59, 60-69, 70+
     persons integer not null,              -- >= 0
     primary key (year, municipality_code, gender, age_group)
 );
 
--- Build metadata.
+-- Build metadata: key/value facts about the build.
 create table build_info (
     key varchar primary key,               -- built_at, data_kind (demo or real), raw_dir, duckdb_version ...
-    value varchar not null
+    value varchar not null                 -- the value as text
 );
 
+-- Build metadata: one row per input file read.
 create table build_inputs (
     file varchar primary key,              -- file name in the raw folder
-    sha256 varchar not null,
-    bytes bigint not null,
-    rows bigint not null,
+    sha256 varchar not null,               -- SHA-256 of the file's bytes
+    bytes bigint not null,                 -- file size
+    rows bigint not null,                  -- data rows (header and comment lines not counted)
     encoding varchar not null,             -- utf-8, utf-8-sig, cp1252
-    delimiter varchar not null,
-    decimal_comma boolean not null,
+    delimiter varchar not null,            -- , or ;
+    decimal_comma boolean not null,        -- numbers are written with decimal comma (2,5)
     synthetic boolean not null             -- the file declares itself synthetic demo data
 );
 
+-- Build metadata: warnings (suspicious but accepted input), one row per affected row.
 create table build_warnings (
-    file varchar not null,
+    file varchar not null,                 -- file name in the raw folder
     line integer,                          -- line in the input file (1 = header)
-    "column" varchar,
-    value varchar,
-    message varchar not null
+    "column" varchar,                      -- column concerned
+    value varchar,                         -- the value as written in the file
+    message varchar not null               -- what is suspicious
 );
