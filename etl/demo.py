@@ -495,10 +495,14 @@ def _municipal_survey(munis: pd.DataFrame, seed: int) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------- §18 grants
 
+_SOCIAL_ORGS = tuple(org for org in D.CIVIL_ORGS if org[3])
+
+
 def _org_names(rng: np.random.Generator, town: str, size: int) -> tuple[np.ndarray, np.ndarray]:
-    idx = rng.integers(0, len(D.CIVIL_ORGS), size=size)
-    names = np.array([D.CIVIL_ORGS[i][0].format(by=town) for i in range(len(D.CIVIL_ORGS))], dtype=object)
-    groups = np.array([D.CIVIL_ORGS[i][1] for i in range(len(D.CIVIL_ORGS))], dtype=object)
+    """Applicants for §18 grants (organisations doing social work) and their target groups."""
+    idx = rng.integers(0, len(_SOCIAL_ORGS), size=size)
+    names = np.array([org[0].format(by=town) for org in _SOCIAL_ORGS], dtype=object)
+    groups = np.array([org[1] for org in _SOCIAL_ORGS], dtype=object)
     return names[idx], groups[idx]
 
 
@@ -614,22 +618,26 @@ def _cooperations(munis: pd.DataFrame, seed: int) -> pd.DataFrame:
     form = _draw(rng, form_p)
     sector_p = np.column_stack([0.80 - 0.08 * t, 0.12 + 0.02 * t, 0.08 + 0.06 * t])
     sector = _draw(rng, sector_p)
-    area = _draw(rng, np.tile(np.array([0.26, 0.40, 0.14, 0.08, 0.12]), (n, 1)))
+    random_area = _draw(rng, np.tile(np.array([0.26, 0.40, 0.14, 0.08, 0.12]), (n, 1)))
+    own_area = rng.random(n) < 0.8  # a civil-society organisation mostly cooperates in its own area
     towns = munis["name"].to_numpy()[m_idx]
     civil_i = rng.integers(0, len(D.CIVIL_ORGS), size=n)
     private_i = rng.integers(0, len(D.PRIVATE_ORGS), size=n)
     social_i = rng.integers(0, len(D.SOCIAL_ECONOMY_ORGS), size=n)
     tg_other = np.array(D.TARGET_GROUPS)[_draw(rng, np.tile(np.array([3, 3, 2, 2, 2, 1, 1, 2, 2.0]), (n, 1)))]
-    orgs, groups = [], []
+    orgs, groups, areas = [], [], []
     for i in range(n):
+        area = AREAS[random_area[i]]
         if sector[i] == 0:
-            name, group = D.CIVIL_ORGS[civil_i[i]]
+            name, group, main_area, _ = D.CIVIL_ORGS[civil_i[i]]
+            area = main_area if own_area[i] else area
         elif sector[i] == 1:
             name, group = D.PRIVATE_ORGS[private_i[i]], tg_other[i]
         else:
             name, group = D.SOCIAL_ECONOMY_ORGS[social_i[i]], tg_other[i]
         orgs.append(name.format(by=towns[i]))
         groups.append(group)
+        areas.append(area)
     ended = rng.random(n) < 0.35
     end = start + np.floor(rng.exponential(3.0, size=n)).astype(int)
     ended &= end <= 2021
@@ -639,7 +647,7 @@ def _cooperations(munis: pd.DataFrame, seed: int) -> pd.DataFrame:
         "organisation": orgs,
         "sector": np.array(SECTORS)[sector],
         "form": np.array(FORMS)[form],
-        "area": np.array(AREAS)[area],
+        "area": areas,
         "target_group": groups,
         "start_year": start,
         "end_year": np.where(ended, end.astype(str), ""),
