@@ -1,0 +1,78 @@
+-- application_coverage: share of the amount applied for under §18 that was granted
+-- title_da: Dækning af §18-ansøgninger
+-- title_en: Section 18 application coverage
+-- definition: Sum of granted_dkk divided by sum of applied_dkk over the year's §18 applications, nationally,
+--     by geography, by municipality or by target group. Above 1 when more was granted than applied for.
+-- unit: ratio (granted / applied)
+-- source: grants_s18, municipalities, labels
+-- years: select distinct year from grants_s18
+-- param year: int = null; grant year; null = every year
+-- param by: dimension = total; total, a geography, municipality or target_group
+-- param municipality_code: int = null; only this municipality (kommunekode); null = all
+-- dimension total: 'all'
+-- dimension region: m.region_code
+-- dimension landsdel: m.landsdel_code
+-- dimension east_west: m.east_west
+-- dimension municipality: m.municipality_code
+-- dimension target_group: g.target_group
+-- column year: int; grant year
+-- column dimension: text; the breakdown dimension (by)
+-- column category: text; the category code ('all' for total, the kommunekode for municipality)
+-- column label_da: text; Danish label of the category
+-- column label_en: text; English label of the category
+-- column applications: int; number of applications
+-- column applied_dkk: double; applied for in total (DKK)
+-- column granted_dkk: double; granted in total (DKK)
+-- column coverage: double; granted_dkk / applied_dkk
+-- column small_count: bool; applications is 1-4 (shown as "<5")
+
+with
+
+applications as (
+    select
+        g.year,
+        {{by}} as category,
+        g.applied_dkk,
+        g.granted_dkk
+    from grants_s18 as g
+    join municipalities as m using (municipality_code)
+    where ($year is null or g.year = $year)
+        and ($municipality_code is null or g.municipality_code = $municipality_code)
+),
+
+sums as (
+    select
+        year,
+        cast(category as varchar) as category,
+        cast(count(*) as integer) as applications,
+        sum(applied_dkk) as applied_dkk,
+        sum(granted_dkk) as granted_dkk
+    from applications
+    group by all
+),
+
+category_labels as (
+    select dimension, code, label_da, label_en, sort_order from labels
+    union all
+    select 'municipality', cast(municipality_code as varchar), municipality_name, municipality_name, municipality_code
+    from municipalities
+),
+
+final as (
+    select
+        s.year,
+        $by as dimension,
+        s.category,
+        l.label_da,
+        l.label_en,
+        s.applications,
+        s.applied_dkk,
+        s.granted_dkk,
+        s.granted_dkk / nullif(s.applied_dkk, 0) as coverage,
+        s.applications between 1 and 4 as small_count
+    from sums as s
+    left join category_labels as l on l.dimension = $by and l.code = s.category
+    order by s.year, l.sort_order, s.category
+)
+
+select * from final
