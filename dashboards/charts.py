@@ -1,0 +1,290 @@
+"""Chart builders: pure functions `(DataFrame, meta, lang) -> plotly Figure`, no widgets, no I/O.
+
+The dashboards and the annual report call the same functions. `df` is a query-layer result (`queries.run(...).data`)
+and `meta` its `Metric` (title_da/title_en, unit, ...). Survey results carry year, dimension, category, estimate,
+se, ci_low, ci_high, n, flag; suppressed cells have a null estimate and are drawn as gaps with the reason.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .labels import dimension_title, fmt_number, label, sort_key, t
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+OURS = OKABE_ITO[0]
+PUBLISHED = OKABE_ITO[1]
+SUPPRESSED_GREY = "#999999"
+# Sequential colour scale for maps (light to dark blue, readable in greyscale too).
+SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def title(meta, lang: str) -> str:
+    """The metric's title in the chosen language."""
+    return meta.title_en if lang == "en" else meta.title_da
+
+
+def is_fraction(meta) -> bool:
+    """True when the metric's unit is a fraction 0-1 (shown as a percentage)."""
+    unit = (getattr(meta, "unit", "") or "").lower()
+    return "fraction" in unit or "0-1" in unit
+
+
+def value_format(meta) -> str:
+    """d3 format for values of this metric (plotly applies the Danish separators from the layout)."""
+    if is_fraction(meta):
+        return ".1%"
+    return ",.1f"
+
+
+def separators(lang: str) -> str:
+    """plotly layout.separators: decimal comma and thousands point in Danish."""
+    return ".," if lang == "en" else ",."
+
+
+def base_layout(fig: go.Figure, lang: str, title_text: str, *, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title_text, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        separators=separators(lang),
+        template="plotly_white",
+        colorway=OKABE_ITO,
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 60},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        font={"family": "DejaVu Sans, Arial, sans-serif", "size": 12},
+        hoverlabel={"namelength": -1},
+    )
+    return fig
+
+
+def category_labels(df: pd.DataFrame, lang: str) -> list[str]:
+    """Labels of the categories: the result's label_da/label_en column when present, else the label file."""
+    col = "label_en" if lang == "en" else "label_da"
+    if col in df.columns:
+        out = []
+        for _, row in df.iterrows():
+            text = row[col]
+            if text is None or (isinstance(text, float) and math.isnan(text)):
+                text = label(str(row.get("dimension", "")), row["category"], lang)
+            out.append(str(text))
+        return out
+    dims = df["dimension"] if "dimension" in df.columns else [""] * len(df)
+    return [label(str(d), c, lang) for d, c in zip(dims, df["category"])]
+
+
+def _num(v) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _gap_note(fig: go.Figure, names: list[str], lang: str) -> None:
+    if names:
+        fig.add_annotation(
+            text=t("suppressed_note", lang, cats=", ".join(names), reason=t("suppressed_reason", lang)),
+            xref="paper", yref="paper", x=0, y=-0.22, showarrow=False, xanchor="left",
+            font={"size": 11, "color": "#555555"},
+        )
+
+
+def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFrame | None = None,
+                  *, horizontal: bool = False, title_text: str | None = None) -> go.Figure:
+    """Bars of one wave's estimates by category with 95 % interval whiskers; published figures beside ours.
+
+    `published` (optional) has columns category and value (same unit as estimate). Suppressed cells are gaps
+    labelled with the reason, uncertain cells are hatched.
+    """
+    df = df.reset_index(drop=True)
+    cats = category_labels(df, lang)
+    est = [_num(v) for v in df["estimate"]]
+    low = [_num(v) for v in df.get("ci_low", [None] * len(df))]
+    high = [_num(v) for v in df.get("ci_high", [None] * len(df))]
+    flags = list(df["flag"]) if "flag" in df.columns else ["ok"] * len(df)
+    ns = list(df["n"]) if "n" in df.columns else [None] * len(df)
+    plus = [(h - e) if (h is not None and e is not None) else None for e, h in zip(est, high)]
+    minus = [(e - lo) if (lo is not None and e is not None) else None for e, lo in zip(est, low)]
+    fmt = value_format(meta)
+    reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
+    custom = [[reason.get(str(f), ""), "" if n is None else fmt_number(n, lang)] for f, n in zip(flags, ns)]
+    val_axis = "x" if horizontal else "y"
+    hover = (f"%{{{'y' if horizontal else 'x'}}}<br>{t('ours', lang)}: %{{{val_axis}:{fmt}}}"
+             f"<br>n = %{{customdata[1]}}<br>%{{customdata[0]}}<extra></extra>")
+    error = {"type": "data", "array": plus, "arrayminus": minus, "visible": True, "color": "#333333",
+             "thickness": 1.5, "width": 6}
+    bar = go.Bar(
+        name=t("ours", lang), marker={"color": OURS, "pattern": {
+            "shape": ["/" if f == "uncertain" else "" for f in flags], "fgcolor": "#ffffff"}},
+        customdata=custom, hovertemplate=hover,
+        **({"y": cats, "x": est, "orientation": "h", "error_x": error} if horizontal
+           else {"x": cats, "y": est, "error_y": error}),
+    )
+    fig = go.Figure(bar)
+    if published is not None and len(published):
+        pub = dict(zip(published["category"].astype(str), published["value"]))
+        pvals = [_num(pub.get(str(c))) for c in df["category"]]
+        if any(v is not None for v in pvals):
+            fig.add_trace(go.Bar(
+                name=t("published", lang), marker={"color": PUBLISHED},
+                hovertemplate=f"%{{{'y' if horizontal else 'x'}}}<br>{t('published', lang)}: "
+                              f"%{{{val_axis}:{fmt}}}<extra></extra>",
+                **({"y": cats, "x": pvals, "orientation": "h"} if horizontal else {"x": cats, "y": pvals}),
+            ))
+    gaps = [c for c, e, f in zip(cats, est, flags) if e is None or f == "suppressed"]
+    for c in gaps:  # a visible marker in the gap itself, so the reason sits where the bar would be
+        fig.add_annotation(**({"y": c, "x": 0, "xanchor": "left"} if horizontal else {"x": c, "y": 0, "yanchor": "bottom"}),
+                           text="–", showarrow=False, font={"color": SUPPRESSED_GREY, "size": 14},
+                           hovertext=t("suppressed_reason", lang))
+    base_layout(fig, lang, title_text or title(meta, lang), height=max(360, 40 * len(cats) + 140) if horizontal else 420)
+    _gap_note(fig, gaps, lang)
+    axis = {"tickformat": ".0%" if is_fraction(meta) else ",", "rangemode": "tozero", "title": unit_title(meta, lang)}
+    if horizontal:
+        fig.update_xaxes(**axis)
+        fig.update_yaxes(autorange="reversed", title=None)
+    else:
+        fig.update_yaxes(**axis)
+        fig.update_xaxes(title=None)
+    fig.update_layout(barmode="group", showlegend=published is not None)
+    return fig
+
+
+def unit_title(meta, lang: str) -> str:
+    """Axis title from the metric's unit (short form)."""
+    unit = getattr(meta, "unit", "") or ""
+    if is_fraction(meta):
+        return "Andel" if lang != "en" else "Share"
+    return unit.split("(")[0].strip()
+
+
+def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | None = None) -> go.Figure:
+    """Estimates over the waves, one line per category, with 95 % interval whiskers; suppressed waves are gaps."""
+    df = df.sort_values(["year"]).reset_index(drop=True)
+    df = df.assign(_label=category_labels(df, lang))
+    fmt = value_format(meta)
+    fig = go.Figure()
+    order = list(dict.fromkeys(df["category"]))
+    for i, cat in enumerate(order):
+        part = df[df["category"] == cat]
+        est = [_num(v) for v in part["estimate"]]
+        hi = [_num(v) for v in part.get("ci_high", part["estimate"])]
+        lo = [_num(v) for v in part.get("ci_low", part["estimate"])]
+        fig.add_trace(go.Scatter(
+            x=[str(y) for y in part["year"]], y=est, mode="lines+markers", name=str(part["_label"].iloc[0]),
+            line={"color": OKABE_ITO[i % len(OKABE_ITO)]}, connectgaps=False,
+            error_y={"type": "data", "array": [(h - e) if h is not None and e is not None else None for e, h in zip(est, hi)],
+                     "arrayminus": [(e - lw) if lw is not None and e is not None else None for e, lw in zip(est, lo)],
+                     "visible": True, "thickness": 1.2, "width": 4},
+            hovertemplate=f"%{{fullData.name}} %{{x}}: %{{y:{fmt}}}<extra></extra>",
+        ))
+    base_layout(fig, lang, title_text or f"{title(meta, lang)} – {t('trend', lang).lower()}")
+    fig.update_xaxes(type="category", title=t("year_label", lang))
+    fig.update_yaxes(tickformat=".0%" if is_fraction(meta) else ",", rangemode="tozero", title=unit_title(meta, lang))
+    gaps = sorted({f"{lab} {y}" for lab, y, e in zip(df["_label"], df["year"], df["estimate"]) if _num(e) is None})
+    _gap_note(fig, gaps, lang)
+    return fig
+
+
+def grouped_bars(df: pd.DataFrame, meta, lang: str = "da", *, x: str, color: str | None, y: str,
+                 color_dimension: str | None = None, stacked: bool = True, title_text: str | None = None,
+                 y_title: str | None = None) -> go.Figure:
+    """Counts or values by x (e.g. year), one bar series per `color` category (e.g. form of cooperation)."""
+    fig = go.Figure()
+    dim = color_dimension or color
+    if color is None:
+        fig.add_trace(go.Bar(x=[str(v) for v in df[x]], y=df[y], marker={"color": OURS},
+                             hovertemplate=f"%{{x}}: %{{y:,}}<extra></extra>", name=y))
+    else:
+        keys = list(dict.fromkeys(df[color]))
+        keys.sort(key=lambda c: sort_key(dim, c))
+        for i, key in enumerate(keys):
+            part = df[df[color] == key]
+            fig.add_trace(go.Bar(
+                x=[str(v) for v in part[x]], y=part[y], name=label(dim, key, lang),
+                marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                hovertemplate="%{fullData.name}<br>%{x}: %{y:,}<extra></extra>",
+            ))
+    base_layout(fig, lang, title_text or title(meta, lang))
+    fig.update_layout(barmode="stack" if stacked else "group")
+    fig.update_xaxes(type="category", title=t("year_label", lang) if x in ("year", "start_year") else dimension_title(x, lang))
+    fig.update_yaxes(title=y_title or unit_title(meta, lang),
+                     tickformat=".0%" if is_fraction(meta) else ",")
+    return fig
+
+
+def profile_bars(df: pd.DataFrame, meta, lang: str = "da", *, level_col: str = "level",
+                 level_labels: dict[str, str] | None = None, title_text: str | None = None) -> go.Figure:
+    """One indicator for a municipality beside its region and the country (one bar per level)."""
+    labels = level_labels or {}
+    names = [labels.get(str(v), str(v)) for v in df[level_col]]
+    est = [_num(v) for v in df["estimate"]]
+    lo = [_num(v) for v in df["ci_low"]] if "ci_low" in df.columns else [None] * len(df)
+    hi = [_num(v) for v in df["ci_high"]] if "ci_high" in df.columns else [None] * len(df)
+    fmt = value_format(meta)
+    fig = go.Figure(go.Bar(
+        x=est, y=names, orientation="h", marker={"color": [OKABE_ITO[i % 3] for i in range(len(names))]},
+        error_x={"type": "data", "array": [(h - e) if h is not None and e is not None else None for e, h in zip(est, hi)],
+                 "arrayminus": [(e - lw) if lw is not None and e is not None else None for e, lw in zip(est, lo)],
+                 "visible": True, "color": "#333333"},
+        hovertemplate=f"%{{y}}: %{{x:{fmt}}}<extra></extra>",
+    ))
+    base_layout(fig, lang, title_text or title(meta, lang), height=260)
+    fig.update_xaxes(tickformat=".0%" if is_fraction(meta) else ",", rangemode="tozero", title=unit_title(meta, lang))
+    fig.update_yaxes(autorange="reversed", title=None)
+    gaps = [n for n, e in zip(names, est) if e is None]
+    _gap_note(fig, gaps, lang)
+    fig.update_layout(showlegend=False, margin={"b": 70})
+    return fig
+
+
+def ranked_table(df: pd.DataFrame, meta, lang: str = "da", *, value: str) -> pd.DataFrame:
+    """Municipalities ranked by `value` (largest first; no value last) with names and formatted values."""
+    out = df.copy()
+    out["_v"] = pd.to_numeric(out[value], errors="coerce")
+    out = out.sort_values("_v", ascending=False, na_position="last").reset_index(drop=True)
+    out.insert(0, t("rank", lang), range(1, len(out) + 1))
+    out.insert(1, t("kommune", lang), [label("municipality", c, lang) for c in out["municipality_code"]])
+    return out.drop(columns=["_v"])
+
+
+def display_table(df: pd.DataFrame, meta, lang: str = "da") -> pd.DataFrame:
+    """The table behind a chart as the user reads it: labels, formatted numbers, reasons for gaps."""
+    out = pd.DataFrame(index=df.index)
+    percent = is_fraction(meta)
+    for col in df.columns:
+        if col in ("label_da", "label_en", "dimension"):
+            continue
+        series = df[col]
+        if col == "category" and "dimension" in df.columns:
+            out[t("category", lang)] = category_labels(df, lang)
+        elif col == "flag":
+            reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
+            out[col] = [reason.get(str(v), str(v)) for v in series]
+        elif col in ("estimate", "ci_low", "ci_high", "se") and percent:
+            out[col] = [fmt_number(v, lang, 1, percent=True) for v in series]
+        elif col in ("year", "municipality_code", "start_year", "end_year") or not pd.api.types.is_numeric_dtype(series):
+            out[col] = series.astype("string").fillna("")
+        elif pd.api.types.is_integer_dtype(series):
+            out[col] = [fmt_number(v, lang, 0) for v in series]
+        else:
+            out[col] = [fmt_number(v, lang, 2) for v in series]
+    return out.reset_index(drop=True)
+
+
+def csv_text(df: pd.DataFrame, lang: str = "da") -> str:
+    """CSV of the rows behind a chart: ';' and decimal comma in Danish (opens in Danish Excel), ',' in English."""
+    if lang == "en":
+        return df.to_csv(index=False)
+    return df.to_csv(index=False, sep=";", decimal=",")

@@ -1,0 +1,173 @@
+"""Labels of codes (data/reference/labels.csv), the UI texts in Danish and English, and number formatting."""
+from __future__ import annotations
+
+import csv
+import math
+from functools import lru_cache
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LABELS_CSV = REPO / "data" / "reference" / "labels.csv"
+MUNICIPALITIES_CSV = REPO / "data" / "reference" / "municipalities.csv"
+LANGS = ("da", "en")
+
+# Every text a user reads that is not a code label or a metric title: (Danish, English).
+UI: dict[str, tuple[str, str]] = {
+    "site": ("Frivilligdata", "Frivilligdata"),
+    "site_sub": ("Frivillighed i Danmark i tal", "Volunteering in Denmark in figures"),
+    "home": ("← Forside", "← Home"),
+    "switch_lang": ("English", "Dansk"),
+    "year": ("Bølge (år)", "Wave (year)"),
+    "by": ("Opdeling", "Breakdown"),
+    "kommune": ("Kommune", "Municipality"),
+    "indicator": ("Indikator", "Indicator"),
+    "whole_country": ("Hele landet", "Whole country"),
+    "definition": ("Definition", "Definition"),
+    "unit": ("Enhed", "Unit"),
+    "source": ("Kilde", "Source"),
+    "download_csv": ("Hent tabellen som CSV", "Download the table as CSV"),
+    "show_table": ("Vis tabellen bag figuren", "Show the table behind the chart"),
+    "png_hint": ("Gem figuren som PNG med kamera-ikonet over figuren.",
+                 "Save the chart as PNG with the camera icon above it."),
+    "ours": ("Vores beregning", "Our estimate"),
+    "published": ("Offentliggjort tal", "Published figure"),
+    "ci": ("95 %-konfidensinterval", "95% confidence interval"),
+    "suppressed_reason": ("for få svar (under 50)", "too few responses (under 50)"),
+    "uncertain_reason": ("usikkert (50-99 svar)", "uncertain (50-99 responses)"),
+    "suppressed_note": ("Tomme felter: {cats} – {reason}.", "Gaps: {cats} – {reason}."),
+    "no_data": ("Ingen data for dette valg.", "No data for this selection."),
+    "load_error": ("Tallene til denne figur kunne ikke hentes ({msg}).",
+                   "The figures for this chart could not be loaded ({msg})."),
+    "bad_param": ("Ugyldig værdi i adressen: {name}={value!r}. Viser i stedet {default}.",
+                  "Invalid value in the address: {name}={value!r}. Showing {default} instead."),
+    "unknown_param": ("Ukendt parameter i adressen ignoreret: {name}.",
+                      "Unknown parameter in the address ignored: {name}."),
+    "trend": ("Udvikling over bølgerne", "Trend over the waves"),
+    "map": ("Kort over de 98 kommuner", "Map of the 98 municipalities"),
+    "ranked": ("Kommunerne rangeret", "Municipalities ranked"),
+    "rank": ("Placering", "Rank"),
+    "value": ("Værdi", "Value"),
+    "category": ("Kategori", "Category"),
+    "no_value": ("ingen værdi", "no value"),
+    "country": ("Hele landet", "Whole country"),
+    "region": ("Region", "Region"),
+    "year_label": ("År", "Year"),
+    "link_here": ("Link til denne visning", "Link to this view"),
+    "fte_note": ("Fuldtidsstillinger = timer i alt / {hours} timer (37 timer × 52 uger).",
+                 "Full-time equivalents = total hours / {hours} hours (37 hours × 52 weeks)."),
+    "less_than_5": ("<5", "<5"),
+}
+
+# Titles of the breakdown dimensions offered in the widgets.
+DIMENSION_TITLES: dict[str, tuple[str, str]] = {
+    "total": ("I alt", "Total"),
+    "gender": ("Køn", "Gender"),
+    "age_group": ("Alder", "Age group"),
+    "region": ("Region", "Region"),
+    "landsdel": ("Landsdel", "Province"),
+    "east_west": ("Øst/vest", "East/west"),
+    "urbanisation": ("Bystørrelse", "Urbanisation"),
+    "education": ("Uddannelse", "Education"),
+    "employment": ("Beskæftigelse", "Employment"),
+    "area": ("Område", "Area"),
+    "organisation_form": ("Organisationsform", "Organisation form"),
+    "recruited": ("Rekruttering", "Recruitment"),
+    "sector": ("Sektor", "Sector"),
+    "form": ("Samarbejdsform", "Form of cooperation"),
+    "target_group": ("Målgruppe", "Target group"),
+    "framework_element": ("Rammeelement", "Framework element"),
+    "municipality": ("Kommune", "Municipality"),
+}
+
+# The five dashboards: notebook file, (Danish title, English title), one-line description (da, en).
+DASHBOARDS: list[tuple[str, tuple[str, str], tuple[str, str]]] = [
+    ("1_frivillige.ipynb", ("Hvem er de frivillige?", "Who are the volunteers?"),
+     ("Andel frivillige efter bølge og baggrund, timer og fuldtidsstillinger, områder, organisationsform og rekruttering.",
+      "Share of volunteers by wave and background, hours and full-time equivalents, areas, organisation and recruitment.")),
+    ("2_kommunerne.ipynb", ("Kommunerne", "The municipalities"),
+     ("Kommuneundersøgelsen, rammer for frivillighed og §18-tilskud på et kort over de 98 kommuner.",
+      "The municipal survey, the framework for volunteering and §18 grants on a map of the 98 municipalities.")),
+    ("3_samarbejde.ipynb", ("Samarbejde", "Cooperation"),
+     ("Samarbejder mellem kommuner og civilsamfund efter form, sektor, område og målgruppe over tid.",
+      "Cooperation between municipalities and civil society by form, sector, area and target group over time.")),
+    ("4_kommuneprofil.ipynb", ("Kommuneprofil", "Municipality profile"),
+     ("Én kommune ved siden af sin region og hele landet på hver indikator.",
+      "One municipality beside its region and the whole country on every indicator.")),
+    ("5_om_data.ipynb", ("Om data", "About the data"),
+     ("Kilder, metoder, kodebog og vores tal over for de offentliggjorte.",
+      "Sources, methods, codebook and our figures against the published ones.")),
+]
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The Danish or English member of a (da, en) pair."""
+    return pair[1] if lang == "en" else pair[0]
+
+
+def t(key: str, lang: str, **fmt) -> str:
+    """A UI text in the chosen language, formatted with fmt."""
+    text = pick(UI[key], lang)
+    return text.format(**fmt) if fmt else text
+
+
+def dimension_title(dimension: str, lang: str) -> str:
+    return pick(DIMENSION_TITLES.get(dimension, (dimension, dimension)), lang)
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[tuple[str, str], tuple[str, str, int]]:
+    with open(LABELS_CSV, encoding="utf-8", newline="") as f:
+        return {(r["dimension"], r["code"]): (r["label_da"], r["label_en"], int(r["sort_order"]))
+                for r in csv.DictReader(f)}
+
+
+@lru_cache(maxsize=1)
+def municipalities() -> dict[int, dict[str, str]]:
+    """The 98 municipalities from the reference file: code -> name, region code and region name."""
+    with open(MUNICIPALITIES_CSV, encoding="utf-8", newline="") as f:
+        return {int(r["kommunekode"]): {"name": r["kommune"], "region_code": r["regionskode"],
+                                        "region": r["region"]} for r in csv.DictReader(f)}
+
+
+def label(dimension: str, code, lang: str = "da") -> str:
+    """The label of a code; municipality codes get their name; an unknown code is shown as itself."""
+    code = "" if code is None else str(code)
+    if dimension in ("municipality", "municipality_code", "kommune"):
+        try:
+            return municipalities()[int(code)]["name"]
+        except (KeyError, ValueError):
+            return code
+    hit = _labels().get((dimension, code))
+    if hit is None:
+        return code
+    return hit[1] if lang == "en" else hit[0]
+
+
+def sort_key(dimension: str, code) -> tuple:
+    """Sort position of a code in its dimension (label file order; unknown codes last, by code)."""
+    hit = _labels().get((dimension, "" if code is None else str(code)))
+    return (0, hit[2], "") if hit else (1, 0, str(code))
+
+
+def codes(dimension: str) -> list[str]:
+    """The codes of a dimension in label-file order."""
+    found = [(v[2], c) for (d, c), v in _labels().items() if d == dimension]
+    return [c for _, c in sorted(found)]
+
+
+def fmt_number(x, lang: str = "da", decimals: int = 0, percent: bool = False) -> str:
+    """A number as text: Danish 1.234,5 or English 1,234.5; percent multiplies a fraction by 100."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if value != value:
+        return ""
+    if percent:
+        value *= 100
+    text = f"{value:,.{decimals}f}"
+    if lang != "en":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text + (" %" if percent and lang != "en" else "%" if percent else "")

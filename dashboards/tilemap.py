@@ -1,0 +1,185 @@
+"""Maps of the 98 municipalities: a tile map (one square each, placed to resemble Denmark) or, when a boundary
+GeoJSON is present at data/reference/municipalities.geojson, a real choropleth drawn from its polygons.
+
+Both are plain plotly scatter traces: nothing is fetched from the network (plotly's geo traces would download
+their base map from a CDN).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from .charts import SEQUENTIAL, base_layout, is_fraction, title, value_format
+from .labels import REPO, fmt_number, label, municipalities, t
+
+TILES_CSV = REPO / "data" / "reference" / "municipality_tiles.csv"
+# Optional boundaries (not shipped; see dashboards/README.md): a FeatureCollection whose features carry the
+# municipality code in one of GEOJSON_CODE_KEYS (e.g. DAGI's "kommunekode" = "0101").
+GEOJSON_PATH = REPO / "data" / "reference" / "municipalities.geojson"
+GEOJSON_CODE_KEYS = ("municipality_code", "kommunekode", "KOMKODE", "komkode", "KOMNR")
+NO_VALUE = "#d9d9d9"
+
+
+@lru_cache(maxsize=1)
+def tiles() -> dict[int, tuple[int, int]]:
+    """municipality_code -> (col, row) from the committed tile placement; row 0 is the north."""
+    with open(TILES_CSV, encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.reader(line for line in f if not line.startswith("#"))]
+    header, body = rows[0], rows[1:]
+    idx = {name: i for i, name in enumerate(header)}
+    return {int(r[idx["municipality_code"]]): (int(r[idx["col"]]), int(r[idx["row"]])) for r in body}
+
+
+def _values(df: pd.DataFrame, value: str) -> dict[int, float | None]:
+    out = {}
+    for code, v in zip(df["municipality_code"], df[value]):
+        try:
+            f = float(v)
+            out[int(code)] = None if math.isnan(f) else f
+        except (TypeError, ValueError):
+            out[int(code)] = None
+    return out
+
+
+def _text_colour(hex_colour: str) -> str:
+    h = hex_colour.lstrip("#")
+    if h.startswith("rgb"):
+        return "#000000"
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return "#ffffff" if (0.299 * r + 0.587 * g + 0.114 * b) < 140 else "#000000"
+
+
+def _colour(v: float | None, lo: float, hi: float) -> str:
+    if v is None:
+        return NO_VALUE
+    x = 0.5 if hi <= lo else (v - lo) / (hi - lo)
+    rgb = sample_colorscale(SEQUENTIAL, [min(max(x, 0.0), 1.0)], colortype="rgb")[0]
+    r, g, b = (int(float(p)) for p in rgb[rgb.index("(") + 1:-1].split(","))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _hover_value(v, meta, lang) -> str:
+    if v is None:
+        return t("no_value", lang)
+    return fmt_number(v, lang, 1, percent=True) if is_fraction(meta) else fmt_number(v, lang, 1)
+
+
+def tile_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "estimate",
+             title_text: str | None = None, highlight: int | None = None) -> go.Figure:
+    """Tile map: one square per municipality coloured by `value` (df has municipality_code and value)."""
+    vals = _values(df, value)
+    known = [v for v in vals.values() if v is not None]
+    lo, hi = (min(known), max(known)) if known else (0.0, 1.0)
+    place = tiles()
+    munis = municipalities()
+    codes = sorted(place)
+    xs = [place[c][0] for c in codes]
+    ys = [place[c][1] for c in codes]
+    colours = [_colour(vals.get(c), lo, hi) for c in codes]
+    hover = [f"{munis[c]['name']} ({c})<br>{munis[c]['region']}<br>{title(meta, lang)}: {_hover_value(vals.get(c), meta, lang)}"
+             for c in codes]
+    abbrev = [munis[c]["name"][:3] for c in codes]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=xs, y=ys, mode="markers+text", text=abbrev, textfont={"size": 8, "color": [_text_colour(c) for c in colours]},
+        marker={"symbol": "square", "size": 30, "color": colours,
+                "line": {"width": [3 if c == highlight else 0.5 for c in codes],
+                         "color": ["#D55E00" if c == highlight else "#ffffff" for c in codes]}},
+        hovertext=hover, hoverinfo="text", customdata=codes, showlegend=False, name="tiles",
+    ))
+    _add_colourbar(fig, lo, hi, meta, lang, x=[xs[0]], y=[ys[0]])
+    if any(v is None for v in (vals.get(c) for c in codes)):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("no_value", lang),
+                                 marker={"symbol": "square", "size": 12, "color": NO_VALUE}))
+    base_layout(fig, lang, title_text or title(meta, lang), height=560)
+    fig.update_xaxes(visible=False, range=[-0.8, max(xs) + 0.8], fixedrange=True)
+    fig.update_yaxes(visible=False, autorange=False, range=[max(ys) + 0.8, -0.8], scaleanchor="x", scaleratio=1,
+                     fixedrange=True)
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "x": 0, "xanchor": "left", "yanchor": "top"},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 30}, dragmode=False)
+    return fig
+
+
+def _add_colourbar(fig, lo, hi, meta, lang, *, x, y) -> None:
+    """An invisible trace that carries the colour scale legend."""
+    fig.add_trace(go.Scatter(
+        x=x, y=y, mode="markers", hoverinfo="skip", showlegend=False, name="legend",
+        marker={"size": 0.1, "opacity": 0, "color": [lo], "cmin": lo, "cmax": hi if hi > lo else lo + 1,
+                "colorscale": SEQUENTIAL, "showscale": True,
+                "colorbar": {"title": {"text": ""}, "tickformat": ".0%" if is_fraction(meta) else ",",
+                             "thickness": 12, "len": 0.6}},
+    ))
+
+
+def load_geojson(path: Path = GEOJSON_PATH) -> dict[int, list[list[tuple[float, float]]]] | None:
+    """Outer rings per municipality code from a boundary GeoJSON, or None when the file is absent."""
+    if not Path(path).exists():
+        return None
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    rings: dict[int, list] = {}
+    for feat in data.get("features", []):
+        props = feat.get("properties") or {}
+        code = next((props[k] for k in GEOJSON_CODE_KEYS if k in props), None)
+        try:
+            code = int(str(code))
+        except (TypeError, ValueError):
+            continue
+        geom = feat.get("geometry") or {}
+        polys = geom.get("coordinates", [])
+        if geom.get("type") == "Polygon":
+            polys = [polys]
+        elif geom.get("type") != "MultiPolygon":
+            continue
+        for poly in polys:
+            if poly:
+                rings.setdefault(code, []).append([(float(p[0]), float(p[1])) for p in poly[0]])
+    return rings
+
+
+def choropleth(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "estimate", rings=None,
+               title_text: str | None = None, highlight: int | None = None) -> go.Figure:
+    """A choropleth from boundary rings (lon, lat): one filled polygon trace per municipality."""
+    vals = _values(df, value)
+    known = [v for v in vals.values() if v is not None]
+    lo, hi = (min(known), max(known)) if known else (0.0, 1.0)
+    munis = municipalities()
+    fig = go.Figure()
+    first = None
+    for code in sorted(rings):
+        xs: list = []
+        ys: list = []
+        for ring in rings[code]:
+            xs += [p[0] for p in ring] + [None]
+            ys += [p[1] for p in ring] + [None]
+        first = first or (xs[0], ys[0])
+        name = munis.get(code, {}).get("name", str(code))
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", fillcolor=_colour(vals.get(code), lo, hi),
+            line={"width": 2.5 if code == highlight else 0.5, "color": "#D55E00" if code == highlight else "#ffffff"},
+            hoveron="fills", hoverinfo="text", name=name, showlegend=False,
+            text=f"{name} ({code})<br>{title(meta, lang)}: {_hover_value(vals.get(code), meta, lang)}",
+        ))
+    _add_colourbar(fig, lo, hi, meta, lang, x=[first[0] if first else 0], y=[first[1] if first else 0])
+    base_layout(fig, lang, title_text or title(meta, lang), height=560)
+    fig.update_xaxes(visible=False)
+    # degrees of longitude are shorter than degrees of latitude at Danish latitudes
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(56)))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig
+
+
+def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "estimate",
+                     title_text: str | None = None, highlight: int | None = None,
+                     geojson: Path = GEOJSON_PATH) -> go.Figure:
+    """The choropleth when boundaries are present, else the tile map."""
+    rings = load_geojson(geojson)
+    if rings:
+        return choropleth(df, meta, lang, value=value, rings=rings, title_text=title_text, highlight=highlight)
+    return tile_map(df, meta, lang, value=value, title_text=title_text, highlight=highlight)
