@@ -55,7 +55,7 @@ BUDGET_TOTAL = {2009: 143_900_000, 2010: 146_000_000, 2011: 149_500_000, 2012: 1
                 2013: 157_000_000, 2014: 161_000_000, 2015: 165_000_000}
 OVER_BUDGET_2012 = 35  # 35/98 = 35.7 % -> 36 % (G08)
 FREDERIKSBERG = 147
-PAYOUT_CAP_PER_INHABITANT = 61.5  # dkk; published payouts spread roughly 3-62 kr. per inhabitant
+PAYOUT_CAP_PER_INHABITANT = 62.0  # dkk; published payouts spread roughly 3-62 kr. per inhabitant
 FREDERIKSBERG_2010 = {"budget": 4_000_000, "applications": 80, "applied": 9_000_000}  # G01-G03
 
 MUNICIPAL_WAVES = (2010, 2012, 2018)
@@ -545,7 +545,7 @@ def _grants(munis: pd.DataFrame, pop: np.ndarray, seed: int) -> tuple[pd.DataFra
             ratio[fb] = 0.985
         excess = rng.uniform(0.1, 1.0, size=n) * budget
         granted = np.where(over, budget, ratio * budget)
-        cap = np.maximum(PAYOUT_CAP_PER_INHABITANT * inhabitants, budget)
+        cap = np.maximum(rng.uniform(0.88, 1.0, size=n) * PAYOUT_CAP_PER_INHABITANT * inhabitants, budget)
         for _ in range(20):  # spread the remaining excess over the over-spenders below the cap
             room = over & (granted < cap - 1.0)
             missing = GRANTED_TOTAL[year] - granted.sum()
