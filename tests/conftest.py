@@ -36,3 +36,58 @@ def demo_db() -> pathlib.Path:
     if not DEMO_DB.exists():
         pytest.fail(f"{DEMO_DB} is missing: run `make warehouse` (CI builds it before pytest)")
     return DEMO_DB
+
+
+def read_rows(path: pathlib.Path, encoding: str = "utf-8") -> tuple[list[str], list[list[str]]]:
+    """A contract file as (leading comment lines, CSV rows including the header)."""
+    import csv
+    import io
+
+    text = path.read_text(encoding=encoding)
+    lines = text.splitlines(keepends=True)
+    comments = []
+    while lines and lines[0].startswith("#"):
+        comments.append(lines.pop(0))
+    return comments, list(csv.reader(io.StringIO("".join(lines))))
+
+
+def write_rows(path: pathlib.Path, comments: list[str], rows: list[list[str]], delimiter: str = ",",
+               encoding: str = "utf-8", newline: str = "\n") -> None:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    path.write_text("".join(c.rstrip("\r\n") + newline for c in comments) + buf.getvalue(), encoding=encoding,
+                    newline="")
+
+
+def set_cell(path: pathlib.Path, line: int, column: str, value: str) -> str:
+    """Set one cell, addressed by its line in the file (comment lines count) and column name; returns the old value."""
+    comments, rows = read_rows(path)
+    header = rows[0]
+    row = rows[line - len(comments) - 1]
+    old = row[header.index(column)]
+    row[header.index(column)] = value
+    write_rows(path, comments, rows)
+    return old
+
+
+@pytest.fixture
+def raw_copy(tmp_path) -> pathlib.Path:
+    """A fresh copy of tests/fixtures/raw to break."""
+    import shutil
+
+    dst = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, dst)
+    return dst
+
+
+@pytest.fixture
+def existing_db(tmp_path, fixture_db) -> pathlib.Path:
+    """A copy of the fixture warehouse standing in for the warehouse a user already has."""
+    import shutil
+
+    dst = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(fixture_db, dst)
+    return dst
