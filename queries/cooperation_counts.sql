@@ -1,0 +1,75 @@
+-- cooperation_counts: active cooperations between municipalities and organisations, per year
+-- title_da: Samarbejder mellem kommuner og organisationer
+-- title_en: Cooperations between municipalities and organisations
+-- definition: Number of cooperations active in the year: started in or before the year and not ended before
+--     it (start_year <= year and (end_year is null or end_year >= year)); a cooperation counts in every
+--     calendar year it ran, its start and end year included. By formalisation form, sector, area or target
+--     group; every category of the label file is listed (0 when none).
+-- unit: cooperations
+-- source: cooperations, labels
+-- years: select unnest(range(min(start_year), greatest(max(start_year), max(end_year)) + 1)) from cooperations
+-- param year: int = null; calendar year; null = every year from the first start year to the last start or end year
+-- param by: dimension = total; breakdown dimension
+-- param municipality_code: int = null; only this municipality's cooperations (kommunekode); null = all
+-- dimension total: 'all'
+-- dimension form: c.form
+-- dimension sector: c.sector
+-- dimension area: c.area
+-- dimension target_group: c.target_group
+-- column year: int; calendar year
+-- column dimension: text; the breakdown dimension (by)
+-- column category: text; the category code ('all' for total)
+-- column label_da: text; Danish label of the category
+-- column label_en: text; English label of the category
+-- column cooperations: int; cooperations active in the year
+-- column small_count: bool; cooperations is 1-4 (shown as "<5")
+
+with
+
+years as (
+    select cast(unnest(range(min(start_year), greatest(max(start_year), max(end_year)) + 1)) as integer) as year
+    from cooperations
+),
+
+selected_years as (
+    select year from years where $year is null or year = $year
+),
+
+active as (
+    select
+        y.year,
+        {{by}} as category
+    from selected_years as y
+    join cooperations as c
+        on c.start_year <= y.year and (c.end_year is null or c.end_year >= y.year)
+    where $municipality_code is null or c.municipality_code = $municipality_code
+),
+
+counts as (
+    select year, category, cast(count(*) as integer) as cooperations
+    from active
+    group by year, category
+),
+
+grid as (
+    select y.year, l.code as category, l.label_da, l.label_en, l.sort_order
+    from selected_years as y
+    cross join labels as l
+    where l.dimension = $by
+),
+
+final as (
+    select
+        g.year,
+        $by as dimension,
+        g.category,
+        g.label_da,
+        g.label_en,
+        coalesce(c.cooperations, 0) as cooperations,
+        coalesce(c.cooperations, 0) between 1 and 4 as small_count
+    from grid as g
+    left join counts as c using (year, category)
+    order by g.year, g.sort_order
+)
+
+select * from final
