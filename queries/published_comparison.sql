@@ -1,0 +1,394 @@
+-- published_comparison: every published figure beside our estimate from the warehouse
+-- title_da: Vores tal sammenholdt med de offentliggjorte
+-- title_en: Our figures against the published ones
+-- definition: Each row of published_figures with our value computed the same way as the metric named in
+--     column metric, in the published unit (percentages as 0-100). Survey figures carry our 95 % interval and
+--     whether the published value lies inside it; municipal and register figures are compared after rounding
+--     our value to the published precision (whole units; amounts of a million or more to 0.1 million, or to
+--     whole millions when printed so). Orders and ranks (e.g. "40-49 year-olds the most active") are checked
+--     as stated. Rows we cannot compute have our value null and a reason. Published category names are mapped
+--     to our codes in category_codes below (and via the Danish labels for areas).
+-- unit: as published (column unit): pct, persons, hours, municipalities, fte, dkk, rank, order
+-- source: published_figures, survey_respondents, population, municipal_survey, municipalities, grants_s18, grant_budgets, labels
+-- years: select distinct year from published_figures
+-- param year: int = null; year of the published figures; null = all
+-- column figure_id: text; id in published_figures
+-- column survey: text; publishing survey or register
+-- column year: int; year the figure refers to
+-- column population: text; population as published
+-- column breakdown: text; breakdown as published
+-- column category: text; category as published (Danish)
+-- column measure: text; published measure
+-- column unit: text; published unit (pct = percent 0-100)
+-- column comparator: text; '=' exact, '~' approximate, '>' lower bound or order
+-- column published_value: double; the published figure
+-- column metric: text; our metric that computes it (null when none)
+-- column code: text; our category code
+-- column our_value: double; our figure in the published unit; null when not computable
+-- column our_ci_low: double; lower 95 % bound of a survey figure
+-- column our_ci_high: double; upper 95 % bound of a survey figure
+-- column n: int; unweighted respondents (survey figures)
+-- column flag: text; ok, uncertain or suppressed (survey figures)
+-- column difference: double; our_value - published_value (percentage points for pct)
+-- column within_interval: bool; the published value lies inside our 95 % interval (survey figures)
+-- column rounded_value: double; our value rounded to the published precision
+-- column agrees: bool; inside the interval (survey), equal after rounding (counts, amounts), order or rank as published
+-- column reason: text; why our value is missing
+-- column source_ref: text; the source document
+
+with
+
+figures as (
+    select * from published_figures where $year is null or year = $year
+),
+
+-- published category -> our code (areas are matched through their Danish label, age groups are our codes)
+category_codes(breakdown, category, code) as (
+    values
+        ('total', 'alle', 'all'),
+        ('gender', 'mand', 'male'),
+        ('gender', 'kvinde', 'female'),
+        ('east_west', 'vest>øst', 'west>east'),
+        ('total', 'deltagende kommuner', 'all'),
+        ('total', 'medarbejderressourcer', 'all'),
+        ('total', 'har frivilligstrategi', 'has_volunteer_policy'),
+        ('total', 'har frivilligråd', 'has_volunteer_council'),
+        ('total', 'samarbejdet er steget', 'cooperation_increased'),
+        ('total', 'organiserer selv frivillige', 'organises_volunteers'),
+        ('total', 'har strategi for aktivt medborgerskab', 'has_active_citizenship_strategy')
+),
+
+-- published measure -> our metric and the table whose years decide whether it can be computed
+measures(measure, metric, source) as (
+    values
+        ('participation_rate', 'participation_rate', 'survey'),
+        ('participation_rate_rank', 'participation_rate', 'survey'),
+        ('participation_rate_order', 'participation_rate', 'survey'),
+        ('sample_size', 'participation_rate', 'survey'),
+        ('volunteers_count', 'volunteers_count', 'survey'),
+        ('area_share', 'area_share', 'survey'),
+        ('hours_per_month', 'hours_per_month', 'survey'),
+        ('total_hours', 'total_hours_per_year', 'survey'),
+        ('respondents', 'municipal_response', 'municipal'),
+        ('response_rate', 'municipal_response', 'municipal'),
+        ('share_municipalities', 'framework_share', 'municipal'),
+        ('count_municipalities', 'framework_share', 'municipal'),
+        ('staff_fte_total', 'staff_fte_total', 'municipal'),
+        ('grant_budget_dkk', 'payout_ratio', 'grants'),
+        ('budget_total_dkk', 'payout_ratio', 'grants'),
+        ('granted_total_dkk', 'payout_ratio', 'grants'),
+        ('payout_ratio', 'payout_ratio', 'grants'),
+        ('share_paid_over_budget', 'payout_ratio', 'grants'),
+        ('applications_count', 'application_coverage', 'grants'),
+        ('applied_amount_dkk', 'application_coverage', 'grants')
+),
+
+-- published statements we cannot turn into a number
+not_computable(breakdown, measure, reason) as (
+    values
+        ('urbanisation', 'participation_rate_order',
+            'the source does not say which places count as "større byer"; see participation_rate by urbanisation'),
+        ('total', 'hours_per_week',
+            'the extracted slide text lost the number and unit ("over 15t/uge"); see hours_per_month')
+),
+
+source_years as (
+    select distinct 'survey' as source, year from survey_respondents
+    union all
+    select distinct 'municipal', year from municipal_survey
+    union all
+    select distinct 'grants', year from (select year from grants_s18 union select year from grant_budgets)
+),
+
+-- survey estimates: every needed (measure, breakdown, category) as a domain of its wave's design
+respondents as (
+    select * from survey_respondents where year in (select year from figures)
+),
+
+waves as (
+    select year, count(*) as n_wave from respondents group by year
+),
+
+observations as (
+    select year, 'participation_rate' as measure, 'total' as breakdown, 'all' as code,
+        weight as w, cast(volunteered as double) as y, true as in_domain
+    from respondents
+    union all
+    select year, 'participation_rate', 'gender', gender, weight, volunteered, true from respondents
+    union all
+    select year, 'participation_rate', 'age_group', age_group, weight, volunteered, true from respondents
+    union all
+    select year, 'participation_rate', 'east_west', east_west, weight, volunteered, true from respondents
+    union all
+    select year, 'area_share', 'area', 'culture_sport_leisure', weight, area_culture_sport_leisure,
+        volunteered = 1 and area_culture_sport_leisure is not null
+    from respondents
+    union all
+    select year, 'area_share', 'area', 'social_health', weight, area_social_health,
+        volunteered = 1 and area_social_health is not null
+    from respondents
+    union all
+    select year, 'area_share', 'area', 'housing_local', weight, area_housing_local,
+        volunteered = 1 and area_housing_local is not null
+    from respondents
+    union all
+    select year, 'area_share', 'area', 'politics_religion_interest', weight, area_politics_religion_interest,
+        volunteered = 1 and area_politics_religion_interest is not null
+    from respondents
+    union all
+    select year, 'area_share', 'area', 'education', weight, area_education,
+        volunteered = 1 and area_education is not null
+    from respondents
+    union all
+    select year, 'hours_per_month', 'total', 'all', weight, hours_per_month,
+        volunteered = 1 and hours_per_month is not null
+    from respondents
+    union all
+    -- hours per month of every resident (0 for non-volunteers), for total hours
+    select year, 'hours_per_resident', 'total', 'all', weight,
+        case when volunteered = 1 then hours_per_month else 0 end,
+        volunteered = 0 or hours_per_month is not null
+    from respondents
+),
+
+survey_sums as (
+    select
+        year, measure, breakdown, code,
+        count(*) filter (where in_domain) as n,
+        sum(w) filter (where in_domain) as sw,
+        sum(w * y) filter (where in_domain) as swy,
+        sum(w * w) filter (where in_domain) as sw2,
+        sum(w * w * y) filter (where in_domain) as sw2y,
+        sum(w * w * y * y) filter (where in_domain) as sw2y2
+    from observations
+    group by all
+),
+
+survey_estimates as (
+    select
+        s.year, s.measure, s.breakdown, s.code, s.n,
+        case when survey_shown(s.n, true) then s.swy / s.sw end as mean,
+        case when survey_shown(s.n, true) then domain_mean_se(s.sw, s.swy, s.sw2, s.sw2y, s.sw2y2, w.n_wave) end as se,
+        survey_flag(s.n) as flag
+    from survey_sums as s
+    join waves as w using (year)
+),
+
+population_16plus as (
+    select year, sum(persons) as population from population where age_group <> '0-15' group by year
+),
+
+-- municipal survey
+municipal_responses as (
+    select year, count(*) filter (where responded = 1) as responded from municipal_survey group by year
+),
+
+municipal_elements as (
+    select s.year, e.element,
+        case e.element
+            when 'has_volunteer_policy' then s.has_volunteer_policy
+            when 'has_volunteer_council' then s.has_volunteer_council
+            when 'has_active_citizenship_strategy' then s.has_active_citizenship_strategy
+            when 'organises_volunteers' then s.organises_volunteers
+            when 'cooperation_increased' then s.cooperation_increased
+            when 'has_volunteer_centre' then s.has_volunteer_centre
+            when 'has_association_directory' then s.has_association_directory
+            when 'has_volunteer_consultant' then s.has_volunteer_consultant
+        end as answer
+    from municipal_survey as s
+    cross join (select code as element from labels where dimension = 'framework_element') as e
+    where s.responded = 1
+),
+
+element_counts as (
+    select year, element, count(*) filter (where answer = 1) as yes_count, count(answer) as answer_count
+    from municipal_elements
+    group by year, element
+),
+
+-- §18 grants, over the municipalities with a budget (as payout_ratio)
+granted_by_municipality as (
+    select year, municipality_code, count(*) as applications, sum(applied_dkk) as applied_dkk,
+        sum(granted_dkk) as granted_dkk
+    from grants_s18
+    group by year, municipality_code
+),
+
+payouts as (
+    select
+        b.year,
+        sum(coalesce(g.granted_dkk, 0)) as granted_dkk,
+        sum(b.budget_dkk) as budget_dkk,
+        avg(cast(coalesce(g.granted_dkk, 0) > b.budget_dkk as integer)) as share_over_budget
+    from grant_budgets as b
+    left join granted_by_municipality as g using (year, municipality_code)
+    group by b.year
+),
+
+-- our figures in the published units, keyed like the published rows
+ours as (
+    select year, measure, breakdown, code, 100 * mean as value,
+        100 * ci_low(mean, se, 0) as ci_low, 100 * ci_high(mean, se, 1) as ci_high, n, flag
+    from survey_estimates
+    where measure in ('participation_rate', 'area_share')
+    union all
+    select year, measure, breakdown, code, mean, ci_low(mean, se, 0), ci_high(mean, se, null), n, flag
+    from survey_estimates
+    where measure = 'hours_per_month'
+    union all
+    select e.year, 'volunteers_count', 'total', 'all', e.mean * p.population,
+        ci_low(e.mean, e.se, 0) * p.population, ci_high(e.mean, e.se, 1) * p.population, e.n, e.flag
+    from survey_estimates as e
+    join population_16plus as p using (year)
+    where e.measure = 'participation_rate' and e.breakdown = 'total'
+    union all
+    select e.year, 'total_hours', 'total', 'all', e.mean * 12 * p.population,
+        ci_low(e.mean, e.se, 0) * 12 * p.population, ci_high(e.mean, e.se, null) * 12 * p.population, e.n, e.flag
+    from survey_estimates as e
+    join population_16plus as p using (year)
+    where e.measure = 'hours_per_resident'
+    union all
+    select year, 'sample_size', 'total', 'all', n_wave, null, null, n_wave, null
+    from waves
+    union all
+    select year, 'participation_rate_rank', 'age_group', code,
+        rank() over (partition by year order by mean desc), null, null, n, flag
+    from survey_estimates
+    where measure = 'participation_rate' and breakdown = 'age_group' and mean is not null
+    union all
+    select year, 'participation_rate_order', 'east_west', 'west>east',
+        cast(max(mean) filter (where code = 'west') > max(mean) filter (where code = 'east') as integer),
+        null, null, sum(n), null
+    from survey_estimates
+    where measure = 'participation_rate' and breakdown = 'east_west'
+    group by year
+    union all
+    select year, 'respondents', 'total', 'all', responded, null, null, null, null from municipal_responses
+    union all
+    select r.year, 'response_rate', 'total', 'all', 100 * r.responded / m.municipalities, null, null, null, null
+    from municipal_responses as r
+    cross join (select count(*) as municipalities from municipalities) as m
+    union all
+    select year, 'share_municipalities', 'total', element, 100 * yes_count / nullif(answer_count, 0),
+        null, null, null, null
+    from element_counts
+    union all
+    select year, 'count_municipalities', 'total', element, yes_count, null, null, null, null from element_counts
+    union all
+    select year, 'staff_fte_total', 'total', 'all', sum(staff_fte), null, null, null, null
+    from municipal_survey
+    where responded = 1
+    group by year
+    union all
+    select year, 'grant_budget_dkk', 'municipality', cast(municipality_code as varchar), budget_dkk,
+        null, null, null, null
+    from grant_budgets
+    union all
+    select year, 'applications_count', 'municipality', cast(municipality_code as varchar), applications,
+        null, null, null, null
+    from granted_by_municipality
+    union all
+    select year, 'applied_amount_dkk', 'municipality', cast(municipality_code as varchar), applied_dkk,
+        null, null, null, null
+    from granted_by_municipality
+    union all
+    select year, 'granted_total_dkk', 'total', 'all', sum(granted_dkk), null, null, null, null
+    from grants_s18
+    group by year
+    union all
+    select year, 'budget_total_dkk', 'total', 'all', budget_dkk, null, null, null, null from payouts
+    union all
+    select year, 'payout_ratio', 'total', 'all', 100 * granted_dkk / nullif(budget_dkk, 0), null, null, null, null
+    from payouts
+    union all
+    select year, 'share_paid_over_budget', 'total', 'all', 100 * share_over_budget, null, null, null, null
+    from payouts
+),
+
+mapped as (
+    select
+        f.*,
+        coalesce(
+            cc.code,
+            la.code,
+            case when f.breakdown in ('age_group', 'municipality') then f.category end
+        ) as code,
+        ms.metric,
+        ms.source as data_source,
+        nc.reason as fixed_reason,
+        case
+            when f.value >= 1e6 and f.value % 1e6 = 0 then 1e6
+            when f.value >= 1e6 then 1e5
+            else 1
+        end as precision
+    from figures as f
+    left join category_codes as cc on cc.breakdown = f.breakdown and cc.category = f.category
+    left join labels as la on la.dimension = f.breakdown and la.label_da = f.category
+    left join measures as ms on ms.measure = f.measure
+    left join not_computable as nc on nc.breakdown = f.breakdown and nc.measure = f.measure
+),
+
+compared as (
+    select
+        m.*,
+        o.value as our_value,
+        o.ci_low as our_ci_low,
+        o.ci_high as our_ci_high,
+        o.n,
+        o.flag,
+        sy.year is not null as year_available
+    from mapped as m
+    left join ours as o
+        on o.year = m.year and o.measure = m.measure and o.breakdown = m.breakdown and o.code = m.code
+        and m.fixed_reason is null
+    left join source_years as sy on sy.source = m.data_source and sy.year = m.year
+),
+
+final as (
+    select
+        figure_id,
+        survey,
+        year,
+        population,
+        breakdown,
+        category,
+        measure,
+        unit,
+        comparator,
+        value as published_value,
+        case when fixed_reason is null then metric end as metric,
+        code,
+        our_value,
+        our_ci_low,
+        our_ci_high,
+        cast(n as integer) as n,
+        flag,
+        our_value - value as difference,
+        case when our_ci_low is not null then value between our_ci_low and our_ci_high end as within_interval,
+        round(our_value / precision) * precision as rounded_value,
+        case
+            when our_value is null then null
+            when unit in ('rank', 'order') then our_value = value
+            when comparator = '>' then our_value > value
+            when our_ci_low is not null then value between our_ci_low and our_ci_high
+            else round(our_value / precision) * precision = value
+        end as agrees,
+        case
+            when fixed_reason is not null then fixed_reason
+            when metric is null then 'no metric computes the measure ' || measure
+            when not year_available then 'no ' || case data_source
+                when 'survey' then 'volunteer survey wave'
+                when 'municipal' then 'municipal survey'
+                else '§18 grant data'
+                end || ' for ' || year || ' in the warehouse'
+            when our_value is null and flag = 'suppressed' then 'fewer than 50 respondents (suppressed)'
+            when our_value is null then 'no data for this category and year in the warehouse'
+        end as reason,
+        source_ref
+    from compared
+    order by
+        case left(figure_id, 1) when 'P' then 1 when 'M' then 2 when 'G' then 3 else 4 end,
+        figure_id
+)
+
+select * from final
