@@ -1,0 +1,95 @@
+"""Number formatting for the report, Danish (decimal comma, thousands point) or English.
+
+Built on the dashboards' formatter (dashboards.labels.fmt_number) so report and dashboards print the same text.
+The tests format query results with these functions and look for the text in the HTML and the PDF.
+"""
+from __future__ import annotations
+
+import math
+
+from dashboards.labels import fmt_number
+
+MISSING = "–"  # en dash: no value (suppressed cells say why in the flag column)
+
+
+def _isnan(x) -> bool:
+    try:
+        return x is None or math.isnan(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+def number(x, decimals: int = 0, lang: str = "da") -> str:
+    """1234567.8 -> '1.234.568' (da) or '1,234,568' (en); None/NaN -> an en dash."""
+    if _isnan(x):
+        return MISSING
+    text = fmt_number(float(x), lang, decimals)
+    return text[1:] if text.startswith("-") and not text.strip("-0,.") else text  # no "-0,0"
+
+
+def signed(x, decimals: int = 1, lang: str = "da") -> str:
+    """A change with an explicit sign: '+1,2', '-0,4', '0,0'."""
+    if _isnan(x):
+        return MISSING
+    text = number(x, decimals, lang)
+    return text if text.startswith("-") or set(text) <= set("0,.") else "+" + text
+
+
+def pct(rate, decimals: int = 1, lang: str = "da") -> str:
+    """A fraction 0-1 as a percentage: 0.4031 -> '40,3 %' (da) or '40.3%' (en)."""
+    if _isnan(rate):
+        return MISSING
+    return fmt_number(float(rate), lang, decimals, percent=True)
+
+
+def pct_interval(low, high, decimals: int = 1, lang: str = "da") -> str:
+    """A 95 % interval of fractions: '39,2-41,4 %' (da) or '39.2-41.4%' (en)."""
+    if _isnan(low) or _isnan(high):
+        return MISSING
+    return number(100 * float(low), decimals, lang) + "–" + pct(high, decimals, lang)
+
+
+def interval(low, high, decimals: int = 0, lang: str = "da") -> str:
+    """A 95 % interval of plain numbers: '1.700.000-1.900.000'."""
+    if _isnan(low) or _isnan(high):
+        return MISSING
+    return number(low, decimals, lang) + "–" + number(high, decimals, lang)
+
+
+def pp(delta, decimals: int = 1, lang: str = "da") -> str:
+    """A change of a fraction in percentage points: 0.012 -> '+1,2 procentpoint'."""
+    if _isnan(delta):
+        return MISSING
+    unit = " procentpoint" if lang == "da" else " percentage points"
+    return signed(100 * float(delta), decimals, lang) + unit
+
+
+def count(x, lang: str = "da", small: bool = True) -> str:
+    """A count of units in a register or municipal table; 1-4 are shown as '<5' (disclosure rule)."""
+    if _isnan(x):
+        return MISSING
+    if small and 1 <= float(x) <= 4:
+        return "<5"
+    return number(x, 0, lang)
+
+
+def millions(x, decimals: int = 1, lang: str = "da") -> str:
+    """1812345 -> '1,8 mio.' (da) or '1.8 million' (en)."""
+    if _isnan(x):
+        return MISSING
+    return number(float(x) / 1e6, decimals, lang) + (" mio." if lang == "da" else " million")
+
+
+def dkk(x, lang: str = "da") -> str:
+    """An amount in whole kroner: '12.345 kr.' (da) or 'DKK 12,345' (en)."""
+    if _isnan(x):
+        return MISSING
+    return number(x, 0, lang) + " kr." if lang == "da" else "DKK " + number(x, 0, lang)
+
+
+def dkk_millions(x, decimals: int = 1, lang: str = "da") -> str:
+    """156200000 -> '156,2 mio. kr.' (da) or 'DKK 156.2 million' (en)."""
+    if _isnan(x):
+        return MISSING
+    value = number(float(x) / 1e6, decimals, lang)
+    return value + " mio. kr." if lang == "da" else "DKK " + value + " million"

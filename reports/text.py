@@ -1,0 +1,281 @@
+"""The report's fixed text in Danish and English (headings, captions, methods). Numbers are filled in by build.py."""
+from __future__ import annotations
+
+TEXT: dict[str, dict[str, str]] = {
+    "da": {
+        "title": "Frivilligrapport {year}",
+        "subtitle": "Frivilligt arbejde i Danmark: befolkningen, kommunerne og samarbejdet",
+        "publisher": "Frivilligdata",
+        "built": "Dannet {built} fra datavarehuset (bygget {warehouse_built}).",
+        "contents": "Indhold",
+        "summary": "Sammenfatning",
+        "summary_intro": "De vigtigste tal for {year}. Ændringen er regnet i forhold til forrige måling ({previous}).",
+        "summary_intro_first": "De vigtigste tal for {year}. Der er ingen tidligere måling at sammenligne med.",
+        "key": "Nøgletal",
+        "value": "{year}",
+        "change": "Ændring siden {previous}",
+        "no_previous": "ingen tidligere måling",
+        "interval": "95 %-interval",
+        "figure": "Figur",
+        "table": "Tabel",
+        "definition": "Definition",
+        "source": "Kilde",
+        "n": "n",
+        "unit": "Enhed",
+        "n_respondents": "{n} svar (uvægtet)",
+        "n_municipalities": "{n} kommuner",
+        "n_rows": "{n} rækker",
+        "uncertain_note": "* usikkert skøn (50-99 svar).",
+        "suppressed": "for få svar",
+        "category": "Gruppe",
+        "estimate": "Skøn",
+        "se": "Standardfejl",
+        "ci": "95 %-interval",
+        "flag": "Sikkerhed",
+        "year": "År",
+        "toc_figures": "figurer",
+        "methods": "Metode",
+        "appendix": "Bilag: vores tal sammenlignet med de offentliggjorte",
+        "appendix_intro": (
+            "Tabellen stiller de tal, der er offentliggjort i kildedokumenterne, op mod de tal, som denne rapport "
+            "beregner for samme år og gruppe. Med demodata er forskellene kun et tjek af kalibreringen."
+        ),
+        "sources": "Kilder",
+        "sources_data": "Data i datavarehuset",
+        "sources_published": "Offentliggjorte tal (data/reference/published_figures.csv)",
+        "banner": "Demodata: syntetiske svar, ikke den rigtige undersøgelse. Tallene viser, hvordan rapporten "
+        "ser ud; de må ikke citeres som fakta om frivilligt arbejde i Danmark.",
+        "no_wave": "Der er ingen frivilligundersøgelse for {year} i datavarehuset {db}. Mulige år: {years}.",
+        "chapter_people": "Hvem er de frivillige?",
+        "chapter_people_intro": (
+            "Andelen af befolkningen på 16 år og derover, der har arbejdet frivilligt og ulønnet inden for "
+            "de seneste 12 måneder, fordelt på baggrund, tid brugt, områder, organisationsform og rekruttering."
+        ),
+        "chapter_municipalities": "Kommunerne",
+        "chapter_municipalities_intro": (
+            "Kommunernes rammer for det frivillige arbejde (kommuneundersøgelsen) og tilskud efter "
+            "Servicelovens §18."
+        ),
+        "chapter_cooperation": "Samarbejde",
+        "chapter_cooperation_intro": (
+            "Kommunernes samarbejder med foreninger, private og socialøkonomiske virksomheder, fordelt på "
+            "formaliseringsgrad (tilskud, mundtlig aftale, samarbejdsaftale, partnerskabsaftale), sektor, "
+            "område og målgruppe."
+        ),
+        "by": "efter {dimension}",
+        "trend": "over tid",
+    },
+    "en": {
+        "title": "Volunteering Report {year}",
+        "subtitle": "Volunteering in Denmark: the population, the municipalities and their cooperation",
+        "publisher": "Frivilligdata",
+        "built": "Generated {built} from the warehouse (built {warehouse_built}).",
+        "contents": "Contents",
+        "summary": "Summary",
+        "summary_intro": "The key figures for {year}. Changes are against the previous wave ({previous}).",
+        "summary_intro_first": "The key figures for {year}. There is no earlier wave to compare with.",
+        "key": "Key figure",
+        "value": "{year}",
+        "change": "Change since {previous}",
+        "no_previous": "no earlier wave",
+        "interval": "95% interval",
+        "figure": "Figure",
+        "table": "Table",
+        "definition": "Definition",
+        "source": "Source",
+        "n": "n",
+        "unit": "Unit",
+        "n_respondents": "{n} responses (unweighted)",
+        "n_municipalities": "{n} municipalities",
+        "n_rows": "{n} rows",
+        "uncertain_note": "* uncertain estimate (50-99 responses).",
+        "suppressed": "too few responses",
+        "category": "Group",
+        "estimate": "Estimate",
+        "se": "Standard error",
+        "ci": "95% interval",
+        "flag": "Reliability",
+        "year": "Year",
+        "toc_figures": "figures",
+        "methods": "Methods",
+        "appendix": "Appendix: our figures compared with the published ones",
+        "appendix_intro": (
+            "The table sets the figures published in the source documents beside the figures this report "
+            "computes for the same year and group. With demo data the differences only check the calibration."
+        ),
+        "sources": "Sources",
+        "sources_data": "Data in the warehouse",
+        "sources_published": "Published figures (data/reference/published_figures.csv)",
+        "banner": "Demo data: synthetic responses, not the real survey. The figures show what the report looks "
+        "like; do not quote them as facts about volunteering in Denmark.",
+        "no_wave": "There is no volunteer survey wave for {year} in the warehouse {db}. Available years: {years}.",
+        "chapter_people": "Who are the volunteers?",
+        "chapter_people_intro": (
+            "The share of residents aged 16 and over who volunteered unpaid in the last 12 months, by background, "
+            "time spent, areas, organisation form and recruitment."
+        ),
+        "chapter_municipalities": "The municipalities",
+        "chapter_municipalities_intro": (
+            "The municipalities' framework for volunteering (the municipal survey) and grants under section 18 "
+            "of the Social Services Act."
+        ),
+        "chapter_cooperation": "Cooperation",
+        "chapter_cooperation_intro": (
+            "The municipalities' cooperations with associations, private companies and social economy enterprises, "
+            "by degree of formalisation (grant, oral agreement, cooperation agreement, partnership agreement), "
+            "sector, area and target group."
+        ),
+        "by": "by {dimension}",
+        "trend": "over time",
+    },
+}
+
+# Methods chapter: (heading, paragraphs). {placeholders} are filled from the build (hours per FTE, n, waves).
+METHODS: dict[str, list[tuple[str, list[str]]]] = {
+    "da": [
+        ("Vægte", [
+            "Hvert svar i frivilligundersøgelsen har en vægt (kolonnen <code>weight</code>), så de vægtede svar "
+            "ligner befolkningen på 16 år og derover. Alle andele, gennemsnit og summer for befolkningen er "
+            "vægtede; n er altid det uvægtede antal svar.",
+        ]),
+        ("Standardfejl", [
+            "Standardfejlen er linearisering (Taylor-udvikling) som i R-pakken <code>survey</code> med designet "
+            "<code>svydesign(ids = ~1, weights = ~weight)</code>: hver måling er sit eget design, og en gruppe "
+            "(fx kvinder eller 40-49-årige) estimeres inden for målingens design som med "
+            "<code>svyby(~y, ~gruppe, design, svymean)</code>, ikke som et delsæt. Tallene stemmer med R til 6 "
+            "betydende cifre (testet).",
+        ]),
+        ("95 %-intervaller", [
+            "Intervallet er skøn ± 1,959964 × standardfejl; for andele afgrænset til 0-100 %. Antal personer er "
+            "andelen ganget med befolkningen på 16 år og derover samme år (population.csv), med andelens "
+            "interval. Fuldtidsstillinger er samlede timer divideret med {hours_per_fte} timer (37 timer × 52 uger).",
+        ]),
+        ("Små grupper", [
+            "Bygger et skøn på under 50 svar, vises det ikke (\u201efor få svar\u201c). Bygger det på 50-99 svar, "
+            "vises det, men er markeret som usikkert (*). I tabeller over kommuner, tilskud og samarbejder vises "
+            "antal på 1-4 enheder som \u201e&lt;5\u201c.",
+        ]),
+        ("Kommuner og tilskud", [
+            "Kommuneundersøgelsens andele er andele af de kommuner, der har svaret, uden vægte og uden "
+            "standardfejl (en totaltælling). Rammescoren tæller, hvor mange af de syv rammeelementer en kommune "
+            "har (vurderingen af, om samarbejdet er steget, tæller ikke med). Tilskud efter §18 pr. indbygger er bevilget beløb divideret med kommunens befolkning; "
+            "udbetalingsgraden er bevilget beløb i forhold til det afsatte budget.",
+        ]),
+        ("Demodata", [
+            "Datavarehuset indeholder demodata: syntetiske svar, dannet af et program med fast startværdi og "
+            "kalibreret, så de offentliggjorte tal fra 2012 genskabes inden for stikprøveusikkerheden. De er ikke "
+            "den rigtige undersøgelse. Lægges de rigtige filer i det dokumenterede format i data/raw/, dannes "
+            "rapporten af dem uden ændringer i koden.",
+        ]),
+        ("Samme tal som i dashboards", [
+            "Hvert tal og hver figur i rapporten kommer fra de samme SQL-forespørgsler (queries/) og de samme "
+            "figurfunktioner som dashboards. Rapporten er dannet med <code>make report YEAR={year}</code>.",
+        ]),
+    ],
+    "en": [
+        ("Weights", [
+            "Every response in the volunteer survey carries a weight (column <code>weight</code>) so that the "
+            "weighted responses resemble the population aged 16 and over. All shares, means and totals for the "
+            "population are weighted; n is always the unweighted number of responses.",
+        ]),
+        ("Standard errors", [
+            "Standard errors are the linearisation (Taylor series) estimator of the R package <code>survey</code> "
+            "for the design <code>svydesign(ids = ~1, weights = ~weight)</code>: each wave is its own design, and "
+            "a domain (e.g. women or 40-49 year-olds) is estimated within the wave's design as "
+            "<code>svyby(~y, ~domain, design, svymean)</code> does, never as a subset. Our figures agree with R "
+            "to 6 significant digits (tested).",
+        ]),
+        ("95% intervals", [
+            "The interval is estimate ± 1.959964 × standard error, clipped to 0-100% for shares. Counts of people "
+            "are the share times the population aged 16 and over in the same year (population.csv), with the "
+            "share's interval. Full-time equivalents are total hours divided by {hours_per_fte} hours "
+            "(37 hours × 52 weeks).",
+        ]),
+        ("Small groups", [
+            "An estimate based on fewer than 50 responses is not shown (\u201ctoo few responses\u201d). One based "
+            "on 50-99 responses is shown but marked uncertain (*). In tables of municipalities, grants and "
+            "cooperations, counts of 1-4 units are shown as \u201c&lt;5\u201d.",
+        ]),
+        ("Municipalities and grants", [
+            "Shares from the municipal survey are shares of the responding municipalities, unweighted and without "
+            "standard errors (a census). The framework score counts how many of the seven framework elements a "
+            "municipality has (the assessment of whether cooperation has increased is not counted). Section 18 grants per inhabitant are the granted amount divided by the "
+            "municipality's population; the payout ratio is the granted amount against the budget set aside.",
+        ]),
+        ("Demo data", [
+            "The warehouse holds demo data: synthetic responses generated by a program with a fixed seed, "
+            "calibrated so that the published 2012 figures are reproduced within sampling error. They are not the "
+            "real survey. Real files in the documented format dropped into data/raw/ replace them without code "
+            "changes.",
+        ]),
+        ("The same figures as the dashboards", [
+            "Every number and chart in this report comes from the same SQL queries (queries/) and the same chart "
+            "functions as the dashboards. The report was generated with <code>make report YEAR={year} LANG=en</code>.",
+        ]),
+    ],
+}
+
+# Short definitions for the figure captions; the full technical definition is in the metric's SQL header
+# (queries/<metric>.sql) and, for English, used when a metric is missing here.
+DEFINITIONS: dict[str, dict[str, str]] = {
+    "da": {
+        "participation_rate": "Vægtet andel af befolkningen på 16 år og derover, der har arbejdet frivilligt og "
+        "ulønnet inden for de seneste 12 måneder. 95 %-interval = skøn ± 1,96 × standardfejl.",
+        "volunteers_count": "Andelen der har arbejdet frivilligt ganget med befolkningen på 16 år og derover samme år.",
+        "hours_per_month": "Vægtet gennemsnit af timer med frivilligt arbejde om måneden blandt de frivillige.",
+        "total_hours_per_year": "Gennemsnitlige frivillige timer om måneden for hele befolkningen 16+ × 12 × "
+        "befolkningen 16+.",
+        "fte": "Timer om året i alt divideret med {hours} timer (37 timer × 52 uger).",
+        "area_share": "Vægtet andel af de frivillige, der er aktive inden for området. En frivillig kan være aktiv "
+        "inden for flere områder, så andelene summerer ikke til 100 %.",
+        "organisation_form_share": "Vægtet andel af de frivillige efter den organisationsform, de arbejder frivilligt "
+        "i. Andelene summerer til 100 %.",
+        "recruitment_share": "Vægtet andel af de frivillige efter, hvordan de blev rekrutteret. Andelene summerer "
+        "til 100 %.",
+        "municipal_response": "Antal kommuner, der har besvaret kommuneundersøgelsen, og deres andel af alle 98 "
+        "kommuner.",
+        "framework_share": "Andel af de svarende kommuner, der har rammeelementet (ja ud af dem, der har svaret på "
+        "spørgsmålet). Kommunerne er en totaltælling: ingen standardfejl.",
+        "framework_score": "Antal af de syv rammeelementer (frivilligpolitik, frivilligråd, strategi for aktivt "
+        "medborgerskab, organiserer selv frivillige, frivilligcenter, foreningsvejviser, frivilligkonsulent), "
+        "kommunen har.",
+        "staff_fte_total": "Summen af kommunale fuldtidsstillinger, der arbejder med frivillighed, over de "
+        "kommuner, der har svaret.",
+        "granted_per_inhabitant": "Bevilget §18-tilskud i året divideret med kommunens indbyggere (alle aldre).",
+        "payout_ratio": "Bevilget §18-tilskud divideret med det afsatte §18-budget, summeret over kommunerne "
+        "(1 = hele budgettet udbetalt).",
+        "application_coverage": "Bevilget beløb divideret med ansøgt beløb over årets §18-ansøgninger.",
+        "grants_by_target_group": "Antal §18-ansøgninger, ansøgt og bevilget beløb efter målgruppe, og "
+        "målgruppens andel af det samlede bevilgede beløb.",
+        "cooperation_counts": "Antal igangværende samarbejder mellem kommuner og organisationer i året "
+        "(startet senest i året og ikke afsluttet før året).",
+        "partnership_share": "Andel af årets igangværende samarbejder, der er formaliseret som partnerskabsaftale.",
+        "published_comparison": "Offentliggjorte tal fra kildedokumenterne ved siden af vores beregning for samme "
+        "år, gruppe og mål.",
+    },
+    "en": {
+        "fte": "Total hours per year divided by {hours} hours (37 hours × 52 weeks).",
+    },
+}
+
+# Warehouse tables as sources a reader recognises.
+SOURCE_NAMES: dict[str, dict[str, str]] = {
+    "da": {
+        "survey_respondents": "Frivilligundersøgelsen (CFSA), befolkningsundersøgelse blandt danskere 16+",
+        "municipal_survey": "Kommuneundersøgelsen (CFSA), spørgeskema til de 98 kommuner",
+        "grants_s18": "Kommunernes §18-ansøgninger og -bevillinger (Serviceloven §18)",
+        "grant_budgets": "Kommunernes §18-budgetter",
+        "cooperations": "Kommunernes samarbejder med foreninger og virksomheder",
+        "population": "Befolkningen (Danmarks Statistik, FOLK1A)",
+        "published_figures": "Offentliggjorte tal (data/reference/published_figures.csv)",
+    },
+    "en": {
+        "survey_respondents": "Volunteer survey (Frivilligundersøgelsen, CFSA), population survey of Danes 16+",
+        "municipal_survey": "Municipal survey (Kommuneundersøgelsen, CFSA), questionnaire to the 98 municipalities",
+        "grants_s18": "Municipal section 18 applications and grants (Social Services Act, section 18)",
+        "grant_budgets": "Municipal section 18 budgets",
+        "cooperations": "Municipal cooperations with associations and companies",
+        "population": "Population (Statistics Denmark, FOLK1A)",
+        "published_figures": "Published figures (data/reference/published_figures.csv)",
+    },
+}
