@@ -54,6 +54,7 @@ def sniff(path: pathlib.Path) -> Dialect:
     has_bom = False
     prev_tail = b""
     blank_at: int | None = None  # byte offset of the first empty line inside the file
+    bad_byte: int | None = None  # first byte that Windows-1252 cannot decode (checked once UTF-8 failed)
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             if size == 0 and chunk.startswith(BOM):
@@ -64,6 +65,11 @@ def sniff(path: pathlib.Path) -> Dialect:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     utf8 = False
+            if not utf8 and bad_byte is None:
+                try:
+                    chunk.decode("cp1252")  # single-byte: chunks decode independently
+                except UnicodeDecodeError as e:
+                    bad_byte = size + e.start
             if blank_at is None:
                 probe = prev_tail + chunk
                 for pattern in (b"\n\n", b"\n\r\n"):
@@ -78,6 +84,13 @@ def sniff(path: pathlib.Path) -> Dialect:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 utf8 = False
+    if not utf8 and bad_byte is None and size > CHUNK:
+        bad_byte = _cp1252_error(path)  # UTF-8 failed in a later chunk: check the earlier ones too
+    if not utf8 and bad_byte is not None:
+        with open(path, "rb") as f:
+            line = f.read(bad_byte).count(b"\n") + 1
+        raise InvalidInput([Problem(path.name, line, None, None,
+                                    f"neither UTF-8 nor Windows-1252 text (byte 0x{_byte_at(path, bad_byte):02x})")])
     encoding = ("utf-8-sig" if has_bom else "utf-8") if utf8 else "cp1252"
     lines = _first_lines(path, encoding)
     comment_lines = 0
@@ -94,6 +107,24 @@ def sniff(path: pathlib.Path) -> Dialect:
     if blank_at is not None:
         _check_blank_line(dialect, blank_at)
     return dialect
+
+
+def _cp1252_error(path: pathlib.Path) -> int | None:
+    offset = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            try:
+                chunk.decode("cp1252")
+            except UnicodeDecodeError as e:
+                return offset + e.start
+            offset += len(chunk)
+    return None
+
+
+def _byte_at(path: pathlib.Path, offset: int) -> int:
+    with open(path, "rb") as f:
+        f.seek(offset)
+        return f.read(1)[0]
 
 
 def _check_blank_line(dialect: Dialect, offset: int) -> None:
