@@ -34,17 +34,22 @@ def title(meta, lang: str) -> str:
     return meta.title_en if lang == "en" else meta.title_da
 
 
-def is_fraction(meta) -> bool:
-    """True when the metric's unit is a fraction 0-1 (shown as a percentage)."""
+def is_fraction(meta, column: str = "estimate") -> bool:
+    """True when the column is a fraction 0-1 (shown as a percentage): its documentation in the metric's
+    header says so, or, for an undocumented column, the metric's unit does."""
+    for col in getattr(meta, "columns", ()) or ():
+        if col.name == column:
+            doc = col.doc.lower()
+            return "(0-1)" in doc or "fraction" in doc
     unit = (getattr(meta, "unit", "") or "").lower()
     return "fraction" in unit or "0-1" in unit
 
 
-def value_format(meta) -> str:
-    """d3 format for values of this metric (plotly applies the Danish separators from the layout)."""
-    if is_fraction(meta):
+def value_format(meta, column: str = "estimate") -> str:
+    """d3 format for values of this column (plotly applies the Danish separators from the layout)."""
+    if is_fraction(meta, column):
         return ".1%"
-    return ",.1f"
+    return ",.2~f"
 
 
 def separators(lang: str) -> str:

@@ -71,3 +71,16 @@ def waves(metric: str = "participation_rate") -> list[int]:
     """Survey waves (years) with data for a metric, from its trend result."""
     df = run(metric).data
     return sorted({int(y) for y in df["year"].dropna()})
+
+
+def build_inputs() -> list[dict]:
+    """The input files of the warehouse build (file, rows, encoding, synthetic ...)."""
+    _configure()
+    df = queries.connect().execute("select * from build_inputs order by file").df()
+    return df.to_dict("records")
+
+
+def published_figures():
+    """The published figures table (reference data) as a DataFrame."""
+    _configure()
+    return queries.connect().execute("select * from published_figures order by figure_id").df()

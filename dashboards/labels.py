@@ -56,6 +56,8 @@ UI: dict[str, tuple[str, str]] = {
     "fte_note": ("Fuldtidsstillinger = timer i alt / {hours} timer (37 timer × 52 uger).",
                  "Full-time equivalents = total hours / {hours} hours (37 hours × 52 weeks)."),
     "less_than_5": ("<5", "<5"),
+    "year_fallback": ("Ingen tal for {year}; viser {shown}.", "No figures for {year}; showing {shown}."),
+    "all_years": ("Alle år", "All years"),
 }
 
 # Titles of the breakdown dimensions offered in the widgets.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
 MAX_VALUE_LEN = 40  # longer values are rejected before any comparison (and shortened in the note)
@@ -93,8 +94,10 @@ def to_query(values: dict[str, str | None], choices: list[Choice]) -> str:
     return "?" + urlencode(pairs) if pairs else ""
 
 
+@lru_cache(maxsize=1)
 def current_query_string() -> str:
-    """The page's query string: Voilà passes it as $QUERY_STRING; a preheated kernel has to wait for the request."""
+    """The page's query string: Voilà passes it as $QUERY_STRING; a preheated kernel has to wait for the request
+    (asked once: a kernel serves one page)."""
     if os.environ.get("VOILA_PREHEAT", "False") not in ("False", ""):
         from voila.utils import get_query_string  # blocks until a browser claims this preheated kernel
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import html
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -22,6 +23,12 @@ from .labels import DASHBOARDS, dimension_title, label, municipalities, pick, t
 from .state import Choice, State, current_query_string, parse_query, to_query, validate
 
 log = logging.getLogger("frivilligdata.dashboards")
+# In a kernel sys.stderr is the page: tracebacks go to the process's real stderr (the Voilà server log) instead.
+if not log.handlers:
+    _handler = logging.StreamHandler(sys.__stderr__)
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    log.addHandler(_handler)
+    log.propagate = False
 
 CSS = """
 <style>
@@ -79,7 +86,8 @@ class S(dict):
             raise AttributeError(name) from None
 
 
-def _lang_from_query() -> str:
+def lang() -> str:
+    """The page language from the address (?lang=en), Danish by default."""
     return parse_query(current_query_string(), []).lang
 
 

@@ -1,0 +1,345 @@
+"""Views for the dashboards: query-layer result -> (figure, table, metric). Notebooks call these one-liners.
+
+Everything that turns a result into what a chart needs (picking a year, renaming a column to `category`,
+putting a municipality beside its region and the country) lives here, not in the notebooks.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import charts, data
+from .labels import label, municipalities, t
+from .tilemap import municipality_map
+from .ui import View
+
+SURVEY_BREAKDOWNS = ["total", "gender", "age_group", "region", "landsdel", "east_west", "urbanisation",
+                     "education", "employment"]
+
+
+def dimensions(metric: str) -> list[str]:
+    """The metric's breakdown whitelist, in the order the dashboards offer them."""
+    dims = list(data.meta(metric).dimensions)
+    return [d for d in SURVEY_BREAKDOWNS if d in dims] + [d for d in dims if d not in SURVEY_BREAKDOWNS]
+
+
+def published(metric: str, year: int | None, by: str) -> pd.DataFrame | None:
+    """Published figures for this metric/year/breakdown as (category, value) in the metric's unit, if any."""
+    if year is None or not data.has_metric("published_comparison"):
+        return None
+    df = data.run("published_comparison").data
+    need = {"metric", "year", "dimension", "category", "published_value"}
+    if not need <= set(df.columns):
+        return None
+    rows = df[(df["metric"] == metric) & (df["year"] == year) & (df["dimension"] == by)]
+    if rows.empty:
+        return None
+    return pd.DataFrame({"category": rows["category"].astype(str), "value": rows["published_value"]})
+
+
+def survey_bars(metric: str, year: int, by: str | None, lang: str, *, horizontal: bool = False,
+                with_published: bool = True, **params) -> View:
+    """One wave of a survey metric by category, with intervals and the published figure beside ours."""
+    kwargs = dict(year=year, **params)
+    if by is not None:
+        kwargs["by"] = by
+    res = data.run(metric, **kwargs)
+    pub = published(metric, year, by or res.data["dimension"].iloc[0]) if with_published and len(res.data) else None
+    fig = charts.estimate_bars(res.data, res.meta, lang, published=pub, horizontal=horizontal,
+                               title_text=f"{charts.title(res.meta, lang)}, {year}")
+    table = res.data
+    if pub is not None:
+        table = table.merge(pub.rename(columns={"value": "published"}), on="category", how="left")
+    return View(fig, table, res.meta)
+
+
+def survey_trend(metric: str, by: str | None, lang: str, **params) -> View:
+    """A survey metric over every wave, one line per category."""
+    kwargs = dict(params)
+    if by is not None:
+        kwargs["by"] = by
+    res = data.run(metric, **kwargs)
+    return View(charts.trend_lines(res.data, res.meta, lang), res.data, res.meta)
+
+
+def fte_view(year: int, by: str, lang: str) -> View:
+    """Full-time equivalents of volunteer work, with the divisor stated."""
+    view = survey_bars("fte", year, by, lang, with_published=False)
+    hours = data.meta("fte").param("hours_per_fte").default
+    view.note = t("fte_note", lang, hours=f"{hours:,.0f}".replace(",", "." if lang != "en" else ","))
+    return view
+
+
+def counts_over_time(metric: str, by: str, lang: str, *, value: str, municipality_code: int | None = None) -> View:
+    """Counts per year by a category (e.g. cooperations by form), for the country or one municipality."""
+    res = data.run(metric, by=by, municipality_code=municipality_code)
+    df = res.data
+    where = t("whole_country", lang) if municipality_code is None else label("municipality", municipality_code, lang)
+    fig = charts.grouped_bars(df, res.meta, lang, x="year", color="category", y=value, color_dimension=by,
+                              title_text=f"{charts.title(res.meta, lang)} – {where}")
+    return View(fig, df, res.meta)
+
+
+def share_over_time(metric: str, lang: str, *, value: str, by: str = "total",
+                    municipality_code: int | None = None) -> View:
+    """A share per year (e.g. partnership share) as a line, for the country or one municipality."""
+    res = data.run(metric, by=by, municipality_code=municipality_code)
+    df = res.data.rename(columns={value: "estimate"})
+    where = t("whole_country", lang) if municipality_code is None else label("municipality", municipality_code, lang)
+    fig = charts.trend_lines(df.assign(flag="ok"), res.meta, lang, title_text=f"{charts.title(res.meta, lang)} – {where}")
+    if charts.is_fraction(res.meta, value):
+        fig.update_yaxes(tickformat=".0%")
+    return View(fig, res.data, res.meta)
+
+
+def element_shares(year: int, lang: str) -> View:
+    """Share of responding municipalities with each framework element."""
+    year, note = pick_year(data.waves("framework_share"), year, lang)
+    res = data.run("framework_share", year=year)
+    df = res.data
+    bars = pd.DataFrame({"dimension": "framework_element", "category": df["element"],
+                         "label_da": df["element_label_da"], "label_en": df["element_label_en"],
+                         "estimate": df["share"], "n": df["answer_count"], "flag": "ok"})
+    meta = _as_fraction(res.meta)
+    fig = charts.estimate_bars(bars, meta, lang, horizontal=True, title_text=f"{charts.title(res.meta, lang)}, {year}")
+    return View(fig, df, res.meta, note)
+
+
+def national_series(metric: str, lang: str, *, value: str) -> View:
+    """A national figure per year (e.g. municipalities that answered, staff FTE) as bars."""
+    res = data.run(metric)
+    fig = charts.grouped_bars(res.data, res.meta, lang, x="year", color=None, y=value)
+    if charts.is_fraction(res.meta, value):
+        fig.update_yaxes(tickformat=".0%")
+    return View(fig, res.data, res.meta)
+
+
+# (metric, value column, extra run parameters) of the indicators shown per municipality.
+MUNICIPAL_INDICATORS: dict[str, tuple[str, str, dict]] = {
+    "framework_score": ("framework_score", "framework_score", {}),
+    "granted_per_inhabitant": ("granted_per_inhabitant", "granted_dkk_per_inhabitant", {}),
+    "payout_ratio": ("payout_ratio", "payout_ratio", {"by": "municipality"}),
+    "application_coverage": ("application_coverage", "coverage", {"by": "municipality"}),
+    "partnership_share": ("partnership_share", "partnership_share", {"by": "municipality"}),
+}
+
+
+def indicator_options(lang: str) -> list[tuple[str, str]]:
+    return [(charts.title(data.meta(m), lang), key) for key, (m, _, _) in MUNICIPAL_INDICATORS.items()
+            if data.has_metric(m)]
+
+
+def municipal_values(indicator: str, year: int | None) -> tuple[pd.DataFrame, object, str]:
+    """Per-municipality rows (with municipality_code) of an indicator for a year, its metric and value column."""
+    metric, value, params = MUNICIPAL_INDICATORS[indicator]
+    res = data.run(metric, year=year, **params)
+    df = res.data
+    if "municipality_code" not in df.columns:
+        df = df.assign(municipality_code=pd.to_numeric(df["category"], errors="coerce").astype("Int64"))
+    return df, res.meta, value
+
+
+def indicator_years(indicator: str) -> list[int]:
+    metric, _, params = MUNICIPAL_INDICATORS[indicator]
+    df = data.run(metric, **params).data
+    return sorted({int(y) for y in df["year"].dropna()})
+
+
+def pick_year(years: list[int], year: int | None, lang: str) -> tuple[int, str]:
+    """The requested year when the metric has it, else the closest earlier one (or the latest), with a note."""
+    if year in years or not years:
+        return year, ""
+    earlier = [y for y in years if year is not None and y <= year]
+    chosen = earlier[-1] if earlier else years[-1]
+    return chosen, t("year_fallback", lang, year=year, shown=chosen)
+
+
+def municipal_map(indicator: str, year: int, lang: str, highlight: int | None = None) -> View:
+    """The indicator on the map of the 98 municipalities (table: the same rows)."""
+    year, note = pick_year(indicator_years(indicator), year, lang)
+    df, meta, value = municipal_values(indicator, year)
+    fig = municipality_map(df, _column_meta(meta, value), lang, value=value,
+                           title_text=f"{charts.title(meta, lang)}, {year}", highlight=highlight)
+    return View(fig, df, meta, note)
+
+
+def municipal_ranking(indicator: str, year: int, lang: str) -> View:
+    """The indicator's municipalities ranked, as a horizontal bar chart of all 98 (table: ranked rows)."""
+    year, note = pick_year(indicator_years(indicator), year, lang)
+    df, meta, value = municipal_values(indicator, year)
+    ranked = charts.ranked_table(df, meta, lang, value=value)
+    bars = pd.DataFrame({"dimension": "municipality", "category": ranked["municipality_code"].astype(str),
+                         "label_da": ranked[t("kommune", "da") if lang != "en" else t("kommune", "en")],
+                         "estimate": pd.to_numeric(ranked[value], errors="coerce"), "flag": "ok"})
+    bars["label_en"] = bars["label_da"]
+    bars.loc[bars["estimate"].isna(), "flag"] = "suppressed"
+    cmeta = _column_meta(meta, value)
+    fig = charts.estimate_bars(bars, cmeta, lang, horizontal=True,
+                               title_text=f"{t('ranked', lang)}: {charts.title(meta, lang)}, {year}")
+    fig.update_layout(height=max(600, 16 * len(bars) + 120), yaxis={"tickfont": {"size": 9}})
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.text != "–"]
+    return View(fig, ranked, meta, note)
+
+
+def profile(indicator: str, kommune: int, lang: str, year: int | None = None) -> View:
+    """One municipality beside its region and the whole country on one indicator (latest year by default)."""
+    metric, value, params = MUNICIPAL_INDICATORS[indicator]
+    years = indicator_years(indicator)
+    year = year if year in years else years[-1]
+    df, meta, value = municipal_values(indicator, year)
+    region = municipalities()[kommune]["region_code"]
+    rows = []
+    own = df[df["municipality_code"] == kommune]
+    rows.append(("municipality", label("municipality", kommune, lang), _first(own[value])))
+    if "by" in params:  # the query layer aggregates the region and the country itself
+        reg = data.run(metric, year=year, by="region").data
+        nat = data.run(metric, year=year, by="total").data
+        rows.append(("region", label("region", region, lang), _first(reg[reg["category"] == str(region)][value])))
+        rows.append(("country", t("whole_country", lang), _first(nat[value])))
+    else:  # per-municipality metrics: region and country as the mean over municipalities with a value
+        with_region = df.assign(_region=[municipalities()[int(c)]["region_code"] for c in df["municipality_code"]])
+        vals = pd.to_numeric(with_region[value], errors="coerce")
+        rows.append(("region", label("region", region, lang), vals[with_region["_region"] == region].mean()))
+        rows.append(("country", t("whole_country", lang), vals.mean()))
+    table = pd.DataFrame(rows, columns=["level", "name", value]).assign(year=year)
+    view_df = pd.DataFrame({"level": table["name"], "estimate": pd.to_numeric(table[value], errors="coerce")})
+    fig = charts.profile_bars(view_df, _column_meta(meta, value), lang, title_text=f"{charts.title(meta, lang)}, {year}")
+    return View(fig, table, meta)
+
+
+def survey_profile(metric: str, kommune: int, lang: str) -> View:
+    """A survey indicator for the municipality's region beside the country (the survey is too small per municipality)."""
+    region = municipalities()[kommune]["region_code"]
+    years = data.waves(metric)
+    year = years[-1]
+    reg = data.run(metric, year=year, by="region").data
+    nat = data.run(metric, year=year, by="total").data
+    res_meta = data.meta(metric)
+    rows = pd.concat([reg[reg["category"] == str(region)], nat], ignore_index=True)
+    view_df = pd.DataFrame({"level": [label("region", region, lang), t("whole_country", lang)],
+                            "estimate": rows["estimate"].to_list()[:2],
+                            "ci_low": rows["ci_low"].to_list()[:2], "ci_high": rows["ci_high"].to_list()[:2]})
+    fig = charts.profile_bars(view_df, res_meta, lang, title_text=f"{charts.title(res_meta, lang)}, {year}")
+    return View(fig, rows, res_meta)
+
+
+def _first(series):
+    s = pd.to_numeric(series, errors="coerce").dropna()
+    return float(s.iloc[0]) if len(s) else None
+
+
+class _ColumnMeta:
+    """The metric's metadata with `estimate` documented as the chosen value column (for formatting)."""
+
+    def __init__(self, meta, column: str):
+        self._meta = meta
+        doc = next((c for c in meta.columns if c.name == column), None)
+        keep = tuple(c for c in meta.columns if c.name != "estimate")
+        self.columns = keep + ((type(doc)("estimate", doc.type, doc.doc),) if doc else ())
+
+    def __getattr__(self, name):
+        return getattr(self._meta, name)
+
+
+def _column_meta(meta, column: str):
+    return _ColumnMeta(meta, column)
+
+
+def _as_fraction(meta):
+    return _ColumnMeta(meta, "share")
+
+
+def municipal_years() -> list[int]:
+    """Every year any municipal indicator has."""
+    years: set[int] = set()
+    for key, (metric, _, _) in MUNICIPAL_INDICATORS.items():
+        if data.has_metric(metric):
+            years |= set(indicator_years(key))
+    return sorted(years)
+
+
+# -- Om data ------------------------------------------------------------------------------------------------------
+
+METHODS = {
+    "da": """
+<h2>Metode</h2>
+<ul>
+<li>Hver bølge af frivilligundersøgelsen er sit eget vægtede design; andele er vægtede gennemsnit, og
+standardfejlen er linearisering som i R-pakken <code>survey</code> (<code>svydesign(ids = ~1, weights = ~weight)</code>,
+<code>svyby</code> for opdelinger). 95 %-intervallet er estimat ± 1,96 × SE, afgrænset til 0-100 %.</li>
+<li>Under 50 svar i en celle: tallet vises ikke (“for få svar”). 50-99 svar: vist, men markeret som usikkert
+(skraveret søjle). Tællinger på 1-4 i kommune- og registertabeller vises som “&lt;5”.</li>
+<li>Antal frivillige = andel × befolkningen 16+ det år. Fuldtidsstillinger = timer i alt / 1.924 timer
+(37 timer × 52 uger).</li>
+<li>Rammescoren tæller, hvor mange af syv rammeelementer en kommune har (frivilligpolitik, frivilligråd,
+strategi for aktivt medborgerskab, organiserer selv frivillige, frivilligcenter, foreningsvejviser,
+frivilligkonsulent). Kommuner, der ikke svarede, har ingen score.</li>
+<li>§18-tilskud pr. indbygger = bevilget / indbyggere i alt; udbetalingsgrad = bevilget / budget.</li>
+<li>Alle tal beregnes af SQL-filerne i <code>queries/</code>; dashboards og årsrapport bruger de samme.</li>
+</ul>""",
+    "en": """
+<h2>Methods</h2>
+<ul>
+<li>Each wave of the volunteer survey is its own weighted design; shares are weighted means and the standard
+error is linearisation as in the R package <code>survey</code> (<code>svydesign(ids = ~1, weights = ~weight)</code>,
+<code>svyby</code> for breakdowns). The 95% interval is estimate ± 1.96 × SE, clipped to 0-100%.</li>
+<li>Fewer than 50 responses in a cell: not shown (“too few responses”). 50-99 responses: shown but marked
+uncertain (hatched bar). Counts of 1-4 in municipal and register tables are shown as “&lt;5”.</li>
+<li>Number of volunteers = share × population 16+ that year. Full-time equivalents = total hours / 1,924 hours
+(37 hours × 52 weeks).</li>
+<li>The framework score counts how many of seven framework elements a municipality has. Municipalities that
+did not answer have no score.</li>
+<li>§18 grants per inhabitant = granted / all inhabitants; payout ratio = granted / budget.</li>
+<li>Every figure is computed by the SQL files in <code>queries/</code>; dashboards and the annual report use the same ones.</li>
+</ul>""",
+}
+
+
+def about_sources(lang: str) -> str:
+    """HTML: the input files of the warehouse and what kind of data it holds."""
+    import html as _html
+
+    info = data.build_info()
+    kind = label("data_kind", info.get("data_kind", "demo"), lang)
+    head = "<h2>Kilder</h2>" if lang != "en" else "<h2>Sources</h2>"
+    intro = ("Lageret er bygget {built} af disse filer ({kind})." if lang != "en"
+             else "The warehouse was built {built} from these files ({kind}).").format(
+        built=_html.escape(info.get("built_at", "?")), kind=_html.escape(kind))
+    rows = pd.DataFrame(data.build_inputs())
+    cols = [c for c in ("file", "rows", "encoding", "delimiter", "synthetic", "sha256") if c in rows.columns]
+    published_note = ("Offentliggjorte tal: <code>data/reference/published_figures.csv</code> med dokument og citat "
+                      "for hvert tal. Kommuner: <code>data/reference/municipalities.csv</code>."
+                      if lang != "en" else
+                      "Published figures: <code>data/reference/published_figures.csv</code> with the document and "
+                      "quote for each figure. Municipalities: <code>data/reference/municipalities.csv</code>.")
+    return f"{head}<p>{intro}</p>{rows[cols].to_html(index=False, border=0)}<p>{published_note}</p>"
+
+
+def about_methods(lang: str) -> str:
+    return METHODS["en" if lang == "en" else "da"]
+
+
+def about_codebook(lang: str) -> str:
+    """HTML: the label file (every code) and the warehouse columns with their schema comments."""
+    import csv as _csv
+
+    from .labels import LABELS_CSV
+
+    with open(LABELS_CSV, encoding="utf-8", newline="") as f:
+        labels = pd.DataFrame(list(_csv.DictReader(f)))
+    cols = pd.DataFrame(data.column_comments(), columns=["table", "column", "type", "comment"])
+    h_codes, h_cols = (("Kodebog: koder og etiketter", "Lagerets kolonner") if lang != "en"
+                       else ("Codebook: codes and labels", "Warehouse columns"))
+    return (f"<h2>{h_codes}</h2><details><summary>{len(labels)}</summary>"
+            f"{labels.to_html(index=False, border=0)}</details>"
+            f"<h2>{h_cols}</h2><details><summary>{len(cols)}</summary>{cols.to_html(index=False, border=0)}</details>")
+
+
+def published_vs_computed(lang: str) -> View:
+    """Our figures against the published ones (published_comparison), as a chart and a table."""
+    if data.has_metric("published_comparison"):
+        res = data.run("published_comparison")
+        df = res.data
+        if {"published_value", "estimate"} <= set(df.columns):
+            fig = charts.comparison_chart(df, res.meta, lang)
+            return View(fig, df, res.meta)
+    raise LookupError("published_comparison is not in the query layer yet")

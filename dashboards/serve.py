@@ -1,0 +1,83 @@
+"""Serve the dashboards with Voilà: `python -m dashboards.serve [--port 8866] [voila options...]`.
+
+Runs from the repository root so that Voilà reads ./voila.json (source stripped, no tracebacks, idle kernels
+culled), puts this package's Voilà template `frivillig` on the Jupyter path (the Danish landing page at `/` and
+notebook pages without CDN stylesheets), and caps DuckDB in every kernel through the environment.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
+TEMPLATE = "frivillig"
+KERNEL_ENV = {"FRIVILLIGDATA_THREADS": "2", "FRIVILLIGDATA_MEMORY_LIMIT": "512MB"}
+
+
+def page_config_hook(page_config, **_kwargs):
+    """Give the landing page the dashboard list and whether the warehouse holds demo data."""
+    from .labels import DASHBOARDS, label
+
+    page_config["frivilligdata"] = {
+        "demo": _is_demo(),
+        "demo_text_da": label("data_kind", "demo", "da"),
+        "demo_text_en": label("data_kind", "demo", "en"),
+        "dashboards": [{"file": f, "title_da": ti[0], "title_en": ti[1], "desc_da": de[0], "desc_en": de[1]}
+                       for f, ti, de in DASHBOARDS],
+    }
+    return page_config
+
+
+def _is_demo() -> bool:
+    """data_kind from the warehouse's build_info, read fresh (a rebuilt warehouse changes it); unknown = demo."""
+    import duckdb
+
+    from queries import warehouse_path
+
+    try:
+        with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+            row = con.execute("select value from build_info where key = 'data_kind'").fetchone()
+    except Exception:  # noqa: BLE001 - no warehouse yet: say demo rather than nothing
+        return True
+    return row is None or row[0] != "real"
+
+
+def voila_argv(port: int, extra: list[str] | None = None) -> list[str]:
+    return ["dashboards", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1", f"--template={TEMPLATE}",
+            *(extra or [])]
+
+
+def environment(base: dict | None = None) -> dict:
+    """The environment Voilà and its kernels need (template path, DuckDB caps)."""
+    env = dict(os.environ if base is None else base)
+    paths = [str(TEMPLATE_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    for k, v in KERNEL_ENV.items():
+        env.setdefault(k, v)
+    return env
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    port = 8866
+    rest = []
+    for a in args:
+        if a.startswith("--port="):
+            port = int(a.split("=", 1)[1])
+        else:
+            rest.append(a)
+    os.chdir(REPO)
+    os.environ.update(environment())
+    from traitlets.config import Config
+    from voila.app import Voila
+
+    config = Config()
+    config.VoilaConfiguration.page_config_hook = page_config_hook
+    print(f"Frivilligdata: open http://localhost:{port}", flush=True)
+    Voila.launch_instance(argv=voila_argv(port, rest), config=config)
+
+
+if __name__ == "__main__":
+    main()
