@@ -8,12 +8,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 import pathlib
 import time
 
 import jinja2
 import plotly.offline
 
+import queries
 from reports import content, fmt
 from reports.text import METHODS, TEXT
 
@@ -43,8 +45,8 @@ class BuildResult:
 def figure_json(fig, lang: str) -> str:
     """The plotly figure as JSON for the page, at the fixed print size, safe inside a <script> element."""
     height = fig.layout.height or CHART_HEIGHT_PX
-    fig.update_layout(width=CHART_WIDTH_PX, height=height, autosize=False,
-                      separators=",." if lang == "da" else ".,")
+    # The numbered caption above the chart carries the title; the chart's own title would repeat it.
+    fig.update_layout(title_text="", width=CHART_WIDTH_PX, height=height, autosize=False)
     return fig.to_json().replace("</", "<\\/")
 
 
@@ -63,6 +65,9 @@ def build(year: int, lang: str = "da", db: str | pathlib.Path | None = None,
     started = time.perf_counter()
     t = TEXT[lang]
     source = content.Source(db=db, lang=lang)
+    # The dashboards' panels read the default warehouse ($FRIVILLIGDATA_DB): point them at the same file, so
+    # figures and tables come from one warehouse. (They cache per process; the CLI builds once per process.)
+    os.environ[queries.engine.DB_ENV] = source.db
     years = source.survey_years()
     if year not in years:
         raise NoWaveError(t["no_wave"].format(year=year, db=source.db_label,
@@ -85,7 +90,7 @@ def build(year: int, lang: str = "da", db: str | pathlib.Path | None = None,
         colophon=t["built"].format(built=now, warehouse_built=build_info.get("built_at", "?")),
         summary_intro=(t["summary_intro"].format(year=year, previous=previous) if previous
                        else t["summary_intro_first"].format(year=year)),
-        summary_change_head=t["change"].format(previous=previous) if previous else t["change"].format(previous="-"),
+        summary_change_head=t["change"],
         key_figures=report.key_figures(),
         chapters=chapters, appendix=appendix,
         methods=[(h, [p.format(year=year, hours_per_fte=fmt.number(report.hours_per_fte, 0, lang)) for p in ps])

@@ -6,6 +6,7 @@ the results out as figures, tables and key figures.
 """
 from __future__ import annotations
 
+import csv
 import dataclasses
 import html
 import math
@@ -13,15 +14,16 @@ import math
 import pandas as pd
 
 import queries
-from dashboards import charts, tilemap
-from dashboards.labels import dimension_title, label
+from dashboards import charts, panels
+from dashboards.labels import REPO, dimension_title, label
 from reports import fmt
 from reports.text import DEFINITIONS, SOURCE_NAMES, TEXT
+
+PUBLISHED_CSV = REPO / "data" / "reference" / "published_figures.csv"
 
 # The breakdowns of participation shown one figure each (the dashboard's "Opdeling" choices).
 BREAKDOWNS = ["gender", "age_group", "region", "landsdel", "east_west", "urbanisation", "education", "employment"]
 HORIZONTAL = {"region", "landsdel", "urbanisation", "education", "employment"}
-HOURS_PER_FTE = 1924.0
 
 
 # ---------------------------------------------------------------------------------------------------- data
@@ -144,36 +146,39 @@ class Report:
         waves = source.survey_years()
         earlier = [y for y in waves if y < year]
         self.previous_year = earlier[-1] if earlier else None
-        self.hours_per_fte = HOURS_PER_FTE
+        self.hours_per_fte = float(queries.load_metric("fte").param("hours_per_fte").default)
         self._figures = 0
         self._tables = 0
 
     # ----- helpers
 
     def _title(self, meta) -> str:
-        return meta.title_en if self.lang == "en" else meta.title_da
+        return charts.title(meta, self.lang)
 
     def _definition(self, metric: str) -> str:
-        if self.lang == "da" and metric in DEFINITIONS["da"]:
-            return DEFINITIONS["da"][metric]
-        if self.lang == "en" and metric in DEFINITIONS["en"]:
-            return DEFINITIONS["en"][metric]
-        return queries.load_metric(metric).definition
+        text = DEFINITIONS[self.lang].get(metric) or queries.load_metric(metric).definition
+        return text.replace("{hours}", fmt.number(self.hours_per_fte, 0, self.lang))
 
     def _source(self, metric: str, years: str) -> str:
-        """The metric's source tables in words, with the year(s) shown."""
+        """The metric's source tables in words, with the year(s) shown, and the SQL file that computes it."""
         names = SOURCE_NAMES[self.lang]
         tables = [names[s] for s in queries.load_metric(metric).source if s in names]
-        return "; ".join(dict.fromkeys(tables)) + f" ({years}). " + (
-            "Beregning: Frivilligdata, queries/" if self.lang == "da" else "Computed by Frivilligdata, queries/"
-        ) + f"{metric}.sql."
+        how = "Beregning: Frivilligdata" if self.lang == "da" else "Computed by Frivilligdata"
+        return "; ".join(dict.fromkeys(tables)) + f" ({years}). {how}, queries/{metric}.sql."
 
     def _latest(self, metric: str, **params) -> int | None:
         """The report year if the metric has it, else the latest earlier year (municipal survey, grants)."""
         years = [y for y in self.src.years(metric, **params) if y <= self.year]
         return years[-1] if years else None
 
-    def _number(self, item: Item) -> Item:
+    def _previous(self, metric: str, year: int | None, **params) -> int | None:
+        if year is None:
+            return None
+        years = [y for y in self.src.years(metric, **params) if y < year]
+        return years[-1] if years else None
+
+    def _add(self, items: list[Item], item: Item) -> None:
+        """Number the item (figures and tables separately) and append it."""
         if item.kind == "figure":
             self._figures += 1
             item.label = f"{self.t['figure']} {self._figures}"
@@ -182,10 +187,17 @@ class Report:
             self._tables += 1
             item.label = f"{self.t['table']} {self._tables}"
             item.anchor = f"tab-{self._tables}"
-        return item
+        items.append(item)
+
+    def _text(self, da: str, en: str) -> str:
+        return en if self.lang == "en" else da
 
     def _n_respondents(self, n) -> str:
         return self.t["n_respondents"].format(n=fmt.number(n, 0, self.lang))
+
+    def _n_volunteers(self, n) -> str:
+        n = fmt.number(n, 0, self.lang)
+        return self._text(f"{n} frivillige, der har svaret (uvægtet)", f"{n} volunteers who answered (unweighted)")
 
     def _survey_rows(self, df: pd.DataFrame) -> list[list]:
         """Rows group | estimate | interval | n | reliability for a survey share."""
@@ -193,13 +205,23 @@ class Report:
         rows = []
         for lab, r in zip(charts.category_labels(df, lang), df.itertuples()):
             flag = str(r.flag)
-            mark = " *" if flag == "uncertain" else ""
             if flag == "suppressed" or not _isnum(r.estimate):
-                rows.append([lab, self.t["suppressed"], fmt.MISSING, fmt.number(r.n, 0, lang), self.t["suppressed"]])
+                rows.append([lab, self.t["suppressed"], fmt.MISSING, fmt.number(r.n, 0, lang), _flag_text(flag, lang)])
                 continue
-            ci = fmt.pct_interval(r.ci_low, r.ci_high, 1, lang)
-            rows.append([lab, fmt.pct(r.estimate, 1, lang) + mark, ci, fmt.number(r.n, 0, lang), _flag_text(flag, lang)])
+            mark = " *" if flag == "uncertain" else ""
+            rows.append([lab, fmt.pct(r.estimate, 1, lang) + mark, fmt.pct_interval(r.ci_low, r.ci_high, 1, lang),
+                         fmt.number(r.n, 0, lang), _flag_text(flag, lang)])
         return rows
+
+    def _flag_note(self, df: pd.DataFrame) -> str:
+        flags = set(df["flag"].astype(str)) if "flag" in df.columns else set()
+        notes = []
+        if "uncertain" in flags:
+            notes.append(self.t["uncertain_note"])
+        if "suppressed" in flags:
+            notes.append(self._text("Grupper med under 50 svar vises ikke.",
+                                    "Groups with fewer than 50 responses are not shown."))
+        return " ".join(notes)
 
     # ----- chapters
 
@@ -208,234 +230,419 @@ class Report:
         for ch in chapters:
             nf = sum(i.kind == "figure" for i in ch.items)
             nt = len(ch.items) - nf
-            if self.lang == "da":
-                ch.n_items_text = f"{nf} figurer, {nt} tabeller"
-            else:
-                ch.n_items_text = f"{nf} figures, {nt} tables"
+            ch.n_items_text = self._text(f"{nf} figurer, {nt} tabeller", f"{nf} figures, {nt} tables")
         return chapters
 
     def _people(self) -> Chapter:
         t, lang, y = self.t, self.lang, self.year
         items: list[Item] = []
-        # Trend first: the headline over the waves.
-        res = self.src.run("participation_rate", by="total")
-        items.append(self._number(Item(
-            "figure", "participation_rate", f"{self._title(res.meta)}, {t['trend']} "
-            f"({res.data['year'].min()}-{res.data['year'].max()})",
+        trend = panels.survey_trend("participation_rate", "total", lang)
+        waves = [int(v) for v in trend.table["year"]]
+        self._add(items, Item(
+            "figure", "participation_rate", f"{self._title(trend.meta)}, {t['trend']} ({waves[0]}-{waves[-1]})",
             self._definition("participation_rate"),
-            self._source("participation_rate", ", ".join(str(v) for v in res.data["year"])),
-            "; ".join(f"{v}: {fmt.number(n, 0, lang)}" for v, n in zip(res.data["year"], res.data["n"])),
-            fig=charts.trend_lines(res.data, res.meta, lang))))
+            self._source("participation_rate", ", ".join(map(str, waves))),
+            "; ".join(f"{v}: {fmt.number(n, 0, lang)}" for v, n in zip(trend.table["year"], trend.table["n"])),
+            fig=trend.fig))
         table_rows: list[list] = []
         table_cls: list[str] = []
         for dim in BREAKDOWNS:
-            res = self.src.run("participation_rate", year=y, by=dim)
-            df = res.data
-            items.append(self._number(Item(
+            view = panels.survey_bars("participation_rate", y, dim, lang, horizontal=dim in HORIZONTAL)
+            df = view.table
+            dim_title = dimension_title(dim, lang).lower()
+            self._add(items, Item(
                 "figure", "participation_rate",
-                f"{self._title(res.meta)} {t['by'].format(dimension=dimension_title(dim, lang).lower())}, {y}",
+                f"{self._title(view.meta)} {t['by'].format(dimension=dim_title)}, {y}",
                 self._definition("participation_rate"), self._source("participation_rate", str(y)),
-                self._n_respondents(df["n"].sum()), note=self._flag_note(df),
-                fig=charts.estimate_bars(df, res.meta, lang, horizontal=dim in HORIZONTAL))))
-            table_rows.append([dimension_title(dim, lang), "", "", "", ""])
-            table_cls.append("group")
-            rows = self._survey_rows(df)
-            table_rows += rows
-            table_cls += [""] * len(rows)
-        items.append(self._number(Item(
+                self._n_respondents(df["n"].sum()), note=self._flag_note(df), fig=view.fig))
+            rows = self._survey_rows(self.src.run("participation_rate", year=y, by=dim).data)
+            table_rows += [[dimension_title(dim, lang), "", "", "", ""]] + rows
+            table_cls += ["group"] + [""] * len(rows)
+        total = self.src.run("participation_rate", year=y, by="total").data.iloc[0]
+        self._add(items, Item(
             "table", "participation_rate",
-            (f"Andel frivillige efter baggrund, {y}: skøn, 95 %-interval og antal svar" if lang == "da"
-             else f"Share who volunteered by background, {y}: estimate, 95% interval and responses"),
+            self._text(f"Andel der har arbejdet frivilligt efter baggrund, {y}: skøn, 95 %-interval og antal svar",
+                       f"Share who volunteered by background, {y}: estimate, 95% interval and responses"),
             self._definition("participation_rate"), self._source("participation_rate", str(y)),
-            self._n_respondents(self.src.run("participation_rate", year=y, by="total").data["n"].iloc[0]),
-            note=t["uncertain_note"], long=True,
+            self._n_respondents(total.n), note=t["uncertain_note"], long=True,
             table=html_table([t["category"], t["estimate"], t["ci"], "n", t["flag"]], table_rows, {1, 2, 3},
-                             row_classes=table_cls))))
-        items += self._hours()
+                             row_classes=table_cls)))
+        self._hours(items)
         for metric, horizontal in (("area_share", True), ("organisation_form_share", True),
                                    ("recruitment_share", False)):
-            res = self.src.run(metric, year=y)
-            df = res.data
-            items.append(self._number(Item(
-                "figure", metric, f"{self._title(res.meta)}, {y}", self._definition(metric),
-                self._source(metric, str(y)),
-                (f"{fmt.number(df['n'].max(), 0, lang)} frivillige, der har svaret (uvægtet)" if lang == "da"
-                 else f"{fmt.number(df['n'].max(), 0, lang)} volunteers who answered (unweighted)"),
-                note=self._flag_note(df),
-                fig=charts.estimate_bars(df, res.meta, lang, horizontal=horizontal))))
+            view = panels.survey_bars(metric, y, None, lang, horizontal=horizontal)
+            self._add(items, Item(
+                "figure", metric, f"{self._title(view.meta)}, {y}", self._definition(metric),
+                self._source(metric, str(y)), self._n_volunteers(view.table["n"].max()),
+                note=self._flag_note(view.table), fig=view.fig))
         return Chapter("people", t["chapter_people"], [t["chapter_people_intro"]], items)
 
-    def _hours(self) -> list[Item]:
-        """Hours per volunteer, total hours and FTE: a figure by age and one table over the waves."""
+    def _hours(self, items: list[Item]) -> None:
+        """Hours per volunteer and full-time equivalents: figures for the year and one table over the waves."""
         t, lang, y = self.t, self.lang, self.year
-        items = []
-        res = self.src.run("hours_per_month", year=y, by="age_group")
-        items.append(self._number(Item(
+        view = panels.survey_bars("hours_per_month", y, "age_group", lang)
+        self._add(items, Item(
             "figure", "hours_per_month",
-            f"{self._title(res.meta)} {t['by'].format(dimension=dimension_title('age_group', lang).lower())}, {y}",
+            f"{self._title(view.meta)} {t['by'].format(dimension=dimension_title('age_group', lang).lower())}, {y}",
             self._definition("hours_per_month"), self._source("hours_per_month", str(y)),
-            (f"{fmt.number(res.data['n'].sum(), 0, lang)} frivillige (uvægtet)" if lang == "da"
-             else f"{fmt.number(res.data['n'].sum(), 0, lang)} volunteers (unweighted)"),
-            note=self._flag_note(res.data),
-            fig=charts.estimate_bars(res.data, res.meta, lang))))
+            self._n_volunteers(view.table["n"].sum()), note=self._flag_note(view.table), fig=view.fig))
+        view = panels.fte_view(y, "region", lang)
+        self._add(items, Item(
+            "figure", "fte",
+            f"{self._title(view.meta)} {t['by'].format(dimension=dimension_title('region', lang).lower())}, {y}",
+            self._definition("fte"), self._source("fte", str(y)), self._n_respondents(view.table["n"].sum()),
+            note=view.note, fig=view.fig))
         hours = self.src.run("hours_per_month", by="total").data.set_index("year")
         total = self.src.run("total_hours_per_year", by="total").data.set_index("year")
         fte = self.src.run("fte", by="total").data.set_index("year")
         rows = []
         for wave in hours.index:
             h, th, f = hours.loc[wave], total.loc[wave], fte.loc[wave]
-            rows.append([str(wave),
-                         fmt.number(h.estimate, 1, lang), fmt.interval(h.ci_low, h.ci_high, 1, lang),
-                         fmt.millions(th.estimate, 1, lang), fmt.number(f.estimate, 0, lang),
-                         fmt.interval(f.ci_low, f.ci_high, 0, lang), fmt.number(th.n, 0, lang)])
-        head = (["År", "Timer/md. pr. frivillig", "95 %-interval", "Timer om året i alt", "Fuldtidsstillinger",
-                 "95 %-interval", "n"] if lang == "da" else
-                ["Year", "Hours/month per volunteer", "95% interval", "Total hours per year",
-                 "Full-time equivalents", "95% interval", "n"])
-        items.append(self._number(Item(
+            rows.append([str(wave), fmt.number(h.estimate, 1, lang), fmt.interval(h.ci_low, h.ci_high, 1, lang),
+                         fmt.millions(th.estimate, 1, lang), fmt.interval(th.ci_low / 1e6, th.ci_high / 1e6, 1, lang),
+                         fmt.number(f.estimate, 0, lang), fmt.interval(f.ci_low, f.ci_high, 0, lang),
+                         fmt.number(th.n, 0, lang)])
+        head = self._text(
+            ["År", "Timer/md. pr. frivillig", "95 %-interval", "Timer om året i alt", "95 %-interval (mio.)",
+             "Fuldtidsstillinger", "95 %-interval", "n"],
+            ["Year", "Hours/month per volunteer", "95% interval", "Total hours per year", "95% interval (million)",
+             "Full-time equivalents", "95% interval", "n"])
+        self._add(items, Item(
             "table", "fte",
-            ("Timer, timer i alt og fuldtidsstillinger over tid" if lang == "da"
-             else "Hours, total hours and full-time equivalents over time"),
-            self._definition("hours_per_month") + " " + self._definition("total_hours_per_year") + " "
-            + self._definition("fte").format(hours=fmt.number(self.hours_per_fte, 0, lang)),
+            self._text("Timer pr. frivillig, timer i alt og fuldtidsstillinger over tid",
+                       "Hours per volunteer, total hours and full-time equivalents over time"),
+            " ".join(self._definition(m) for m in ("hours_per_month", "total_hours_per_year", "fte")),
             self._source("total_hours_per_year", ", ".join(map(str, hours.index))),
-            (f"svar pr. bølge, se kolonnen n" if lang == "da" else "responses per wave, see column n"),
-            table=html_table(head, rows, {1, 2, 3, 4, 5, 6}))))
-        return items
+            self._text("svar pr. bølge, se kolonnen n (timer pr. frivillig bygger på de frivillige)",
+                       "responses per wave, see column n (hours per volunteer are based on the volunteers)"),
+            table=html_table(head, rows, set(range(1, 8)))))
 
     def _municipalities(self) -> Chapter:
         t, lang = self.t, self.lang
         items: list[Item] = []
-        my = self._latest("municipal_response")
         resp = self.src.run("municipal_response").data
         rows = [[str(r.year), fmt.count(r.responded, lang), fmt.number(r.municipalities, 0, lang),
                  fmt.pct(r.response_rate, 0, lang)] for r in resp.itertuples()]
-        items.append(self._number(Item(
+        self._add(items, Item(
             "table", "municipal_response", self._title(queries.load_metric("municipal_response")),
             self._definition("municipal_response"),
             self._source("municipal_response", ", ".join(str(v) for v in resp["year"])),
             t["n_municipalities"].format(n=98),
-            table=html_table([t["year"], "Svar" if lang == "da" else "Responded",
-                              "Kommuner" if lang == "da" else "Municipalities",
-                              "Svarprocent" if lang == "da" else "Response rate"], rows, {1, 2, 3}))))
+            table=html_table([t["year"], self._text("Har svaret", "Responded"),
+                              self._text("Kommuner i alt", "All municipalities"),
+                              self._text("Svarprocent", "Response rate")], rows, {1, 2, 3})))
+        my = self._latest("municipal_response")
         if my is not None:
-            res = self.src.run("framework_share", year=my, by="total")
-            df = res.data
-            n_resp = int(resp.loc[resp["year"] == my, "responded"].iloc[0])
-            bars = df.rename(columns={"share": "estimate"})  # the chart's value column
-            bars = bars.assign(dimension="framework_element", category=bars["element"])[
-                ["year", "dimension", "category", "estimate"]]
-            items.append(self._number(Item(
-                "figure", "framework_share", f"{self._title(res.meta)}, {my}", self._definition("framework_share"),
-                self._source("framework_share", str(my)), t["n_municipalities"].format(n=n_resp),
-                fig=charts.estimate_bars(bars, res.meta, lang, horizontal=True))))
-            rows = [[label("framework_element", r.element, lang), fmt.count(r.yes_count, lang),
-                     fmt.number(r.answer_count, 0, lang), fmt.pct(r.share, 0, lang)] for r in df.itertuples()]
-            items.append(self._number(Item(
-                "table", "framework_share", f"{self._title(res.meta)}, {my}", self._definition("framework_share"),
-                self._source("framework_share", str(my)), t["n_municipalities"].format(n=n_resp),
-                table=html_table([dimension_title("framework_element", lang), "Ja" if lang == "da" else "Yes",
-                                  "Har svaret" if lang == "da" else "Answered",
-                                  "Andel" if lang == "da" else "Share"], rows, {1, 2, 3}))))
-            res = self.src.run("framework_score", year=my)
-            items.append(self._number(Item(
-                "figure", "framework_score", f"{self._title(res.meta)}, {my}", self._definition("framework_score"),
+            n_resp = fmt.number(resp.loc[resp["year"] == my, "responded"].iloc[0], 0, lang)
+            view = panels.element_shares(my, lang)
+            self._add(items, Item(
+                "figure", "framework_share", f"{self._title(view.meta)}, {my}", self._definition("framework_share"),
+                self._source("framework_share", str(my)), t["n_municipalities"].format(n=n_resp), fig=view.fig))
+            shares = self.src.run("framework_share", year=my, by="total").data
+            prev = self._previous("framework_share", my)
+            before = (self.src.run("framework_share", year=prev, by="total").data.set_index("element")
+                      if prev else None)
+            rows = []
+            for r in shares.itertuples():
+                b = before.loc[r.element] if before is not None and r.element in before.index else None
+                rows.append([label("framework_element", r.element, lang), fmt.count(r.yes_count, lang),
+                             fmt.number(r.answer_count, 0, lang), fmt.pct(r.share, 0, lang),
+                             fmt.pct(b.share, 0, lang) if b is not None else fmt.MISSING])
+            self._add(items, Item(
+                "table", "framework_share", f"{self._title(view.meta)}, {my}" + (f" {self._text('og', 'and')} {prev}"
+                                                                                 if prev else ""),
+                self._definition("framework_share"), self._source("framework_share", f"{prev}, {my}" if prev else str(my)),
+                t["n_municipalities"].format(n=n_resp),
+                table=html_table([dimension_title("framework_element", lang), self._text("Ja", "Yes"),
+                                  self._text("Har svaret", "Answered"), f"{self._text('Andel', 'Share')} {my}",
+                                  f"{self._text('Andel', 'Share')} {prev or ''}".strip()], rows, {1, 2, 3, 4})))
+            view = panels.municipal_map("framework_score", my, lang)
+            self._add(items, Item(
+                "figure", "framework_score", f"{self._title(view.meta)}, {my}", self._definition("framework_score"),
                 self._source("framework_score", str(my)), t["n_municipalities"].format(n=n_resp),
-                note=("Grå: kommunen har ikke svaret." if lang == "da" else "Grey: the municipality did not respond."),
-                fig=tilemap.municipality_map(res.data, res.meta, lang, value="framework_score"))))
-        staff = self.src.run("staff_fte_total", by="total")
-        items.append(self._number(Item(
-            "figure", "staff_fte_total", self._title(staff.meta), self._definition("staff_fte_total"),
-            self._source("staff_fte_total", ", ".join(str(v) for v in staff.data["year"])),
+                note=self._text("Grå: kommunen har ikke svaret.", "Grey: the municipality did not respond."),
+                fig=view.fig))
+        view = panels.national_series("staff_fte_total", lang, value="staff_fte_total")
+        self._add(items, Item(
+            "figure", "staff_fte_total", self._title(view.meta), self._definition("staff_fte_total"),
+            self._source("staff_fte_total", ", ".join(str(v) for v in view.table["year"])),
             "; ".join(f"{r.year}: {t['n_municipalities'].format(n=fmt.count(r.municipalities_reporting, lang))}"
-                      for r in staff.data.itertuples()),
-            fig=charts.grouped_bars(staff.data, staff.meta, lang, x="year", color=None, y="staff_fte_total"))))
-        items += self._grants()
+                      for r in view.table.itertuples()),
+            fig=view.fig))
+        self._grants(items)
         return Chapter("municipalities", t["chapter_municipalities"], [t["chapter_municipalities_intro"]], items)
 
-    def _grants(self) -> list[Item]:
+    def _grants(self, items: list[Item]) -> None:
         t, lang = self.t, self.lang
-        items: list[Item] = []
         gy = self._latest("granted_per_inhabitant")
         if gy is None:
-            return items
-        res = self.src.run("granted_per_inhabitant", year=gy)
-        df = res.data
-        items.append(self._number(Item(
-            "figure", "granted_per_inhabitant", f"{self._title(res.meta)}, {gy}",
+            return
+        view = panels.municipal_map("granted_per_inhabitant", gy, lang)
+        df = view.table
+        self._add(items, Item(
+            "figure", "granted_per_inhabitant", f"{self._title(view.meta)}, {gy}",
             self._definition("granted_per_inhabitant"), self._source("granted_per_inhabitant", str(gy)),
-            (f"{fmt.number(df['applications'].sum(), 0, lang)} ansøgninger i {len(df)} kommuner" if lang == "da"
-             else f"{fmt.number(df['applications'].sum(), 0, lang)} applications in {len(df)} municipalities"),
-            fig=tilemap.municipality_map(df, res.meta, lang, value="granted_dkk_per_inhabitant"))))
-        pay = self.src.run("payout_ratio", by="total")
-        items.append(self._number(Item(
-            "figure", "payout_ratio", f"{self._title(pay.meta)}, {pay.data['year'].min()}-{pay.data['year'].max()}",
-            self._definition("payout_ratio"),
-            self._source("payout_ratio", f"{pay.data['year'].min()}-{pay.data['year'].max()}"),
-            t["n_municipalities"].format(n=fmt.number(pay.data["municipalities"].max(), 0, lang)),
-            fig=charts.grouped_bars(pay.data, pay.meta, lang, x="year", color=None, y="payout_ratio"))))
-        rows = []
+            self._text(f"{fmt.number(df['applications'].sum(), 0, lang)} ansøgninger i {len(df)} kommuner",
+                       f"{fmt.number(df['applications'].sum(), 0, lang)} applications in {len(df)} municipalities"),
+            fig=view.fig))
+        view = panels.national_series("payout_ratio", lang, value="payout_ratio")
+        pay = view.table
+        span = f"{pay['year'].min()}-{pay['year'].max()}"
+        self._add(items, Item(
+            "figure", "payout_ratio", f"{self._title(view.meta)}, {span}", self._definition("payout_ratio"),
+            self._source("payout_ratio", span),
+            t["n_municipalities"].format(n=fmt.number(pay["municipalities"].max(), 0, lang)), fig=view.fig))
         cov = self.src.run("application_coverage", by="total").data.set_index("year")
-        for r in pay.data.itertuples():
+        rows = []
+        for r in self.src.run("payout_ratio", by="total").data.itertuples():
             c = cov.loc[r.year] if r.year in cov.index else None
             rows.append([str(r.year), fmt.dkk_millions(r.budget_dkk, 1, lang), fmt.dkk_millions(r.granted_dkk, 1, lang),
                          fmt.pct(r.payout_ratio, 0, lang), fmt.count(r.municipalities_over_budget, lang),
                          fmt.number(c.applications, 0, lang) if c is not None else fmt.MISSING,
                          fmt.pct(c.coverage, 0, lang) if c is not None else fmt.MISSING])
-        head = (["År", "Budget", "Bevilget", "Udbetalingsgrad", "Kommuner over budget", "Ansøgninger",
-                 "Dækning af ansøgt beløb"] if lang == "da" else
-                ["Year", "Budget", "Granted", "Payout ratio", "Municipalities over budget", "Applications",
-                 "Share of amount applied for granted"])
-        items.append(self._number(Item(
-            "table", "payout_ratio", ("§18-tilskud: budget, bevillinger og dækning" if lang == "da"
-                                      else "Section 18 grants: budget, grants and coverage"),
+        head = self._text(
+            ["År", "Budget", "Bevilget", "Udbetalingsgrad", "Kommuner over budget", "Ansøgninger",
+             "Bevilget af ansøgt"],
+            ["Year", "Budget", "Granted", "Payout ratio", "Municipalities over budget", "Applications",
+             "Granted of applied"])
+        self._add(items, Item(
+            "table", "payout_ratio", self._text(f"§18-tilskud: budget, bevillinger og dækning, {span}",
+                                                f"Section 18 grants: budget, grants and coverage, {span}"),
             self._definition("payout_ratio") + " " + self._definition("application_coverage"),
-            self._source("application_coverage", f"{pay.data['year'].min()}-{pay.data['year'].max()}"),
-            t["n_municipalities"].format(n=fmt.number(pay.data["municipalities"].max(), 0, lang)),
-            table=html_table(head, rows, {1, 2, 3, 4, 5, 6}))))
+            self._source("application_coverage", span),
+            t["n_municipalities"].format(n=fmt.number(pay["municipalities"].max(), 0, lang)),
+            table=html_table(head, rows, set(range(1, 7)))))
         res = self.src.run("grants_by_target_group", year=gy)
         rows = [[label("target_group", r.target_group, lang), fmt.count(r.applications, lang),
                  fmt.dkk_millions(r.applied_dkk, 1, lang), fmt.dkk_millions(r.granted_dkk, 1, lang),
                  fmt.pct(r.share_of_granted, 1, lang)] for r in res.data.itertuples()]
-        head = (["Målgruppe", "Ansøgninger", "Ansøgt", "Bevilget", "Andel af bevilget"] if lang == "da" else
-                ["Target group", "Applications", "Applied for", "Granted", "Share of granted"])
-        items.append(self._number(Item(
+        head = self._text(["Målgruppe", "Ansøgninger", "Ansøgt", "Bevilget", "Andel af bevilget"],
+                          ["Target group", "Applications", "Applied for", "Granted", "Share of granted"])
+        self._add(items, Item(
             "table", "grants_by_target_group", f"{self._title(res.meta)}, {gy}",
             self._definition("grants_by_target_group"), self._source("grants_by_target_group", str(gy)),
-            (f"{fmt.number(res.data['applications'].sum(), 0, lang)} ansøgninger" if lang == "da"
-             else f"{fmt.number(res.data['applications'].sum(), 0, lang)} applications"),
-            table=html_table(head, rows, {1, 2, 3, 4}))))
-        return items
+            self._text(f"{fmt.number(res.data['applications'].sum(), 0, lang)} ansøgninger",
+                       f"{fmt.number(res.data['applications'].sum(), 0, lang)} applications"),
+            table=html_table(head, rows, {1, 2, 3, 4})))
 
     def _cooperation(self) -> Chapter:
-        t = self.t
+        t, lang = self.t, self.lang
         items: list[Item] = []
+        cy = self._latest("cooperation_counts")
+        for by in ("form", "sector", "area", "target_group"):
+            view = panels.counts_over_time("cooperation_counts", by, lang, value="cooperations")
+            df = view.table
+            span = f"{df['year'].min()}-{df['year'].max()}"
+            in_year = int(df.loc[df["year"] == cy, "cooperations"].sum()) if cy else 0
+            self._add(items, Item(
+                "figure", "cooperation_counts",
+                f"{self._title(view.meta)} {t['by'].format(dimension=dimension_title(by, lang).lower())}, {span}",
+                self._definition("cooperation_counts"), self._source("cooperation_counts", span),
+                self._text(f"{fmt.number(in_year, 0, lang)} igangværende samarbejder i {cy}",
+                           f"{fmt.number(in_year, 0, lang)} active cooperations in {cy}"),
+                fig=view.fig))
+        if cy is not None:
+            res = self.src.run("cooperation_counts", year=cy, by="form")
+            tot = int(res.data["cooperations"].sum())
+            rows = [[label("form", r.category, lang), fmt.count(r.cooperations, lang),
+                     fmt.pct(r.cooperations / tot, 1, lang) if tot else fmt.MISSING] for r in res.data.itertuples()]
+            self._add(items, Item(
+                "table", "cooperation_counts",
+                self._text(f"Samarbejder efter formaliseringsgrad, {cy}", f"Cooperations by formalisation, {cy}"),
+                self._definition("cooperation_counts"), self._source("cooperation_counts", str(cy)),
+                self._text(f"{fmt.number(tot, 0, lang)} samarbejder", f"{fmt.number(tot, 0, lang)} cooperations"),
+                table=html_table([dimension_title("form", lang), self._text("Samarbejder", "Cooperations"),
+                                  self._text("Andel", "Share")], rows, {1, 2})))
+        view = panels.share_over_time("partnership_share", lang, value="partnership_share")
+        df = view.table
+        span = f"{df['year'].min()}-{df['year'].max()}"
+        self._add(items, Item(
+            "figure", "partnership_share", f"{self._title(view.meta)}, {span}", self._definition("partnership_share"),
+            self._source("partnership_share", span),
+            self._text(f"{fmt.number(df['cooperations'].max(), 0, lang)} samarbejder i {df['year'].max()}",
+                       f"{fmt.number(df['cooperations'].max(), 0, lang)} cooperations in {df['year'].max()}"),
+            fig=view.fig))
         return Chapter("cooperation", t["chapter_cooperation"], [t["chapter_cooperation_intro"]], items)
 
-    # ----- summary, appendix, sources
+    # ----- summary
 
     def key_figures(self) -> list[KeyFigure]:
-        return []
+        """The summary page: each figure for the report year, its interval and the change since the previous wave."""
+        lang, y, prev = self.lang, self.year, self.previous_year
+        out: list[KeyFigure] = []
+
+        def survey(key, metric, label_text, value, interval, change, **params):
+            now = self.src.run(metric, year=y, by="total", **params).data.iloc[0]
+            before = self.src.run(metric, year=prev, by="total", **params).data.iloc[0] if prev else None
+            out.append(KeyFigure(
+                key, label_text, value(now.estimate), interval(now.ci_low, now.ci_high),
+                change(now.estimate, before.estimate) if before is not None else self.t["no_previous"],
+                note=self._n_volunteers(now.n) if metric == "hours_per_month" else self._n_respondents(now.n),
+                change_note=f"{prev}: {value(before.estimate)}" if before is not None else ""))
+
+        hours_unit = self._text(" timer", " hours")
+        survey("participation_rate", "participation_rate", self._text("Andel der har arbejdet frivilligt",
+                                                                       "Share who volunteered"),
+               lambda v: fmt.pct(v, 1, lang), lambda lo, hi: fmt.pct_interval(lo, hi, 1, lang),
+               lambda a, b: fmt.pp(a - b, 1, lang))
+        survey("volunteers_count", "volunteers_count", self._text("Antal frivillige (16+)", "Number of volunteers (16+)"),
+               lambda v: fmt.millions(v, 2, lang), lambda lo, hi: fmt.interval(lo / 1e6, hi / 1e6, 2, lang),
+               lambda a, b: fmt.signed((a - b) / 1e6, 2, lang) + self._text(" mio.", " million"))
+        survey("hours_per_month", "hours_per_month", self._text("Timer om måneden pr. frivillig",
+                                                                 "Hours per month per volunteer"),
+               lambda v: fmt.number(v, 1, lang) + hours_unit, lambda lo, hi: fmt.interval(lo, hi, 1, lang),
+               lambda a, b: fmt.signed(a - b, 1, lang) + hours_unit)
+        survey("total_hours_per_year", "total_hours_per_year", self._text("Frivillige timer om året i alt",
+                                                                           "Total volunteer hours per year"),
+               lambda v: fmt.millions(v, 1, lang) + hours_unit,
+               lambda lo, hi: fmt.interval(lo / 1e6, hi / 1e6, 1, lang),
+               lambda a, b: fmt.signed((a - b) / 1e6, 1, lang) + self._text(" mio.", " million"))
+        survey("fte", "fte", self._text("Fuldtidsstillinger", "Full-time equivalents"),
+               lambda v: fmt.number(v, 0, lang), lambda lo, hi: fmt.interval(lo, hi, 0, lang),
+               lambda a, b: fmt.signed(a - b, 0, lang))
+        out[-1].note += " · " + self._text(f"{fmt.number(self.hours_per_fte, 0, lang)} timer pr. stilling",
+                                           f"{fmt.number(self.hours_per_fte, 0, lang)} hours per FTE")
+
+        my = self._latest("municipal_response")
+        if my is not None:
+            mprev = self._previous("municipal_response", my)
+            resp = self.src.run("municipal_response").data.set_index("year")
+            r = resp.loc[my]
+            out.append(KeyFigure(
+                "municipal_response", self._text(f"Kommuner der har svaret ({my})", f"Municipalities responding ({my})"),
+                fmt.count(r.responded, lang), self._text(f"af {r.municipalities} ({fmt.pct(r.response_rate, 0, lang)})",
+                                                         f"of {r.municipalities} ({fmt.pct(r.response_rate, 0, lang)})"),
+                fmt.signed(r.responded - resp.loc[mprev].responded, 0, lang) if mprev else self.t["no_previous"],
+                note=self._text("Kommuneundersøgelsen", "Municipal survey"),
+                change_note=f"{mprev}: {fmt.count(resp.loc[mprev].responded, lang)}" if mprev else ""))
+            shares = self.src.run("framework_share", year=my, by="total").data.set_index("element")
+            before = (self.src.run("framework_share", year=mprev, by="total").data.set_index("element")
+                      if mprev else None)
+            for element in ("has_volunteer_policy", "has_volunteer_council", "organises_volunteers"):
+                s = shares.loc[element]
+                b = before.loc[element] if before is not None and element in before.index else None
+                out.append(KeyFigure(
+                    f"framework_share:{element}",
+                    self._text(f"Kommuner med {label('framework_element', element, lang).lower()} ({my})",
+                               f"Municipalities: {label('framework_element', element, lang).lower()} ({my})"),
+                    fmt.pct(s.share, 0, lang),
+                    self._text(f"{fmt.count(s.yes_count, lang)} af {s.answer_count} kommuner",
+                               f"{fmt.count(s.yes_count, lang)} of {s.answer_count} municipalities"),
+                    fmt.pp(s.share - b.share, 0, lang) if b is not None else self.t["no_previous"],
+                    note=self._text("Kommuneundersøgelsen", "Municipal survey"),
+                    change_note=f"{mprev}: {fmt.pct(b.share, 0, lang)}" if b is not None else ""))
+            staff = self.src.run("staff_fte_total", by="total").data.set_index("year")
+            s = staff.loc[my]
+            out.append(KeyFigure(
+                "staff_fte_total", self._text(f"Kommunale fuldtidsstillinger til frivillighed ({my})",
+                                              f"Municipal full-time staff for volunteering ({my})"),
+                fmt.number(s.staff_fte_total, 0, lang),
+                self._text(f"{fmt.count(s.municipalities_reporting, lang)} kommuner",
+                           f"{fmt.count(s.municipalities_reporting, lang)} municipalities"),
+                fmt.signed(s.staff_fte_total - staff.loc[mprev].staff_fte_total, 0, lang) if mprev in staff.index
+                else self.t["no_previous"],
+                note=self._text("Kommuneundersøgelsen", "Municipal survey"),
+                change_note=(f"{mprev}: {fmt.number(staff.loc[mprev].staff_fte_total, 0, lang)}"
+                             if mprev in staff.index else "")))
+
+        gy = self._latest("payout_ratio")
+        if gy is not None:
+            pay = self.src.run("payout_ratio", by="total").data.set_index("year")
+            p = pay.loc[gy]
+            gprev = gy - 1 if gy - 1 in pay.index else None
+            out.append(KeyFigure(
+                "granted_dkk", self._text(f"§18-tilskud bevilget i alt ({gy})", f"Section 18 grants in total ({gy})"),
+                fmt.dkk_millions(p.granted_dkk, 1, lang),
+                self._text(f"budget {fmt.dkk_millions(p.budget_dkk, 1, lang)}",
+                           f"budget {fmt.dkk_millions(p.budget_dkk, 1, lang)}"),
+                (fmt.signed((p.granted_dkk - pay.loc[gprev].granted_dkk) / 1e6, 1, lang)
+                 + self._text(" mio. kr.", " million")) if gprev else self.t["no_previous"],
+                note=self._text("Serviceloven §18", "Social Services Act, section 18"),
+                change_note=f"{gprev}: {fmt.dkk_millions(pay.loc[gprev].granted_dkk, 1, lang)}" if gprev else ""))
+            out.append(KeyFigure(
+                "payout_ratio", self._text(f"§18-udbetaling i forhold til budget ({gy})",
+                                           f"Section 18 payout relative to budget ({gy})"),
+                fmt.pct(p.payout_ratio, 0, lang),
+                self._text(f"{fmt.count(p.municipalities_over_budget, lang)} kommuner over budget",
+                           f"{fmt.count(p.municipalities_over_budget, lang)} municipalities over budget"),
+                fmt.pp(p.payout_ratio - pay.loc[gprev].payout_ratio, 0, lang) if gprev else self.t["no_previous"],
+                note=self._text("Serviceloven §18", "Social Services Act, section 18"),
+                change_note=f"{gprev}: {fmt.pct(pay.loc[gprev].payout_ratio, 0, lang)}" if gprev else ""))
+
+        cy = self._latest("partnership_share")
+        if cy is not None:
+            ps = self.src.run("partnership_share", by="total").data.set_index("year")
+            c = ps.loc[cy]
+            cprev = self.previous_year if self.previous_year in ps.index else (cy - 1 if cy - 1 in ps.index else None)
+            out.append(KeyFigure(
+                "partnership_share", self._text(f"Samarbejder, der er partnerskabsaftaler ({cy})",
+                                                f"Cooperations that are partnership agreements ({cy})"),
+                fmt.pct(c.partnership_share, 1, lang),
+                self._text(f"{fmt.count(c.partnerships, lang)} af {fmt.number(c.cooperations, 0, lang)} samarbejder",
+                           f"{fmt.count(c.partnerships, lang)} of {fmt.number(c.cooperations, 0, lang)} cooperations"),
+                fmt.pp(c.partnership_share - ps.loc[cprev].partnership_share, 1, lang) if cprev
+                else self.t["no_previous"],
+                note=self._text("Kommunernes samarbejder", "Municipal cooperations"),
+                change_note=f"{cprev}: {fmt.pct(ps.loc[cprev].partnership_share, 1, lang)}" if cprev else ""))
+        return out
+
+    # ----- appendix and sources
 
     def appendix(self) -> list[Item]:
-        return []
+        lang = self.lang
+        res = self.src.run("published_comparison")
+        df = res.data
+        rows, classes = [], []
+        for r in df.itertuples():
+            ours = _published_unit(r.our_value, r.unit, lang)
+            ci = (_published_unit(r.our_ci_low, r.unit, lang) + "–" + _published_unit(r.our_ci_high, r.unit, lang)
+                  if _isnum(r.our_ci_low) and _isnum(r.our_ci_high) else "")
+            if _isnum(r.our_value):
+                verdict = "" if pd.isna(r.agrees) else self._text("ja", "yes") if bool(r.agrees) else self._text("nej", "no")
+            else:
+                verdict = r.reason if isinstance(r.reason, str) else ""
+            rows.append([r.figure_id, str(r.year), f"{r.measure} · {r.category}",
+                         f"{r.comparator} {_published_unit(r.published_value, r.unit, lang)}".strip(),
+                         ours if _isnum(r.our_value) else fmt.MISSING, ci, verdict])
+            classes.append("this-year" if int(r.year) == self.year else "")
+        item = Item(
+            "table", "published_comparison", self._title(res.meta), self._definition("published_comparison"),
+            self._text("Se kildelisten; data/reference/published_figures.csv. Beregning: queries/published_comparison.sql.",
+                       "See the list of sources; data/reference/published_figures.csv. Computed by "
+                       "queries/published_comparison.sql."),
+            self._text(f"{len(df)} offentliggjorte tal; fed: {self.year}", f"{len(df)} published figures; bold: {self.year}"),
+            long=True,
+            table=html_table(["ID", self.t["year"], self._text("Mål · gruppe", "Measure · group"),
+                              self._text("Offentliggjort", "Published"), self._text("Vores tal", "Ours"),
+                              self.t["ci"], self._text("Stemmer / bemærkning", "Agrees / note")], rows, {3, 4, 5},
+                             cls="data comparison", row_classes=classes))
+        self._add([], item)
+        return [item]
 
     def data_sources(self) -> list[str]:
         return [SOURCE_NAMES[self.lang][k] for k in ("survey_respondents", "municipal_survey", "grants_s18",
                                                       "grant_budgets", "cooperations", "population")]
 
     def published_sources(self) -> list[str]:
-        return []
+        """Every document a published figure is quoted from (data/reference/published_figures.csv)."""
+        with open(PUBLISHED_CSV, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        seen: dict[str, list[str]] = {}
+        for r in rows:
+            key = f"{r['source']} [{r['source_ref']}]"
+            seen.setdefault(key, []).append(r["figure_id"])
+        return [f"{key}: {', '.join(ids)}" for key, ids in seen.items()]
 
-    def _flag_note(self, df: pd.DataFrame) -> str:
-        flags = set(df.get("flag", pd.Series(dtype=str)).astype(str))
-        notes = []
-        if "uncertain" in flags:
-            notes.append(self.t["uncertain_note"])
-        if "suppressed" in flags:
-            notes.append(("Grupper med under 50 svar vises ikke." if self.lang == "da"
-                          else "Groups with fewer than 50 responses are not shown."))
-        return " ".join(notes)
+
+def _published_unit(v, unit: str, lang: str) -> str:
+    """A value in a published unit: pct as '40,0 %', large counts and amounts in full with thousands points."""
+    if not _isnum(v):
+        return fmt.MISSING
+    if unit == "pct":
+        return fmt.number(v, 1, lang) + (" %" if lang == "da" else "%")
+    if unit in ("rank", "order", "municipalities", "applications", "respondents"):
+        return fmt.number(v, 0, lang)
+    return fmt.number(v, 0 if abs(float(v)) >= 100 else 1, lang)
 
 
 def _flag_text(flag: str, lang: str) -> str:

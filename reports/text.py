@@ -9,11 +9,14 @@ TEXT: dict[str, dict[str, str]] = {
         "built": "Dannet {built} fra datavarehuset (bygget {warehouse_built}).",
         "contents": "Indhold",
         "summary": "Sammenfatning",
-        "summary_intro": "De vigtigste tal for {year}. Ændringen er regnet i forhold til forrige måling ({previous}).",
-        "summary_intro_first": "De vigtigste tal for {year}. Der er ingen tidligere måling at sammenligne med.",
+        "summary_intro": "De vigtigste tal for {year}. Ændringen er regnet i forhold til forrige måling: "
+        "frivilligundersøgelsen {previous}, kommuneundersøgelsen, §18-tilskuddene og samarbejderne året før, "
+        "der er data for (året står under ændringen).",
+        "summary_intro_first": "De vigtigste tal for {year}. Der er ingen tidligere frivilligundersøgelse at "
+        "sammenligne med; for de øvrige kilder står det forrige år under ændringen.",
         "key": "Nøgletal",
         "value": "{year}",
-        "change": "Ændring siden {previous}",
+        "change": "Ændring siden forrige måling",
         "no_previous": "ingen tidligere måling",
         "interval": "95 %-interval",
         "figure": "Figur",
@@ -72,11 +75,14 @@ TEXT: dict[str, dict[str, str]] = {
         "built": "Generated {built} from the warehouse (built {warehouse_built}).",
         "contents": "Contents",
         "summary": "Summary",
-        "summary_intro": "The key figures for {year}. Changes are against the previous wave ({previous}).",
-        "summary_intro_first": "The key figures for {year}. There is no earlier wave to compare with.",
+        "summary_intro": "The key figures for {year}. Changes are against the previous measurement: the volunteer "
+        "survey of {previous}, and for the municipal survey, section 18 grants and cooperations the previous year "
+        "with data (shown under the change).",
+        "summary_intro_first": "The key figures for {year}. There is no earlier volunteer survey to compare with; "
+        "for the other sources the previous year is shown under the change.",
         "key": "Key figure",
         "value": "{year}",
-        "change": "Change since {previous}",
+        "change": "Change since the previous measurement",
         "no_previous": "no earlier wave",
         "interval": "95% interval",
         "figure": "Figure",
