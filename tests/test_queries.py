@@ -1,0 +1,316 @@
+"""The query layer itself: metadata of every metric, the dimension whitelist, validation, injection, connections, CLI."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+import queries
+from conftest import REPO
+from queries import QueryError, list_metrics, load_metric, run
+from queries.catalog import BY_PLACEHOLDER, QUERY_DIR, parse_header
+
+CONTRACT_METRICS = {
+    "participation_rate", "volunteers_count", "hours_per_month", "total_hours_per_year", "fte", "area_share",
+    "organisation_form_share", "recruitment_share", "municipal_response", "framework_share", "framework_score",
+    "staff_fte_total", "granted_per_inhabitant", "payout_ratio", "application_coverage", "grants_by_target_group",
+    "cooperation_counts", "partnership_share", "published_comparison",
+}
+SURVEY_COLUMNS = ["year", "dimension", "category", "estimate", "se", "ci_low", "ci_high", "n", "flag"]
+ALL_METRICS = [m.name for m in list_metrics()]
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def body(sql: str) -> str:
+    """The SQL without comments (the header mentions parameters in prose)."""
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+# --- catalogue and metadata -------------------------------------------------------------------------------------
+
+def test_catalogue_has_every_contract_metric():
+    assert CONTRACT_METRICS <= set(ALL_METRICS)
+
+
+@pytest.mark.parametrize("name", ALL_METRICS)
+def test_metadata_complete(name):
+    m = load_metric(name)
+    for field in ("title_da", "title_en", "definition", "unit"):
+        assert getattr(m, field).strip(), f"{name}: {field} empty"
+    assert m.source and m.columns and m.years_sql
+    assert all(c.doc and c.type for c in m.columns), f"{name}: a column lacks a type or description"
+    assert all(p.doc for p in m.params), f"{name}: a parameter lacks a description"
+    assert m.title_da != m.title_en
+
+
+@pytest.mark.parametrize("name", ALL_METRICS)
+def test_sql_follows_the_house_style(name):
+    m = load_metric(name)
+    text = body(m.sql)
+    assert re.search(r"select \* from final\s*$", text), f"{name}: must end with 'select * from final'"
+    assert text.lstrip().startswith("with"), f"{name}: a CTE chain starting with 'with'"
+    for keyword in ("SELECT", "FROM", "WHERE", "GROUP BY", "JOIN", "WITH"):
+        assert not re.search(rf"\b{keyword}\b", text), f"{name}: uppercase {keyword}"
+
+
+@pytest.mark.parametrize("name", ALL_METRICS)
+def test_parameters_declared_and_used(name):
+    m = load_metric(name)
+    used = set(re.findall(r"\$([a-z_]+)", body(m.sql)))
+    declared = set(m.param_names)
+    assert used <= declared, f"{name}: undeclared parameters {used - declared}"
+    for p in m.params:
+        if p.name == "by":
+            assert BY_PLACEHOLDER in m.sql, f"{name}: declares by but has no {BY_PLACEHOLDER}"
+        else:
+            assert p.name in used, f"{name}: parameter {p.name} declared but not used"
+    assert (BY_PLACEHOLDER in m.sql) == bool(m.dimensions)
+
+
+@pytest.mark.parametrize("name", ALL_METRICS)
+def test_result_columns_are_the_declared_columns(fixture_db, name):
+    res = run(name, db=fixture_db)
+    assert list(res.data.columns) == [c.name for c in res.meta.columns]
+    assert res.meta is load_metric(name)
+
+
+@pytest.mark.parametrize("name", [m for m in ALL_METRICS if load_metric(m).dimensions])
+def test_every_whitelisted_dimension_runs_and_names_a_column(fixture_db, name):
+    m = load_metric(name)
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    columns = {r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where table_name in (select unnest(?))", [list(m.source)]).fetchall()}
+    con.close()
+    for dim, expr in m.dimensions.items():
+        ident = expr.split(".")[-1]
+        assert ident == "'all'" or ident in columns, f"{name}: dimension {dim} -> {expr} is not a column of {m.source}"
+        res = run(name, by=dim, db=fixture_db)
+        assert (res.data.dimension == dim).all() and len(res.data) > 0
+
+
+@pytest.mark.parametrize("name", ALL_METRICS)
+def test_source_tables_exist(fixture_db, name):
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    con.close()
+    assert set(load_metric(name).source) <= tables
+
+
+def test_survey_metrics_carry_the_contract_columns(fixture_db):
+    for name in ("participation_rate", "hours_per_month", "area_share", "organisation_form_share",
+                 "recruitment_share"):
+        cols = list(run(name, db=fixture_db).data.columns)
+        assert [c for c in cols if c in SURVEY_COLUMNS] == SURVEY_COLUMNS, name
+
+
+def test_thresholds_live_in_one_place():
+    """50 and 100 appear as thresholds only in queries/_macros.sql."""
+    for path in QUERY_DIR.glob("*.sql"):
+        if path.name == "_macros.sql":
+            continue
+        assert not re.search(r"\bn\s*<\s*(50|100)\b", body(path.read_text())), path.name
+    macros = (QUERY_DIR / "_macros.sql").read_text()
+    assert "min_n_shown() as 50" in macros and "min_n_reliable() as 100" in macros
+
+
+def test_header_parser_rejects_an_incomplete_header():
+    with pytest.raises(ValueError, match="lacks"):
+        parse_header("-- x: a metric\n-- title_da: X\nwith final as (select 1) select * from final", "x")
+    with pytest.raises(ValueError, match="first header line"):
+        parse_header("-- y: a metric\nselect 1", "x")
+
+
+# --- validation -------------------------------------------------------------------------------------------------
+
+def test_unknown_metric_lists_the_valid_ones(fixture_db):
+    with pytest.raises(QueryError, match="valid metrics: .*participation_rate"):
+        run("participation", db=fixture_db)
+
+
+def test_unknown_dimension_lists_the_whitelist(fixture_db):
+    with pytest.raises(QueryError, match="valid dimensions: total, gender, age_group, region"):
+        run("participation_rate", by="municipality_code", db=fixture_db)
+    with pytest.raises(QueryError, match="no breakdown"):
+        run("municipal_response", by="region", db=fixture_db)
+
+
+def test_year_checked_against_the_warehouse(fixture_db):
+    with pytest.raises(QueryError, match="valid years: 2012, 2014"):
+        run("participation_rate", year=2013, db=fixture_db)
+    with pytest.raises(QueryError, match="valid years: 2010, 2012"):
+        run("municipal_response", year=2014, db=fixture_db)
+    assert len(run("participation_rate", year="2014", db=fixture_db).data) == 1  # a string from a URL is fine
+
+
+def test_unknown_parameter_and_bad_types(fixture_db):
+    with pytest.raises(QueryError, match="valid parameters: year, by, suppress"):
+        run("participation_rate", kommune=101, db=fixture_db)
+    with pytest.raises(QueryError, match="type double"):
+        run("fte", hours_per_fte="many", db=fixture_db)
+    with pytest.raises(QueryError, match="valid values: volunteers, population"):
+        run("area_share", base="everyone", db=fixture_db)
+    with pytest.raises(QueryError, match="valid codes: 101, 147"):
+        run("framework_score", municipality_code=999, db=fixture_db)
+    assert issubclass(QueryError, ValueError)
+
+
+def test_missing_warehouse_is_reported(tmp_path):
+    with pytest.raises(queries.WarehouseMissing, match="make warehouse"):
+        run("participation_rate", db=tmp_path / "nope.duckdb")
+
+
+INJECTIONS = [
+    dict(year="2012; drop table survey_respondents"),
+    dict(year="2012 or 1=1"),
+    dict(by="gender; drop table labels"),
+    dict(by="'all' as category from labels; --"),
+    dict(by="gender) union select * from labels --"),
+    dict(municipality_code="147; drop table municipalities", metric="framework_score"),
+    dict(municipality_code="147' or '1'='1", metric="granted_per_inhabitant"),
+    dict(base="volunteers'; drop table labels; --", metric="area_share"),
+    dict(hours_per_fte="1924); drop table population; --", metric="fte"),
+    dict(suppress="false; drop table labels"),
+]
+
+
+@pytest.mark.parametrize("attempt", INJECTIONS, ids=[str(i) for i in range(len(INJECTIONS))])
+def test_sql_in_parameters_is_refused_and_the_warehouse_unchanged(fixture_db, attempt):
+    before = sha256(fixture_db)
+    attempt = dict(attempt)
+    metric = attempt.pop("metric", "participation_rate")
+    with pytest.raises(QueryError):
+        run(metric, db=fixture_db, **attempt)
+    queries.close_all()
+    assert sha256(fixture_db) == before
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    assert con.execute("select count(*) from survey_respondents").fetchone()[0] == 320
+    assert con.execute("select count(*) from labels").fetchone()[0] > 0
+    con.close()
+
+
+def test_text_values_are_bound_not_pasted(fixture_db):
+    """A quote in a value that passes validation still travels as a bound value (nothing matches, nothing breaks)."""
+    m, sql, bound, _ = queries.prepare("participation_rate", year=2012, by="gender")
+    assert "2012" not in sql and "'gender'" not in sql  # the values are not in the SQL text
+    assert bound == {"year": 2012, "by": "gender", "suppress": True}
+    con = queries.connect(fixture_db)
+    assert con.execute("select count(*) from labels where dimension = $by", {"by": "x'; drop table labels; --"}
+                       ).fetchone()[0] == 0
+
+
+def test_connection_is_read_only(fixture_db):
+    con = queries.connect(fixture_db)
+    with pytest.raises(duckdb.Error):
+        con.execute("create table x (a int)")
+
+
+# --- connections ------------------------------------------------------------------------------------------------
+
+def test_connection_cached_per_path_and_reopened_when_the_file_is_replaced(fixture_db, tmp_path):
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(fixture_db, db)
+    run("participation_rate", db=db)
+    first = queries.connect(db)
+    run("participation_rate", year=2012, db=db)
+    assert queries.connect(db) is first
+    replacement = tmp_path / "new.duckdb"
+    shutil.copy(fixture_db, replacement)
+    os.replace(replacement, db)  # what an atomic ETL rebuild does
+    assert queries.connect(db) is not first
+    assert len(run("participation_rate", db=db).data) == 2
+
+
+def test_threads_and_memory_limit_configurable(fixture_db):
+    queries.configure(threads=2, memory_limit="1GB")
+    try:
+        con = queries.connect(fixture_db)
+        assert con.execute("select current_setting('threads')").fetchone()[0] == 2
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] in ("953.6 MiB", "1.0 GB", "1GB")
+        with pytest.raises(ValueError):
+            queries.configure(memory_limit="1GB'; drop table labels; --")
+    finally:
+        queries.engine._settings.update(threads=None, memory_limit=None)
+        queries.close_all()
+
+
+def test_default_path_and_environment(fixture_db, monkeypatch, tmp_path):
+    monkeypatch.delenv("FRIVILLIGDATA_DB", raising=False)
+    assert queries.warehouse_path() == REPO / "data" / "warehouse.duckdb"
+    monkeypatch.setenv("FRIVILLIGDATA_DB", str(fixture_db))
+    assert queries.warehouse_path() == fixture_db.resolve()
+    assert len(run("participation_rate").data) == 2  # the fixture, found through the environment
+    assert queries.warehouse_path(tmp_path / "x.duckdb") == (tmp_path / "x.duckdb").resolve()
+
+
+# --- CLI --------------------------------------------------------------------------------------------------------
+
+def cli(*args, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "queries", *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, encoding="utf-8", env=env)
+
+
+def test_cli_list():
+    proc = cli("list")
+    assert proc.returncode == 0
+    for name in CONTRACT_METRICS:
+        assert re.search(rf"^{name}\s", proc.stdout, re.M), name
+    assert "[rate (fraction 0-1 of residents 16+)]" in proc.stdout
+
+
+def test_cli_run_csv(fixture_db):
+    proc = cli("run", "participation_rate", "--year", 2012, "--by", "gender", "--format", "csv", "--db", fixture_db)
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert [r["category"] for r in rows] == ["male", "female"]
+    assert float(rows[0]["estimate"]) == pytest.approx(0.6875) and rows[0]["n"] == "100"
+    assert set(SURVEY_COLUMNS) <= set(rows[0])
+
+
+def test_cli_run_json_table_and_metric_options(fixture_db):
+    proc = cli("run", "fte", "--year", 2012, "--hours-per-fte", 1000, "--format", "json", "--db", fixture_db)
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert payload["metric"] == "fte" and payload["params"]["hours_per_fte"] == 1000
+    assert payload["rows"][0]["hours_per_fte"] == 1000
+    proc = cli("run", "payout_ratio", "--year", 2010, "--by", "municipality", "--kommune", 147, "--db", fixture_db)
+    assert proc.returncode == 0 and "Frederiksberg" in proc.stdout
+    proc = cli("run", "area_share", "--year", 2012, "--param", "base=population", "--format", "csv", "--db", fixture_db)
+    assert proc.returncode == 0 and "population" in proc.stdout
+
+
+@pytest.mark.parametrize("args,listed", [
+    (("run", "nope"), "valid metrics: "),
+    (("run", "participation_rate", "--by", "shoe_size"), "valid dimensions: total, gender"),
+    (("run", "participation_rate", "--year", 1999), "valid years: 2012, 2014"),
+    (("run", "participation_rate", "--year", "2012; drop table x"), "must be of type int"),
+    (("run", "area_share", "--base", "all"), "valid values: volunteers, population"),
+    (("run", "participation_rate", "--param", "colour=red"), "valid parameters: year, by, suppress"),
+])
+def test_cli_invalid_requests_exit_2_with_valid_values(fixture_db, args, listed):
+    proc = cli(*args, "--db", fixture_db)
+    assert proc.returncode == 2
+    assert listed in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cli_missing_warehouse_exits_2(tmp_path):
+    proc = cli("run", "participation_rate", "--db", tmp_path / "none.duckdb")
+    assert proc.returncode == 2 and "warehouse not found" in proc.stderr
+
+
+def test_cli_sql_shows_the_whitelisted_expression_and_bound_values():
+    proc = cli("sql", "participation_rate", "--by", "region", "--year", 2012)
+    assert proc.returncode == 0
+    assert "region_code as category" in proc.stdout and '"year": 2012' in proc.stdout
+    assert BY_PLACEHOLDER not in proc.stdout
