@@ -28,7 +28,7 @@ CONTRACT = SourceSpec(
 AREA_CODE = "try_cast(regexp_extract(\"område\", '^([0-9]+)\\s', 1) as integer)"
 AREA_MUNI = (f"coalesce((select m.municipality_code from municipalities m where m.municipality_code = {AREA_CODE}), "
              "(select m.municipality_code from municipalities m where lower(m.municipality_name) = lower(\"område\")))")
-AREA_TOTAL = (f"({AREA_CODE} in (0, 81, 82, 83, 84, 85) or regexp_matches(\"område\", "
+AREA_TOTAL = (f"(coalesce({AREA_CODE} in (0, 81, 82, 83, 84, 85), false) or regexp_matches(\"område\", "
               "'^([0-9]+ )?(Hele landet|All Denmark|Region |Landsdel |Province )', 'i'))")
 SEX = """case when regexp_matches("køn", '(kvinder|women|female)', 'i') or "køn" in ('2', 'K') then 'female'
     when regexp_matches("køn", '(mænd|men|male)', 'i') or "køn" in ('1', 'M') then 'male'

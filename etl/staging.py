@@ -10,6 +10,8 @@ import dataclasses
 import pathlib
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from etl.dialect import Dialect, sniff
 from etl.errors import InvalidInput, Problem
 from etl.rules import CODE, FLAG, FLOAT, INT, Column, RowRule, SourceSpec
@@ -206,11 +208,16 @@ def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[
     all_cols = "{" + ", ".join(f"{lit(h)}: 'VARCHAR'" for h in dialect.header) + "}"
     rejects = f"rejects_{table}"
     select = ", ".join(f"nullif(trim({q(h)}), '') as {q(name)}" for name, h in columns.items())
-    con.execute(
-        f"create table stg.{q(table)} as select {select} from read_csv({lit(str(source))}, "
-        f"delim = {lit(dialect.delimiter)}, quote = '\"', escape = '\"', header = true, "
-        f"skip = {dialect.comment_lines}, columns = {all_cols}, auto_detect = false, "
-        f"store_rejects = true, rejects_table = {lit(rejects)}, rejects_scan = {lit(rejects + '_scan')})")
+    try:
+        con.execute(
+            f"create table stg.{q(table)} as select {select} from read_csv({lit(str(source))}, "
+            f"delim = {lit(dialect.delimiter)}, quote = '\"', escape = '\"', header = true, "
+            f"skip = {dialect.comment_lines}, columns = {all_cols}, auto_detect = false, "
+            f"store_rejects = true, rejects_table = {lit(rejects)}, rejects_scan = {lit(rejects + '_scan')})")
+    except duckdb.Error as e:
+        first = str(e).splitlines()[0].removeprefix("Invalid Input Error: ")
+        raise InvalidInput([Problem(dialect.path.name, None, None, None, f"not readable as CSV: {first} "
+                                    "(mixed line endings or a stray quote?)")]) from None
     bad = con.execute(f"select line, csv_line, error_type, error_message, count(*) over () from {rejects} "
                       f"order by line limit 1").fetchone()
     if bad:

@@ -318,3 +318,11 @@ def test_population_missing_for_a_survey_year_is_a_warning(raw_copy, tmp_path):
 
 def test_statbank_fixture_exists():
     assert (FIXTURES / "statbank" / "population.csv").read_bytes().startswith("\ufeffOMRÅDE;KØN;ALDER;TID;INDHOLD".encode())
+
+
+def test_unparseable_csv_is_an_input_error(raw_copy, existing_db):
+    path = raw_copy / "grant_budgets.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n2011,", "\r\n2011,"), encoding="utf-8", newline="")  # mixed line endings
+    stderr = build_fails(raw_copy, existing_db)
+    assert "error: grant_budgets.csv: not readable as CSV" in stderr
