@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from .labels import dimension_title, fmt_number, label, sort_key, t
+from .labels import UNIT_TITLES, dimension_title, fmt_number, label, pick, sort_key, t
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -162,7 +162,7 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
     else:
         fig.update_yaxes(**axis)
         fig.update_xaxes(title=None)
-    fig.update_layout(barmode="group", showlegend=published is not None)
+    fig.update_layout(barmode="group", showlegend=len(fig.data) > 1, bargap=0.6 if len(cats) <= 2 else 0.2)
     return fig
 
 
@@ -171,7 +171,8 @@ def unit_title(meta, lang: str) -> str:
     unit = getattr(meta, "unit", "") or ""
     if is_fraction(meta):
         return "Andel" if lang != "en" else "Share"
-    return unit.split("(")[0].strip()
+    short = unit.split("(")[0].split(";")[0].strip()
+    return pick(UNIT_TITLES[short], lang) if short in UNIT_TITLES else short
 
 
 def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | None = None) -> go.Figure:

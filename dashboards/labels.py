@@ -81,6 +81,21 @@ DIMENSION_TITLES: dict[str, tuple[str, str]] = {
     "municipality": ("Kommune", "Municipality"),
 }
 
+# Axis titles for the units in the metric headers (the text before any '(' or ';').
+UNIT_TITLES: dict[str, tuple[str, str]] = {
+    "hours per month per volunteer": ("Timer pr. måned pr. frivillig", "Hours per month per volunteer"),
+    "full-time equivalents": ("Fuldtidsstillinger", "Full-time equivalents"),
+    "hours per year": ("Timer pr. år", "Hours per year"),
+    "persons": ("Personer", "Persons"),
+    "DKK per inhabitant": ("Kr. pr. indbygger", "DKK per inhabitant"),
+    "DKK": ("Kr.", "DKK"),
+    "cooperations": ("Samarbejder", "Cooperations"),
+    "municipalities": ("Kommuner", "Municipalities"),
+    "number of elements": ("Antal elementer", "Number of elements"),
+    "ratio": ("Forhold", "Ratio"),
+}
+
+
 # The five dashboards: notebook file, (Danish title, English title), one-line description (da, en).
 DASHBOARDS: list[tuple[str, tuple[str, str], tuple[str, str]]] = [
     ("1_frivillige.ipynb", ("Hvem er de frivillige?", "Who are the volunteers?"),

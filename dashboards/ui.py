@@ -41,7 +41,7 @@ CSS = """
 .fd-note { background: #e8f1fa; border: 1px solid #56B4E9; padding: 0.4em 0.8em; border-radius: 4px;
            margin: 0.3em 0; }
 .fd-error { background: #fbe9e0; border: 1px solid #D55E00; padding: 0.4em 0.8em; border-radius: 4px; }
-.fd-meta { font-size: 0.9em; color: #333; margin: 0.2em 0 1.5em 0; max-width: 1000px; }
+.fd-meta { font-size: 0.9em; color: #333; margin: 0.2em 0 1.5em 0; max-width: 1000px; line-height: 1.35; }
 .fd-meta table { border-collapse: collapse; font-size: 0.95em; margin-top: 0.4em; }
 .fd-meta th, .fd-meta td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; }
 .fd-meta td.num { text-align: right; }

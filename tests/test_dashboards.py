@@ -1,0 +1,279 @@
+"""Unit tests of the dashboard module: URL state, labels and number formats, tile placement, chart builders,
+and the shape of the notebooks (thin, no SQL, outputs cleared)."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from dashboards import charts, labels, state, tilemap
+from dashboards.state import Choice, parse_query, to_query, validate
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "dashboards").glob("*.ipynb"))
+YEAR = Choice("year", ("2004", "2012", "2021"), "2021")
+BY = Choice("by", ("total", "gender", "age_group"), "total")
+KOMMUNE = Choice("kommune", ("all", "101", "147"), "all")
+
+
+# -- URL state ------------------------------------------------------------------------------------------------
+
+def test_parse_query_valid_values_set_the_widgets():
+    s = parse_query("?year=2012&by=gender&kommune=147&lang=en", [YEAR, BY, KOMMUNE])
+    assert s.values == {"lang": "en", "year": "2012", "by": "gender", "kommune": "147"}
+    assert s.notes == []
+    assert s.lang == "en"
+
+
+def test_parse_query_defaults_without_query():
+    for q in (None, "", "?"):
+        s = parse_query(q, [YEAR, BY])
+        assert s.values == {"lang": "da", "year": "2021", "by": "total"}
+        assert s.notes == []
+
+
+def test_parse_query_invalid_values_fall_back_with_a_note():
+    s = parse_query("year=1999&by=gender';drop table x;--&lang=fr", [YEAR, BY])
+    assert s.values == {"lang": "da", "year": "2021", "by": "total"}
+    assert [(n.name, n.default) for n in s.notes] == [("year", "2021"), ("by", "total"), ("lang", "da")]
+    assert s.notes[1].value.startswith("gender'")
+
+
+def test_parse_query_unknown_parameter_is_noted_and_ignored():
+    s = parse_query("year=2012&colour=red", [YEAR])
+    assert s.values["year"] == "2012"
+    assert len(s.notes) == 1 and s.notes[0].unknown and s.notes[0].name == "colour"
+
+
+def test_parse_query_case_insensitive_first_occurrence_wins():
+    s = parse_query("by=GENDER&by=age_group&lang=EN", [BY])
+    assert s.values["by"] == "gender" and s.lang == "en"
+
+
+def test_parse_query_long_value_is_rejected_and_shortened_in_the_note():
+    s = parse_query("year=" + "9" * 500, [YEAR])
+    assert s.values["year"] == "2021"
+    assert len(s.notes[0].value) <= state.MAX_VALUE_LEN + 1
+
+
+def test_choice_default_must_be_an_option():
+    with pytest.raises(ValueError):
+        Choice("year", ("2012",), "2013")
+
+
+def test_validate_widget_value_against_whitelist():
+    assert validate("2012", YEAR) == "2012"
+    assert validate(2012, YEAR) == "2012"
+    assert validate("1900", YEAR) == "2021"
+    assert validate(None, BY) == "total"
+
+
+def test_to_query_round_trip_leaves_defaults_out():
+    values = {"lang": "en", "year": "2012", "by": "total"}
+    q = to_query(values, [YEAR, BY])
+    assert q == "?lang=en&year=2012"
+    assert parse_query(q, [YEAR, BY]).values == values
+    assert to_query({"lang": "da", "year": "2021", "by": "total"}, [YEAR, BY]) == ""
+
+
+def test_current_query_string_reads_voila_environment(monkeypatch):
+    state.current_query_string.cache_clear()
+    monkeypatch.setenv("QUERY_STRING", "year=2012")
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    try:
+        assert state.current_query_string() == "year=2012"
+    finally:
+        state.current_query_string.cache_clear()
+
+
+# -- labels and formats -----------------------------------------------------------------------------------------
+
+def test_fmt_number_danish_and_english():
+    assert labels.fmt_number(1234567.891, "da", 1) == "1.234.567,9"
+    assert labels.fmt_number(1234567.891, "en", 1) == "1,234,567.9"
+    assert labels.fmt_number(0.4012, "da", 1, percent=True) == "40,1 %"
+    assert labels.fmt_number(0.4012, "en", 1, percent=True) == "40.1%"
+    assert labels.fmt_number(None, "da") == ""
+    assert labels.fmt_number(float("nan"), "da") == ""
+
+
+def test_labels_from_label_file_and_municipality_names():
+    assert labels.label("gender", "male", "da") == "Mænd"
+    assert labels.label("gender", "male", "en") == "Men"
+    assert labels.label("municipality", 147) == "Frederiksberg"
+    assert labels.label("gender", "unknown_code") == "unknown_code"
+    assert labels.codes("gender") == ["male", "female"]
+
+
+def test_every_ui_text_has_both_languages():
+    for key, pair in labels.UI.items():
+        assert len(pair) == 2 and all(pair), key
+    assert labels.t("bad_param", "en", name="year", value="1999", default="2021").startswith("Invalid value")
+
+
+# -- tile map ---------------------------------------------------------------------------------------------------
+
+def test_tiles_cover_the_98_municipalities_once():
+    with open(REPO / "data" / "reference" / "municipalities.csv", encoding="utf-8") as f:
+        codes = {int(r["kommunekode"]) for r in csv.DictReader(f)}
+    tiles = tilemap.tiles()
+    assert set(tiles) == codes and len(codes) == 98
+    assert len(set(tiles.values())) == 98, "two municipalities share a tile"
+
+
+def test_tiles_resemble_denmark():
+    tl = tilemap.tiles()
+    col = {c: v[0] for c, v in tl.items()}
+    row = {c: v[1] for c, v in tl.items()}
+    assert row[813] < row[851] < row[751] < row[540]          # Frederikshavn, Aalborg, Aarhus, Sønderborg: north to south
+    assert col[561] < col[461] < col[330] < col[101]          # Esbjerg, Odense, Slagelse, København: west to east
+    assert col[400] == max(col.values())                      # Bornholm furthest east
+    assert col[101] > col[147] and col[185] > col[167]         # København east of Frederiksberg, Tårnby of Hvidovre
+    assert row[217] < row[101] < row[360]                     # Helsingør, København, Lolland
+
+
+def _meta(unit="rate (fraction 0-1)", columns=()):
+    from queries import Column, Metric
+
+    return Metric(name="m", summary="s", title_da="Titel", title_en="Title", definition="d", unit=unit,
+                  source=("x",), params=(), dimensions={}, columns=tuple(Column(*c) for c in columns),
+                  years_sql=None, sql="", path=Path("m.sql"))
+
+
+def test_tile_map_colours_every_municipality_and_greys_missing():
+    df = pd.DataFrame({"municipality_code": [101, 147, 461], "v": [0.2, 0.8, None]})
+    fig = tilemap.tile_map(df, _meta(), "da", value="v")
+    tiles = fig.data[0]
+    assert len(tiles.x) == 98
+    colours = dict(zip(tiles.customdata, tiles.marker.color))
+    assert colours[461] == tilemap.NO_VALUE and colours[400] == tilemap.NO_VALUE
+    assert colours[101] != colours[147]
+    assert any("Frederiksberg" in h and "80,0 %" in h for h in tiles.hovertext)
+    assert any(tr.marker.showscale for tr in fig.data)
+
+
+def test_choropleth_drawn_from_geojson_when_present(tmp_path):
+    square = lambda x: [[[x, 55], [x + 1, 55], [x + 1, 56], [x, 56], [x, 55]]]  # noqa: E731
+    gj = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"kommunekode": "0101"}, "geometry": {"type": "Polygon", "coordinates": square(12)}},
+        {"type": "Feature", "properties": {"kommunekode": "0147"}, "geometry": {"type": "MultiPolygon", "coordinates": [square(11)]}},
+    ]}
+    path = tmp_path / "m.geojson"
+    path.write_text(json.dumps(gj), encoding="utf-8")
+    df = pd.DataFrame({"municipality_code": [101, 147], "v": [1.0, 2.0]})
+    fig = tilemap.municipality_map(df, _meta(unit="DKK"), "da", value="v", geojson=path)
+    filled = [tr for tr in fig.data if tr.fill == "toself"]
+    assert len(filled) == 2 and filled[0].fillcolor != filled[1].fillcolor
+    # without the file: the tile map
+    fig2 = tilemap.municipality_map(df, _meta(unit="DKK"), "da", value="v", geojson=tmp_path / "absent.geojson")
+    assert fig2.data[0].name == "tiles"
+
+
+# -- chart builders ---------------------------------------------------------------------------------------------
+
+def _survey_rows():
+    return pd.DataFrame({
+        "year": [2012, 2012, 2012], "dimension": ["gender", "gender", "region"], "category": ["male", "female", "1081"],
+        "label_da": ["Mænd", "Kvinder", None], "label_en": ["Men", "Women", None],
+        "estimate": [0.42, None, 0.39], "se": [0.01, None, 0.03], "ci_low": [0.40, None, 0.33],
+        "ci_high": [0.44, None, 0.45], "n": [3000, 40, 80], "flag": ["ok", "suppressed", "uncertain"]})
+
+
+def test_estimate_bars_whiskers_gaps_and_danish_separators():
+    df = _survey_rows()
+    fig = charts.estimate_bars(df, _meta(), "da")
+    bar = fig.data[0]
+    assert list(bar.x) == ["Mænd", "Kvinder", "Region Nordjylland"]
+    assert bar.y[1] is None                                   # the suppressed cell is a gap
+    assert bar.error_y.array[0] == pytest.approx(0.02)
+    assert fig.layout.separators == ",."
+    notes = " ".join(a.text for a in fig.layout.annotations)
+    assert "Kvinder" in notes and "for få svar" in notes
+    assert list(bar.marker.pattern.shape) == ["", "", "/"]   # uncertain is hatched
+    en = charts.estimate_bars(df, _meta(), "en")
+    assert en.layout.separators == ".," and list(en.data[0].x)[0] == "Men"
+
+
+def test_estimate_bars_published_figure_beside_ours():
+    pub = pd.DataFrame({"category": ["male"], "value": [0.42]})
+    fig = charts.estimate_bars(_survey_rows(), _meta(), "da", published=pub)
+    assert [tr.name for tr in fig.data] == ["Vores beregning", "Offentliggjort tal"]
+    assert fig.data[1].y[0] == 0.42 and fig.data[1].y[1] is None
+
+
+def test_trend_lines_one_line_per_category():
+    df = pd.concat([_survey_rows().iloc[:2].assign(year=y) for y in (2004, 2012)], ignore_index=True)
+    fig = charts.trend_lines(df, _meta(), "da")
+    assert [tr.name for tr in fig.data] == ["Mænd", "Kvinder"]
+    assert list(fig.data[0].x) == ["2004", "2012"]
+
+
+def test_palette_is_okabe_ito():
+    fig = charts.estimate_bars(_survey_rows(), _meta(), "da")
+    assert list(fig.layout.colorway) == charts.OKABE_ITO
+
+
+def test_display_table_and_csv_keep_the_rows():
+    df = _survey_rows()
+    shown = charts.display_table(df, _meta(), "da")
+    assert len(shown) == len(df)
+    assert shown.loc[0, "estimate"] == "42,0 %" and shown.loc[1, "flag"] == "for få svar (under 50)"
+    text = charts.csv_text(df, "da")
+    assert text.splitlines()[0].startswith("year;dimension;category")
+    assert len(text.strip().splitlines()) == len(df) + 1
+    assert "0,42" in text
+
+
+def test_is_fraction_follows_the_column_documentation():
+    meta = _meta(unit="ratio; share as a fraction 0-1",
+                 columns=[("payout_ratio", "double", "granted / budget"), ("share", "double", "x / y (0-1)")])
+    assert not charts.is_fraction(meta, "payout_ratio")
+    assert charts.is_fraction(meta, "share")
+
+
+# -- notebooks --------------------------------------------------------------------------------------------------
+
+SQL = re.compile(r"\b(select|from\s+\w+\s+where|group by|insert|create table)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_thin_and_clean(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), "title cell first"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[0].source.startswith("from dashboards import"), "imports second"
+    assert code[-1].source.strip() == "main()", "one final call"
+    for cell in code:
+        assert cell.outputs == [] and cell.execution_count is None, "outputs must be cleared before commit"
+        assert not SQL.search(cell.source), f"SQL text in a notebook: {cell.source[:80]}"
+        assert "duckdb" not in cell.source and "connect(" not in cell.source
+    for cell in code[1:-1]:
+        assert len(re.findall(r"^def ", cell.source, re.MULTILINE)) == 1, "one function per cell"
+        assert '"""' in cell.source, "each function has a one-line docstring"
+
+
+def test_five_dashboards_are_listed_and_exist():
+    files = [d[0] for d in labels.DASHBOARDS]
+    assert files == [p.name for p in NOTEBOOKS]
+
+
+def test_voila_configuration_is_committed():
+    conf = json.loads((REPO / "voila.json").read_text())
+    assert conf["VoilaConfiguration"]["strip_sources"] is True
+    assert conf["VoilaConfiguration"]["show_tracebacks"] is False
+    assert conf["MappingKernelManager"]["cull_idle_timeout"] > 0
+
+
+def test_templates_load_nothing_from_the_network():
+    root = REPO / "dashboards" / "share" / "jupyter" / "voila" / "templates" / "frivillig"
+    for path in root.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            # the only URLs allowed are the CDN links the index template removes from Voilà's own template
+            for url in re.findall(r"https?://[^\s\"')]+", text):
+                assert "cdn.jsdelivr.net" in url and path.name == "index.html.j2", f"{path.name}: {url}"
