@@ -486,7 +486,8 @@ class Report:
                lambda v: fmt.pct(v, 1, lang), lambda lo, hi: fmt.pct_interval(lo, hi, 1, lang),
                lambda a, b: fmt.pp(a - b, 1, lang))
         survey("volunteers_count", "volunteers_count", self._text("Antal frivillige (16+)", "Number of volunteers (16+)"),
-               lambda v: fmt.millions(v, 2, lang), lambda lo, hi: fmt.interval(lo / 1e6, hi / 1e6, 2, lang),
+               lambda v: fmt.millions(v, 2, lang),
+               lambda lo, hi: fmt.interval(lo / 1e6, hi / 1e6, 2, lang) + self._text(" mio.", " million"),
                lambda a, b: fmt.signed((a - b) / 1e6, 2, lang) + self._text(" mio.", " million"))
         survey("hours_per_month", "hours_per_month", self._text("Timer om måneden pr. frivillig",
                                                                  "Hours per month per volunteer"),
@@ -495,7 +496,7 @@ class Report:
         survey("total_hours_per_year", "total_hours_per_year", self._text("Frivillige timer om året i alt",
                                                                            "Total volunteer hours per year"),
                lambda v: fmt.millions(v, 1, lang) + hours_unit,
-               lambda lo, hi: fmt.interval(lo / 1e6, hi / 1e6, 1, lang),
+               lambda lo, hi: fmt.interval(lo / 1e6, hi / 1e6, 1, lang) + self._text(" mio.", " million"),
                lambda a, b: fmt.signed((a - b) / 1e6, 1, lang) + self._text(" mio.", " million"))
         survey("fte", "fte", self._text("Fuldtidsstillinger", "Full-time equivalents"),
                lambda v: fmt.number(v, 0, lang), lambda lo, hi: fmt.interval(lo, hi, 0, lang),
