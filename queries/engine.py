@@ -205,9 +205,15 @@ def prepare(metric: str | Metric, *, year=None, by=None, **params) -> tuple[Metr
             values["year"] = _coerce(m, "year", year)
         else:
             values[p.name] = _coerce(m, p.name, params.get(p.name, p.default))
-    sql = render_sql(m, by)
-    used = set(_PARAM_REF.findall(re.sub(r"--[^\n]*", "", sql)))
+    key = (m.name, m.sql, by)  # the SQL text identifies the file version
+    if key not in _rendered:
+        sql = render_sql(m, by)
+        _rendered[key] = (sql, frozenset(_PARAM_REF.findall(re.sub(r"--[^\n]*", "", sql))))
+    sql, used = _rendered[key]
     return m, sql, {k: v for k, v in values.items() if k in used}, values
+
+
+_rendered: dict[tuple, tuple[str, frozenset]] = {}  # (metric, SQL text, by) -> SQL and the parameters it uses
 
 
 def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:

@@ -60,14 +60,22 @@ domain_sums as (
     group by year, category
 ),
 
+-- every respondent of the wave counts in the variance of a domain mean (a join: cheaper here than a window)
+waves as (
+    select year, sum(n_all) as n_wave
+    from domain_sums
+    group by year
+),
+
 means as (
     select
         year,
         category,
         n,
         swy / sw as mean,
-        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, sum(n_all) over (partition by year)) as se
+        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, w.n_wave) as se
     from domain_sums
+    join waves as w using (year)
 ),
 
 population_16plus as (

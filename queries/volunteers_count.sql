@@ -56,14 +56,22 @@ domain_sums as (
     group by year, category
 ),
 
+-- every respondent of the wave counts in the variance of a domain mean (a join: cheaper here than a window)
+waves as (
+    select year, sum(n) as n_wave
+    from domain_sums
+    group by year
+),
+
 rates as (
     select
         year,
         category,
         n,
         swy / sw as rate,
-        domain_mean_se(sw, swy, sw2, sw2y, sw2y, sum(n) over (partition by year)) as se
+        domain_mean_se(sw, swy, sw2, sw2y, sw2y, w.n_wave) as se
     from domain_sums
+    join waves as w using (year)
 ),
 
 population_16plus as (
