@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     except PdfError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"wrote {result.html}")
     if result.pdf:
         print(f"wrote {result.pdf}")

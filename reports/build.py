@@ -27,6 +27,9 @@ DEFAULT_OUT = REPO / "reports"
 # (A4 minus 15 mm margins is 180 mm; 600 px at 96 dpi is 159 mm).
 CHART_WIDTH_PX = 600
 CHART_HEIGHT_PX = 340
+# The dashboards' charts are sized for a screen (420 px); at 80 % two figures with captions fit on an A4 page.
+# Maps keep their height: their tiles have a fixed size in pixels.
+CHART_SCALE = 0.8
 
 
 class NoWaveError(Exception):
@@ -40,13 +43,18 @@ class BuildResult:
     seconds: float
     figures: int
     tables: int
+    warnings: list[str] = dataclasses.field(default_factory=list)
 
 
 def figure_json(fig, lang: str) -> str:
     """The plotly figure as JSON for the page, at the fixed print size, safe inside a <script> element."""
     height = fig.layout.height or CHART_HEIGHT_PX
+    if fig.layout.yaxis.scaleanchor is None:
+        height = round(height * CHART_SCALE)
     # The numbered caption above the chart carries the title; the chart's own title would repeat it.
-    fig.update_layout(title_text="", width=CHART_WIDTH_PX, height=height, autosize=False)
+    # Without the title the top margin only needs room for a legend above the plot.
+    fig.update_layout(title_text="", width=CHART_WIDTH_PX, height=height, autosize=False,
+                      margin={"t": min(fig.layout.margin.t or 40, 40)})
     return fig.to_json().replace("</", "<\\/")
 
 
@@ -106,16 +114,17 @@ def build(year: int, lang: str = "da", db: str | pathlib.Path | None = None,
     tmp.replace(html_path)
 
     pdf_path = None
+    warnings: list[str] = []
     if pdf:
         from reports.pdf import print_pdf
 
         pdf_path = out_dir / f"{stem}.pdf"
         tmp_pdf = out_dir / f".{stem}.pdf.tmp"
-        print_pdf(html_path, tmp_pdf, footer_title=t["title"].format(year=year))
+        warnings = print_pdf(html_path, tmp_pdf, footer_title=t["title"].format(year=year))
         tmp_pdf.replace(pdf_path)
     return BuildResult(html=html_path, pdf=pdf_path, seconds=time.perf_counter() - started,
                        figures=sum(i.kind == "figure" for i in items),
-                       tables=sum(i.kind == "table" for i in items))
+                       tables=sum(i.kind == "table" for i in items), warnings=warnings)
 
 
 def dumps(obj) -> str:

@@ -611,7 +611,8 @@ class Report:
             self._text("Se kildelisten; data/reference/published_figures.csv. Beregning: queries/published_comparison.sql.",
                        "See the list of sources; data/reference/published_figures.csv. Computed by "
                        "queries/published_comparison.sql."),
-            self._text(f"{len(df)} offentliggjorte tal; fed: {self.year}", f"{len(df)} published figures; bold: {self.year}"),
+            self._text(f"{len(df)} offentliggjorte tal; skraveret: {self.year}",
+                       f"{len(df)} published figures; shaded: {self.year}"),
             long=True,
             table=html_table(["ID", self.t["year"], self._text("Mål · gruppe", "Measure · group"),
                               self._text("Offentliggjort", "Published"), self._text("Vores tal", "Ours"),
@@ -643,6 +644,8 @@ def _published_unit(v, unit: str, lang: str) -> str:
         return fmt.number(v, 1, lang) + (" %" if lang == "da" else "%")
     if unit in ("rank", "order", "municipalities", "applications", "respondents"):
         return fmt.number(v, 0, lang)
+    if abs(float(v)) >= 1e6:  # persons, hours, kroner: millions keep the table within the page
+        return fmt.millions(v, 2, lang)
     return fmt.number(v, 0 if abs(float(v)) >= 100 else 1, lang)
 
 

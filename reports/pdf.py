@@ -5,6 +5,9 @@ import os
 import pathlib
 
 CHROMIUM = os.environ.get("FRIVILLIGDATA_CHROMIUM", "/usr/bin/chromium")
+# A4 (210 mm) minus the 15 mm side margins, in CSS pixels (96 per inch): wider content makes Chromium shrink
+# every page of the PDF to fit, so the build reports it.
+PRINT_WIDTH_PX = round((210 - 2 * 15) / 25.4 * 96)
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 FOOTER = """
@@ -18,8 +21,19 @@ class PdfError(RuntimeError):
     """The browser could not render the report (missing Chromium, a chart that failed to draw)."""
 
 
-def print_pdf(html_path: pathlib.Path, pdf_path: pathlib.Path, footer_title: str, timeout_ms: int = 60_000) -> None:
-    """Open html_path in headless Chromium, wait until every chart is drawn, print A4 with page numbers."""
+OVERFLOW_JS = """(limit) => [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > limit + 1)
+    .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)
+    .slice(0, 1)
+    .map(e => `${e.closest('[id]') ? '#' + e.closest('[id]').id + ' ' : ''}${e.tagName.toLowerCase()} ends at `
+              + `${Math.round(e.getBoundingClientRect().right)} px`)"""
+
+
+def print_pdf(html_path: pathlib.Path, pdf_path: pathlib.Path, footer_title: str, timeout_ms: int = 60_000) -> list[str]:
+    """Open html_path in headless Chromium, wait until every chart is drawn, print A4 with page numbers.
+
+    Returns layout warnings (content wider than the printable width).
+    """
     from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
     if not pathlib.Path(CHROMIUM).exists():
@@ -29,7 +43,7 @@ def print_pdf(html_path: pathlib.Path, pdf_path: pathlib.Path, footer_title: str
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
             try:
-                page = browser.new_page(viewport={"width": 800, "height": 1100})
+                page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
                 # Self-contained means no request leaves the file: record any that tries.
                 page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "about:"))
                         else requests.append(r.url))
@@ -39,6 +53,8 @@ def print_pdf(html_path: pathlib.Path, pdf_path: pathlib.Path, footer_title: str
                 if state != "1":
                     raise PdfError(f"charts failed to render in {html_path}: {state}")
                 page.emulate_media(media="print")
+                warnings = [f"content wider than the A4 print width ({PRINT_WIDTH_PX} px): {w}; Chromium shrinks "
+                            "every PDF page to fit" for w in page.evaluate(OVERFLOW_JS, PRINT_WIDTH_PX)]
                 page.pdf(
                     path=str(pdf_path), format="A4", print_background=True, display_header_footer=True,
                     header_template="<div></div>", footer_template=FOOTER.format(title=_escape(footer_title)),
@@ -50,6 +66,7 @@ def print_pdf(html_path: pathlib.Path, pdf_path: pathlib.Path, footer_title: str
         raise PdfError(f"headless Chromium failed: {err}") from err
     if requests:
         raise PdfError(f"the report requested external resources: {requests[:5]}")
+    return warnings
 
 
 def _escape(text: str) -> str:

@@ -40,7 +40,7 @@ def report(demo_db, tmp_path_factory):
     assert proc.returncode == 0, f"report build failed:\n{proc.stdout}\n{proc.stderr}"
     html_path = out / f"frivilligrapport-{YEAR}.html"
     return types.SimpleNamespace(dir=out, html=html_path.read_text(encoding="utf-8"),
-                                 pdf=out / f"frivilligrapport-{YEAR}.pdf", stdout=proc.stdout)
+                                 pdf=out / f"frivilligrapport-{YEAR}.pdf", stdout=proc.stdout, stderr=proc.stderr)
 
 
 def q(metric: str, db, **params):
@@ -99,6 +99,8 @@ def key_rows(html: str) -> dict[str, dict]:
 def test_cli_reports_what_it_wrote(report):
     assert f"frivilligrapport-{YEAR}.html" in report.stdout and f"frivilligrapport-{YEAR}.pdf" in report.stdout
     assert report.pdf.exists() and report.pdf.stat().st_size > 10_000
+    # nothing wider than the A4 print width (else Chromium shrinks every page of the PDF)
+    assert "warning" not in report.stderr, report.stderr
 
 
 def test_every_dashboard_topic_has_a_figure_with_data(report):
