@@ -433,13 +433,14 @@ class Report:
             view = panels.counts_over_time("cooperation_counts", by, lang, value="cooperations")
             df = view.table
             span = f"{df['year'].min()}-{df['year'].max()}"
-            in_year = int(df.loc[df["year"] == cy, "cooperations"].sum()) if cy else 0
+            at = cy if cy is not None else int(df["year"].max())  # before the first cooperation: the latest year
+            in_year = int(df.loc[df["year"] == at, "cooperations"].sum())
             self._add(items, Item(
                 "figure", "cooperation_counts",
                 f"{self._title(view.meta)} {t['by'].format(dimension=dimension_title(by, lang).lower())}, {span}",
                 self._definition("cooperation_counts"), self._source("cooperation_counts", span),
-                self._text(f"{fmt.number(in_year, 0, lang)} igangværende samarbejder i {cy}",
-                           f"{fmt.number(in_year, 0, lang)} active cooperations in {cy}"),
+                self._text(f"{fmt.number(in_year, 0, lang)} igangværende samarbejder i {at}",
+                           f"{fmt.number(in_year, 0, lang)} active cooperations in {at}"),
                 fig=view.fig))
         if cy is not None:
             res = self.src.run("cooperation_counts", year=cy, by="form")

@@ -224,6 +224,13 @@ def test_methods_appendix_sources_and_demo_banner(report):
     assert '<html lang="da">' in html
 
 
+def test_no_python_missing_values_in_the_text(report):
+    """Missing values are shown as an en dash or explained, never as Python/pandas' None, nan or <NA>."""
+    body = re.sub(r"<script.*?</script>", "", report.html[report.html.index("<body"):], flags=re.S)
+    text = htmllib.unescape(re.sub(r"<[^>]+>", " ", body))
+    assert not re.findall(r".{0,40}(?:\b(?:None|nan|NaN)\b|<NA>).{0,20}", text)
+
+
 def test_html_is_self_contained(report):
     html = report.html
     for pattern in (r'src\s*=\s*["\']?(https?:)?//', r'<link[^>]+href\s*=\s*["\']?(https?:)?//', r"@import",
