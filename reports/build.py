@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
 import pathlib
 import time
@@ -125,7 +124,3 @@ def build(year: int, lang: str = "da", db: str | pathlib.Path | None = None,
     return BuildResult(html=html_path, pdf=pdf_path, seconds=time.perf_counter() - started,
                        figures=sum(i.kind == "figure" for i in items),
                        tables=sum(i.kind == "table" for i in items), warnings=warnings)
-
-
-def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False)
