@@ -255,6 +255,32 @@ def profile_bars(df: pd.DataFrame, meta, lang: str = "da", *, level_col: str = "
     return fig
 
 
+def comparison_chart(df: pd.DataFrame, meta, lang: str = "da") -> go.Figure:
+    """Published percentages (diamonds) against ours with 95 % intervals, one row per published figure."""
+    pct = df[(df["unit"] == "pct")].reset_index(drop=True)
+    names = [f"{fid}: {label(str(b), c, lang) if isinstance(c, str) else cat}"
+             for fid, b, c, cat in zip(pct["figure_id"], pct["breakdown"], pct["code"], pct["category"])]
+    ours = [_num(v) for v in pct["our_value"]]
+    hi = [_num(v) for v in pct["our_ci_high"]]
+    lo = [_num(v) for v in pct["our_ci_low"]]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=ours, y=names, mode="markers", name=t("ours", lang), marker={"color": OURS, "size": 9},
+        error_x={"type": "data", "array": [(h - o) if h is not None and o is not None else None for o, h in zip(ours, hi)],
+                 "arrayminus": [(o - lw) if lw is not None and o is not None else None for o, lw in zip(ours, lo)],
+                 "visible": True, "color": OURS},
+        hovertemplate="%{y}<br>" + t("ours", lang) + ": %{x:.1f}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=pct["published_value"], y=names, mode="markers", name=t("published", lang),
+        marker={"color": PUBLISHED, "symbol": "diamond", "size": 10},
+        hovertemplate="%{y}<br>" + t("published", lang) + ": %{x:.1f}<extra></extra>"))
+    base_layout(fig, lang, title(meta, lang), height=max(360, 26 * len(names) + 140))
+    fig.update_xaxes(title="%", ticksuffix=" %" if lang != "en" else "%", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_layout(showlegend=True)
+    return fig
+
+
 def ranked_table(df: pd.DataFrame, meta, lang: str = "da", *, value: str) -> pd.DataFrame:
     """Municipalities ranked by `value` (largest first; no value last) with names and formatted values."""
     out = df.copy()

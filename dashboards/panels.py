@@ -27,13 +27,12 @@ def published(metric: str, year: int | None, by: str) -> pd.DataFrame | None:
     if year is None or not data.has_metric("published_comparison"):
         return None
     df = data.run("published_comparison").data
-    need = {"metric", "year", "dimension", "category", "published_value"}
-    if not need <= set(df.columns):
-        return None
-    rows = df[(df["metric"] == metric) & (df["year"] == year) & (df["dimension"] == by)]
+    rows = df[(df["metric"] == metric) & (df["measure"] == metric) & (df["year"] == year)
+              & (df["breakdown"] == by) & df["code"].notna()]
     if rows.empty:
         return None
-    return pd.DataFrame({"category": rows["category"].astype(str), "value": rows["published_value"]})
+    scale = [0.01 if u == "pct" else 1.0 for u in rows["unit"]]
+    return pd.DataFrame({"category": rows["code"].astype(str), "value": rows["published_value"] * scale})
 
 
 def survey_bars(metric: str, year: int, by: str | None, lang: str, *, horizontal: bool = False,
@@ -339,7 +338,6 @@ def published_vs_computed(lang: str) -> View:
     if data.has_metric("published_comparison"):
         res = data.run("published_comparison")
         df = res.data
-        if {"published_value", "estimate"} <= set(df.columns):
-            fig = charts.comparison_chart(df, res.meta, lang)
-            return View(fig, df, res.meta)
+        fig = charts.comparison_chart(df, res.meta, lang)
+        return View(fig, df, res.meta)
     raise LookupError("published_comparison is not in the query layer yet")

@@ -1,0 +1,128 @@
+"""One Voilà server (python -m dashboards.serve on a free local port) and one headless Chromium per test session.
+
+Chromium is Debian's /usr/bin/chromium driven by Playwright from PyPI (never `playwright install`). Every page
+records the requests it makes, so a test can assert that nothing left localhost.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SCREENSHOTS = REPO / "screenshots"
+LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:", "about:")
+
+# The mark selectors that prove a plotly chart drew data, not just its frame.
+MARKS = (".barlayer .point path, .scatterlayer .point, .scatterlayer .js-line, .scatterlayer .js-fill")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_voila(port: int, extra: list[str] | None = None, log_path: Path | None = None) -> subprocess.Popen:
+    """Start `python -m dashboards.serve` and wait until it answers; the caller stops it with stop_voila."""
+    log = open(log_path, "wb") if log_path else subprocess.DEVNULL
+    proc = subprocess.Popen([sys.executable, "-m", "dashboards.serve", f"--port={port}", *(extra or [])],
+                            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"Voilà exited with status {proc.returncode} (log: {log_path})")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    stop_voila(proc)
+    raise RuntimeError("Voilà did not answer within 60 s")
+
+
+def stop_voila(proc: subprocess.Popen) -> None:
+    """Stop the server and its kernels (its own process group, nothing else)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def voila_url(demo_db, tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (CI's .ci/run does)")
+    port = free_port()
+    proc = start_voila(port, log_path=tmp_path_factory.mktemp("voila") / "voila.log")
+    yield f"http://127.0.0.1:{port}"
+    stop_voila(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class RecordingPage:
+    """A Playwright page plus the requests it made that did not go to localhost."""
+
+    def __init__(self, page):
+        self.page = page
+        self.external: list[str] = []
+        page.on("request", self._record)
+
+    def _record(self, request):
+        if not request.url.startswith(LOCAL_PREFIXES):
+            self.external.append(request.url)
+
+
+@pytest.fixture
+def rpage(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    yield RecordingPage(page)
+    # beforeunload makes Voilà shut the page's kernel down, so kernels do not pile up during the session
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(300)
+    context.close()
+
+
+def wait_drawn(page, timeout: int = 90_000) -> int:
+    """Wait until every chart panel on a dashboard has drawn data marks (or shows an error); return the panel count."""
+    page.wait_for_selector(".fd-panel", timeout=timeout)
+    page.wait_for_function(
+        """(marks) => {
+            const panels = Array.from(document.querySelectorAll('.fd-panel'));
+            return panels.length > 0 && panels.every(p =>
+                p.querySelector('.fd-error') || p.querySelectorAll(marks).length > 0);
+        }""", arg=MARKS, timeout=timeout)
+    return page.locator(".fd-panel").count()
+
+
+def panel_marks(page) -> list[tuple[str, int]]:
+    """(panel class, number of data marks) for every chart panel."""
+    return page.evaluate(
+        """(marks) => Array.from(document.querySelectorAll('.fd-panel')).map(p => [
+            Array.from(p.classList).find(c => c.startsWith('fd-panel-')) || '',
+            p.querySelectorAll(marks).length])""", MARKS)

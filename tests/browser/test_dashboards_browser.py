@@ -1,0 +1,134 @@
+"""End-to-end: the landing page and the five dashboards in headless Chromium against a Voilà server on the demo
+warehouse. Screenshots go to screenshots/ (git-ignored)."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from dashboards.labels import DASHBOARDS
+
+from .conftest import SCREENSHOTS, panel_marks, wait_drawn
+
+pytestmark = pytest.mark.browser
+
+FILES = [d[0] for d in DASHBOARDS]
+ERROR_TEXT = ("Traceback", "Error:", "Exception", "KeyError", "ValueError", "NameError")
+
+
+def open_dashboard(rpage, base, file, query=""):
+    rpage.page.goto(f"{base}/voila/render/{file}{query}", wait_until="commit")
+    wait_drawn(rpage.page)
+    return rpage.page
+
+
+def body_text(page) -> str:
+    return page.inner_text("body")
+
+
+def test_landing_page_links_the_five_dashboards_in_danish(rpage, voila_url):
+    page = rpage.page
+    page.goto(voila_url + "/")
+    assert page.inner_text("h1") == "Frivilligdata"
+    links = page.locator("ul.cards a")
+    assert links.count() == 5
+    titles = links.locator(".title").all_inner_texts()
+    assert titles == [d[1][0] for d in DASHBOARDS]
+    hrefs = [links.nth(i).get_attribute("href") for i in range(5)]
+    assert hrefs == [f"/voila/render/{f}" for f in FILES]
+    assert page.locator("#fd-demo-banner").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "0_landing.png"), full_page=True)
+    page.goto(voila_url + "/?lang=en")
+    assert page.locator("ul.cards .title").first.inner_text() == "Who are the volunteers?"
+    assert page.locator("ul.cards a").first.get_attribute("href").endswith("?lang=en")
+    assert rpage.external == []
+
+
+@pytest.mark.parametrize("file", FILES)
+def test_dashboard_draws_every_chart_offline_without_errors(rpage, voila_url, file):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = open_dashboard(rpage, voila_url, file)
+    marks = panel_marks(page)
+    assert marks, "no chart panels"
+    assert all(n > 0 for _, n in marks), f"charts without data marks: {marks}"
+    assert page.locator(".fd-error").count() == 0, page.locator(".fd-error").all_inner_texts()
+    text = body_text(page)
+    for word in ERROR_TEXT:
+        assert word not in text, f"{word!r} in the page"
+    assert page.locator("#fd-demo-banner").is_visible()
+    assert "Demodata" in page.inner_text("#fd-demo-banner")
+    # every chart has its metadata, a CSV link, a table, and plotly's PNG button
+    for panel in page.locator(".fd-panel").all():
+        assert "Definition" in panel.inner_text() and panel.locator("a.fd-csv").count() == 1
+        assert panel.locator("details table").count() == 1
+        assert panel.locator(".modebar-btn[data-title*='png' i]").count() == 1
+    # no code cells shown
+    assert page.locator(".jp-InputArea:visible").count() == 0
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    height = page.evaluate("Math.ceil(document.querySelector('#rendered_cells').scrollHeight)")
+    page.set_viewport_size({"width": 1280, "height": min(max(height, 1000), 6000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / file.replace(".ipynb", ".png")))
+    assert rpage.external == [], f"requests left localhost: {rpage.external}"
+
+
+def ticks(page, panel: str, axis: str = "x") -> list[str]:
+    return page.locator(f".fd-panel-{panel} .{axis}tick text").evaluate_all("els => els.map(e => e.textContent)")
+
+
+def test_widget_change_redraws_the_chart(rpage, voila_url):
+    page = open_dashboard(rpage, voila_url, FILES[0])
+    assert ticks(page, "participation") == ["I alt"]
+    page.select_option(".fd-control-by select", label="Køn")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.fd-panel-participation .xtick text'))"
+                           ".map(e => e.textContent).join('|') === 'Mænd|Kvinder'")
+    assert "by=gender" in page.inner_text("#fd-permalink")
+
+
+def test_url_parameters_preselect_widgets(rpage, voila_url):
+    page = open_dashboard(rpage, voila_url, FILES[0], "?year=2012&by=gender")
+    assert page.locator(".fd-control-year select").input_value() in ("2012",) or \
+        page.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text") == "2012"
+    assert page.eval_on_selector(".fd-control-by select", "s => s.options[s.selectedIndex].text") == "Køn"
+    assert ticks(page, "participation") == ["Mænd", "Kvinder"]
+    assert "2012" in page.locator(".fd-panel-participation .gtitle").text_content()
+    assert page.locator(".fd-fallback").count() == 0
+
+
+def test_kommune_parameter_preselects_the_municipality(rpage, voila_url):
+    page = open_dashboard(rpage, voila_url, "4_kommuneprofil.ipynb", "?kommune=147")
+    assert page.eval_on_selector(".fd-control-kommune select", "s => s.options[s.selectedIndex].text") == "Frederiksberg"
+    assert "Frederiksberg" in ticks(page, "framework", "y")
+
+
+def test_english_labels_with_lang_en(rpage, voila_url):
+    page = open_dashboard(rpage, voila_url, FILES[0], "?lang=en&by=gender")
+    assert page.inner_text("#fd-title") == "Who are the volunteers?"
+    assert ticks(page, "participation") == ["Men", "Women"]
+    assert "Demo data" in page.inner_text("#fd-demo-banner")
+    assert "Share who volunteered" in page.locator(".fd-panel-participation .gtitle").text_content()
+
+
+def test_bad_parameter_shows_the_fallback_note(rpage, voila_url):
+    page = open_dashboard(rpage, voila_url, FILES[0], "?year=1999&by=%3Cscript%3E&foo=1")
+    notes = page.locator(".fd-fallback").all_inner_texts()
+    assert len(notes) == 3, notes
+    assert any("year" in n and "1999" in n for n in notes)
+    assert any("<script>" in n for n in notes), "the bad value is shown as text, escaped"
+    assert page.locator(".fd-error").count() == 0
+    assert ticks(page, "participation") == ["I alt"]
+
+
+def test_csv_download_holds_the_shown_rows(rpage, voila_url):
+    page = open_dashboard(rpage, voila_url, FILES[0], "?year=2012&by=age_group")
+    panel = page.locator(".fd-panel-participation")
+    with page.expect_download() as info:
+        panel.locator("a.fd-csv").click()
+    text = open(info.value.path(), encoding="utf-8-sig").read()
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    shown = panel.locator("details table tbody tr").count()
+    bars = ticks(page, "participation")
+    assert len(rows) == shown == len(bars) == 6
+    assert [r["label_da"] for r in rows] == bars
+    assert all(r["year"] == "2012" for r in rows)
