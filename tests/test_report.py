@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import types
+import unicodedata
 
 import numpy as np
 import pytest
@@ -248,12 +249,32 @@ def test_pdf_has_pages_and_the_key_figures(report, demo_db):
     reader = PdfReader(str(report.pdf))
     pages = len(reader.pages)
     assert pages >= 10
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    page_texts = [unicodedata.normalize("NFKC", page.extract_text() or "") for page in reader.pages]
+    text = "\n".join(page_texts)
     squeeze = re.sub(r"\s+", "", text)
     for key, (value, _) in expected_key_figures(demo_db).items():
         assert re.sub(r"\s+", "", value) in squeeze, f"PDF text lacks {key} = {value!r}"
     assert f"1/{pages}" in squeeze and f"{pages}/{pages}" in squeeze  # page numbers in the footer
     assert "Demodata" in text
+
+
+def test_pdf_keeps_each_figure_on_one_page(report):
+    """Every figure's caption and its definition/source/n block print on the same page (nothing cut)."""
+    from pypdf import PdfReader
+
+    n_figures = len(figures(report.html))
+    seen = set()
+    for number, page in enumerate(PdfReader(str(report.pdf)).pages, 1):
+        text = unicodedata.normalize("NFKC", page.extract_text() or "")
+        if "Indhold" in text[:200]:  # the table of contents lists every caption
+            continue
+        for m in re.finditer(r"Figur (\d+)\.", text):
+            seen.add(int(m.group(1)))
+            following = text[m.end():]
+            nxt = re.search(r"Figur \d+\.", following)
+            block = following[:nxt.start()] if nxt else following
+            assert "Definition" in block and "Kilde" in block, f"figure {m.group(1)} is cut at page {number}"
+    assert seen == set(range(1, n_figures + 1))
 
 
 def test_year_without_a_wave_exits_2_and_names_the_years(demo_db, tmp_path):
