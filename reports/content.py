@@ -11,10 +11,12 @@ import dataclasses
 import html
 import math
 
+import numpy as np
 import pandas as pd
 
 import queries
 from dashboards import charts, panels
+from dashboards.ui import View
 from dashboards.labels import REPO, dimension_title, label
 from reports import fmt
 from reports.text import DEFINITIONS, SOURCE_NAMES, TEXT
@@ -114,6 +116,45 @@ def _isnum(x) -> bool:
         return x is not None and not math.isnan(float(x))
     except (TypeError, ValueError):
         return False
+
+
+def _as_year(x) -> int | None:
+    try:
+        y = int(str(x))
+    except (TypeError, ValueError):
+        return None
+    return y if 1900 <= y <= 2100 else None
+
+
+def _subset(props: dict, keep: list[int], n: int) -> dict:
+    """The per-point arrays (length n) of a trace's properties, nested ones too, reduced to the points in keep."""
+    out = {}
+    for key, value in props.items():
+        if key == "colorscale":
+            continue
+        if isinstance(value, dict):
+            sub = _subset(value, keep, n)
+            if sub:
+                out[key] = sub
+        elif isinstance(value, (list, tuple, np.ndarray)) and len(value) == n:
+            out[key] = [value[i] for i in keep]
+    return out
+
+
+def until(view: View, year: int) -> View:
+    """The dashboards' view with the years after `year` left out of its chart and table.
+
+    A report for 2012 describes 2012 and before; the dashboards show every year. The figure is still the one the
+    panel function drew, only its points after `year` are dropped (x values that are years)."""
+    for trace in view.fig.data:
+        xs = trace.x
+        if xs is None:
+            continue
+        keep = [i for i, x in enumerate(xs) if _as_year(x) is None or _as_year(x) <= year]
+        if len(keep) < len(xs):
+            trace.update(_subset(trace.to_plotly_json(), keep, len(xs)))
+    table = view.table[view.table["year"] <= year].reset_index(drop=True)
+    return View(view.fig, table, view.meta, view.note)
 
 
 def html_table(header: list[str], rows: list[list], right: set[int] = frozenset(), *, cls: str = "data",
@@ -228,6 +269,9 @@ class Report:
     def chapters(self) -> list[Chapter]:
         chapters = [self._people(), self._municipalities(), self._cooperation()]
         for ch in chapters:
+            if not ch.items:
+                ch.intro.append(self._text(f"Der er ingen data for {self.year} eller før.",
+                                           f"There are no data for {self.year} or earlier."))
             nf = sum(i.kind == "figure" for i in ch.items)
             nt = len(ch.items) - nf
             ch.n_items_text = self._text(f"{nf} figurer, {nt} tabeller", f"{nf} figures, {nt} tables")
@@ -236,7 +280,7 @@ class Report:
     def _people(self) -> Chapter:
         t, lang, y = self.t, self.lang, self.year
         items: list[Item] = []
-        trend = panels.survey_trend("participation_rate", "total", lang)
+        trend = until(panels.survey_trend("participation_rate", "total", lang), y)
         waves = [int(v) for v in trend.table["year"]]
         self._add(items, Item(
             "figure", "participation_rate", f"{self._title(trend.meta)}, {t['trend']} ({waves[0]}-{waves[-1]})",
@@ -292,7 +336,7 @@ class Report:
             f"{self._title(view.meta)} {t['by'].format(dimension=dimension_title('region', lang).lower())}, {y}",
             self._definition("fte"), self._source("fte", str(y)), self._n_respondents(view.table["n"].sum()),
             note=view.note, fig=view.fig))
-        hours = self.src.run("hours_per_month", by="total").data.set_index("year")
+        hours = self.src.run("hours_per_month", by="total").data.set_index("year").loc[lambda d: d.index <= y]
         total = self.src.run("total_hours_per_year", by="total").data.set_index("year")
         fte = self.src.run("fte", by="total").data.set_index("year")
         rows = []
@@ -320,7 +364,7 @@ class Report:
     def _municipalities(self) -> Chapter:
         t, lang = self.t, self.lang
         items: list[Item] = []
-        resp = self.src.run("municipal_response").data
+        resp = self.src.run("municipal_response").data.loc[lambda d: d["year"] <= self.year]
         rows = [[str(r.year), fmt.count(r.responded, lang), fmt.number(r.municipalities, 0, lang),
                  fmt.pct(r.response_rate, 0, lang)] for r in resp.itertuples()]
         self._add(items, Item(
@@ -362,13 +406,14 @@ class Report:
                 self._source("framework_score", str(my)), t["n_municipalities"].format(n=n_resp),
                 note=self._text("Grå: kommunen har ikke svaret.", "Grey: the municipality did not respond."),
                 fig=view.fig))
-        view = panels.national_series("staff_fte_total", lang, value="staff_fte_total")
-        self._add(items, Item(
-            "figure", "staff_fte_total", self._title(view.meta), self._definition("staff_fte_total"),
-            self._source("staff_fte_total", ", ".join(str(v) for v in view.table["year"])),
-            "; ".join(f"{r.year}: {t['n_municipalities'].format(n=fmt.count(r.municipalities_reporting, lang))}"
-                      for r in view.table.itertuples()),
-            fig=view.fig))
+        view = until(panels.national_series("staff_fte_total", lang, value="staff_fte_total"), self.year)
+        if len(view.table):
+            self._add(items, Item(
+                "figure", "staff_fte_total", self._title(view.meta), self._definition("staff_fte_total"),
+                self._source("staff_fte_total", ", ".join(str(v) for v in view.table["year"])),
+                "; ".join(f"{r.year}: {t['n_municipalities'].format(n=fmt.count(r.municipalities_reporting, lang))}"
+                          for r in view.table.itertuples()),
+                fig=view.fig))
         self._grants(items)
         return Chapter("municipalities", t["chapter_municipalities"], [t["chapter_municipalities_intro"]], items)
 
@@ -385,8 +430,10 @@ class Report:
             self._text(f"{fmt.number(df['applications'].sum(), 0, lang)} ansøgninger i {len(df)} kommuner",
                        f"{fmt.number(df['applications'].sum(), 0, lang)} applications in {len(df)} municipalities"),
             fig=view.fig))
-        view = panels.national_series("payout_ratio", lang, value="payout_ratio")
+        view = until(panels.national_series("payout_ratio", lang, value="payout_ratio"), self.year)
         pay = view.table
+        if not len(pay):
+            return
         span = f"{pay['year'].min()}-{pay['year'].max()}"
         self._add(items, Item(
             "figure", "payout_ratio", f"{self._title(view.meta)}, {span}", self._definition("payout_ratio"),
@@ -394,7 +441,7 @@ class Report:
             t["n_municipalities"].format(n=fmt.number(pay["municipalities"].max(), 0, lang)), fig=view.fig))
         cov = self.src.run("application_coverage", by="total").data.set_index("year")
         rows = []
-        for r in self.src.run("payout_ratio", by="total").data.itertuples():
+        for r in self.src.run("payout_ratio", by="total").data.loc[lambda d: d["year"] <= self.year].itertuples():
             c = cov.loc[r.year] if r.year in cov.index else None
             rows.append([str(r.year), fmt.dkk_millions(r.budget_dkk, 1, lang), fmt.dkk_millions(r.granted_dkk, 1, lang),
                          fmt.pct(r.payout_ratio, 0, lang), fmt.count(r.municipalities_over_budget, lang),
@@ -430,8 +477,10 @@ class Report:
         items: list[Item] = []
         cy = self._latest("cooperation_counts")
         for by in ("form", "sector", "area", "target_group"):
-            view = panels.counts_over_time("cooperation_counts", by, lang, value="cooperations")
+            view = until(panels.counts_over_time("cooperation_counts", by, lang, value="cooperations"), self.year)
             df = view.table
+            if not len(df):
+                continue
             span = f"{df['year'].min()}-{df['year'].max()}"
             at = cy if cy is not None else int(df["year"].max())  # before the first cooperation: the latest year
             in_year = int(df.loc[df["year"] == at, "cooperations"].sum())
@@ -454,8 +503,10 @@ class Report:
                 self._text(f"{fmt.number(tot, 0, lang)} samarbejder", f"{fmt.number(tot, 0, lang)} cooperations"),
                 table=html_table([dimension_title("form", lang), self._text("Samarbejder", "Cooperations"),
                                   self._text("Andel", "Share")], rows, {1, 2})))
-        view = panels.share_over_time("partnership_share", lang, value="partnership_share")
+        view = until(panels.share_over_time("partnership_share", lang, value="partnership_share"), self.year)
         df = view.table
+        if not len(df):
+            return Chapter("cooperation", t["chapter_cooperation"], [t["chapter_cooperation_intro"]], items)
         span = f"{df['year'].min()}-{df['year'].max()}"
         self._add(items, Item(
             "figure", "partnership_share", f"{self._title(view.meta)}, {span}", self._definition("partnership_share"),
@@ -593,7 +644,7 @@ class Report:
     def appendix(self) -> list[Item]:
         lang = self.lang
         res = self.src.run("published_comparison")
-        df = res.data
+        df = res.data.loc[lambda d: d["year"] <= self.year]
         rows, classes = [], []
         for r in df.itertuples():
             ours = _published_unit(r.our_value, r.unit, lang)
@@ -607,6 +658,7 @@ class Report:
                          f"{r.comparator} {_published_unit(r.published_value, r.unit, lang)}".strip(),
                          ours if _isnum(r.our_value) else fmt.MISSING, ci, verdict])
             classes.append("this-year" if int(r.year) == self.year else "")
+        self._published_ids = set(df["figure_id"])
         item = Item(
             "table", "published_comparison", self._title(res.meta), self._definition("published_comparison"),
             self._text("Se kildelisten; data/reference/published_figures.csv. Beregning: queries/published_comparison.sql.",
@@ -631,7 +683,10 @@ class Report:
         with open(PUBLISHED_CSV, encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
         seen: dict[str, list[str]] = {}
+        shown = getattr(self, "_published_ids", None)
         for r in rows:
+            if shown is not None and r["figure_id"] not in shown:
+                continue
             key = f"{r['source']} [{r['source_ref']}]"
             seen.setdefault(key, []).append(r["figure_id"])
         return [f"{key}: {', '.join(ids)}" for key, ids in seen.items()]

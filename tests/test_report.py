@@ -209,7 +209,24 @@ def test_tables_carry_query_numbers(report, demo_db):
                 assert fmt.pct_interval(r.ci_low, r.ci_high, 1) in text, (dim, r.category)
     table = re.search(r'data-metric="published_comparison">(.*?)</table>', report.html, re.S).group(1)
     ids = re.findall(r"<tr[^>]*><td>([A-Z]\d\d)</td>", table)
-    assert ids == q("published_comparison", demo_db)["figure_id"].tolist()
+    published = q("published_comparison", demo_db)
+    assert ids == published.loc[published["year"] <= YEAR, "figure_id"].tolist()
+
+
+def test_time_series_stop_at_the_report_year(report, demo_db):
+    """The dashboards show every year; the 2012 report shows 2012 and before (the demo data run to 2021)."""
+    assert max(q("cooperation_counts", demo_db, by="total")["year"]) > YEAR
+    series = [f for f in figures(report.html) if f["metric"] in ("cooperation_counts", "partnership_share",
+                                                                  "staff_fte_total", "payout_ratio")]
+    assert len(series) == 7
+    shown = set()
+    for f in figures(report.html):
+        for trace in f["fig"]["data"]:
+            if f["fig"]["layout"].get("xaxis", {}).get("type") == "category":
+                years = [int(x) for x in values(trace.get("x")) if re.fullmatch(r"(19|20)\d\d", str(x))]
+                assert all(y <= YEAR for y in years), f"{f['id']} ({f['metric']}) shows years after {YEAR}"
+                shown.update(years)
+    assert YEAR in shown and 2005 in shown
 
 
 def test_methods_appendix_sources_and_demo_banner(report):
