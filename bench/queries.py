@@ -199,7 +199,7 @@ def check_agreement(layer: dict, pandas_out: dict) -> float:
         theirs = pandas_out[dim].reset_index()
         cat = theirs[col].astype(str) if col else pd.Series("all", index=theirs.index)
         theirs = theirs.assign(category=cat).set_index(["year", "category"])
-        both = ours[["estimate", "se"]].join(theirs[["estimate", "se"]], how="inner", rsuffix="_pd")
+        both = ours[["estimate", "se"]].join(theirs[["estimate", "se"]].add_suffix("_pd"), how="inner")
         assert len(both) == len(ours) == len(theirs), dim
         for c in ("estimate", "se"):
             worst = max(worst, float(((both[c] - both[c + "_pd"]).abs() / both[c + "_pd"].abs()).max()))

@@ -114,7 +114,8 @@ def _warehouse(db) -> _Warehouse:
     with _registry_lock:
         wh = _warehouses.get(path)
         if wh is not None and wh.stale():
-            wh.close()
+            with wh.lock:  # let a running query finish first
+                wh.close()
             wh = None
         if wh is None:
             wh = _warehouses[path] = _Warehouse(path)

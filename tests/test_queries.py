@@ -227,9 +227,14 @@ def test_connection_cached_per_path_and_reopened_when_the_file_is_replaced(fixtu
     assert queries.connect(db) is first
     replacement = tmp_path / "new.duckdb"
     shutil.copy(fixture_db, replacement)
+    con = duckdb.connect(str(replacement))
+    con.execute("delete from survey_respondents where year = 2014")
+    con.close()
     os.replace(replacement, db)  # what an atomic ETL rebuild does
     assert queries.connect(db) is not first
-    assert len(run("participation_rate", db=db).data) == 2
+    assert list(run("participation_rate", db=db).data.year) == [2012]  # the new file's data, not the old
+    with pytest.raises(QueryError, match="valid years: 2012$"):  # and its years, not the cached ones
+        run("participation_rate", year=2014, db=db)
 
 
 def test_threads_and_memory_limit_configurable(fixture_db):
