@@ -238,6 +238,7 @@ def test_connection_cached_per_path_and_reopened_when_the_file_is_replaced(fixtu
 
 
 def test_threads_and_memory_limit_configurable(fixture_db):
+    saved = dict(queries.engine._settings)
     queries.configure(threads=2, memory_limit="1GB")
     try:
         con = queries.connect(fixture_db)
@@ -246,7 +247,7 @@ def test_threads_and_memory_limit_configurable(fixture_db):
         with pytest.raises(ValueError):
             queries.configure(memory_limit="1GB'; drop table labels; --")
     finally:
-        queries.engine._settings.update(threads=None, memory_limit=None)
+        queries.engine._settings.update(saved)
         queries.close_all()
 
 
