@@ -43,6 +43,7 @@ DIMENSIONS = {  # dimension -> column in survey_respondents
     "education": "education", "employment": "employment",
 }
 Z = 1.959964
+PANDAS_REPEATS = 3  # pandas has nothing to warm up and takes long at 10 million rows
 
 
 def peak_rss_mib() -> float:
@@ -126,17 +127,17 @@ def build_warehouse(n: int) -> tuple[Path, float, float]:
     return db, t_gen, t_build
 
 
-def median_times(fns, repeats: int) -> list[float]:
-    """Median wall time of each function; the functions run interleaved so that they share any background load."""
-    for fn in fns:
-        fn()  # warm-up (connection, caches)
+def median_times(fns, repeats: int, warm_up: bool = True) -> tuple[list[float], list]:
+    """Median wall time of each function and its last result; the functions run interleaved so that they share
+    any background load."""
+    results = [fn() if warm_up else None for fn in fns]  # warm-up: connection, caches
     times = [[] for _ in fns]
     for _ in range(repeats):
         for i, fn in enumerate(fns):
             t0 = time.perf_counter()
-            fn()
+            results[i] = fn()
             times[i].append(time.perf_counter() - t0)
-    return [statistics.median(t) for t in times]
+    return [statistics.median(t) for t in times], results
 
 
 def layer_all_dimensions(db: Path) -> dict[str, pd.DataFrame]:
@@ -212,16 +213,16 @@ def bench_size(n: int, repeats: int) -> dict:
     print(f"generated in {t_gen:.1f} s, ETL build in {t_build:.1f} s ({db.stat().st_size / 2**20:.0f} MiB)", flush=True)
     queries.close_all()
     con = queries.connect(db)
-    a, b = median_times([lambda: layer_all_dimensions(db), lambda: floor_all_dimensions(con)], repeats)
+    (a, b), (layer, _) = median_times([lambda: layer_all_dimensions(db), lambda: floor_all_dimensions(con)], repeats)
     print(f"(a) query layer {a:.3f} s, (b) floor {b:.3f} s", flush=True)
     cols = ["year", "weight", "volunteered"] + [c for c in DIMENSIONS.values() if c]
     df = con.execute(f"select {', '.join(cols)} from survey_respondents").df()
     df["wy"] = df.weight * df.volunteered
     df["w2"] = df.weight * df.weight
     df["w2y"] = df.w2 * df.volunteered
-    c2, c1 = median_times([lambda: pandas_two_pass(df), lambda: pandas_one_pass(df)], max(1, min(repeats, 3)))
-    layer = layer_all_dimensions(db)
-    diff = max(check_agreement(layer, pandas_two_pass(df)), check_agreement(layer, pandas_one_pass(df)))
+    (c2, c1), (two_pass, one_pass) = median_times([lambda: pandas_two_pass(df), lambda: pandas_one_pass(df)],
+                                                  PANDAS_REPEATS, warm_up=False)
+    diff = max(check_agreement(layer, two_pass), check_agreement(layer, one_pass))
     del df
     queries.close_all()
     row = {"respondents": n, "a_layer_s": a, "b_floor_s": b, "c2_pandas_two_pass_s": c2, "c1_pandas_one_pass_s": c1,
@@ -246,7 +247,7 @@ def main(argv=None) -> int:
     table.to_csv(OUT / "queries.csv", index=False)
     lines = [
         f"participation_rate by all {len(DIMENSIONS)} dimensions, median of {args.repeats} runs "
-        f"(pandas: of {max(1, min(args.repeats, 3))}); duckdb {duckdb.__version__}, pandas {pd.__version__}",
+        f"(pandas: of {PANDAS_REPEATS}); duckdb {duckdb.__version__}, pandas {pd.__version__}",
         "",
         "| respondents | (a) query layer s | (b) floor s | a/b | (c) pandas two-pass s | c/a | pandas one-pass s "
         "| one-pass/a | ETL build s | peak RSS MiB (bench / ETL) |",
