@@ -205,7 +205,8 @@ def prepare(metric: str | Metric, *, year=None, by=None, **params) -> tuple[Metr
         elif p.name == "year":
             values["year"] = _coerce(m, "year", year)
         else:
-            values[p.name] = _coerce(m, p.name, params.get(p.name, p.default))
+            value = params.get(p.name)
+            values[p.name] = _coerce(m, p.name, p.default if value is None else value)  # None means the default
     key = (m.name, m.sql, by)  # the SQL text identifies the file version
     if key not in _rendered:
         sql = render_sql(m, by)

@@ -166,6 +166,13 @@ def test_unknown_parameter_and_bad_types(fixture_db):
     assert issubclass(QueryError, ValueError)
 
 
+def test_none_means_the_default(fixture_db):
+    a = run("fte", year=2012, hours_per_fte=None, suppress=None, db=fixture_db)
+    b = run("fte", year=2012, db=fixture_db)
+    assert a.params == b.params and a.params["hours_per_fte"] == 1924 and a.params["suppress"] is True
+    assert a.data.equals(b.data)
+
+
 def test_missing_warehouse_is_reported(tmp_path):
     with pytest.raises(queries.WarehouseMissing, match="make warehouse"):
         run("participation_rate", db=tmp_path / "nope.duckdb")
