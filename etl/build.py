@@ -2,7 +2,7 @@
 
 The warehouse is built in `<db>.tmp-<pid>` beside the target and renamed over it (os.replace) only when every
 file passed; staging tables live in a scratch DuckDB file in `<db>.tmp-<pid>.staging/` so memory stays modest
-for large survey files. On any failure both are removed and the previous warehouse is untouched.
+for large survey files (small inputs are staged in memory). On any failure both are removed and the previous warehouse is untouched.
 """
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ DEFAULT_RAW = REPO / "data" / "raw" / "demo"
 DEFAULT_DB = REPO / "data" / "warehouse.duckdb"
 CONTRACT_FILES = ("survey_respondents.csv", "municipal_survey.csv", "grants_s18.csv", "grant_budgets.csv",
                   "cooperations.csv", "population.csv")
+# Inputs smaller than this are staged in memory; larger ones (millions of respondents) in a scratch file.
+IN_MEMORY_STAGING_BYTES = 256 << 20
 # One loader per source module; each validates its file(s) and fills its table(s).
 LOADERS = (survey.load, municipal_survey.load, grants.load, cooperations.load, population.load)
 TABLES = ("municipalities", "labels", "published_figures", "survey_respondents", "municipal_survey", "grants_s18",
@@ -129,10 +131,13 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
     con = duckdb.connect(str(tmp))
     try:
         con.execute(f"set temp_directory = {lit(str(staging_dir / 'spill'))}")
+        con.execute("set enable_progress_bar = false")
         schema.create(con)
         b = Build(con, raw_dir, staging_dir)
         reference.load(b)
-        con.execute(f"attach {lit(str(staging_dir / 'staging.duckdb'))} as stg")
+        raw_bytes = sum((raw_dir / f).stat().st_size for f in CONTRACT_FILES)
+        staging_db = ":memory:" if raw_bytes < IN_MEMORY_STAGING_BYTES else str(staging_dir / "staging.duckdb")
+        con.execute(f"attach {lit(staging_db)} as stg")
         problems: list[Problem] = []
         for load in LOADERS:
             try:

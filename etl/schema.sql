@@ -64,8 +64,9 @@ create table survey_respondents (
     area_politics_religion_interest integer, -- 0/1, null when volunteered = 0
     area_education integer,                -- 0/1, null when volunteered = 0
     organisation_form varchar,             -- association, public_institution, private_company, informal
-    recruited varchar,                     -- asked, own_initiative, other
-    primary key (year, respondent_id)
+    recruited varchar                      -- asked, own_initiative, other
+    -- (year, respondent_id) is unique: the ETL checks it; no primary key index, which would make loading
+    -- 10 million respondents several times slower and use far more memory.
 );
 
 -- municipal_survey.csv: one row per municipality per municipal survey wave; answers null when responded = 0.

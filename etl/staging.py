@@ -51,14 +51,16 @@ class Staged:
         return {c.name for c in self.spec.columns}
 
 
-def typed_expr(col: Column, decimal_comma: bool) -> str | None:
+def typed_expr(col: Column) -> str | None:
+    """SQL for the typed value of a text column; NULL when the text is not a valid value of the type.
+
+    Floats accept a decimal point or a decimal comma here; a file mixing both is caught by a rule."""
     c = q(col.name)
     if col.type == INT:
         return f"case when regexp_full_match({c}, '{INT_RE}') then try_cast({c} as bigint) end"
     if col.type == FLOAT:
-        if decimal_comma:
-            return f"case when regexp_full_match({c}, '{FLOAT_COMMA_RE}') then try_cast(replace({c}, ',', '.') as double) end"
-        return f"case when regexp_full_match({c}, '{FLOAT_POINT_RE}') then try_cast({c} as double) end"
+        return (f"case when regexp_full_match({c}, '{FLOAT_POINT_RE}') then try_cast({c} as double) "
+                f"when regexp_full_match({c}, '{FLOAT_COMMA_RE}') then try_cast(replace({c}, ',', '.') as double) end")
     if col.type == FLAG:
         return f"case {c} when '0' then 0 when '1' then 1 end"
     return None
@@ -78,8 +80,11 @@ def column_rules(col: Column, build: "Build", decimal_comma: bool) -> list[RowRu
     if col.type == INT:
         rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "not a whole number"))
     elif col.type == FLOAT:
-        hint = " (this file uses decimal comma, e.g. 2,5)" if decimal_comma else ""
-        rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "not a number" + hint))
+        if decimal_comma:  # a decimal point (or thousands separator) in a decimal-comma file is ambiguous
+            rules.append(RowRule(col.name, f"{c} is not null and ({v} is null or contains({c}, '.'))",
+                                 "not a number (this file uses decimal comma, e.g. 2,5)"))
+        else:
+            rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "not a number"))
     elif col.type == FLAG:
         rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "must be 0 or 1"))
     elif col.type == CODE:
@@ -99,20 +104,19 @@ def column_rules(col: Column, build: "Build", decimal_comma: bool) -> list[RowRu
 
 
 def check_rules(build: "Build", staged: Staged, rules: list[RowRule]) -> list[Problem]:
-    """Evaluate every rule in one scan; one Problem per rule that fires (first line, its value, count)."""
+    """Count every rule's rows in one scan; for a rule that fires, fetch its first line and value."""
     if not rules:
         return []
-    parts = []
-    for k, r in enumerate(rules):
-        value = f"coalesce(cast({q(r.column)} as varchar), '')" if r.column in staged.spec_columns else "''"
-        parts.append(f"count(*) filter (where {r.bad}) as n{k}, min(line) filter (where {r.bad}) as l{k}, "
-                     f"arg_min({value}, line) filter (where {r.bad}) as v{k}")
-    row = build.con.execute(f"select {', '.join(parts)} from {staged.view}").fetchone()
+    counts = build.con.execute("select " + ", ".join(f"count(*) filter (where {r.bad})" for r in rules)
+                               + f" from {staged.view}").fetchone()
     problems = []
-    for k, r in enumerate(rules):
-        n, line, value = row[3 * k: 3 * k + 3]
-        if n:
-            problems.append(Problem(staged.spec.file, line, r.column, value, r.message, n - 1))
+    for r, n in zip(rules, counts):
+        if not n:
+            continue
+        value = f"cast({q(r.column)} as varchar)" if r.column in staged.spec_columns else "null"
+        line, shown = build.con.execute(
+            f"select line, {value} from {staged.view} where {r.bad} order by line limit 1").fetchone()
+        problems.append(Problem(staged.spec.file, line, r.column, shown, r.message, n - 1))
     return problems
 
 
@@ -198,8 +202,10 @@ def utf8_source(build: "Build", dialect: Dialect) -> pathlib.Path:
     return out
 
 
-def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[str, str]) -> int:
-    """Load the file as text into stg.<table> (columns: output name -> header name); returns the row count.
+def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[str, str],
+                    typed: dict[str, str] | None = None) -> int:
+    """Load the file into stg.<table>: trimmed text (columns: output name -> header name) and typed values
+    (typed: output name -> SQL over the text columns), computed once in the same pass; returns the row count.
 
     Rows that do not parse (wrong number of fields, bad quoting) are fatal problems with their line.
     """
@@ -208,12 +214,13 @@ def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[
     all_cols = "{" + ", ".join(f"{lit(h)}: 'VARCHAR'" for h in dialect.header) + "}"
     rejects = f"rejects_{table}"
     select = ", ".join(f"nullif(trim({q(h)}), '') as {q(name)}" for name, h in columns.items())
+    typed_select = "".join(f", {expr} as {q(name)}" for name, expr in (typed or {}).items())
     try:
         con.execute(
-            f"create table stg.{q(table)} as select {select} from read_csv({lit(str(source))}, "
+            f"create table stg.{q(table)} as select *{typed_select} from (select {select} from read_csv({lit(str(source))}, "
             f"delim = {lit(dialect.delimiter)}, quote = '\"', escape = '\"', header = true, "
             f"skip = {dialect.comment_lines}, columns = {all_cols}, auto_detect = false, "
-            f"store_rejects = true, rejects_table = {lit(rejects)}, rejects_scan = {lit(rejects + '_scan')})")
+            f"store_rejects = true, rejects_table = {lit(rejects)}, rejects_scan = {lit(rejects + '_scan')}))")
     except duckdb.Error as e:
         first = str(e).splitlines()[0].removeprefix("Invalid Input Error: ")
         raise InvalidInput([Problem(dialect.path.name, None, None, None, f"not readable as CSV: {first} "
@@ -242,11 +249,11 @@ def stage(build: "Build", spec: SourceSpec, dialect: Dialect | None = None) -> S
     if problems:
         raise InvalidInput(problems)
     build.warn(header_warnings)
-    rows = read_text_table(build, dialect, spec.table, mapping)
+    typed = {"v_" + c.name: e for c in spec.columns if (e := typed_expr(c))}
+    rows = read_text_table(build, dialect, spec.table, mapping, typed)
     decimal_comma = detect_decimal_comma(build, spec.table, [c.name for c in spec.columns if c.type == FLOAT])
-    typed = [f"{e} as {q('v_' + c.name)}" for c in spec.columns if (e := typed_expr(c, decimal_comma))]
-    build.con.execute(f"create temp view v_{spec.table} as select rowid + {dialect.first_data_line} as line, *"
-                      f"{''.join(', ' + t for t in typed)} from stg.{q(spec.table)}")
+    build.con.execute(f"create temp view v_{spec.table} as select rowid + {dialect.first_data_line} as line, * "
+                      f"from stg.{q(spec.table)}")
     staged = Staged(spec, dialect, decimal_comma, rows)
     rules = [r for c in spec.columns for r in column_rules(c, build, decimal_comma)] + list(spec.rules)
     problems = check_rules(build, staged, rules)
