@@ -197,3 +197,27 @@ def test_fixture_files_are_what_make_raw_writes(tmp_path, monkeypatch):
     with open(FIXTURE_RAW / "survey_respondents.csv", encoding="utf-8") as f:
         next(f)
         assert next(csv.reader(f))[0] == "respondent_id"
+
+
+def test_readme_codebook_documents_every_table_and_column():
+    from etl.schema import SCHEMA_SQL, parse_comments
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    codebook = readme.split("## Codebook", 1)[1]
+    tables, columns = parse_comments(SCHEMA_SQL.read_text(encoding="utf-8"))
+    blocks = {t: codebook.split(f"**`{t}`**", 1)[1].split("**`", 1)[0] for t in tables}
+    missing = [(t, c) for t, c in columns if f"| `{c}` |" not in blocks[t]]
+    assert missing == [], "README codebook lacks these columns (regenerate it from etl/schema.sql)"
+
+
+def test_readme_documents_every_contract_column():
+    from etl.build import CONTRACT_FILES
+    from etl import cooperations, grants, municipal_survey, population, survey
+
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Input formats", 1)[1].split("## Codebook")[0]
+    specs = [survey.SPEC, municipal_survey.SPEC, grants.GRANTS, grants.BUDGETS, cooperations.SPEC, population.CONTRACT]
+    assert sorted(s.file for s in specs) == sorted(CONTRACT_FILES)
+    for spec in specs:
+        assert f"`{spec.file}`" in section
+        for col in spec.columns:
+            assert f"`{col.name}`" in section, (spec.file, col.name)
