@@ -44,8 +44,8 @@ def _is_demo() -> bool:
     return row is None or row[0] != "real"
 
 
-def voila_argv(port: int, extra: list[str] | None = None) -> list[str]:
-    return ["dashboards", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1", f"--template={TEMPLATE}",
+def voila_argv(port: int, extra: list[str] | None = None, root: str = "dashboards") -> list[str]:
+    return [root, f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1", f"--template={TEMPLATE}",
             *(extra or [])]
 
 
@@ -62,10 +62,13 @@ def environment(base: dict | None = None) -> dict:
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     port = 8866
+    root = "dashboards"
     rest = []
     for a in args:
         if a.startswith("--port="):
             port = int(a.split("=", 1)[1])
+        elif a.startswith("--root="):  # another folder of notebooks (bench/ serves its floor notebook)
+            root = a.split("=", 1)[1]
         else:
             rest.append(a)
     os.chdir(REPO)
@@ -76,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     config = Config()
     config.VoilaConfiguration.page_config_hook = page_config_hook
     print(f"Frivilligdata: open http://localhost:{port}", flush=True)
-    Voila.launch_instance(argv=voila_argv(port, rest), config=config)
+    Voila.launch_instance(argv=voila_argv(port, rest, root), config=config)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,138 @@
+"""Benchmark the dashboards in headless Chromium: time to all charts drawn, and time from a widget change to
+the redrawn chart, against a floor measured in the same run (bench/floor.ipynb: one chart, no data, served by
+a second Voilà with the same template and configuration).
+
+    .venv/bin/python bench/dashboards.py [--repeat 3] [--changes 6] [-- extra voila options, e.g. --preheat_kernel=True]
+
+Targets (issue 4): first render <= 1.5 x floor; widget update median <= 300 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# this file is bench/dashboards.py: keep bench/ off the path so `import dashboards` finds the package
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
+sys.path.insert(0, str(REPO / "tests"))
+
+from browser.conftest import (CHROMIUM, CHROMIUM_ARGS, MARKS, TEST_VOILA_ARGS, free_port,  # noqa: E402
+                              start_voila, stop_voila, wait_drawn)
+
+from dashboards.labels import DASHBOARDS  # noqa: E402
+
+# (dashboard, control to change, its options to cycle through (labels), panel that must redraw)
+CHANGES = {
+    "1_frivillige.ipynb": ("by", ["Køn", "Alder", "Region", "I alt"], "participation"),
+    "2_kommunerne.ipynb": ("indikator", ["Udbetalingsgrad for §18-midler", None, None], "tile_map"),
+    "3_samarbejde.ipynb": ("by", ["Sektor", "Område", "Målgruppe", "Samarbejdsform"], "cooperations"),
+    "4_kommuneprofil.ipynb": ("kommune", ["Frederiksberg", "Aarhus", "Bornholm", "København"], "framework"),
+}
+
+
+def first_render(page, url: str) -> float:
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    wait_drawn(page, timeout=180_000)
+    return time.perf_counter() - start
+
+
+def signature(page, panel: str) -> str:
+    return page.evaluate(
+        "(p) => { const s = document.querySelector('.fd-panel-' + p + ' .main-svg'); return s ? s.textContent : ''; }",
+        panel)
+
+
+def widget_updates(page, control: str, options: list[str], panel: str, changes: int) -> list[float]:
+    """Milliseconds from selecting an option to the panel's chart showing new content, for `changes` changes."""
+    select = page.locator(f".fd-control-{control} select")
+    all_labels = select.evaluate("s => Array.from(s.options).map(o => o.text)")
+    cycle = [o for o in options if o in all_labels] or all_labels[1:]
+    cycle = [o for o in all_labels if o != select.evaluate("s => s.options[s.selectedIndex].text")][:4] \
+        if len(cycle) < 2 else cycle
+    times = []
+    for i in range(changes):
+        choice = cycle[i % len(cycle)]
+        if choice == select.evaluate("s => s.options[s.selectedIndex].text"):
+            choice = cycle[(i + 1) % len(cycle)]
+        before = signature(page, panel)
+        start = time.perf_counter()
+        select.select_option(label=choice)
+        page.wait_for_function(
+            """([p, before, marks]) => { const e = document.querySelector('.fd-panel-' + p);
+                const s = e && e.querySelector('.main-svg');
+                return s && s.textContent !== before && e.querySelectorAll(marks).length > 0; }""",
+            arg=[panel, before, MARKS], timeout=60_000, polling="raf")
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3, help="page loads per dashboard (median reported)")
+    ap.add_argument("--changes", type=int, default=6, help="widget changes per dashboard (median reported)")
+    ap.add_argument("voila_args", nargs="*", help="extra Voilà options for both servers")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    out = REPO / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    dash_port, floor_port = free_port(), free_port()
+    extra = [*TEST_VOILA_ARGS, *args.voila_args]
+    servers = [start_voila(dash_port, extra, out / "voila_dashboards.log"),
+               start_voila(floor_port, [*extra, "--root=bench"], out / "voila_floor.log")]
+    rows = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+            def load(url):
+                ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
+                page = ctx.new_page()
+                t = first_render(page, url)
+                return ctx, page, t
+
+            def close(ctx, page):
+                page.close(run_before_unload=True)
+                time.sleep(0.3)
+                ctx.close()
+
+            floor_url = f"http://127.0.0.1:{floor_port}/voila/render/floor.ipynb"
+            close(*load(floor_url)[:2])  # warm-up (first kernel start, file caches)
+            for file, _titles, _ in DASHBOARDS:
+                url = f"http://127.0.0.1:{dash_port}/voila/render/{file}"
+                floors, firsts = [], []
+                for _ in range(args.repeat):  # floor and dashboard interleaved: same machine load
+                    ctx, page, t = load(floor_url)
+                    floors.append(t)
+                    close(ctx, page)
+                    ctx, page, t = load(url)
+                    firsts.append(t)
+                    close(ctx, page)
+                updates: list[float] = []
+                if file in CHANGES:
+                    control, options, panel = CHANGES[file]
+                    ctx, page, _ = load(url)
+                    updates = widget_updates(page, control, options, panel, args.changes)
+                    close(ctx, page)
+                rows.append((file, statistics.median(firsts), statistics.median(floors), updates))
+            browser.close()
+    finally:
+        for s in servers:
+            stop_voila(s)
+
+    print(f"\n{'dashboard':24} {'first render s':>14} {'floor s':>8} {'ratio':>6} {'target':>7}   "
+          f"{'update median ms':>16} {'max ms':>7} {'target':>7}")
+    for file, first, floor, updates in rows:
+        ratio = first / floor
+        med = statistics.median(updates) if updates else None
+        print(f"{file:24} {first:14.2f} {floor:8.2f} {ratio:6.2f} {'ok' if ratio <= 1.5 else 'MISS':>7}   "
+              + (f"{med:16.0f} {max(updates):7.0f} {'ok' if med <= 300 else 'MISS':>7}" if updates
+                 else f"{'(no widgets)':>16}"))
+
+
+if __name__ == "__main__":
+    main()
