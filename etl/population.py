@@ -11,6 +11,8 @@ from etl.dialect import sniff
 from etl.rules import CODE, INT, TEXT, Column, RowRule, SourceSpec, municipality_code, year
 from etl.staging import stage
 
+MAX_PERSONS = 10_000_000  # more than Denmark's population: catches misplaced separators, fits an integer
+
 CONTRACT = SourceSpec(
     file="population.csv",
     table="population",
@@ -19,7 +21,7 @@ CONTRACT = SourceSpec(
         municipality_code(),
         Column("gender", CODE, codes="gender"),
         Column("age_group", CODE, codes="age_group"),
-        Column("persons", INT, min=0),
+        Column("persons", INT, min=0, max=MAX_PERSONS),
     ),
     unique=(("year", "municipality_code", "gender", "age_group"),),
 )
@@ -45,7 +47,7 @@ STATBANK = SourceSpec(
         Column("køn", TEXT),
         Column("alder", TEXT),
         Column("tid", TEXT),
-        Column("indhold", INT, min=0),
+        Column("indhold", INT, min=0, max=MAX_PERSONS),
     ),
     unique=(("område", "køn", "alder", "tid"),),
     rules=(

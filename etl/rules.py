@@ -12,6 +12,10 @@ import dataclasses
 TEXT, INT, FLOAT, FLAG, CODE = "text", "int", "float", "flag", "code"
 
 
+def _num(x: float | None) -> str:
+    return str(int(x)) if x is not None and float(x).is_integer() else f"{x}"
+
+
 @dataclasses.dataclass(frozen=True)
 class Column:
     name: str
@@ -25,11 +29,12 @@ class Column:
     when: str | None = None           # a 0/1 column: this column is empty when it is 0
 
     def range_text(self) -> str:
+        lo, hi = _num(self.min), _num(self.max)
         if self.min is not None and self.max is not None:
-            return f"between {self.min:g} and {self.max:g}"
+            return f"between {lo} and {hi}"
         if self.min is not None:
-            return f"{'>' if self.min_exclusive else '>='} {self.min:g}"
-        return f"<= {self.max:g}"
+            return f"{'>' if self.min_exclusive else '>='} {lo}"
+        return f"<= {hi}"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -170,6 +170,8 @@ def read_header(dialect: Dialect, spec_names: list[str]) -> tuple[dict[str, str]
     by_lower: dict[str, str] = {}
     problems, warnings = [], []
     for h in dialect.header:
+        if not h:
+            continue  # an unnamed column, e.g. from a trailing delimiter that Excel writes: ignored
         key = h.lower()
         if key in by_lower:
             problems.append(Problem(file, line, h, h, "column appears twice in the header"))
@@ -211,7 +213,8 @@ def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[
     """
     source = utf8_source(build, dialect)
     con = build.con
-    all_cols = "{" + ", ".join(f"{lit(h)}: 'VARCHAR'" for h in dialect.header) + "}"
+    names = [h or f"_unnamed_{i}" for i, h in enumerate(dialect.header)]
+    all_cols = "{" + ", ".join(f"{lit(h)}: 'VARCHAR'" for h in names) + "}"
     rejects = f"rejects_{table}"
     select = ", ".join(f"nullif(trim({q(h)}), '') as {q(name)}" for name, h in columns.items())
     typed_select = "".join(f", {expr} as {q(name)}" for name, expr in (typed or {}).items())

@@ -23,9 +23,11 @@ def table_rows(db: pathlib.Path) -> dict[str, list[tuple]]:
 
 
 def rewrite(raw: pathlib.Path, *, delimiter=",", encoding="utf-8", newline="\n", decimal_comma=False,
-            drop_comments=False) -> None:
+            drop_comments=False, trailing_delimiter=False) -> None:
     for path in sorted(raw.glob("*.csv")):
         comments, rows = read_rows(path)
+        if trailing_delimiter:  # Excel sometimes ends every line with the delimiter: an unnamed empty column
+            rows = [r + [""] for r in rows]
         if decimal_comma:
             floats = [i for i, name in enumerate(rows[0]) if name in FLOAT_COLUMNS]
             for row in rows[1:]:
@@ -58,6 +60,7 @@ DIALECTS = {
     "crlf": dict(newline="\r\n"),
     "danish_excel": dict(encoding="cp1252", delimiter=";", decimal_comma=True, newline="\r\n"),
     "no_comment_line": dict(drop_comments=True),
+    "trailing_delimiter": dict(delimiter=";", trailing_delimiter=True),
 }
 
 EXPECTED_INPUT = {  # (encoding, delimiter, decimal_comma, synthetic) of survey_respondents.csv
@@ -69,6 +72,7 @@ EXPECTED_INPUT = {  # (encoding, delimiter, decimal_comma, synthetic) of survey_
     "crlf": ("utf-8", ",", False, True),
     "danish_excel": ("utf-8", ";", True, True),
     "no_comment_line": ("utf-8", ",", False, False),
+    "trailing_delimiter": ("utf-8", ";", False, True),
 }
 
 

@@ -256,6 +256,7 @@ def test_municipal_survey_item_nonresponse_is_allowed(raw_copy, tmp_path):
     ("population.csv", 3, "gender", "men", "unknown code; accepted: male, female"),
     ("population.csv", 3, "age_group", "15-29", "unknown code; accepted: 0-15, 16-29"),
     ("population.csv", 5, "persons", "12.5", "not a whole number"),
+    ("population.csv", 5, "persons", "12000000", "out of range: must be between 0 and 10000000"),
     ("population.csv", 6, "municipality_code", "411", "unknown municipality code"),
 ])
 def test_value_rules_other_files(raw_copy, existing_db, file, line, column, bad, fragment):
