@@ -179,7 +179,7 @@ def test_all_problems_in_all_files_are_reported_together(raw_copy, existing_db):
     stderr = build_fails(raw_copy, existing_db)
     assert_problem(stderr, SURVEY, 5, "gender", "x", "unknown code")
     assert_problem(stderr, "cooperations.csv", 3, "form", "handshake", "unknown code")
-    assert_problem(stderr, "population.csv", 4, "persons", "-5", "out of range: must be >= 0")
+    assert_problem(stderr, "population.csv", 4, "persons", "-5", "out of range: must be between 0 and 10000000")
     assert "3 problems in the input" in stderr
 
 
