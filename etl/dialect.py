@@ -29,6 +29,7 @@ class Dialect:
     header_line: int          # line number of the header in the file (1-based)
     sha256: str
     bytes: int
+    data_lines: int           # non-empty lines after the header (= rows unless a quoted value spans lines)
 
     @property
     def first_data_line(self) -> int:
@@ -55,6 +56,8 @@ def sniff(path: pathlib.Path) -> Dialect:
     prev_tail = b""
     blank_at: int | None = None  # byte offset of the first empty line inside the file
     bad_byte: int | None = None  # first byte that Windows-1252 cannot decode (checked once UTF-8 failed)
+    newlines = 0
+    last = b""
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             if size == 0 and chunk.startswith(BOM):
@@ -77,7 +80,9 @@ def sniff(path: pathlib.Path) -> Dialect:
                     if pos >= 0:
                         blank_at = size - len(prev_tail) + pos + 1
                         break
+            newlines += chunk.count(b"\n")
             prev_tail = chunk[-2:]
+            last = chunk
             size += len(chunk)
         if utf8:
             try:
@@ -92,18 +97,20 @@ def sniff(path: pathlib.Path) -> Dialect:
         raise InvalidInput([Problem(path.name, line, None, None,
                                     f"neither UTF-8 nor Windows-1252 text (byte 0x{_byte_at(path, bad_byte):02x})")])
     encoding = ("utf-8-sig" if has_bom else "utf-8") if utf8 else "cp1252"
-    lines = _first_lines(path, encoding)
+    first = _first_lines(path, encoding)
     comment_lines = 0
-    while comment_lines < len(lines) and lines[comment_lines].startswith("#"):
+    while comment_lines < len(first) and first[comment_lines].startswith("#"):
         comment_lines += 1
-    if comment_lines >= len(lines) or not lines[comment_lines].strip():
+    if comment_lines >= len(first) or not first[comment_lines].strip():
         raise InvalidInput([Problem(path.name, comment_lines + 1, None, "", "no header row (the file is empty)")])
-    header_text = lines[comment_lines]
+    header_text = first[comment_lines]
     delimiter = ";" if header_text.count(";") > header_text.count(",") else ","
     header = [h.strip() for h in next(csv.reader(io.StringIO(header_text), delimiter=delimiter))]
-    synthetic = comment_lines > 0 and lines[0].lower().startswith("# synthetic")
+    synthetic = comment_lines > 0 and first[0].lower().startswith("# synthetic")
+    tail = last[len(last.rstrip(b"\r\n")):]
+    lines = newlines + (0 if tail else 1) - max(tail.count(b"\n") - 1, 0)  # not counting trailing empty lines
     dialect = Dialect(path, encoding, delimiter, comment_lines, synthetic, header, comment_lines + 1,
-                      sha.hexdigest(), size)
+                      sha.hexdigest(), size, lines - comment_lines - 1)
     if blank_at is not None:
         _check_blank_line(dialect, blank_at)
     return dialect
@@ -138,3 +145,17 @@ def _check_blank_line(dialect: Dialect, offset: int) -> None:
             return  # only trailing empty lines
     line = head.count(b"\n") + 1
     raise InvalidInput([Problem(dialect.path.name, line, None, "", "empty line inside the file (remove it)")])
+
+
+def first_multiline_record(dialect: Dialect) -> int | None:
+    """Line of the first record whose quoted value spans several lines (slow path, only after a mismatch)."""
+    with open(dialect.path, encoding=dialect.encoding, newline="") as f:
+        for _ in range(dialect.header_line):
+            next(f)
+        reader = csv.reader(f, delimiter=dialect.delimiter)
+        before = 0
+        for _ in reader:
+            if reader.line_num - before > 1:
+                return dialect.header_line + before + 1
+            before = reader.line_num
+    return None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from etl.dialect import Dialect, sniff
+from etl.dialect import Dialect, first_multiline_record, sniff
 from etl.errors import InvalidInput, Problem
 from etl.rules import CODE, FLAG, FLOAT, INT, Column, RowRule, SourceSpec
 
@@ -235,7 +235,13 @@ def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[
         reason = {"TOO MANY COLUMNS": f"too many fields (expected {len(dialect.header)})",
                   "MISSING COLUMNS": f"too few fields (expected {len(dialect.header)})"}.get(str(kind), message.split("\n")[0])
         raise InvalidInput([Problem(dialect.path.name, int(line), None, csv_line, reason, int(n) - 1)])
-    return con.execute(f"select count(*) from stg.{q(table)}").fetchone()[0]
+    rows = con.execute(f"select count(*) from stg.{q(table)}").fetchone()[0]
+    if rows != dialect.data_lines:
+        # a quoted value with a line break: line numbers after it would be wrong, so it is not accepted
+        line = first_multiline_record(dialect)
+        raise InvalidInput([Problem(dialect.path.name, line, None, None,
+                                    "a quoted value spans several lines (line breaks inside values are not supported)")])
+    return rows
 
 
 def detect_decimal_comma(build: "Build", table: str, float_cols: list[str]) -> bool:

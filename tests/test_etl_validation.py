@@ -327,3 +327,9 @@ def test_unparseable_csv_is_an_input_error(raw_copy, existing_db):
     path.write_text(text.replace("\n2011,", "\r\n2011,"), encoding="utf-8", newline="")  # mixed line endings
     stderr = build_fails(raw_copy, existing_db)
     assert "error: grant_budgets.csv: not readable as CSV" in stderr
+
+
+def test_line_break_inside_a_value_is_an_error(raw_copy, existing_db):
+    set_cell(raw_copy / "cooperations.csv", 5, "organisation", "Ældresagen\nFrederiksberg")
+    stderr = build_fails(raw_copy, existing_db)
+    assert "error: cooperations.csv, line 5: a quoted value spans several lines" in stderr
