@@ -117,7 +117,8 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
     """
     raw_dir, db_path = raw_dir.resolve(), db_path.resolve()
     if not raw_dir.is_dir():
-        raise InvalidInput([Problem(str(raw_dir), None, None, None, "raw data folder not found")])
+        hint = " (generate the demo with `python -m etl demo`)" if raw_dir == DEFAULT_RAW else ""
+        raise InvalidInput([Problem(str(raw_dir), None, None, None, "raw data folder not found" + hint)])
     missing = [f for f in CONTRACT_FILES if not (raw_dir / f).is_file()]
     if missing:
         raise InvalidInput([Problem(f, None, None, None, f"contract file missing from {raw_dir} (every one of "

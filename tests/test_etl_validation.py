@@ -333,3 +333,10 @@ def test_line_break_inside_a_value_is_an_error(raw_copy, existing_db):
     set_cell(raw_copy / "cooperations.csv", 5, "organisation", "Ældresagen\nFrederiksberg")
     stderr = build_fails(raw_copy, existing_db)
     assert "error: cooperations.csv, line 5: a quoted value spans several lines" in stderr
+
+
+def test_missing_raw_folder(tmp_path):
+    proc = run_etl_build(tmp_path / "nowhere", tmp_path / "w.duckdb")
+    assert proc.returncode == 2
+    assert "nowhere: raw data folder not found" in proc.stderr
+    assert not (tmp_path / "w.duckdb").exists()
