@@ -94,7 +94,7 @@ def main(argv=None) -> int:
         df.to_csv(sys.stdout, index=False)
     elif args.format == "json":
         payload = {"metric": res.meta.name, "title_da": res.meta.title_da, "title_en": res.meta.title_en,
-                   "unit": res.meta.unit, "params": res.params,
+                   "unit": res.meta.unit, "unit_da": res.meta.unit_da, "params": res.params,
                    "rows": json.loads(df.to_json(orient="records", force_ascii=False, double_precision=15))}
         print(json.dumps(payload, ensure_ascii=False, indent=1))
     else:

@@ -3,7 +3,11 @@
 -- title_en: Section 18 application coverage
 -- definition: Sum of granted_dkk divided by sum of applied_dkk over the year's §18 applications, nationally,
 --     by geography, by municipality or by target group. Above 1 when more was granted than applied for.
+-- definition_da: Summen af granted_dkk (bevilget) divideret med summen af applied_dkk (ansøgt) over årets
+--     §18-ansøgninger, for hele landet, efter geografi, kommune eller målgruppe. Over 1, når der er bevilget mere,
+--     end der er søgt om.
 -- unit: ratio (granted / applied)
+-- unit_da: forholdstal (bevilget / ansøgt)
 -- source: grants_s18, municipalities, labels
 -- years: select distinct year from grants_s18
 -- param year: int = null; grant year; null = every year

@@ -7,7 +7,14 @@
 --     respondent and the share is of all residents 16+ (volunteered and active in the area). A volunteer can be
 --     active in several areas, so the shares do not add up to 1. Domain estimation within the wave as
 --     participation_rate; the interval is clipped to [0, 1].
+-- definition_da: For hvert af de fem områder den vægtede andel, der er aktiv inden for området (area_<kode> = 1). Med
+--     base = 'volunteers' (standard) er domænet de frivillige, der har besvaret spørgsmålet om områder, som
+--     svymean(~area_<kode>, subset(design, volunteered == 1)); med base = 'population' er domænet alle respondenter,
+--     og andelen er af alle indbyggere på 16 år og derover (har arbejdet frivilligt og er aktiv inden for området).
+--     En frivillig kan være aktiv inden for flere områder, så andelene summerer ikke til 1. Domæneestimation inden
+--     for målingen som i participation_rate; intervallet er afgrænset til 0-1.
 -- unit: share (fraction 0-1) of volunteers or of residents 16+, see column base
+-- unit_da: andel (0-1) af de frivillige eller af indbyggerne på 16 år og derover, se kolonnen base
 -- source: survey_respondents, labels
 -- years: select distinct year from survey_respondents
 -- param year: int = null; survey wave; null = every wave (the trend)

@@ -12,7 +12,8 @@ MACRO_FILE = QUERY_DIR / "_macros.sql"
 # The one placeholder a metric's SQL may carry: replaced by the column expression of a whitelisted dimension.
 BY_PLACEHOLDER = "{{by}}"
 PARAM_TYPES = {"int", "double", "text", "bool", "dimension"}
-REQUIRED_KEYS = ("title_da", "title_en", "definition", "unit", "source")
+REQUIRED_KEYS = ("title_da", "title_en", "definition", "definition_da", "unit", "unit_da", "source")
+LANGS = ("da", "en")
 
 _KEY_LINE = re.compile(r"^--\s(?P<key>[a-z_]+)(?:\s+(?P<arg>[A-Za-z0-9_]+))?:\s*(?P<value>.*)$")
 _PARAM_SPEC = re.compile(
@@ -47,8 +48,8 @@ class Metric:
     summary: str
     title_da: str
     title_en: str
-    definition: str
-    unit: str
+    definition: str  # English (the header's `definition`); Danish in definition_da
+    unit: str  # English; machine-read too (charts.is_fraction looks for "fraction"/"0-1"); Danish in unit_da
     source: tuple[str, ...]
     params: tuple[Param, ...]
     dimensions: dict[str, str]  # whitelist: dimension name -> column expression
@@ -56,6 +57,10 @@ class Metric:
     years_sql: str | None
     sql: str = field(repr=False)
     path: Path = field(repr=False)
+    # Danish texts for users (the UI and the report are Danish by default). Every metric file has them (the
+    # parser requires them); the defaults only serve metadata built by hand, which then falls back to English.
+    definition_da: str = ""
+    unit_da: str = ""
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -75,6 +80,26 @@ class Metric:
     def title(self) -> str:
         return self.title_da
 
+    @property
+    def definition_en(self) -> str:
+        return self.definition
+
+    @property
+    def unit_en(self) -> str:
+        return self.unit
+
+    def title_for(self, lang: str) -> str:
+        """The title in `lang` ('da' or 'en')."""
+        return self.title_en if _lang(lang) == "en" else self.title_da
+
+    def definition_for(self, lang: str) -> str:
+        """The definition in `lang` ('da' or 'en')."""
+        return self.definition if _lang(lang) == "en" else (self.definition_da or self.definition)
+
+    def unit_for(self, lang: str) -> str:
+        """The unit as a reader sees it, in `lang` ('da' or 'en')."""
+        return self.unit if _lang(lang) == "en" else (self.unit_da or self.unit)
+
     def to_dict(self) -> dict:
         """JSON-friendly metadata (no SQL text)."""
         return {
@@ -82,7 +107,9 @@ class Metric:
             "title_da": self.title_da,
             "title_en": self.title_en,
             "definition": self.definition,
+            "definition_da": self.definition_da,
             "unit": self.unit,
+            "unit_da": self.unit_da,
             "source": list(self.source),
             "params": [
                 {"name": p.name, "type": p.type, "default": p.default, "doc": p.doc, "choices": list(p.choices)}
@@ -91,6 +118,12 @@ class Metric:
             "dimensions": list(self.dimensions),
             "columns": [{"name": c.name, "type": c.type, "doc": c.doc} for c in self.columns],
         }
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; valid: {', '.join(LANGS)}")
+    return lang
 
 
 def _parse_default(type_: str, text: str) -> object:
@@ -174,7 +207,9 @@ def parse_header(text: str, name: str, path: Path | None = None) -> Metric:
         title_da=fields["title_da"],
         title_en=fields["title_en"],
         definition=fields["definition"],
+        definition_da=fields["definition_da"],
         unit=fields["unit"],
+        unit_da=fields["unit_da"],
         source=tuple(s.strip() for s in fields["source"].split(",") if s.strip()),
         params=tuple(params),
         dimensions=dims,

@@ -5,7 +5,12 @@
 --     it (start_year <= year and (end_year is null or end_year >= year)); a cooperation counts in every
 --     calendar year it ran, its start and end year included. By formalisation form, sector, area or target
 --     group; every category of the label file is listed (0 when none).
+-- definition_da: Antal samarbejder, der er i gang i året: startet i eller før året og ikke afsluttet før året
+--     (start_year <= year og (end_year er tom eller end_year >= year)); et samarbejde tæller med i hvert kalenderår,
+--     det har kørt, start- og slutåret medregnet. Efter formaliseringsgrad, sektor, område eller målgruppe; alle
+--     kategorier i labels.csv vises (0, når der ingen er).
 -- unit: cooperations
+-- unit_da: samarbejder
 -- source: cooperations, labels
 -- years: select unnest(range(min(start_year), greatest(max(start_year), max(end_year)) + 1)) from cooperations
 -- param year: int = null; calendar year; null = every year from the first start year to the last start or end year

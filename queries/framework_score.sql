@@ -6,7 +6,14 @@
 --     organises volunteers itself, volunteer centre, directory of associations, volunteer consultant.
 --     cooperation_increased is an assessment, not a framework, and is not counted. An unanswered element counts
 --     as not present (elements_answered says how many were answered). Null for municipalities that did not respond.
+-- definition_da: For hver kommune, der har besvaret kommuneundersøgelsen, antallet af de syv strukturelle
+--     rammeelementer, som kommunen oplyser at have: frivilligpolitik, frivilligråd, strategi for aktivt
+--     medborgerskab, organiserer selv frivillige, frivilligcenter, foreningsvejviser, frivilligkonsulent.
+--     cooperation_increased (samarbejdet er steget) er en vurdering, ikke en ramme, og tæller ikke med. Et ubesvaret
+--     element tæller som ikke til stede (elements_answered angiver, hvor mange der er besvaret). Tom for kommuner,
+--     der ikke har svaret.
 -- unit: number of elements (0-7)
+-- unit_da: antal elementer (0-7)
 -- source: municipal_survey, municipalities
 -- years: select distinct year from municipal_survey
 -- param year: int = null; municipal survey year; null = every year

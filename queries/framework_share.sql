@@ -5,7 +5,12 @@
 --     volunteers, increased cooperation, volunteer centre, directory of associations, volunteer consultant): the
 --     number of responding municipalities answering yes, the number that answered the question (non-null), and
 --     yes / answered. Municipalities are a census, not a sample: no standard errors.
+-- definition_da: For hvert element i kommuneundersøgelsen (frivilligpolitik, frivilligråd, strategi for aktivt
+--     medborgerskab, organiserer selv frivillige, samarbejdet er steget, frivilligcenter, foreningsvejviser,
+--     frivilligkonsulent): antallet af svarende kommuner, der har svaret ja, antallet, der har besvaret spørgsmålet
+--     (ikke tomt), og ja / besvaret. Kommunerne er en totaltælling, ikke en stikprøve: ingen standardfejl.
 -- unit: share (fraction 0-1) of responding municipalities that answered; counts of municipalities
+-- unit_da: andel (0-1) af de svarende kommuner, der har besvaret spørgsmålet; antal kommuner
 -- source: municipal_survey, municipalities, labels
 -- years: select distinct year from municipal_survey
 -- param year: int = null; municipal survey year; null = every year

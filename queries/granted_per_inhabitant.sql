@@ -4,7 +4,11 @@
 -- definition: Sum of granted_dkk over the municipality's §18 applications in the year divided by all its
 --     inhabitants (every age, population table, same year). Municipalities with a §18 budget or at least one
 --     application that year are listed (no application = 0 kr. granted).
+-- definition_da: Summen af granted_dkk (bevilget beløb) over kommunens §18-ansøgninger i året divideret med alle
+--     kommunens indbyggere (alle aldre, befolkningstabellen population, samme år). Kommuner med et §18-budget eller
+--     mindst én ansøgning i året vises (ingen ansøgninger = 0 kr. bevilget).
 -- unit: DKK per inhabitant
+-- unit_da: kr. pr. indbygger
 -- source: grants_s18, grant_budgets, population, municipalities
 -- years: select distinct year from grants_s18 union select distinct year from grant_budgets
 -- param year: int = null; grant year; null = every year

@@ -5,7 +5,13 @@
 --     answered). The domain is the volunteers in the category, estimated within the wave's design as
 --     svyby(~hours_per_month, ~by, subset(design, volunteered == 1), svymean, na.rm = TRUE); the variance uses
 --     every respondent of the wave (n - 1 denominator over the whole wave), as R does.
+-- definition_da: Vægtet gennemsnit af hours_per_month (timer med frivilligt arbejde om måneden) blandt de
+--     respondenter, der har arbejdet frivilligt (volunteered = 1 og timetallet besvaret). Domænet er de frivillige i
+--     gruppen, estimeret inden for målingens design som svyby(~hours_per_month, ~by, subset(design, volunteered ==
+--     1), svymean, na.rm = TRUE); variansen bruger alle målingens respondenter (nævner n - 1 over hele målingen), som
+--     R gør.
 -- unit: hours per month per volunteer
+-- unit_da: timer om måneden pr. frivillig
 -- source: survey_respondents, labels
 -- years: select distinct year from survey_respondents
 -- param year: int = null; survey wave; null = every wave (the trend)

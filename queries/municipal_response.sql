@@ -3,7 +3,10 @@
 -- title_en: Municipalities that responded
 -- definition: Number of municipalities with responded = 1 in the municipal survey of the year, and that
 --     number as a share of all 98 municipalities (the municipalities reference table).
+-- definition_da: Antal kommuner med responded = 1 i årets kommuneundersøgelse og dette antal som andel af alle 98
+--     kommuner (referencetabellen municipalities).
 -- unit: municipalities; response_rate as a fraction 0-1
+-- unit_da: kommuner; response_rate som andel (0-1)
 -- source: municipal_survey, municipalities
 -- years: select distinct year from municipal_survey
 -- param year: int = null; municipal survey year; null = every year

@@ -5,7 +5,12 @@
 --     12 months (volunteered = 1). Each survey wave is its own design svydesign(ids = ~1, weights = ~weight);
 --     a breakdown is domain estimation within the wave, as svyby(~volunteered, ~by, design, svymean).
 --     95 % interval = estimate +/- 1.959964 SE, clipped to [0, 1].
+-- definition_da: Vægtet andel af respondenter på 16 år og derover, som har udført ulønnet frivilligt arbejde inden
+--     for de seneste 12 måneder (volunteered = 1). Hver måling er sit eget design, svydesign(ids = ~1, weights =
+--     ~weight); en opdeling er domæneestimation inden for målingen som svyby(~volunteered, ~by, design, svymean).
+--     95 %-interval = skøn ± 1,959964 × standardfejl, afgrænset til 0-1.
 -- unit: rate (fraction 0-1 of residents 16+)
+-- unit_da: andel (0-1) af indbyggerne på 16 år og derover
 -- source: survey_respondents, labels
 -- years: select distinct year from survey_respondents
 -- param year: int = null; survey wave; null = every wave (the trend)

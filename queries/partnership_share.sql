@@ -4,7 +4,11 @@
 -- definition: Among the cooperations active in the year (as in cooperation_counts), the number with
 --     form = 'partnership_agreement' divided by all active cooperations, nationally, by geography or per
 --     municipality.
+-- definition_da: Blandt de samarbejder, der er i gang i året (som i cooperation_counts), antallet med form =
+--     'partnership_agreement' (partnerskabsaftale) divideret med alle igangværende samarbejder, for hele landet,
+--     efter geografi eller pr. kommune.
 -- unit: share (fraction 0-1) of active cooperations
+-- unit_da: andel (0-1) af de igangværende samarbejder
 -- source: cooperations, municipalities, labels
 -- years: select unnest(range(min(start_year), greatest(max(start_year), max(end_year)) + 1)) from cooperations
 -- param year: int = null; calendar year; null = every year

@@ -5,7 +5,11 @@
 --     over the municipalities with a budget that year; for a group of municipalities the sums are divided
 --     (sum granted / sum budget). Also the number and share of those municipalities whose grants exceeded
 --     their budget.
+-- definition_da: Bevilget beløb (summen af granted_dkk for årets ansøgninger) divideret med §18-budgettet
+--     (budget_dkk) for de kommuner, der har et budget det år; for en gruppe af kommuner divideres summerne (bevilget
+--     i alt / budget i alt). Desuden antallet og andelen af disse kommuner, hvis bevillinger oversteg budgettet.
 -- unit: ratio (1 = paid out the whole budget); share_over_budget as a fraction 0-1
+-- unit_da: forholdstal (1 = hele budgettet udbetalt); share_over_budget som andel (0-1)
 -- source: grants_s18, grant_budgets, municipalities, labels
 -- years: select distinct year from grant_budgets
 -- param year: int = null; grant year; null = every year

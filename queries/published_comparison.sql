@@ -6,9 +6,21 @@
 --     whether the published value lies inside it; municipal and register figures are compared after rounding
 --     our value to the published precision (whole units; amounts of a million or more to 0.1 million, or to
 --     whole millions when printed so). Orders and ranks (e.g. "40-49 year-olds the most active") are checked
---     as stated. Rows we cannot compute have our value null and a reason. Published category names are mapped
---     to our codes in category_codes below (and via the Danish labels for areas).
+--     as stated. Rows we cannot compute have our value null and a reason (reason in English, reason_da in
+--     Danish). Published category names are mapped to our codes in the query's category_codes list (and via the
+--     Danish labels for areas).
+-- definition_da: Hver række i published_figures med vores værdi, beregnet på samme måde som den metrik, kolonnen
+--     metric nævner, og i den offentliggjorte enhed (procent som 0-100). Tal fra frivilligundersøgelsen har vores
+--     95 %-interval og angiver, om det offentliggjorte tal ligger inden for det; tal fra kommuneundersøgelsen og
+--     registre sammenlignes, efter at vores værdi er afrundet til den offentliggjorte præcision (hele enheder; beløb
+--     på en million eller mere til 0,1 million eller til hele millioner, når de er trykt sådan). Rækkefølger og
+--     placeringer (fx "40-49-årige er de mest aktive") kontrolleres som angivet. Rækker, vi ikke kan beregne, har
+--     vores værdi tom og en begrundelse (reason_da på dansk, reason på engelsk). Offentliggjorte kategorinavne
+--     oversættes til vores koder i forespørgslens liste category_codes (og for områder via de danske betegnelser i
+--     labels.csv).
 -- unit: as published (column unit): pct, persons, hours, municipalities, fte, dkk, rank, order
+-- unit_da: som offentliggjort (kolonnen unit): pct (procent), persons (personer), hours (timer), municipalities
+--     (kommuner), fte (fuldtidsstillinger), dkk (kr.), rank (placering), order (rækkefølge)
 -- source: published_figures, survey_respondents, population, municipal_survey, municipalities, grants_s18, grant_budgets, labels
 -- years: select distinct year from published_figures
 -- param year: int = null; year of the published figures; null = all
@@ -33,7 +45,8 @@
 -- column within_interval: bool; the published value lies inside our 95 % interval (survey figures)
 -- column rounded_value: double; our value rounded to the published precision
 -- column agrees: bool; inside the interval (survey), equal after rounding (counts, amounts), order or rank as published
--- column reason: text; why our value is missing
+-- column reason: text; why our value is missing (English)
+-- column reason_da: text; the same reason in Danish
 -- column source_ref: text; the source document
 
 with
@@ -84,12 +97,14 @@ measures(measure, metric, source) as (
 ),
 
 -- published statements we cannot turn into a number
-not_computable(breakdown, measure, reason) as (
+not_computable(breakdown, measure, reason, reason_da) as (
     values
         ('urbanisation', 'participation_rate_order',
-            'the source does not say which places count as "større byer"; see participation_rate by urbanisation'),
+            'the source does not say which places count as "større byer"; see participation_rate by urbanisation',
+            'kilden siger ikke, hvilke byer der tæller som "større byer"; se participation_rate efter urbanisering'),
         ('total', 'hours_per_week',
-            'the extracted slide text lost the number and unit ("over 15t/uge"); see hours_per_month')
+            'the extracted slide text lost the number and unit ("over 15t/uge"); see hours_per_month',
+            'den udtrukne tekst fra diasset har mistet tal og enhed ("over 15t/uge"); se hours_per_month')
 ),
 
 source_years as (
@@ -316,6 +331,7 @@ mapped as (
         ms.metric,
         ms.source as data_source,
         nc.reason as fixed_reason,
+        nc.reason_da as fixed_reason_da,
         case
             when f.value >= 1e6 and f.value % 1e6 = 0 then 1e6
             when f.value >= 1e6 then 1e5
@@ -384,6 +400,17 @@ final as (
             when our_value is null and flag = 'suppressed' then 'fewer than 50 respondents (suppressed)'
             when our_value is null then 'no data for this category and year in the warehouse'
         end as reason,
+        case
+            when fixed_reason is not null then fixed_reason_da
+            when metric is null then 'ingen metrik beregner målet ' || measure
+            when not year_available then 'ingen ' || case data_source
+                when 'survey' then 'frivilligundersøgelse'
+                when 'municipal' then 'kommuneundersøgelse'
+                else 'data om §18-tilskud'
+                end || ' for ' || year || ' i datavarehuset'
+            when our_value is null and flag = 'suppressed' then 'færre end 50 svar (udeladt)'
+            when our_value is null then 'ingen data for denne gruppe og dette år i datavarehuset'
+        end as reason_da,
         source_ref
     from compared
     order by

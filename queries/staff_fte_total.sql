@@ -4,7 +4,11 @@
 -- definition: Sum of staff_fte (full-time positions working with volunteering) over the municipalities that
 --     responded and answered the question, with the number of municipalities behind the sum. No imputation for
 --     non-responding municipalities.
+-- definition_da: Summen af staff_fte (fuldtidsstillinger, der arbejder med frivillighed) over de kommuner, der har
+--     svaret på undersøgelsen og besvaret spørgsmålet, sammen med antallet af kommuner bag summen. Der imputeres ikke
+--     for kommuner, der ikke har svaret.
 -- unit: full-time equivalents (FTE)
+-- unit_da: fuldtidsstillinger (årsværk)
 -- source: municipal_survey, municipalities
 -- years: select distinct year from municipal_survey
 -- param year: int = null; municipal survey year; null = every year

@@ -4,7 +4,12 @@
 -- definition: Weighted mean hours of voluntary work per month over all residents 16+ (0 for those who did not
 --     volunteer, i.e. participation rate x hours per volunteer), times 12 months, times the population 16+ of
 --     the category that year. SE and the 95 % interval are those of the mean (clipped at 0), scaled.
+-- definition_da: Vægtet gennemsnit af timer med frivilligt arbejde om måneden over alle indbyggere på 16 år og
+--     derover (0 for dem, der ikke har arbejdet frivilligt, dvs. andelen, der har arbejdet frivilligt, × timer pr.
+--     frivillig) ganget med 12 måneder og med gruppens befolkning på 16 år og derover samme år. Standardfejl og
+--     95 %-interval er gennemsnittets (afgrænset nedadtil ved 0), skaleret på samme måde.
 -- unit: hours per year
+-- unit_da: timer om året
 -- source: survey_respondents, population, municipalities, labels
 -- years: select distinct year from survey_respondents
 -- param year: int = null; survey wave; null = every wave (the trend)

@@ -5,7 +5,12 @@
 --     aged 16+ in the category in the same year (population table). The standard error and the 95 % interval
 --     are the rate's, scaled by the population (which is treated as known). Breakdowns are limited to the
 --     dimensions the population table carries.
+-- definition_da: Gruppens andel, der har arbejdet frivilligt (se participation_rate), ganget med antallet af
+--     indbyggere på 16 år og derover i gruppen samme år (befolkningstabellen population). Standardfejlen og
+--     95 %-intervallet er andelens, skaleret med befolkningstallet (der behandles som kendt). Der kan kun opdeles
+--     efter de dimensioner, som befolkningstabellen har.
 -- unit: persons
+-- unit_da: personer
 -- source: survey_respondents, population, municipalities, labels
 -- years: select distinct year from survey_respondents
 -- param year: int = null; survey wave; null = every wave (the trend)

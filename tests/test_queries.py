@@ -47,12 +47,47 @@ def test_catalogue_has_every_contract_metric():
 @pytest.mark.parametrize("name", ALL_METRICS)
 def test_metadata_complete(name):
     m = load_metric(name)
-    for field in ("title_da", "title_en", "definition", "unit"):
+    for field in ("title_da", "title_en", "definition", "definition_da", "unit", "unit_da"):
         assert getattr(m, field).strip(), f"{name}: {field} empty"
     assert m.source and m.columns and m.years_sql
     assert all(c.doc and c.type for c in m.columns), f"{name}: a column lacks a type or description"
     assert all(p.doc for p in m.params), f"{name}: a parameter lacks a description"
     assert m.title_da != m.title_en
+    assert m.definition_da != m.definition and m.unit_da != m.unit, f"{name}: a Danish text is the English one"
+
+
+# Common Danish and English words: a Danish text has some of the first and none of the second.
+DANISH_WORDS = re.compile(r"\b(og|af|med|der|til|antal|andel|som|pr\.|i)\b")
+ENGLISH_WORDS = re.compile(r"\b(the|of|and|with|who|which|per)\b")
+
+
+@pytest.mark.parametrize("name", ALL_METRICS)
+def test_danish_definition_is_danish_and_complete(name):
+    """definition_da says what the English definition says: the same data columns, functions and numbers."""
+    m = load_metric(name)
+    assert DANISH_WORDS.search(m.definition_da) and not ENGLISH_WORDS.search(m.definition_da), m.definition_da
+
+    def identifiers(text: str) -> set[str]:  # column, parameter and metric names, R survey functions
+        return set(re.findall(r"\b[a-z]+_[a-z_]+\b|\bsvy[a-z]+\b|\bvolunteered\b", text))
+
+    for field in ("definition", "unit"):
+        en, da = getattr(m, field), getattr(m, field + "_da")
+        lacking = identifiers(en) - identifiers(da)
+        assert not lacking, f"{name}: {field}_da lacks {lacking}"
+        digits = sorted(re.findall(r"\d+", en.replace("1924", "1.924").replace(".", ",")))
+        assert digits == sorted(re.findall(r"\d+", da.replace(".", ","))), f"{name}: {field}_da has other numbers"
+
+
+def test_texts_in_either_language():
+    m = load_metric("participation_rate")
+    assert m.definition_for("da") == m.definition_da and m.definition_for("en") == m.definition == m.definition_en
+    assert m.unit_for("da") == m.unit_da and m.unit_for("en") == m.unit == m.unit_en
+    assert m.title_for("da") == m.title_da == m.title and m.title_for("en") == m.title_en
+    assert m.definition_da.startswith("Vægtet andel af respondenter på 16 år og derover")
+    with pytest.raises(ValueError, match="da, en"):
+        m.definition_for("de")
+    described = m.to_dict()
+    assert described["definition_da"] == m.definition_da and described["unit_da"] == m.unit_da
 
 
 @pytest.mark.parametrize("name", ALL_METRICS)
@@ -125,9 +160,33 @@ def test_thresholds_live_in_one_place():
     assert "min_n_shown() as 50" in macros and "min_n_reliable() as 100" in macros
 
 
+def test_published_comparison_gives_the_reason_in_both_languages(fixture_db):
+    """reason (English, read by the dashboards) and reason_da (Danish, the report) are set on the same rows."""
+    r = run("published_comparison", db=fixture_db).data.set_index("figure_id")
+    assert (r.reason.isna() == r.reason_da.isna()).all() and (r.reason.isna() == r.our_value.notna()).all()
+    expected = {  # one row of every kind of reason in the fixture
+        "P05": ("no data for this category and year", "ingen data for denne gruppe og dette år i datavarehuset"),
+        "P07": ("which places count", 'kilden siger ikke, hvilke byer der tæller som "større byer"'),
+        "P15": ("fewer than 50 respondents", "færre end 50 svar (udeladt)"),
+        "M11": ("no municipal survey for 2018", "ingen kommuneundersøgelse for 2018 i datavarehuset"),
+        "G04": ("no §18 grant data for 2009", "ingen data om §18-tilskud for 2009 i datavarehuset"),
+        "T01": ("no volunteer survey wave for 2004", "ingen frivilligundersøgelse for 2004 i datavarehuset"),
+    }
+    for figure, (en, da) in expected.items():
+        assert en in r.loc[figure, "reason"] and da in r.loc[figure, "reason_da"], figure
+    for text in r.reason_da.dropna():
+        assert not ENGLISH_WORDS.search(text), text
+
+
 def test_header_parser_rejects_an_incomplete_header():
     with pytest.raises(ValueError, match="lacks"):
         parse_header("-- x: a metric\n-- title_da: X\nwith final as (select 1) select * from final", "x")
+    complete = load_metric("fte").path.read_text(encoding="utf-8")
+    for key in ("definition_da", "unit_da"):
+        without = re.sub(rf"^-- {key}:.*\n(--     .*\n)*", "", complete, flags=re.M)
+        assert without != complete
+        with pytest.raises(ValueError, match=f"lacks {key}"):
+            parse_header(without, "fte")
     with pytest.raises(ValueError, match="first header line"):
         parse_header("-- y: a metric\nselect 1", "x")
 
@@ -296,6 +355,7 @@ def test_cli_run_json_table_and_metric_options(fixture_db):
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
     assert payload["metric"] == "fte" and payload["params"]["hours_per_fte"] == 1000
+    assert payload["unit_da"] == load_metric("fte").unit_da
     assert payload["rows"][0]["hours_per_fte"] == 1000
     proc = cli("run", "payout_ratio", "--year", 2010, "--by", "municipality", "--kommune", 147, "--db", fixture_db)
     assert proc.returncode == 0 and "Frederiksberg" in proc.stdout
