@@ -111,7 +111,8 @@ def _write_metadata(b: Build, raw_dir: pathlib.Path) -> None:
 
 
 def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
-    """Build the warehouse at db_path from the contract files in raw_dir; returns the row count of every table.
+    """Build the warehouse at db_path from the contract files in raw_dir; returns the row count of every table
+    (and under `_synthetic_inputs` the number of input files that declare themselves synthetic).
 
     Raises InvalidInput (every problem found in every file) when the input breaks the contract.
     """
@@ -152,6 +153,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
         schema.apply_comments(con)
         con.execute("detach stg")
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+        counts["_synthetic_inputs"] = sum(s.dialect.synthetic for s in b.inputs)
         con.close()
         os.replace(tmp, db_path)
         return counts
@@ -174,8 +176,7 @@ def main(raw_dir: pathlib.Path, db_path: pathlib.Path) -> int:
         print(f"error: build stopped, {len(e.problems)} problem{'s' if len(e.problems) != 1 else ''} in the input; "
               f"{db_path} was not changed", file=sys.stderr)
         return 2
-    kind = duckdb.connect(str(db_path), read_only=True).execute(
-        "select value from build_info where key = 'data_kind'").fetchone()[0]
+    kind = "demo" if counts.pop("_synthetic_inputs") else "real"
     print(f"built {db_path} ({kind} data) in {time.perf_counter() - start:.1f} s")
     for table, n in counts.items():
         print(f"  {table:<20} {n:>10,} rows")
