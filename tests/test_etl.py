@@ -222,3 +222,15 @@ def test_readme_documents_every_contract_column():
         assert f"`{spec.file}`" in section
         for col in spec.columns:
             assert f"`{col.name}`" in section, (spec.file, col.name)
+
+
+def test_cli_demo_then_build(tmp_path):
+    """`python -m etl demo --out DIR --seed N` writes the six contract files and they build."""
+    from etl.build import CONTRACT_FILES
+
+    out = tmp_path / "demo"
+    proc = subprocess.run([sys.executable, "-m", "etl", "demo", "--out", str(out), "--seed", "7"],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.glob("*.csv")) == sorted(CONTRACT_FILES)
+    assert run_etl_build(out, tmp_path / "w.duckdb").returncode == 0
