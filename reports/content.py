@@ -19,7 +19,7 @@ from dashboards import charts, panels
 from dashboards.ui import View
 from dashboards.labels import REPO, dimension_title, label
 from reports import fmt
-from reports.text import DEFINITIONS, SOURCE_NAMES, TEXT
+from reports.text import SOURCE_NAMES, TEXT
 
 PUBLISHED_CSV = REPO / "data" / "reference" / "published_figures.csv"
 
@@ -197,8 +197,8 @@ class Report:
         return charts.title(meta, self.lang)
 
     def _definition(self, metric: str) -> str:
-        text = DEFINITIONS[self.lang].get(metric) or queries.load_metric(metric).definition
-        return text.replace("{hours}", fmt.number(self.hours_per_fte, 0, self.lang))
+        """The metric's definition from its SQL header, in the report's language (one source for the dashboards too)."""
+        return queries.load_metric(metric).definition_for(self.lang)
 
     def _source(self, metric: str, years: str) -> str:
         """The metric's source tables in words, with the year(s) shown, and the SQL file that computes it."""
@@ -653,7 +653,8 @@ class Report:
             if _isnum(r.our_value):
                 verdict = "" if pd.isna(r.agrees) else self._text("ja", "yes") if bool(r.agrees) else self._text("nej", "no")
             else:
-                verdict = r.reason if isinstance(r.reason, str) else ""
+                reason = r.reason_da if lang == "da" else r.reason
+                verdict = reason if isinstance(reason, str) else ""
             rows.append([r.figure_id, str(r.year), f"{r.measure} · {r.category}",
                          f"{r.comparator} {_published_unit(r.published_value, r.unit, lang)}".strip(),
                          ours if _isnum(r.our_value) else fmt.MISSING, ci, verdict])

@@ -1,4 +1,7 @@
-"""The report's fixed text in Danish and English (headings, captions, methods). Numbers are filled in by build.py."""
+"""The report's fixed text in Danish and English (headings, captions, methods). Numbers are filled in by build.py.
+
+Metric definitions are not here: they come from the metrics' SQL headers (Metric.definition_for).
+"""
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
@@ -219,49 +222,6 @@ METHODS: dict[str, list[tuple[str, list[str]]]] = {
             "functions as the dashboards. The report was generated with <code>make report YEAR={year} LANG=en</code>.",
         ]),
     ],
-}
-
-# Short definitions for the figure captions; the full technical definition is in the metric's SQL header
-# (queries/<metric>.sql) and, for English, used when a metric is missing here.
-DEFINITIONS: dict[str, dict[str, str]] = {
-    "da": {
-        "participation_rate": "Vægtet andel af befolkningen på 16 år og derover, der har arbejdet frivilligt og "
-        "ulønnet inden for de seneste 12 måneder. 95 %-interval = skøn ± 1,96 × standardfejl.",
-        "volunteers_count": "Andelen der har arbejdet frivilligt ganget med befolkningen på 16 år og derover samme år.",
-        "hours_per_month": "Vægtet gennemsnit af timer med frivilligt arbejde om måneden blandt de frivillige.",
-        "total_hours_per_year": "Gennemsnitlige frivillige timer om måneden for hele befolkningen 16+ × 12 × "
-        "befolkningen 16+.",
-        "fte": "Timer om året i alt divideret med {hours} timer (37 timer × 52 uger).",
-        "area_share": "Vægtet andel af de frivillige, der er aktive inden for området. En frivillig kan være aktiv "
-        "inden for flere områder, så andelene summerer ikke til 100 %.",
-        "organisation_form_share": "Vægtet andel af de frivillige efter den organisationsform, de arbejder frivilligt "
-        "i. Andelene summerer til 100 %.",
-        "recruitment_share": "Vægtet andel af de frivillige efter, hvordan de blev rekrutteret. Andelene summerer "
-        "til 100 %.",
-        "municipal_response": "Antal kommuner, der har besvaret kommuneundersøgelsen, og deres andel af alle 98 "
-        "kommuner.",
-        "framework_share": "Andel af de svarende kommuner, der har rammeelementet (ja ud af dem, der har svaret på "
-        "spørgsmålet). Kommunerne er en totaltælling: ingen standardfejl.",
-        "framework_score": "Antal af de syv rammeelementer (frivilligpolitik, frivilligråd, strategi for aktivt "
-        "medborgerskab, organiserer selv frivillige, frivilligcenter, foreningsvejviser, frivilligkonsulent), "
-        "kommunen har.",
-        "staff_fte_total": "Summen af kommunale fuldtidsstillinger, der arbejder med frivillighed, over de "
-        "kommuner, der har svaret.",
-        "granted_per_inhabitant": "Bevilget §18-tilskud i året divideret med kommunens indbyggere (alle aldre).",
-        "payout_ratio": "Bevilget §18-tilskud divideret med det afsatte §18-budget, summeret over kommunerne "
-        "(1 = hele budgettet udbetalt).",
-        "application_coverage": "Bevilget beløb divideret med ansøgt beløb over årets §18-ansøgninger.",
-        "grants_by_target_group": "Antal §18-ansøgninger, ansøgt og bevilget beløb efter målgruppe, og "
-        "målgruppens andel af det samlede bevilgede beløb.",
-        "cooperation_counts": "Antal igangværende samarbejder mellem kommuner og organisationer i året "
-        "(startet senest i året og ikke afsluttet før året).",
-        "partnership_share": "Andel af årets igangværende samarbejder, der er formaliseret som partnerskabsaftale.",
-        "published_comparison": "Offentliggjorte tal fra kildedokumenterne ved siden af vores beregning for samme "
-        "år, gruppe og mål.",
-    },
-    "en": {
-        "fte": "Total hours per year divided by {hours} hours (37 hours × 52 weeks).",
-    },
 }
 
 # Warehouse tables as sources a reader recognises.

@@ -213,6 +213,29 @@ def test_tables_carry_query_numbers(report, demo_db):
     assert ids == published.loc[published["year"] <= YEAR, "figure_id"].tolist()
 
 
+def dd(body: str, term: str) -> str:
+    """The text of a figure's <dd> after <dt>term</dt>, unescaped."""
+    return htmllib.unescape(dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", body, re.S))[term]).strip()
+
+
+def test_definitions_come_from_the_metric_headers(report):
+    """A figure's definition is its metric's definition_da, word for word (one source for report and dashboards)."""
+    figs = figures(report.html)
+    for f in figs:
+        assert dd(f["body"], "Definition") == queries.load_metric(f["metric"]).definition_da, f["id"]
+    assert {f["metric"] for f in figs} >= {"participation_rate", "fte", "framework_score", "cooperation_counts"}
+
+
+def test_appendix_gives_the_reasons_in_danish(report, demo_db):
+    table = htmllib.unescape(re.search(r'data-metric="published_comparison">(.*?)</table>', report.html, re.S).group(1))
+    published = q("published_comparison", demo_db)
+    missing = published[(published["year"] <= YEAR) & published["our_value"].isna()]
+    assert len(missing) >= 1
+    for r in missing.itertuples():
+        row = re.search(rf"<tr[^>]*><td>{r.figure_id}</td>(.*?)</tr>", table, re.S).group(1)
+        assert r.reason_da in row and r.reason not in row, r.figure_id
+
+
 def test_time_series_stop_at_the_report_year(report, demo_db):
     """The dashboards show every year; the 2012 report shows 2012 and before (the demo data run to 2021)."""
     assert max(q("cooperation_counts", demo_db, by="total")["year"]) > YEAR
@@ -311,6 +334,8 @@ def test_english_build(demo_db, tmp_path):
     pr = q("participation_rate", demo_db, year=YEAR, by="total").iloc[0]
     assert rows["participation_rate"]["value"] == fmt.pct(pr.estimate, 1, "en")
     assert all(f["caption"].startswith("Figure ") for f in figures(html))
+    for f in figures(html):
+        assert dd(f["body"], "Definition") == queries.load_metric(f["metric"]).definition, f["id"]
 
 
 @pytest.mark.parametrize("value, call, expected", [
