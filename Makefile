@@ -36,8 +36,7 @@ $(WAREHOUSE): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.
 warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data
 
 dashboard: $(WAREHOUSE) ## Serve the dashboards with Voilà on http://localhost:8866
-	@echo "Frivilligdata: open http://localhost:$(PORT)"
-	$(VENV)/bin/voila dashboards --port=$(PORT) --no-browser --Voila.ip=127.0.0.1
+	$(PY) -m dashboards.serve --port=$(PORT)
 
 lab: $(WAREHOUSE) ## Open the dashboard notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab --notebook-dir=dashboards
