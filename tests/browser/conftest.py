@@ -29,7 +29,10 @@ MARKS = (".barlayer .point path, .scatterlayer .point, .scatterlayer .js-line, .
 
 # Voilà 0.5.13's beforeunload kernel shutdown is refused (403, _xsrf missing), so closed pages leave their kernels
 # behind: cull them quickly in tests and benchmarks instead of after voila.json's 15 minutes.
-TEST_VOILA_ARGS = ["--MappingKernelManager.cull_idle_timeout=20", "--MappingKernelManager.cull_interval=5"]
+# port_retries=0: fail rather than quietly serve on another port than the one polled.
+TEST_VOILA_ARGS = ["--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=10",
+                   "--MappingKernelManager.cull_connected=False",
+                   "--Voila.port_retries=0"]
 
 
 def free_port() -> int:
