@@ -147,6 +147,8 @@ def pick_year(years: list[int], year: int | None, lang: str) -> tuple[int, str]:
     """The requested year when the metric has it, else the closest earlier one (or the latest), with a note."""
     if year in years or not years:
         return year, ""
+    if year is None:  # no year asked for: the latest, nothing to explain
+        return years[-1], ""
     earlier = [y for y in years if year is not None and y <= year]
     chosen = earlier[-1] if earlier else years[-1]
     return chosen, t("year_fallback", lang, year=year, shown=chosen)
