@@ -31,7 +31,7 @@ PLOTLY_CONFIG = {
 
 def title(meta, lang: str) -> str:
     """The metric's title in the chosen language."""
-    return meta.title_en if lang == "en" else meta.title_da
+    return meta.title_for(lang)
 
 
 def is_fraction(meta, column: str = "estimate") -> bool:

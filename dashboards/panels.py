@@ -341,5 +341,6 @@ def published_vs_computed(lang: str) -> View:
         res = data.run("published_comparison")
         df = res.data
         fig = charts.comparison_chart(df, res.meta, lang)
-        return View(fig, df, res.meta)
+        # one reason column, in the page language
+        return View(fig, df.drop(columns=["reason_da" if lang == "en" else "reason"]), res.meta)
     raise LookupError("published_comparison is not in the query layer yet")

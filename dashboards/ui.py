@@ -170,9 +170,10 @@ def csv_link(df: pd.DataFrame, filename: str, lang: str) -> str:
 
 
 def meta_html(meta, lang: str) -> str:
+    """The metric's definition, unit and source in the page language (meta.unit stays English for chart logic)."""
     source = ", ".join(getattr(meta, "source", ()) or ())
-    return (f'<div><b>{html.escape(t("definition", lang))}:</b> {html.escape(str(meta.definition))}</div>'
-            f'<div><b>{html.escape(t("unit", lang))}:</b> {html.escape(str(meta.unit))} · '
+    return (f'<div><b>{html.escape(t("definition", lang))}:</b> {html.escape(meta.definition_for(lang))}</div>'
+            f'<div><b>{html.escape(t("unit", lang))}:</b> {html.escape(meta.unit_for(lang))} · '
             f'<b>{html.escape(t("source", lang))}:</b> {html.escape(source)} '
             f'(<code>{html.escape(meta.name)}</code>)</div>')
 

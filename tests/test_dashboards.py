@@ -277,3 +277,29 @@ def test_templates_load_nothing_from_the_network():
             # the only URLs allowed are the CDN links the index template removes from Voilà's own template
             for url in re.findall(r"https?://[^\s\"')]+", text):
                 assert "cdn.jsdelivr.net" in url and path.name == "index.html.j2", f"{path.name}: {url}"
+
+
+# -- metadata in the page language ------------------------------------------------------------------------------
+
+def test_meta_html_shows_danish_definition_and_unit_in_danish_english_in_english():
+    from dashboards import ui
+    from queries import load_metric
+
+    meta = load_metric("participation_rate")
+    da, en = ui.meta_html(meta, "da"), ui.meta_html(meta, "en")
+    assert meta.definition_da[:40] in da.replace("&#x27;", "'") and meta.unit_da in da
+    assert meta.definition[:40] not in da and f"{meta.unit}<" not in da
+    assert meta.definition[:40] in en.replace("&#x27;", "'") and meta.unit in en
+    assert meta.definition_da[:40] not in en
+    assert charts.title(meta, "da") == meta.title_da and charts.title(meta, "en") == meta.title_en
+
+
+def test_published_comparison_table_has_one_reason_column_in_the_page_language(demo_db, monkeypatch):
+    from dashboards import data, panels
+
+    monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
+    da, en = panels.published_vs_computed("da").table, panels.published_vs_computed("en").table
+    assert "reason_da" in da.columns and "reason" not in da.columns
+    assert "reason" in en.columns and "reason_da" not in en.columns
+    full = data.run("published_comparison").data
+    assert da["reason_da"].fillna("").tolist() == full["reason_da"].fillna("").tolist()
