@@ -114,8 +114,8 @@ def national_series(metric: str, lang: str, *, value: str) -> View:
 
 # (metric, value column, extra run parameters) of the indicators shown per municipality.
 MUNICIPAL_INDICATORS: dict[str, tuple[str, str, dict]] = {
-    "framework_score": ("framework_score", "framework_score", {}),
-    "granted_per_inhabitant": ("granted_per_inhabitant", "granted_dkk_per_inhabitant", {}),
+    "framework_score": ("framework_score", "framework_score", {"by": "municipality"}),
+    "granted_per_inhabitant": ("granted_per_inhabitant", "granted_dkk_per_inhabitant", {"by": "municipality"}),
     "payout_ratio": ("payout_ratio", "payout_ratio", {"by": "municipality"}),
     "application_coverage": ("application_coverage", "coverage", {"by": "municipality"}),
     "partnership_share": ("partnership_share", "partnership_share", {"by": "municipality"}),
@@ -183,7 +183,7 @@ def municipal_ranking(indicator: str, year: int, lang: str) -> View:
 
 def profile(indicator: str, kommune: int, lang: str, year: int | None = None) -> View:
     """One municipality beside its region and the whole country on one indicator (latest year by default)."""
-    metric, value, params = MUNICIPAL_INDICATORS[indicator]
+    metric, _, _ = MUNICIPAL_INDICATORS[indicator]
     years = indicator_years(indicator)
     year = year if year in years else years[-1]
     df, meta, value = municipal_values(indicator, year)
@@ -191,16 +191,11 @@ def profile(indicator: str, kommune: int, lang: str, year: int | None = None) ->
     rows = []
     own = df[df["municipality_code"] == kommune]
     rows.append(("municipality", label("municipality", kommune, lang), _first(own[value])))
-    if "by" in params:  # the query layer aggregates the region and the country itself
-        reg = data.run(metric, year=year, by="region").data
-        nat = data.run(metric, year=year, by="total").data
-        rows.append(("region", label("region", region, lang), _first(reg[reg["category"] == str(region)][value])))
-        rows.append(("country", t("whole_country", lang), _first(nat[value])))
-    else:  # per-municipality metrics: region and country as the mean over municipalities with a value
-        with_region = df.assign(_region=[municipalities()[int(c)]["region_code"] for c in df["municipality_code"]])
-        vals = pd.to_numeric(with_region[value], errors="coerce")
-        rows.append(("region", label("region", region, lang), vals[with_region["_region"] == region].mean()))
-        rows.append(("country", t("whole_country", lang), vals.mean()))
+    # the query layer aggregates the region and the country itself (each metric's definition says how)
+    reg = data.run(metric, year=year, by="region").data
+    nat = data.run(metric, year=year, by="total").data
+    rows.append(("region", label("region", region, lang), _first(reg[reg["category"] == str(region)][value])))
+    rows.append(("country", t("whole_country", lang), _first(nat[value])))
     table = pd.DataFrame(rows, columns=["level", "name", value]).assign(year=year)
     view_df = pd.DataFrame({"level": table["name"], "estimate": pd.to_numeric(table[value], errors="coerce")})
     fig = charts.profile_bars(view_df, _column_meta(meta, value), lang, title_text=f"{charts.title(meta, lang)}, {year}")

@@ -1,4 +1,4 @@
--- framework_score: per municipality, how many of the seven framework elements it has
+-- framework_score: how many of the seven framework elements a municipality has, per municipality, region or country
 -- title_da: Kommunens rammer for frivilligheden (antal elementer)
 -- title_en: Municipal framework score (number of elements)
 -- definition: For each municipality that responded to the municipal survey, the number of the seven structural
@@ -6,26 +6,38 @@
 --     organises volunteers itself, volunteer centre, directory of associations, volunteer consultant.
 --     cooperation_increased is an assessment, not a framework, and is not counted. An unanswered element counts
 --     as not present (elements_answered says how many were answered). Null for municipalities that did not respond.
+--     For a region or the country (by = region | total): the mean score of its responding municipalities.
 -- definition_da: For hver kommune, der har besvaret kommuneundersøgelsen, antallet af de syv strukturelle
 --     rammeelementer, som kommunen oplyser at have: frivilligpolitik, frivilligråd, strategi for aktivt
 --     medborgerskab, organiserer selv frivillige, frivilligcenter, foreningsvejviser, frivilligkonsulent.
 --     cooperation_increased (samarbejdet er steget) er en vurdering, ikke en ramme, og tæller ikke med. Et ubesvaret
 --     element tæller som ikke til stede (elements_answered angiver, hvor mange der er besvaret). Tom for kommuner,
---     der ikke har svaret.
--- unit: number of elements (0-7)
--- unit_da: antal elementer (0-7)
--- source: municipal_survey, municipalities
+--     der ikke har svaret. For en region eller hele landet (by = region | total): gennemsnittet af scoren for de
+--     kommuner i området, der har svaret.
+-- unit: number of elements (0-7); mean number for a region or the country
+-- unit_da: antal elementer (0-7); gennemsnitligt antal for en region eller hele landet
+-- source: municipal_survey, municipalities, labels
 -- years: select distinct year from municipal_survey
 -- param year: int = null; municipal survey year; null = every year
+-- param by: dimension = municipality; one row per municipality, per region, or for the whole country (total)
 -- param municipality_code: int = null; one municipality (kommunekode); null = all 98
+-- dimension municipality: m.municipality_code
+-- dimension region: m.region_code
+-- dimension total: 'all'
 -- column year: int; municipal survey year
--- column municipality_code: int; kommunekode
--- column municipality_name: text; municipality name
--- column region_code: int; region 1081-1085
--- column landsdel_code: int; landsdel 1-11
--- column responded: int; 1 when the municipality responded
--- column framework_score: int; number of the seven elements present; null when not responded
--- column elements_answered: int; number of the seven elements answered
+-- column dimension: text; the breakdown dimension (by)
+-- column category: text; the category code (kommunekode for municipality, regionskode for region, 'all' for total)
+-- column label_da: text; Danish label of the category (municipality name for by = municipality)
+-- column label_en: text; English label of the category
+-- column municipality_code: int; kommunekode (by = municipality; null otherwise)
+-- column municipality_name: text; municipality name (by = municipality; null otherwise)
+-- column region_code: int; region 1081-1085 (null for total)
+-- column landsdel_code: int; landsdel 1-11 (by = municipality; null otherwise)
+-- column municipalities: int; municipalities in the row that were asked
+-- column responded: int; municipalities in the row that responded (1 or 0 for one municipality)
+-- column framework_score: double; number of the seven elements present (the mean over the responding
+--     municipalities for a region or the country); null when none responded
+-- column elements_answered: int; number of the seven elements answered (by = municipality; null otherwise)
 -- column max_score: int; 7
 
 with
@@ -39,36 +51,70 @@ surveys as (
 
 scores as (
     select
-        year,
-        municipality_code,
-        responded,
-        case when responded = 1 then
-            coalesce(has_volunteer_policy, 0) + coalesce(has_volunteer_council, 0)
-            + coalesce(has_active_citizenship_strategy, 0) + coalesce(organises_volunteers, 0)
-            + coalesce(has_volunteer_centre, 0) + coalesce(has_association_directory, 0)
-            + coalesce(has_volunteer_consultant, 0)
-        end as framework_score,
-        (has_volunteer_policy is not null)::integer + (has_volunteer_council is not null)::integer
-            + (has_active_citizenship_strategy is not null)::integer + (organises_volunteers is not null)::integer
-            + (has_volunteer_centre is not null)::integer + (has_association_directory is not null)::integer
-            + (has_volunteer_consultant is not null)::integer as elements_answered
-    from surveys
-),
-
-final as (
-    select
         s.year,
         s.municipality_code,
         m.municipality_name,
         m.region_code,
         m.landsdel_code,
+        cast({{by}} as varchar) as category,
         s.responded,
-        cast(s.framework_score as integer) as framework_score,
-        cast(s.elements_answered as integer) as elements_answered,
-        7 as max_score
-    from scores as s
+        case when s.responded = 1 then
+            coalesce(s.has_volunteer_policy, 0) + coalesce(s.has_volunteer_council, 0)
+            + coalesce(s.has_active_citizenship_strategy, 0) + coalesce(s.organises_volunteers, 0)
+            + coalesce(s.has_volunteer_centre, 0) + coalesce(s.has_association_directory, 0)
+            + coalesce(s.has_volunteer_consultant, 0)
+        end as framework_score,
+        (s.has_volunteer_policy is not null)::integer + (s.has_volunteer_council is not null)::integer
+            + (s.has_active_citizenship_strategy is not null)::integer + (s.organises_volunteers is not null)::integer
+            + (s.has_volunteer_centre is not null)::integer + (s.has_association_directory is not null)::integer
+            + (s.has_volunteer_consultant is not null)::integer as elements_answered
+    from surveys as s
     join municipalities as m using (municipality_code)
-    order by s.year, s.municipality_code
+),
+
+-- one municipality is a group of one: its mean is its own score
+grouped as (
+    select
+        year,
+        category,
+        max(municipality_code) as municipality_code,
+        max(municipality_name) as municipality_name,
+        max(region_code) as region_code,
+        max(landsdel_code) as landsdel_code,
+        count(*) as municipalities,
+        count(*) filter (where responded = 1) as responded,
+        avg(framework_score) as framework_score,
+        max(elements_answered) as elements_answered
+    from scores
+    group by year, category
+),
+
+category_labels as (
+    select dimension, code, label_da, label_en, sort_order from labels
+    union all
+    select 'municipality', cast(municipality_code as varchar), municipality_name, municipality_name, municipality_code
+    from municipalities
+),
+
+final as (
+    select
+        g.year,
+        $by as dimension,
+        g.category,
+        l.label_da,
+        l.label_en,
+        case when $by = 'municipality' then cast(g.municipality_code as integer) end as municipality_code,
+        case when $by = 'municipality' then g.municipality_name end as municipality_name,
+        case when $by in ('municipality', 'region') then cast(g.region_code as integer) end as region_code,
+        case when $by = 'municipality' then cast(g.landsdel_code as integer) end as landsdel_code,
+        cast(g.municipalities as integer) as municipalities,
+        cast(g.responded as integer) as responded,
+        cast(g.framework_score as double) as framework_score,
+        case when $by = 'municipality' then cast(g.elements_answered as integer) end as elements_answered,
+        7 as max_score
+    from grouped as g
+    left join category_labels as l on l.dimension = $by and l.code = g.category
+    order by g.year, l.sort_order, g.category
 )
 
 select * from final

@@ -303,3 +303,20 @@ def test_published_comparison_table_has_one_reason_column_in_the_page_language(d
     assert "reason" in en.columns and "reason_da" not in en.columns
     full = data.run("published_comparison").data
     assert da["reason_da"].fillna("").tolist() == full["reason_da"].fillna("").tolist()
+
+
+@pytest.mark.parametrize("indicator", ["framework_score", "granted_per_inhabitant", "payout_ratio"])
+def test_profile_takes_region_and_country_from_the_query_layer(demo_db, monkeypatch, indicator):
+    from dashboards import panels
+    from queries import run
+
+    monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
+    metric, value, _ = panels.MUNICIPAL_INDICATORS[indicator]
+    view = panels.profile(indicator, 101, "da", year=2012)
+    got = dict(zip(view.table["level"], view.table[value]))
+    own = run(metric, year=2012, by="municipality", municipality_code=101, db=demo_db).data
+    region = run(metric, year=2012, by="region", db=demo_db).data.set_index("category")
+    country = run(metric, year=2012, by="total", db=demo_db).data
+    assert got["municipality"] == pytest.approx(own[value].iloc[0])
+    assert got["region"] == pytest.approx(region.loc["1084", value])  # København lies in Region Hovedstaden
+    assert got["country"] == pytest.approx(country[value].iloc[0])

@@ -287,6 +287,27 @@ def test_framework_score(fixture_db, municipal):
     assert list(one.municipality_code) == [147] and one.municipality_name[0] == "Frederiksberg"
 
 
+@pytest.mark.parametrize("by", ["region", "total"])
+def test_framework_score_region_and_country_mean_of_responding(fixture_db, municipal, geo, by):
+    res = run("framework_score", by=by, db=fixture_db).data
+    got = rows_by(res, "year", "category")
+    m = municipal.merge(geo, on="municipality_code")
+    m["score"] = m[SCORED].eq(1).sum(axis=1).where(m.responded == 1)
+    m["total"] = "all"
+    m["region"] = m.region_code.astype(str)
+    groups = m.groupby(["year", by])
+    assert len(res) == groups.ngroups and (res.dimension == by).all()
+    for (year, cat), g in groups:
+        row = got[(year, str(cat))]
+        assert row.municipalities == len(g) and row.responded == (g.responded == 1).sum()
+        assert close(row.framework_score, g.score.mean())  # mean over responding municipalities only
+        assert pd.isna(row.municipality_code) and pd.isna(row.elements_answered)
+    if by == "region":
+        assert got[(2012, "1084")].label_da == "Region Hovedstaden"
+    else:
+        assert got[(2012, "all")].responded == 98 - 16
+
+
 def test_staff_fte_total(fixture_db, municipal):
     res = run("staff_fte_total", db=fixture_db).data.set_index("year")
     for year, g in municipal[municipal.responded == 1].groupby("year"):
@@ -328,6 +349,37 @@ def test_granted_per_inhabitant(fixture_db, grants, budgets, population):
     assert close(got[(2012, 147)].granted_dkk_per_inhabitant, 90000 / 14000)
     only = run("granted_per_inhabitant", year=2012, municipality_code=147, db=fixture_db).data
     assert len(only) == 1 and only.municipality_name[0] == "Frederiksberg"
+
+
+@pytest.mark.parametrize("by", ["region", "total"])
+def test_granted_per_inhabitant_region_and_country_ratio_of_sums(fixture_db, grants, budgets, population, geo, by):
+    res = run("granted_per_inhabitant", by=by, db=fixture_db).data
+    got = rows_by(res, "year", "category")
+    listed = pd.concat([budgets[["year", "municipality_code"]], grants[["year", "municipality_code"]]]).drop_duplicates()
+    listed = listed.merge(geo, on="municipality_code")
+    granted = grants.groupby(["year", "municipality_code"]).granted_dkk.agg(["sum", "count"])
+    inhabitants = population.groupby(["year", "municipality_code"]).persons.sum()
+    keys = list(zip(listed.year, listed.municipality_code))
+    listed["granted"] = [granted["sum"].get(k, 0) for k in keys]
+    listed["applications"] = [granted["count"].get(k, 0) for k in keys]
+    listed["inhabitants"] = [inhabitants.get(k, np.nan) for k in keys]
+    listed["total"] = "all"
+    listed["region"] = listed.region_code.astype(str)
+    groups = listed.groupby(["year", by])
+    assert len(res) == groups.ngroups and (res.dimension == by).all()
+    for (year, cat), g in groups:
+        row = got[(year, str(cat))]
+        assert row.municipalities == len(g) and row.applications == g.applications.sum()
+        assert close(row.granted_dkk, g.granted.sum())
+        if g.inhabitants.notna().all():
+            # total granted / total inhabitants, not the mean of the municipal ratios
+            assert close(row.granted_dkk_per_inhabitant, g.granted.sum() / g.inhabitants.sum())
+        else:  # the fixture population has no 2011
+            assert year == 2011 and pd.isna(row.granted_dkk_per_inhabitant)
+    ratio_2012 = listed[listed.year == 2012]
+    mean_of_ratios = (ratio_2012.granted / ratio_2012.inhabitants).mean()
+    if by == "total":
+        assert not close(got[(2012, "all")].granted_dkk_per_inhabitant, mean_of_ratios)
 
 
 def test_payout_ratio(fixture_db, grants, budgets, geo):
