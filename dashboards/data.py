@@ -1,14 +1,44 @@
-"""Data access for the dashboards: cached calls to the query layer on a capped, read-only connection."""
+"""Data access for the dashboards: cached calls to the query layer on a capped, read-only connection.
+
+Every function takes `db` (a warehouse path; None = the one `using()` set, else $FRIVILLIGDATA_DB, else
+data/warehouse.duckdb). Caches are keyed on the resolved path and the file's modification time, so two
+warehouses (or a rebuilt one) never share results.
+"""
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 from functools import lru_cache
+
+import pandas as pd
 
 import queries
 
 # A dashboard kernel is one of many on a shared server: cap DuckDB unless the environment says otherwise.
 DEFAULT_THREADS = 2
 DEFAULT_MEMORY = "512MB"
+
+_default_db: contextvars.ContextVar[str | None] = contextvars.ContextVar("frivilligdata_db", default=None)
+
+
+@contextlib.contextmanager
+def using(db):
+    """Within the block, db=None means `db` (the report points the panels at its warehouse this way)."""
+    token = _default_db.set(None if db is None else str(queries.warehouse_path(db)))
+    try:
+        yield
+    finally:
+        _default_db.reset(token)
+
+
+def _key(db) -> tuple[str, int]:
+    """The resolved warehouse path and its modification time (0 when missing: the query layer then says so)."""
+    path = queries.warehouse_path(db if db is not None else _default_db.get())
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return str(path), 0
 
 
 @lru_cache(maxsize=1)
@@ -20,14 +50,14 @@ def _configure() -> None:
 
 
 @lru_cache(maxsize=256)
-def _run(metric: str, items: tuple) -> queries.Result:
-    return queries.run(metric, **dict(items))
+def _run(metric: str, items: tuple, key: tuple[str, int]) -> queries.Result:
+    return queries.run(metric, db=key[0], **dict(items))
 
 
-def run(metric: str, **params) -> queries.Result:
-    """queries.run with the kernel's connection settings, cached per parameter set (the warehouse is read-only)."""
+def run(metric: str, db=None, **params) -> queries.Result:
+    """queries.run with the kernel's connection settings, cached per warehouse and parameter set."""
     _configure()
-    return _run(metric, tuple(sorted(params.items())))
+    return _run(metric, tuple(sorted(params.items())), _key(db))
 
 
 def meta(metric: str):
@@ -39,48 +69,44 @@ def has_metric(metric: str) -> bool:
     return metric in queries.metric_names()
 
 
-@lru_cache(maxsize=1)
-def build_info() -> dict[str, str]:
-    """build_info of the warehouse (data_kind demo|real, built_at, ...); empty when there is no warehouse."""
-    _configure()
+@lru_cache(maxsize=8)
+def _build_info(key: tuple[str, int]) -> dict[str, str]:
     try:
-        rows = queries.connect().execute("select key, value from build_info").fetchall()
+        return queries.build_info(key[0])
     except (queries.WarehouseMissing, Exception):  # noqa: BLE001 - a missing table is shown as "unknown"
         return {}
-    return {str(k): str(v) for k, v in rows}
 
 
-def is_demo() -> bool:
-    """True when the warehouse holds demo data (or cannot tell: better a banner too many than one too few)."""
-    return build_info().get("data_kind", "demo") != "real"
-
-
-@lru_cache(maxsize=1)
-def column_comments() -> list[tuple[str, str, str, str]]:
-    """(table, column, type, comment) of every warehouse column, from the schema comments applied by the ETL."""
+def build_info(db=None) -> dict[str, str]:
+    """build_info of the warehouse (data_kind demo|real, built_at, ...); empty when there is no warehouse."""
     _configure()
-    rows = queries.connect().execute(
-        "select table_name, column_name, data_type, coalesce(comment, '') from duckdb_columns() "
-        "where database_name = current_database() and schema_name = 'main' "
-        "order by table_name, column_index"
-    ).fetchall()
-    return [tuple(map(str, r)) for r in rows]
+    return dict(_build_info(_key(db)))
 
 
-def waves(metric: str = "participation_rate") -> list[int]:
-    """Survey waves (years) with data for a metric, from its trend result."""
-    df = run(metric).data
-    return sorted({int(y) for y in df["year"].dropna()})
+def is_demo(db=None) -> bool:
+    """True when the warehouse holds demo data (or cannot tell: better a banner too many than one too few)."""
+    return build_info(db).get("data_kind", "demo") != "real"
 
 
-def build_inputs() -> list[dict]:
+@lru_cache(maxsize=8)
+def _codebook(key: tuple[str, int]) -> pd.DataFrame:
+    return queries.codebook(key[0])
+
+
+def codebook(db=None) -> pd.DataFrame:
+    """Every warehouse column: table, table_comment, column, type, comment (the schema comments of the ETL)."""
+    _configure()
+    return _codebook(_key(db)).copy()
+
+
+def build_inputs(db=None) -> pd.DataFrame:
     """The input files of the warehouse build (file, rows, encoding, synthetic ...)."""
     _configure()
-    df = queries.connect().execute("select * from build_inputs order by file").df()
-    return df.to_dict("records")
+    return queries.build_inputs(_key(db)[0])
 
 
-def published_figures():
-    """The published figures table (reference data) as a DataFrame."""
-    _configure()
-    return queries.connect().execute("select * from published_figures order by figure_id").df()
+def waves(metric: str = "participation_rate", db=None) -> list[int]:
+    """Survey waves (years) with data for a metric, from its trend result."""
+    df = run(metric, db=db).data
+    return sorted({int(y) for y in df["year"].dropna()})
+

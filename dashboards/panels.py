@@ -300,7 +300,7 @@ def about_sources(lang: str) -> str:
     intro = ("Lageret er bygget {built} af disse filer ({kind})." if lang != "en"
              else "The warehouse was built {built} from these files ({kind}).").format(
         built=_html.escape(info.get("built_at", "?")), kind=_html.escape(kind))
-    rows = pd.DataFrame(data.build_inputs())
+    rows = data.build_inputs()
     cols = [c for c in ("file", "rows", "encoding", "delimiter", "synthetic", "sha256") if c in rows.columns]
     published_note = ("Offentliggjorte tal: <code>data/reference/published_figures.csv</code> med dokument og citat "
                       "for hvert tal. Kommuner: <code>data/reference/municipalities.csv</code>."
@@ -322,7 +322,7 @@ def about_codebook(lang: str) -> str:
 
     with open(LABELS_CSV, encoding="utf-8", newline="") as f:
         labels = pd.DataFrame(list(_csv.DictReader(f)))
-    cols = pd.DataFrame(data.column_comments(), columns=["table", "column", "type", "comment"])
+    cols = data.codebook()[["table", "column", "type", "comment"]]
     h_codes, h_cols = (("Kodebog: koder og etiketter", "Lagerets kolonner") if lang != "en"
                        else ("Codebook: codes and labels", "Warehouse columns"))
     return (f"<h2>{h_codes}</h2><details><summary>{len(labels)}</summary>"

@@ -6,6 +6,7 @@
 """
 from .catalog import Column, Metric, Param, QueryError, list_metrics, load_metric, metric_names
 from .engine import Result, WarehouseMissing, close_all, configure, connect, prepare, render_sql, run, warehouse_path
+from .metadata import build_info, build_inputs, codebook, published_figures
 
 __all__ = [
     "Column",
@@ -14,13 +15,17 @@ __all__ = [
     "QueryError",
     "Result",
     "WarehouseMissing",
+    "build_info",
+    "build_inputs",
     "close_all",
+    "codebook",
     "configure",
     "connect",
     "list_metrics",
     "load_metric",
     "metric_names",
     "prepare",
+    "published_figures",
     "render_sql",
     "run",
     "warehouse_path",

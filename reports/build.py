@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import pathlib
 import time
 
 import jinja2
 import plotly.offline
 
-import queries
+from dashboards import data as dashboard_data
 from reports import content, fmt
 from reports.text import METHODS, TEXT
 
@@ -70,11 +69,14 @@ def build(year: int, lang: str = "da", db: str | pathlib.Path | None = None,
           out: str | pathlib.Path | None = None, pdf: bool = True) -> BuildResult:
     """Render reports/<year>/frivilligrapport-<year>.html (and .pdf); raise NoWaveError for a year without a wave."""
     started = time.perf_counter()
-    t = TEXT[lang]
     source = content.Source(db=db, lang=lang)
-    # The dashboards' panels read the default warehouse ($FRIVILLIGDATA_DB): point them at the same file, so
-    # figures and tables come from one warehouse. (They cache per process; the CLI builds once per process.)
-    os.environ[queries.engine.DB_ENV] = source.db
+    # The dashboards' panels draw the figures: they read the report's warehouse, so every number comes from one file.
+    with dashboard_data.using(source.db):
+        return _build(source, year, lang, out, pdf, started)
+
+
+def _build(source: content.Source, year: int, lang: str, out, pdf: bool, started: float) -> BuildResult:
+    t = TEXT[lang]
     years = source.survey_years()
     if year not in years:
         raise NoWaveError(t["no_wave"].format(year=year, db=source.db_label,

@@ -65,8 +65,7 @@ class Source:
         return metric in queries.metric_names()
 
     def build_info(self) -> dict[str, str]:
-        rows = queries.connect(self.db).execute("select key, value from build_info").fetchall()
-        return {str(k): str(v) for k, v in rows}
+        return queries.build_info(self.db)
 
 
 # ---------------------------------------------------------------------------------------------------- layout

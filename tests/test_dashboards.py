@@ -320,3 +320,46 @@ def test_profile_takes_region_and_country_from_the_query_layer(demo_db, monkeypa
     assert got["municipality"] == pytest.approx(own[value].iloc[0])
     assert got["region"] == pytest.approx(region.loc["1084", value])  # København lies in Region Hovedstaden
     assert got["country"] == pytest.approx(country[value].iloc[0])
+
+
+# -- data access: one warehouse per call, no SQL outside the query layer ---------------------------------------------
+
+def test_data_run_and_build_info_are_keyed_on_the_warehouse(fixture_db, demo_db, monkeypatch):
+    from dashboards import data, panels
+    from queries import run
+
+    monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
+    fix = run("participation_rate", year=2012, by="gender", db=fixture_db).data
+    demo = run("participation_rate", year=2012, by="gender", db=demo_db).data
+    assert not fix["estimate"].equals(demo["estimate"])
+    assert data.run("participation_rate", year=2012, by="gender", db=fixture_db).data["estimate"].equals(fix["estimate"])
+    assert data.run("participation_rate", year=2012, by="gender").data["estimate"].equals(demo["estimate"])
+    assert data.build_info(fixture_db)["raw_dir"] != data.build_info()["raw_dir"]
+    with data.using(fixture_db):  # what the report does: the panels read its warehouse, not $FRIVILLIGDATA_DB
+        assert panels.survey_bars("participation_rate", 2012, "gender", "da").table["estimate"].equals(fix["estimate"])
+        assert data.build_info() == data.build_info(fixture_db)
+    assert data.run("participation_rate", year=2012, by="gender").data["estimate"].equals(demo["estimate"])
+
+
+def test_codebook_and_sources_come_from_the_query_layer(demo_db, monkeypatch):
+    from dashboards import data, panels
+    from queries import build_inputs, codebook
+
+    monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
+    assert data.codebook().equals(codebook(demo_db))
+    assert data.build_inputs().equals(build_inputs(demo_db))
+    html = panels.about_codebook("da")
+    assert "granted_dkk" in html and html.count("<tr>") >= len(codebook(demo_db))
+
+
+SQL_WORDS = re.compile(r"\b(select|from|where|join)\b[^\n]*\b(from|where|order by|group by|key|value)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in (REPO / "dashboards").glob("*.py")
+                                          if p.name != "serve.py"))  # serve.py runs before any kernel (other owner)
+def test_dashboard_modules_hold_no_sql(module):
+    text = (REPO / "dashboards" / module).read_text(encoding="utf-8")
+    assert "connect(" not in text and "import duckdb" not in text, module
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    hits = [m.group(0) for m in SQL_WORDS.finditer(code) if re.search(r"\bselect\b", m.group(0), re.IGNORECASE)]
+    assert not hits, f"{module}: {hits}"

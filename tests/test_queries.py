@@ -10,12 +10,14 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 import queries
-from conftest import REPO
+from conftest import FIXTURE_RAW, REPO
 from queries import QueryError, list_metrics, load_metric, run
 from queries.catalog import BY_PLACEHOLDER, QUERY_DIR, parse_header
 
@@ -387,3 +389,41 @@ def test_cli_sql_shows_the_whitelisted_expression_and_bound_values():
     assert proc.returncode == 0
     assert "region_code as category" in proc.stdout and '"year": 2012' in proc.stdout
     assert BY_PLACEHOLDER not in proc.stdout
+
+
+# --- what the warehouse says about itself (queries.metadata) ------------------------------------------------------
+
+def test_build_info_and_inputs_describe_the_fixture_build(fixture_db):
+    import csv
+
+    info = queries.build_info(fixture_db)
+    assert info["data_kind"] == "demo"  # the fixture files start with '# synthetic'
+    assert Path(info["raw_dir"]).resolve() == FIXTURE_RAW.resolve()
+    inputs = queries.build_inputs(fixture_db)
+    assert sorted(inputs["file"]) == sorted(p.name for p in FIXTURE_RAW.glob("*.csv"))
+    for r in inputs.itertuples():
+        with open(FIXTURE_RAW / r.file, encoding="utf-8", newline="") as f:
+            lines = [row for row in csv.reader(f) if row and not row[0].startswith("#")]
+        assert r.rows == len(lines) - 1 and bool(r.synthetic), r.file
+
+
+def test_codebook_lists_every_warehouse_column_with_its_schema_comment(fixture_db):
+    book = queries.codebook(fixture_db)
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("show tables").fetchall()]
+        expected = {(t, c[0]) for t in tables for c in con.execute(f'describe "{t}"').fetchall()}
+    finally:
+        con.close()
+    assert set(zip(book["table"], book["column"])) == expected and len(book) == len(expected)
+    assert (book["comment"] != "").all() and (book["table_comment"] != "").all()
+    schema = (REPO / "etl" / "schema.sql").read_text(encoding="utf-8")
+    row = book[(book["table"] == "grants_s18") & (book["column"] == "granted_dkk")].iloc[0]
+    assert row["comment"] in schema
+
+
+def test_published_figures_are_the_reference_file(fixture_db):
+    ref = pd.read_csv(REPO / "data" / "reference" / "published_figures.csv", comment=None)
+    got = queries.published_figures(fixture_db)
+    assert list(got["figure_id"]) == sorted(ref["figure_id"])
+    assert got.set_index("figure_id")["value"].to_dict() == pytest.approx(ref.set_index("figure_id")["value"].to_dict())

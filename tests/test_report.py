@@ -10,6 +10,7 @@ import html as htmllib
 import json
 import pathlib
 import re
+import os
 import subprocess
 import sys
 import types
@@ -151,6 +152,22 @@ def test_breakdown_figures_plot_the_query_results(report, demo_db):
         plotted = values(trace["x"] if trace.get("orientation") == "h" else trace["y"])
         expected = q("participation_rate", demo_db, year=YEAR, by=dim)["estimate"].tolist()
         assert plotted == pytest.approx(expected, rel=1e-12), caption
+
+
+def test_figures_come_from_the_warehouse_asked_for(fixture_db, demo_db, tmp_path, monkeypatch):
+    """build(db=...) draws every figure from that warehouse, whatever $FRIVILLIGDATA_DB says, and leaves it alone."""
+    from reports.build import build
+
+    monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
+    result = build(YEAR, db=fixture_db, out=tmp_path, pdf=False)
+    assert os.environ["FRIVILLIGDATA_DB"] == str(demo_db)
+    figs = {f["caption"]: f for f in figures(result.html.read_text(encoding="utf-8"))}
+    caption = next(c for c in figs if f"efter køn, {YEAR}" in c and "frivilligt" in c)
+    trace = figs[caption]["fig"]["data"][0]
+    plotted = values(trace["x"] if trace.get("orientation") == "h" else trace["y"])
+    expected = q("participation_rate", fixture_db, year=YEAR, by="gender")["estimate"].tolist()
+    assert plotted == pytest.approx(expected, rel=1e-12)
+    assert plotted != pytest.approx(q("participation_rate", demo_db, year=YEAR, by="gender")["estimate"].tolist())
 
 
 def expected_key_figures(db) -> dict[str, tuple[str, str | None]]:

@@ -1,0 +1,57 @@
+"""What the warehouse says about itself: build facts, input files, the codebook and the published figures.
+
+These are not metrics (no parameters, no breakdowns) but the dashboards and the report show them, so they live
+here beside the metrics, and nothing outside the query layer writes SQL.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .engine import _warehouse
+
+BUILD_INFO_SQL = "select key, value from build_info order by key"
+BUILD_INPUTS_SQL = "select * from build_inputs order by file"
+PUBLISHED_FIGURES_SQL = "select * from published_figures order by figure_id"
+# Comments are set by the ETL from etl/schema.sql; user tables only (no DuckDB catalogue views).
+CODEBOOK_SQL = """
+select
+    c.table_name as "table",
+    coalesce(t.comment, '') as table_comment,
+    c.column_name as "column",
+    c.data_type as type,
+    coalesce(c.comment, '') as comment
+from duckdb_columns() as c
+join duckdb_tables() as t
+    on t.database_name = c.database_name and t.schema_name = c.schema_name and t.table_name = c.table_name
+where c.database_name = current_database() and c.schema_name = 'main'
+order by c.table_name, c.column_index
+"""
+
+
+def _frame(sql: str, db) -> pd.DataFrame:
+    wh = _warehouse(db)
+    with wh.lock:
+        return wh.con.execute(sql).df()
+
+
+def build_info(db=None) -> dict[str, str]:
+    """The build_info table as a dict (built_at, data_kind demo|real, raw_dir, duckdb_version, ...)."""
+    wh = _warehouse(db)
+    with wh.lock:
+        rows = wh.con.execute(BUILD_INFO_SQL).fetchall()
+    return {str(k): str(v) for k, v in rows}
+
+
+def build_inputs(db=None) -> pd.DataFrame:
+    """One row per input file of the build: file, sha256, bytes, rows, encoding, delimiter, decimal_comma, synthetic."""
+    return _frame(BUILD_INPUTS_SQL, db)
+
+
+def codebook(db=None) -> pd.DataFrame:
+    """Every warehouse column with its table, type and the schema comments: table, table_comment, column, type, comment."""
+    return _frame(CODEBOOK_SQL, db)
+
+
+def published_figures(db=None) -> pd.DataFrame:
+    """The published figures (reference data from the source documents), one row per figure_id."""
+    return _frame(PUBLISHED_FIGURES_SQL, db)
