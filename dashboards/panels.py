@@ -51,13 +51,14 @@ def survey_bars(metric: str, year: int, by: str | None, lang: str, *, horizontal
     return View(fig, table, res.meta)
 
 
-def survey_trend(metric: str, by: str | None, lang: str, **params) -> View:
-    """A survey metric over every wave, one line per category."""
+def survey_trend(metric: str, by: str | None, lang: str, *, until_year: int | None = None, **params) -> View:
+    """A survey metric over every wave (up to until_year when given), one line per category."""
     kwargs = dict(params)
     if by is not None:
         kwargs["by"] = by
     res = data.run(metric, **kwargs)
-    return View(charts.trend_lines(res.data, res.meta, lang), res.data, res.meta)
+    df = _until(res.data, until_year)
+    return View(charts.trend_lines(df, res.meta, lang), df, res.meta)
 
 
 def fte_view(year: int, by: str, lang: str) -> View:
@@ -68,10 +69,12 @@ def fte_view(year: int, by: str, lang: str) -> View:
     return view
 
 
-def counts_over_time(metric: str, by: str, lang: str, *, value: str, municipality_code: int | None = None) -> View:
-    """Counts per year by a category (e.g. cooperations by form), for the country or one municipality."""
+def counts_over_time(metric: str, by: str, lang: str, *, value: str, municipality_code: int | None = None,
+                     until_year: int | None = None) -> View:
+    """Counts per year (up to until_year when given) by a category (e.g. cooperations by form), for the country or
+    one municipality."""
     res = data.run(metric, by=by, municipality_code=municipality_code)
-    df = res.data
+    df = _until(res.data, until_year)
     where = t("whole_country", lang) if municipality_code is None else label("municipality", municipality_code, lang)
     fig = charts.grouped_bars(df, res.meta, lang, x="year", color="category", y=value, color_dimension=by,
                               title_text=f"{charts.title(res.meta, lang)} – {where}")
@@ -79,15 +82,17 @@ def counts_over_time(metric: str, by: str, lang: str, *, value: str, municipalit
 
 
 def share_over_time(metric: str, lang: str, *, value: str, by: str = "total",
-                    municipality_code: int | None = None) -> View:
-    """A share per year (e.g. partnership share) as a line, for the country or one municipality."""
+                    municipality_code: int | None = None, until_year: int | None = None) -> View:
+    """A share per year (up to until_year when given, e.g. partnership share) as a line, for the country or one
+    municipality."""
     res = data.run(metric, by=by, municipality_code=municipality_code)
-    df = res.data.rename(columns={value: "estimate"})
+    table = _until(res.data, until_year)
+    df = table.rename(columns={value: "estimate"})
     where = t("whole_country", lang) if municipality_code is None else label("municipality", municipality_code, lang)
     fig = charts.trend_lines(df.assign(flag="ok"), res.meta, lang, title_text=f"{charts.title(res.meta, lang)} – {where}")
     if charts.is_fraction(res.meta, value):
         fig.update_yaxes(tickformat=".0%")
-    return View(fig, res.data, res.meta)
+    return View(fig, table, res.meta)
 
 
 def element_shares(year: int, lang: str) -> View:
@@ -103,13 +108,21 @@ def element_shares(year: int, lang: str) -> View:
     return View(fig, df, res.meta, note)
 
 
-def national_series(metric: str, lang: str, *, value: str) -> View:
-    """A national figure per year (e.g. municipalities that answered, staff FTE) as bars."""
+def national_series(metric: str, lang: str, *, value: str, until_year: int | None = None) -> View:
+    """A national figure per year (up to until_year when given; e.g. municipalities that answered, staff FTE) as bars."""
     res = data.run(metric)
-    fig = charts.grouped_bars(res.data, res.meta, lang, x="year", color=None, y=value)
+    df = _until(res.data, until_year)
+    fig = charts.grouped_bars(df, res.meta, lang, x="year", color=None, y=value)
     if charts.is_fraction(res.meta, value):
         fig.update_yaxes(tickformat=".0%")
-    return View(fig, res.data, res.meta)
+    return View(fig, df, res.meta)
+
+
+def _until(df: pd.DataFrame, until_year: int | None) -> pd.DataFrame:
+    """The rows of `year` <= until_year (all rows for None): a report for a year describes it and the years before."""
+    if until_year is None:
+        return df
+    return df[df["year"] <= until_year].reset_index(drop=True)
 
 
 # (metric, value column, extra run parameters) of the indicators shown per municipality.

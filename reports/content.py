@@ -11,12 +11,10 @@ import dataclasses
 import html
 import math
 
-import numpy as np
 import pandas as pd
 
 import queries
 from dashboards import charts, panels
-from dashboards.ui import View
 from dashboards.labels import REPO, dimension_title, label
 from reports import fmt
 from reports.text import SOURCE_NAMES, TEXT
@@ -115,45 +113,6 @@ def _isnum(x) -> bool:
         return x is not None and not math.isnan(float(x))
     except (TypeError, ValueError):
         return False
-
-
-def _as_year(x) -> int | None:
-    try:
-        y = int(str(x))
-    except (TypeError, ValueError):
-        return None
-    return y if 1900 <= y <= 2100 else None
-
-
-def _subset(props: dict, keep: list[int], n: int) -> dict:
-    """The per-point arrays (length n) of a trace's properties, nested ones too, reduced to the points in keep."""
-    out = {}
-    for key, value in props.items():
-        if key == "colorscale":
-            continue
-        if isinstance(value, dict):
-            sub = _subset(value, keep, n)
-            if sub:
-                out[key] = sub
-        elif isinstance(value, (list, tuple, np.ndarray)) and len(value) == n:
-            out[key] = [value[i] for i in keep]
-    return out
-
-
-def until(view: View, year: int) -> View:
-    """The dashboards' view with the years after `year` left out of its chart and table.
-
-    A report for 2012 describes 2012 and before; the dashboards show every year. The figure is still the one the
-    panel function drew, only its points after `year` are dropped (x values that are years)."""
-    for trace in view.fig.data:
-        xs = trace.x
-        if xs is None:
-            continue
-        keep = [i for i, x in enumerate(xs) if _as_year(x) is None or _as_year(x) <= year]
-        if len(keep) < len(xs):
-            trace.update(_subset(trace.to_plotly_json(), keep, len(xs)))
-    table = view.table[view.table["year"] <= year].reset_index(drop=True)
-    return View(view.fig, table, view.meta, view.note)
 
 
 def html_table(header: list[str], rows: list[list], right: set[int] = frozenset(), *, cls: str = "data",
@@ -279,7 +238,7 @@ class Report:
     def _people(self) -> Chapter:
         t, lang, y = self.t, self.lang, self.year
         items: list[Item] = []
-        trend = until(panels.survey_trend("participation_rate", "total", lang), y)
+        trend = panels.survey_trend("participation_rate", "total", lang, until_year=y)
         waves = [int(v) for v in trend.table["year"]]
         self._add(items, Item(
             "figure", "participation_rate", f"{self._title(trend.meta)}, {t['trend']} ({waves[0]}-{waves[-1]})",
@@ -405,7 +364,7 @@ class Report:
                 self._source("framework_score", str(my)), t["n_municipalities"].format(n=n_resp),
                 note=self._text("Grå: kommunen har ikke svaret.", "Grey: the municipality did not respond."),
                 fig=view.fig))
-        view = until(panels.national_series("staff_fte_total", lang, value="staff_fte_total"), self.year)
+        view = panels.national_series("staff_fte_total", lang, value="staff_fte_total", until_year=self.year)
         if len(view.table):
             self._add(items, Item(
                 "figure", "staff_fte_total", self._title(view.meta), self._definition("staff_fte_total"),
@@ -429,7 +388,7 @@ class Report:
             self._text(f"{fmt.number(df['applications'].sum(), 0, lang)} ansøgninger i {len(df)} kommuner",
                        f"{fmt.number(df['applications'].sum(), 0, lang)} applications in {len(df)} municipalities"),
             fig=view.fig))
-        view = until(panels.national_series("payout_ratio", lang, value="payout_ratio"), self.year)
+        view = panels.national_series("payout_ratio", lang, value="payout_ratio", until_year=self.year)
         pay = view.table
         if not len(pay):
             return
@@ -476,7 +435,8 @@ class Report:
         items: list[Item] = []
         cy = self._latest("cooperation_counts")
         for by in ("form", "sector", "area", "target_group"):
-            view = until(panels.counts_over_time("cooperation_counts", by, lang, value="cooperations"), self.year)
+            view = panels.counts_over_time("cooperation_counts", by, lang, value="cooperations",
+                                           until_year=self.year)
             df = view.table
             if not len(df):
                 continue
@@ -502,7 +462,8 @@ class Report:
                 self._text(f"{fmt.number(tot, 0, lang)} samarbejder", f"{fmt.number(tot, 0, lang)} cooperations"),
                 table=html_table([dimension_title("form", lang), self._text("Samarbejder", "Cooperations"),
                                   self._text("Andel", "Share")], rows, {1, 2})))
-        view = until(panels.share_over_time("partnership_share", lang, value="partnership_share"), self.year)
+        view = panels.share_over_time("partnership_share", lang, value="partnership_share",
+                                       until_year=self.year)
         df = view.table
         if not len(df):
             return Chapter("cooperation", t["chapter_cooperation"], [t["chapter_cooperation_intro"]], items)

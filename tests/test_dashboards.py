@@ -363,3 +363,22 @@ def test_dashboard_modules_hold_no_sql(module):
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     hits = [m.group(0) for m in SQL_WORDS.finditer(code) if re.search(r"\bselect\b", m.group(0), re.IGNORECASE)]
     assert not hits, f"{module}: {hits}"
+
+
+@pytest.mark.parametrize("fn, args, kwargs", [
+    ("survey_trend", ("participation_rate", "gender", "da"), {}),
+    ("national_series", ("payout_ratio", "da"), {"value": "payout_ratio"}),
+    ("counts_over_time", ("cooperation_counts", "form", "da"), {"value": "cooperations"}),
+    ("share_over_time", ("partnership_share", "da"), {"value": "partnership_share"}),
+])
+def test_time_series_views_stop_at_until_year(demo_db, monkeypatch, fn, args, kwargs):
+    from dashboards import panels
+
+    monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
+    everything = getattr(panels, fn)(*args, **kwargs)
+    until_2012 = getattr(panels, fn)(*args, until_year=2012, **kwargs)
+    assert everything.table["year"].max() > 2012
+    assert until_2012.table["year"].max() == 2012
+    assert until_2012.table.equals(everything.table[everything.table["year"] <= 2012].reset_index(drop=True))
+    drawn = {int(x) for trace in until_2012.fig.data for x in trace.x}
+    assert drawn and max(drawn) == 2012 and drawn == set(until_2012.table["year"])
