@@ -15,7 +15,7 @@ from typing import Callable
 
 import ipywidgets as widgets
 import pandas as pd
-import plotly.io as pio
+from plotly.io.base_renderers import PlotlyRenderer
 from IPython.display import display
 
 from . import charts, data
@@ -197,9 +197,11 @@ class ChartPanel:
         lang = self.lang
         self.table = view.table
         shown = charts.display_table(view.table, view.meta, lang)
-        self.out.clear_output(wait=True)
-        with self.out:
-            pio.show(view.fig, renderer="plotly_mimetype", config=charts.PLOTLY_CONFIG)
+        # Set the Output widget's outputs from the kernel instead of capturing a display (`with self.out:`):
+        # while Voilà executes the notebook, a capture makes nbclient mirror the output into the widget by sending
+        # on the kernel's shell socket (jupyter_client's Session.send on a sync shadow of the asyncio socket), which
+        # can swallow the wake-up for the execute reply, so the page stalled forever (jupyter/nbclient#312).
+        self.out.outputs = (_plotly_output(view.fig),)
         note = f'<div class="fd-note">{html.escape(view.note)}</div>' if view.note else ""
         self.info.value = (
             f'<div class="fd-meta">{note}{meta_html(view.meta, lang)}'
@@ -210,8 +212,14 @@ class ChartPanel:
 
     def fail(self, message: str) -> None:
         self.table = None
-        self.out.clear_output()
+        self.out.outputs = ()
         self.info.value = f'<div class="fd-error">{html.escape(message)}</div>'
+
+
+def _plotly_output(fig) -> dict:
+    """A display_data output holding the figure in plotly's mimetype (what pio.show's plotly_mimetype renderer sends)."""
+    bundle = PlotlyRenderer(config=charts.PLOTLY_CONFIG).to_mimebundle(fig.to_dict())
+    return {"output_type": "display_data", "data": bundle, "metadata": {}}
 
 
 @dataclass
