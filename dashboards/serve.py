@@ -30,6 +30,17 @@ def page_config_hook(page_config, **_kwargs):
     return page_config
 
 
+def set_xsrf_cookie(handler, notebook=None, cwd=None, **_kwargs):
+    """Voilà prelaunch hook: give the page the `_xsrf` cookie before the response starts.
+
+    On page close Voilà's widget manager posts `_xsrf` from that cookie to /voila/api/shutdown/<kernel>; Voilà 0.5.13's
+    notebook handler never sets the cookie (voila-dashboards/voila#1458), so the post was refused (403) and every
+    closed page left its kernel running until culled. Reading `xsrf_token` sets the cookie (tornado).
+    """
+    handler.xsrf_token  # noqa: B018 - the property sets the cookie
+    return None
+
+
 def _is_demo() -> bool:
     """data_kind from the warehouse's build_info, read fresh (a rebuilt warehouse changes it); unknown = demo."""
     import duckdb
@@ -78,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
 
     config = Config()
     config.VoilaConfiguration.page_config_hook = page_config_hook
+    config.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
     print(f"Frivilligdata: open http://localhost:{port}", flush=True)
     Voila.launch_instance(argv=voila_argv(port, rest, root), config=config)
 
