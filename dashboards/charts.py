@@ -7,6 +7,7 @@ se, ci_low, ci_high, n, flag; suppressed cells have a null estimate and are draw
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -87,6 +88,16 @@ def category_labels(df: pd.DataFrame, lang: str) -> list[str]:
     return [label(str(d), c, lang) for d, c in zip(dims, df["category"])]
 
 
+# Long category labels on a horizontal bar chart wrap onto lines of at most this many characters; the y axis then
+# takes the margin the wrapped labels need (automargin), so no label is cut at the left edge.
+WRAP_CHARS = 26
+
+
+def wrap_label(text: str, width: int = WRAP_CHARS) -> str:
+    """The label broken at spaces into lines of at most `width` characters (plotly line breaks: <br>)."""
+    return "<br>".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
+
+
 def _num(v) -> float | None:
     if v is None:
         return None
@@ -100,7 +111,8 @@ def _num(v) -> float | None:
 def _gap_note(fig: go.Figure, names: list[str], lang: str) -> None:
     if names:
         fig.add_annotation(
-            text=t("suppressed_note", lang, cats=", ".join(names), reason=t("suppressed_reason", lang)),
+            text=t("suppressed_note", lang, cats=", ".join(n.replace("<br>", " ") for n in names),  # unwrapped
+                   reason=t("suppressed_reason", lang)),
             xref="paper", yref="paper", x=0, y=-0.22, showarrow=False, xanchor="left",
             font={"size": 11, "color": "#555555"},
         )
@@ -115,6 +127,8 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
     """
     df = df.reset_index(drop=True)
     cats = category_labels(df, lang)
+    if horizontal:
+        cats = [wrap_label(c) for c in cats]
     est = [_num(v) for v in df["estimate"]]
     low = [_num(v) for v in df.get("ci_low", [None] * len(df))]
     high = [_num(v) for v in df.get("ci_high", [None] * len(df))]
@@ -158,7 +172,7 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
     axis = {"tickformat": ".0%" if is_fraction(meta) else ",", "rangemode": "tozero", "title": unit_title(meta, lang)}
     if horizontal:
         fig.update_xaxes(**axis)
-        fig.update_yaxes(autorange="reversed", title=None)
+        fig.update_yaxes(autorange="reversed", title=None, automargin=True)
     else:
         fig.update_yaxes(**axis)
         fig.update_xaxes(title=None)
@@ -234,7 +248,7 @@ def profile_bars(df: pd.DataFrame, meta, lang: str = "da", *, level_col: str = "
                  level_labels: dict[str, str] | None = None, title_text: str | None = None) -> go.Figure:
     """One indicator for a municipality beside its region and the country (one bar per level)."""
     labels = level_labels or {}
-    names = [labels.get(str(v), str(v)) for v in df[level_col]]
+    names = [wrap_label(labels.get(str(v), str(v))) for v in df[level_col]]
     est = [_num(v) for v in df["estimate"]]
     lo = [_num(v) for v in df["ci_low"]] if "ci_low" in df.columns else [None] * len(df)
     hi = [_num(v) for v in df["ci_high"]] if "ci_high" in df.columns else [None] * len(df)
@@ -248,7 +262,7 @@ def profile_bars(df: pd.DataFrame, meta, lang: str = "da", *, level_col: str = "
     ))
     base_layout(fig, lang, title_text or title(meta, lang), height=260)
     fig.update_xaxes(tickformat=".0%" if is_fraction(meta) else ",", rangemode="tozero", title=unit_title(meta, lang))
-    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_yaxes(autorange="reversed", title=None, automargin=True)
     gaps = [n for n, e in zip(names, est) if e is None]
     _gap_note(fig, gaps, lang)
     fig.update_layout(showlegend=False, margin={"b": 70})
@@ -276,7 +290,7 @@ def comparison_chart(df: pd.DataFrame, meta, lang: str = "da") -> go.Figure:
         hovertemplate="%{y}<br>" + t("published", lang) + ": %{x:.1f}<extra></extra>"))
     base_layout(fig, lang, title(meta, lang), height=max(360, 26 * len(names) + 140))
     fig.update_xaxes(title="%", ticksuffix=" %" if lang != "en" else "%", rangemode="tozero")
-    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_yaxes(autorange="reversed", title=None, automargin=True)
     fig.update_layout(showlegend=True)
     return fig
 

@@ -382,3 +382,19 @@ def test_time_series_views_stop_at_until_year(demo_db, monkeypatch, fn, args, kw
     assert until_2012.table.equals(everything.table[everything.table["year"] <= 2012].reset_index(drop=True))
     drawn = {int(x) for trace in until_2012.fig.data for x in trace.x}
     assert drawn and max(drawn) == 2012 and drawn == set(until_2012.table["year"])
+
+
+def test_horizontal_bars_show_long_labels_in_full():
+    long = "Social, humanitær, velfærd, sundhed og forebyggelse"
+    df = pd.DataFrame({"dimension": "area", "category": ["social_health", "education"],
+                       "label_da": [long, "Uddannelse"], "label_en": [long, "Education"],
+                       "estimate": [None, 0.2], "n": [10, 500], "flag": ["suppressed", "ok"]})
+    fig = charts.estimate_bars(df, _meta(), "da", horizontal=True)
+    shown = list(fig.data[0].y)
+    assert shown[0].replace("<br>", " ") == long and all(len(line) <= charts.WRAP_CHARS for line in shown[0].split("<br>"))
+    assert shown[1] == "Uddannelse"
+    assert fig.layout.yaxis.automargin is True
+    assert any(long in (a.text or "") for a in fig.layout.annotations)  # the gap note names it unwrapped
+    prof = charts.profile_bars(pd.DataFrame({"level": [long], "estimate": [0.3]}), _meta(), "da")
+    assert prof.layout.yaxis.automargin is True and prof.data[0].y[0].replace("<br>", " ") == long
+
