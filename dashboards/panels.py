@@ -22,12 +22,15 @@ def dimensions(metric: str) -> list[str]:
     return [d for d in SURVEY_BREAKDOWNS if d in dims] + [d for d in dims if d not in SURVEY_BREAKDOWNS]
 
 
-def published(metric: str, year: int | None, by: str) -> pd.DataFrame | None:
-    """Published figures for this metric/year/breakdown as (category, value) in the metric's unit, if any."""
+def published(metric: str, year: int | None, by: str, *, measure: str | None = None) -> pd.DataFrame | None:
+    """Published figures for this metric/year/breakdown as (category, value) in the metric's unit, if any.
+
+    `measure` names the published measure when it differs from the metric (framework_share is published as
+    share_municipalities, one figure per framework element)."""
     if year is None or not data.has_metric("published_comparison"):
         return None
     df = data.run("published_comparison").data
-    rows = df[(df["metric"] == metric) & (df["measure"] == metric) & (df["year"] == year)
+    rows = df[(df["metric"] == metric) & (df["measure"] == (measure or metric)) & (df["year"] == year)
               & (df["breakdown"] == by) & df["code"].notna()]
     if rows.empty:
         return None
@@ -45,10 +48,14 @@ def survey_bars(metric: str, year: int, by: str | None, lang: str, *, horizontal
     pub = published(metric, year, by or res.data["dimension"].iloc[0]) if with_published and len(res.data) else None
     fig = charts.estimate_bars(res.data, res.meta, lang, published=pub, horizontal=horizontal,
                                title_text=f"{charts.title(res.meta, lang)}, {year}")
-    table = res.data
-    if pub is not None:
-        table = table.merge(pub.rename(columns={"value": "published"}), on="category", how="left")
-    return View(fig, table, res.meta)
+    return View(fig, _with_published(res.data, pub, "category"), res.meta)
+
+
+def _with_published(table: pd.DataFrame, pub: pd.DataFrame | None, key: str) -> pd.DataFrame:
+    """The table behind a chart with the published figure drawn beside ours as a column `published`."""
+    if pub is None:
+        return table
+    return table.merge(pub.rename(columns={"category": key, "value": "published"}), on=key, how="left")
 
 
 def survey_trend(metric: str, by: str | None, lang: str, *, until_year: int | None = None, **params) -> View:
@@ -96,16 +103,18 @@ def share_over_time(metric: str, lang: str, *, value: str, by: str = "total",
 
 
 def element_shares(year: int, lang: str) -> View:
-    """Share of responding municipalities with each framework element."""
+    """Share of responding municipalities with each framework element, the published share beside ours."""
     year, note = pick_year(data.waves("framework_share"), year, lang)
     res = data.run("framework_share", year=year)
     df = res.data
     bars = pd.DataFrame({"dimension": "framework_element", "category": df["element"],
                          "label_da": df["element_label_da"], "label_en": df["element_label_en"],
                          "estimate": df["share"], "n": df["answer_count"], "flag": "ok"})
+    pub = published("framework_share", year, "total", measure="share_municipalities")
     meta = _as_fraction(res.meta)
-    fig = charts.estimate_bars(bars, meta, lang, horizontal=True, title_text=f"{charts.title(res.meta, lang)}, {year}")
-    return View(fig, df, res.meta, note)
+    fig = charts.estimate_bars(bars, meta, lang, published=pub, horizontal=True,
+                               title_text=f"{charts.title(res.meta, lang)}, {year}")
+    return View(fig, _with_published(df, pub, "element"), res.meta, note)
 
 
 def national_series(metric: str, lang: str, *, value: str, until_year: int | None = None) -> View:

@@ -398,3 +398,22 @@ def test_horizontal_bars_show_long_labels_in_full():
     prof = charts.profile_bars(pd.DataFrame({"level": [long], "estimate": [0.3]}), _meta(), "da")
     assert prof.layout.yaxis.automargin is True and prof.data[0].y[0].replace("<br>", " ") == long
 
+
+def test_framework_shares_draw_the_published_shares_beside_ours(demo_db, monkeypatch):
+    from dashboards import panels
+    from queries import run
+
+    monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
+    comparison = run("published_comparison", db=demo_db).data
+    pub = comparison[(comparison["metric"] == "framework_share") & (comparison["measure"] == "share_municipalities")
+                     & (comparison["year"] == 2012)]
+    assert set(pub["figure_id"]) >= {"M03", "M05", "M09", "M10"}
+    view = panels.element_shares(2012, "da")
+    ours, published = view.fig.data
+    assert published.name == labels.t("published", "da")
+    by_element = dict(zip(view.table["element"], published.x))
+    for r in pub.itertuples():
+        assert by_element[r.code] == pytest.approx(r.published_value / 100)
+        assert view.table.set_index("element").loc[r.code, "published"] == pytest.approx(r.published_value / 100)
+    assert sum(x is not None and x == x for x in published.x) == len(pub)
+    assert len(panels.element_shares(2018, "da").fig.data) == 1  # nothing published for 2018: our bars only
