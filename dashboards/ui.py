@@ -265,23 +265,22 @@ class Dashboard:
         other = dict(self.state.values, lang="da" if self.lang == "en" else "en")
         self.head.value = (header_html(self.notebook, self.lang, to_query(other, choices))
                            + banner_html(self.lang) + notes_html(self.state.notes, self.controls, self.lang))
-        here = to_query(self.state.values, choices) or "?"
-        self.link.value = (f'<a id="fd-permalink" href="{html.escape(here)}">{html.escape(t("link_here", self.lang))}</a>'
-                           f' <code>{html.escape(here)}</code>')
+        self._render_head_link()
 
     def _changed(self, control: Control):
         def handler(change):
             value = validate(change["new"], control.choice)  # widget values are whitelisted too
             self.state.values[control.name] = value
-            self._render_head_link()
+            self._render_head()  # the permalink and the language switch keep the current view
             self.redraw(uses=control.name)
         return handler
 
     def _render_head_link(self) -> None:
         choices = [c.choice for c in self.controls]
         here = to_query(self.state.values, choices) or "?"
-        self.link.value = (f'<a id="fd-permalink" href="{html.escape(here)}">{html.escape(t("link_here", self.lang))}</a>'
-                           f' <code>{html.escape(here)}</code>')
+        # the address in the link text too, so a user can read (and copy) what will be mailed
+        self.link.value = (f'<a id="fd-permalink" href="{html.escape(here)}">{html.escape(t("link_here", self.lang))}'
+                           f' <code>{html.escape(here)}</code></a>')
 
     # panels ------------------------------------------------------------------------------------------------------
     def add(self, fn: Callable[[S], View | None], uses: tuple[str, ...] | list[str] = ()) -> ChartPanel:

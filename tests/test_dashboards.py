@@ -417,3 +417,18 @@ def test_framework_shares_draw_the_published_shares_beside_ours(demo_db, monkeyp
         assert view.table.set_index("element").loc[r.code, "published"] == pytest.approx(r.published_value / 100)
     assert sum(x is not None and x == x for x in published.x) == len(pub)
     assert len(panels.element_shares(2018, "da").fig.data) == 1  # nothing published for 2018: our bars only
+
+
+def test_permalink_and_language_switch_follow_the_widgets(demo_db, monkeypatch):
+    from dashboards import ui
+
+    monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
+    by = ui.Control("by", "Opdeling", [("I alt", "total"), ("Køn", "gender")], "total")
+    dash = ui.Dashboard("1_frivillige.ipynb", [by], query="?by=gender")
+    link = re.search(r'<a id="fd-permalink"[^>]*>(.*?)</a>', dash.link.value).group(1)
+    assert "?by=gender" in link
+    dash.widgets["by"].value = "total"
+    assert 'href="?"' in dash.link.value
+    dash.widgets["by"].value = "gender"
+    switch = re.search(r'<a href="([^"]*)" id="fd-lang">', dash.head.value).group(1)
+    assert "by=gender" in switch and "lang=en" in switch
