@@ -39,7 +39,7 @@ dashboard: $(WAREHOUSE) ## Serve the dashboards with Voilà on http://localhost:
 	$(PY) -m dashboards.serve --port=$(PORT)
 
 lab: $(WAREHOUSE) ## Open the dashboard notebooks in JupyterLab
-	$(VENV)/bin/jupyter lab --notebook-dir=dashboards
+	$(VENV)/bin/jupyter lab --notebook-dir=dashboards $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(WAREHOUSE) ## Run the test suite (unit, warehouse, notebooks, browser)
 	$(VENV)/bin/pytest
