@@ -6,7 +6,6 @@ the results out as figures, tables and key figures.
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
 import html
 import math
@@ -15,11 +14,9 @@ import pandas as pd
 
 import queries
 from dashboards import charts, panels
-from dashboards.labels import REPO, dimension_title, label
+from dashboards.labels import dimension_title, label
 from reports import fmt
 from reports.text import SOURCE_NAMES, TEXT
-
-PUBLISHED_CSV = REPO / "data" / "reference" / "published_figures.csv"
 
 # The breakdowns of participation shown one figure each (the dashboard's "Opdeling" choices).
 BREAKDOWNS = ["gender", "age_group", "region", "landsdel", "east_west", "urbanisation", "education", "employment"]
@@ -640,9 +637,8 @@ class Report:
                                                       "grant_budgets", "cooperations", "population")]
 
     def published_sources(self) -> list[str]:
-        """Every document a published figure is quoted from (data/reference/published_figures.csv)."""
-        with open(PUBLISHED_CSV, encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
+        """Every document a published figure is quoted from (the warehouse's published_figures table)."""
+        rows = queries.published_figures(self.src.db).to_dict("records")
         seen: dict[str, list[str]] = {}
         shown = getattr(self, "_published_ids", None)
         for r in rows:
