@@ -27,8 +27,8 @@ LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws:
 MARKS = (".barlayer .point path, .scatterlayer .point, .scatterlayer .js-line, .scatterlayer .js-fill")
 
 
-# Voilà 0.5.13's beforeunload kernel shutdown is refused (403, _xsrf missing), so closed pages leave their kernels
-# behind: cull them quickly in tests and benchmarks instead of after voila.json's 15 minutes.
+# Closed pages shut their kernels down (dashboards.serve sets the _xsrf cookie Voilà's shutdown post needs); a page
+# the browser drops without beforeunload is culled after a minute instead of voila.json's 15 minutes.
 # port_retries=0: fail rather than quietly serve on another port than the one polled.
 TEST_VOILA_ARGS = ["--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=10",
                    "--MappingKernelManager.cull_connected=False",
@@ -72,13 +72,28 @@ def stop_voila(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def voila_url(demo_db, tmp_path_factory):
+def voila_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("voila") / "voila.log"
+
+
+@pytest.fixture(scope="session")
+def voila_url(demo_db, voila_log):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (CI's .ci/run does)")
     port = free_port()
-    proc = start_voila(port, TEST_VOILA_ARGS, log_path=tmp_path_factory.mktemp("voila") / "voila.log")
+    proc = start_voila(port, TEST_VOILA_ARGS, log_path=voila_log)
     yield f"http://127.0.0.1:{port}"
     stop_voila(proc)
+
+
+def kernel_shut_down(log_path: Path, kernel_id: str, timeout: float = 15) -> bool:
+    """Whether the Voilà server log reports the kernel shut down within `timeout` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if f"Kernel shutdown: {kernel_id}" in log_path.read_text(errors="replace"):
+            return True
+        time.sleep(0.25)
+    return False
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboards.labels import DASHBOARDS
 
-from .conftest import SCREENSHOTS, panel_marks, wait_drawn
+from .conftest import SCREENSHOTS, kernel_shut_down, panel_marks, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -20,16 +18,8 @@ ERROR_TEXT = ("Traceback", "Error:", "Exception", "KeyError", "ValueError", "Nam
 
 
 def open_dashboard(rpage, base, file, query=""):
-    url = f"{base}/voila/render/{file}{query}"
-    rpage.page.goto(url, wait_until="commit")
-    try:
-        wait_drawn(rpage.page, timeout=45_000)
-    except PlaywrightTimeout:
-        # Known intermittent Voilà 0.5.13 stall: the server waits for an execute reply the kernel already sent
-        # and the page never arrives. Reload once (as a user would), and say so in the test report.
-        warnings.warn(f"Voilà stalled on {url}; reloaded once")
-        rpage.page.goto(url, wait_until="commit")
-        wait_drawn(rpage.page)
+    rpage.page.goto(f"{base}/voila/render/{file}{query}", wait_until="commit")
+    wait_drawn(rpage.page)
     return rpage.page
 
 
@@ -142,3 +132,15 @@ def test_csv_download_holds_the_shown_rows(rpage, voila_url):
     assert len(rows) == shown == len(bars) == 6
     assert [r["label_da"] for r in rows] == bars
     assert all(r["year"] == "2012" for r in rows)
+
+
+def test_closing_the_page_shuts_its_kernel_down(browser, voila_url, voila_log):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{voila_url}/voila/render/{FILES[0]}", wait_until="commit")
+    wait_drawn(page)
+    kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    assert kernel_id
+    page.close(run_before_unload=True)  # Voilà posts /voila/api/shutdown/<kernel> with the _xsrf cookie
+    context.close()
+    assert kernel_shut_down(voila_log, kernel_id), "the closed page's kernel is still running"
