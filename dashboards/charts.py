@@ -12,7 +12,9 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from .labels import UNIT_TITLES, dimension_title, fmt_number, label, pick, sort_key, t
+from queries import load_metric
+
+from .labels import UNIT_TITLES, column_title, dimension_title, fmt_number, label, pick, sort_key, t
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -269,11 +271,27 @@ def profile_bars(df: pd.DataFrame, meta, lang: str = "da", *, level_col: str = "
     return fig
 
 
+def _published_category(metric, breakdown, code, category: str, lang: str) -> str:
+    """Our label of a published figure: the metric's title for a national total, else the category's label in
+    its breakdown, or the framework element a municipal figure is about (published under breakdown 'total');
+    the published wording where we have none of these."""
+    if not isinstance(code, str):
+        return category
+    if code == "all" and isinstance(metric, str):
+        return load_metric(metric).title_for(lang)
+    for dimension in (str(breakdown), "framework_element"):
+        text = label(dimension, code, lang)
+        if text != code:
+            return text
+    return category
+
+
 def comparison_chart(df: pd.DataFrame, meta, lang: str = "da") -> go.Figure:
     """Published percentages (diamonds) against ours with 95 % intervals, one row per published figure."""
     pct = df[(df["unit"] == "pct")].reset_index(drop=True)
-    names = [f"{fid}: {label(str(b), c, lang) if isinstance(c, str) else cat}"
-             for fid, b, c, cat in zip(pct["figure_id"], pct["breakdown"], pct["code"], pct["category"])]
+    names = [f"{fid} {year}: {_published_category(m, b, c, cat, lang)}"
+             for fid, year, m, b, c, cat in zip(pct["figure_id"], pct["year"], pct["metric"], pct["breakdown"],
+                                                pct["code"], pct["category"])]
     ours = [_num(v) for v in pct["our_value"]]
     hi = [_num(v) for v in pct["our_ci_high"]]
     lo = [_num(v) for v in pct["our_ci_low"]]
@@ -326,7 +344,7 @@ def display_table(df: pd.DataFrame, meta, lang: str = "da") -> pd.DataFrame:
             out[col] = [fmt_number(v, lang, 0) for v in series]
         else:
             out[col] = [fmt_number(v, lang, 2) for v in series]
-    return out.reset_index(drop=True)
+    return out.rename(columns=lambda c: column_title(c, lang)).reset_index(drop=True)
 
 
 def csv_text(df: pd.DataFrame, lang: str = "da") -> str:

@@ -58,6 +58,8 @@ UI: dict[str, tuple[str, str]] = {
     "less_than_5": ("<5", "<5"),
     "year_fallback": ("Ingen tal for {year}; viser {shown}.", "No figures for {year}; showing {shown}."),
     "all_years": ("Alle år", "All years"),
+    "show_codes": ("Vis alle {n} koder", "Show all {n} codes"),
+    "show_columns": ("Vis alle {n} kolonner", "Show all {n} columns"),
 }
 
 # Titles of the breakdown dimensions offered in the widgets.
@@ -144,6 +146,34 @@ def municipalities() -> dict[int, dict[str, str]]:
     with open(MUNICIPALITIES_CSV, encoding="utf-8", newline="") as f:
         return {int(r["kommunekode"]): {"name": r["kommune"], "region_code": r["regionskode"],
                                         "region": r["region"]} for r in csv.DictReader(f)}
+
+
+# Headings of the result columns in the tables shown under charts (the CSV download keeps the column names).
+COLUMN_TITLES: dict[str, tuple[str, str]] = {
+    "year": ("År", "Year"),
+    "estimate": ("Estimat", "Estimate"),
+    "se": ("Standardfejl", "Standard error"),
+    "ci_low": ("95 %-interval, nedre", "95% interval, lower"),
+    "ci_high": ("95 %-interval, øvre", "95% interval, upper"),
+    "n": ("Antal svar (n)", "Responses (n)"),
+    "flag": ("Bemærkning", "Note"),
+    "municipality_code": ("Kommunekode", "Municipality code"),
+    "file": ("Fil", "File"),
+    "rows": ("Rækker", "Rows"),
+    "encoding": ("Tegnsæt", "Encoding"),
+    "delimiter": ("Skilletegn", "Delimiter"),
+    "synthetic": ("Syntetisk", "Synthetic"),
+    "table": ("Tabel", "Table"),
+    "column": ("Kolonne", "Column"),
+    "type": ("Type", "Type"),
+    "comment": ("Beskrivelse", "Description"),
+}
+
+
+def column_title(column: str, lang: str = "da") -> str:
+    """Heading of a result column for people; unknown columns keep their name."""
+    hit = COLUMN_TITLES.get(column)
+    return column if hit is None else hit[1 if lang == "en" else 0]
 
 
 def label(dimension: str, code, lang: str = "da") -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import charts, data
-from .labels import label, municipalities, t
+from .labels import column_title, label, municipalities, t
 from .tilemap import municipality_map
 from .ui import View
 
@@ -329,7 +329,8 @@ def about_sources(lang: str) -> str:
                       if lang != "en" else
                       "Published figures: <code>data/reference/published_figures.csv</code> with the document and "
                       "quote for each figure. Municipalities: <code>data/reference/municipalities.csv</code>.")
-    return f"{head}<p>{intro}</p>{rows[cols].to_html(index=False, border=0)}<p>{published_note}</p>"
+    table = rows[cols].rename(columns=lambda c: column_title(c, lang)).to_html(index=False, border=0)
+    return f"{head}<p>{intro}</p>{table}<p>{published_note}</p>"
 
 
 def about_methods(lang: str) -> str:
@@ -347,9 +348,11 @@ def about_codebook(lang: str) -> str:
     cols = data.codebook()[["table", "column", "type", "comment"]]
     h_codes, h_cols = (("Kodebog: koder og etiketter", "Lagerets kolonner") if lang != "en"
                        else ("Codebook: codes and labels", "Warehouse columns"))
-    return (f"<h2>{h_codes}</h2><details><summary>{len(labels)}</summary>"
+    cols_html = cols.rename(columns=lambda c: column_title(c, lang)).to_html(index=False, border=0)
+    return (f"<h2>{h_codes}</h2><details><summary>{t('show_codes', lang).format(n=len(labels))}</summary>"
             f"{labels.to_html(index=False, border=0)}</details>"
-            f"<h2>{h_cols}</h2><details><summary>{len(cols)}</summary>{cols.to_html(index=False, border=0)}</details>")
+            f"<h2>{h_cols}</h2><details><summary>{t('show_columns', lang).format(n=len(cols))}</summary>"
+            f"{cols_html}</details>")
 
 
 def published_vs_computed(lang: str) -> View:

@@ -222,7 +222,7 @@ def test_display_table_and_csv_keep_the_rows():
     df = _survey_rows()
     shown = charts.display_table(df, _meta(), "da")
     assert len(shown) == len(df)
-    assert shown.loc[0, "estimate"] == "42,0 %" and shown.loc[1, "flag"] == "for få svar (under 50)"
+    assert shown.loc[0, "Estimat"] == "42,0 %" and shown.loc[1, "Bemærkning"] == "for få svar (under 50)"
     text = charts.csv_text(df, "da")
     assert text.splitlines()[0].startswith("year;dimension;category")
     assert len(text.strip().splitlines()) == len(df) + 1
