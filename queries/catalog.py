@@ -2,15 +2,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 QUERY_DIR = Path(__file__).resolve().parent
 MACRO_FILE = QUERY_DIR / "_macros.sql"
 
-# The one placeholder a metric's SQL may carry: replaced by the column expression of a whitelisted dimension.
+# The one placeholder left for run time: replaced by the column expression of a whitelisted dimension.
 BY_PLACEHOLDER = "{{by}}"
+# Directives the loader expands when it reads a metric file (see expand_sql): `{{include _fragment key=value ...}}`
+# pastes queries/_fragment.sql, `{{metric name}}` pastes another metric's query (same parameters and breakdown).
+_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)(?P<before>[^\n]*?)\{\{\s*(?P<kind>include|metric)\b(?P<args>[^}]*)\}\}", re.M)
+_PLACEHOLDER = re.compile(r"\{\{\s*(?P<key>[^}\s]*)\s*\}\}")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# A fragment argument is a word or a number (`ci_max=1`, `column=recruited`): text from metric files only.
+_ARG = re.compile(r"(?P<key>[a-z][a-z0-9_]*)=(?P<value>[A-Za-z0-9_.]+)")
 PARAM_TYPES = {"int", "double", "text", "bool", "dimension"}
 REQUIRED_KEYS = ("title_da", "title_en", "definition", "definition_da", "unit", "unit_da", "source")
 LANGS = ("da", "en")
@@ -225,19 +232,112 @@ def metric_names() -> list[str]:
     return sorted(p.stem for p in QUERY_DIR.glob("*.sql") if not p.name.startswith("_"))
 
 
-@lru_cache(maxsize=None)
-def _load(name: str, mtime_ns: int) -> Metric:
+def fragment_names() -> list[str]:
+    """Names of the SQL fragments a metric may include (`_name.sql` files; _macros.sql is run, not included)."""
+    return sorted(p.stem for p in QUERY_DIR.glob("_*.sql") if p.stem != MACRO_FILE.stem)
+
+
+def _strip_header(text: str) -> str:
+    """The SQL after the leading `--` comment block (a metric's header, a fragment's documentation)."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines) and (lines[i].startswith("--") or not lines[i].strip()):
+        i += 1
+    return "\n".join(lines[i:]).rstrip()
+
+
+def _indent(text: str, indent: str) -> str:
+    return "\n".join((indent + line) if i and line else line for i, line in enumerate(text.splitlines()))
+
+
+def expand_sql(text: str, name: str, _stack: tuple[str, ...] = ()) -> tuple[str, list[Metric]]:
+    """The SQL of metric or fragment `name` with its directives expanded, and the metrics it builds on.
+
+    `{{include _fragment}}` / `{{include _fragment key=value ...}}` pastes queries/_fragment.sql without its
+    leading comment block, each `{{key}}` in it replaced by the given value (a word or a number; every placeholder
+    must be given, every argument used). `{{metric name}}` pastes that metric's expanded query, as a subquery
+    (`with ... select * from final`) that sees the same bound parameters and the same `{{by}}`. Only `{{by}}`
+    survives, for render time. Unknown names, bad arguments and cycles raise ValueError naming the file.
+    """
+    stack = (*_stack, name)
+    used: list[Metric] = []
+
+    def directive(m: re.Match) -> str:
+        if "--" in m["before"]:  # prose in a comment, not a directive
+            return m[0]
+        kind, words = m["kind"], m["args"].split()
+        where = f"{name}: {{{{{kind}{m['args']}}}}}"
+        if not words or not _NAME.fullmatch(words[0].lstrip("_")):
+            raise ValueError(f"{where}: expected a name")
+        target, args = words[0], words[1:]
+        if target in stack:
+            raise ValueError(f"{where}: cycle {' -> '.join((*stack, target))}")
+        if kind == "metric":
+            if args or target not in metric_names():
+                raise ValueError(f"{where}: unknown metric {target!r}; valid metrics: {', '.join(metric_names())}")
+            inner = _read_metric(target, stack)
+            used.append(inner)
+            body = _strip_header(inner.sql)
+        else:
+            if target not in fragment_names():
+                raise ValueError(f"{where}: unknown fragment {target!r}; valid fragments: {', '.join(fragment_names())}")
+            values = {}
+            for arg in args:
+                a = _ARG.fullmatch(arg)
+                if not a:
+                    raise ValueError(f"{where}: bad argument {arg!r} (expected key=word or key=number)")
+                values[a["key"]] = a["value"]
+            raw = _strip_header((QUERY_DIR / f"{target}.sql").read_text(encoding="utf-8"))
+            wanted = {p["key"] for p in _PLACEHOLDER.finditer(raw)} - {BY_PLACEHOLDER[2:-2]}
+            if wanted != set(values):
+                raise ValueError(f"{where}: {target} takes {', '.join(sorted(wanted)) or 'no arguments'}")
+            filled = _PLACEHOLDER.sub(lambda p: values.get(p["key"], p[0]), raw)
+            body, inner_used = expand_sql(filled, target, stack)
+            used.extend(inner_used)
+        return m["indent"] + m["before"] + _indent(body, m["indent"])
+
+    out = _DIRECTIVE.sub(directive, text)
+    left = {p[0] for p in _PLACEHOLDER.finditer(out)} - {BY_PLACEHOLDER}
+    if left:
+        raise ValueError(f"{name}: unknown placeholder(s) {', '.join(sorted(left))}")
+    return out, used
+
+
+def _check_builds_on(outer: Metric, inner: Metric) -> None:
+    """A metric pasted into another runs with the outer request: its parameters and breakdowns must fit."""
+    for p in inner.params:
+        if p.name not in outer.param_names or outer.param(p.name).type != p.type:
+            raise ValueError(f"{outer.name}: builds on {inner.name}, so it must declare {inner.name}'s param {p.name}: {p.type}")
+    for dim, expr in outer.dimensions.items():
+        if inner.dimensions and inner.dimensions.get(dim) != expr:
+            raise ValueError(f"{outer.name}: dimension {dim} must be {inner.name}'s ({inner.dimensions.get(dim)!r})")
+    if inner.dimensions and not outer.dimensions:
+        raise ValueError(f"{outer.name}: builds on {inner.name}, which has breakdowns, so it needs dimensions too")
+
+
+def _read_metric(name: str, stack: tuple[str, ...] = ()) -> Metric:
     path = QUERY_DIR / f"{name}.sql"
-    return parse_header(path.read_text(encoding="utf-8"), name, path)
+    text = path.read_text(encoding="utf-8")
+    metric = parse_header(text, name, path)
+    sql, used = expand_sql(text, name, stack)
+    for inner in used:
+        _check_builds_on(metric, inner)
+    return replace(metric, sql=sql)
+
+
+@lru_cache(maxsize=None)
+def _load(name: str, versions: tuple) -> Metric:
+    return _read_metric(name)
 
 
 def load_metric(name: str) -> Metric:
-    """The metric called `name` with its parsed header; QueryError lists the valid names."""
+    """The metric called `name` with its parsed header and expanded SQL; QueryError lists the valid names."""
     names = metric_names()
     if not isinstance(name, str) or name not in names:
         raise QueryError(f"unknown metric {name!r}; valid metrics: {', '.join(names)}")
-    path = QUERY_DIR / f"{name}.sql"
-    return _load(name, path.stat().st_mtime_ns)
+    # a metric may paste fragments and other metrics: any SQL file's change reloads it
+    versions = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(QUERY_DIR.glob("*.sql")))
+    return _load(name, versions)
 
 
 def list_metrics() -> list[Metric]:

@@ -40,6 +40,7 @@
 
 with
 
+-- the domain is the volunteers with an hours answer; every respondent of the wave counts in the SE
 respondents as (
     select
         year,
@@ -51,65 +52,10 @@ respondents as (
     where $year is null or year = $year
 ),
 
-domain_sums as (
-    select
-        year,
-        category,
-        count(*) as n_all,
-        count(*) filter (where in_domain) as n,
-        sum(w) filter (where in_domain) as sw,
-        sum(w * y) filter (where in_domain) as swy,
-        sum(w * w) filter (where in_domain) as sw2,
-        sum(w * w * y) filter (where in_domain) as sw2y,
-        sum(w * w * y * y) filter (where in_domain) as sw2y2
-    from respondents
-    group by year, category
-),
+-- domain_sums -> waves -> estimates: the weighted mean hours per month of the category's volunteers, with its SE
+{{include _survey_domain_means}}
 
--- every respondent of the wave counts in the variance of a domain mean (a join: cheaper here than a window)
-waves as (
-    select year, sum(n_all) as n_wave
-    from domain_sums
-    group by year
-),
-
-estimates as (
-    select
-        year,
-        cast(category as varchar) as category,
-        n,
-        swy / sw as mean,
-        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, w.n_wave) as se
-    from domain_sums
-    join waves as w using (year)
-),
-
-shown as (
-    select
-        year,
-        category,
-        case when survey_shown(n, $suppress) then mean end as estimate,
-        case when survey_shown(n, $suppress) then se end as se,
-        n
-    from estimates
-),
-
-final as (
-    select
-        s.year,
-        $by as dimension,
-        s.category,
-        l.label_da,
-        l.label_en,
-        s.estimate,
-        s.se,
-        ci_low(s.estimate, s.se, 0) as ci_low,
-        ci_high(s.estimate, s.se, null) as ci_high,
-        s.n,
-        survey_flag(s.n) as flag
-    from shown as s
-    left join labels as l on l.dimension = $by and l.code = s.category
-    order by s.year, l.sort_order, s.category
-)
+-- shown -> final: suppression when n < 50, 95 % interval clipped at 0 (no upper bound), labels, flag
+{{include _survey_final ci_max=null}}
 
 select * from final

@@ -39,74 +39,22 @@
 
 with
 
+-- every respondent is in the domain; y is 0/1
 respondents as (
     select
         year,
         {{by}} as category,
         weight as w,
-        volunteered as y
+        volunteered as y,
+        true as in_domain
     from survey_respondents
     where $year is null or year = $year
 ),
 
--- y is 0/1, so y^2 = y and the sums of w^2 y^2 and w^2 y coincide
-domain_sums as (
-    select
-        year,
-        category,
-        count(*) as n,
-        sum(w) as sw,
-        sum(w * y) as swy,
-        sum(w * w) as sw2,
-        sum(w * w * y) as sw2y
-    from respondents
-    group by year, category
-),
+-- domain_sums -> waves -> estimates: the weighted share who volunteered per (year, category), with its SE
+{{include _survey_domain_means}}
 
--- every respondent of the wave counts in the variance of a domain mean (a join: cheaper here than a window)
-waves as (
-    select year, sum(n) as n_wave
-    from domain_sums
-    group by year
-),
-
-estimates as (
-    select
-        year,
-        cast(category as varchar) as category,
-        n,
-        swy / sw as mean,
-        domain_mean_se(sw, swy, sw2, sw2y, sw2y, w.n_wave) as se
-    from domain_sums
-    join waves as w using (year)
-),
-
-shown as (
-    select
-        year,
-        category,
-        case when survey_shown(n, $suppress) then mean end as estimate,
-        case when survey_shown(n, $suppress) then se end as se,
-        n
-    from estimates
-),
-
-final as (
-    select
-        s.year,
-        $by as dimension,
-        s.category,
-        l.label_da,
-        l.label_en,
-        s.estimate,
-        s.se,
-        ci_low(s.estimate, s.se, 0) as ci_low,
-        ci_high(s.estimate, s.se, 1) as ci_high,
-        s.n,
-        survey_flag(s.n) as flag
-    from shown as s
-    left join labels as l on l.dimension = $by and l.code = s.category
-    order by s.year, l.sort_order, s.category
-)
+-- shown -> final: suppression when n < 50, 95 % interval clipped to [0, 1], labels, flag
+{{include _survey_final ci_max=1}}
 
 select * from final
