@@ -37,94 +37,30 @@
 
 with
 
--- hours per month of every respondent: 0 for non-volunteers; a volunteer without an hours answer is left out
--- (na.rm), which is the same as svymean(~I(volunteered * hours_per_month), design, na.rm = TRUE)
-respondents as (
-    select
-        year,
-        {{by}} as category,
-        weight as w,
-        case when volunteered = 1 then hours_per_month else 0 end as y,
-        volunteered = 0 or hours_per_month is not null as in_domain
-    from survey_respondents
-    where $year is null or year = $year
-),
-
-domain_sums as (
-    select
-        year,
-        category,
-        count(*) as n_all,
-        count(*) filter (where in_domain) as n,
-        sum(w) filter (where in_domain) as sw,
-        sum(w * y) filter (where in_domain) as swy,
-        sum(w * w) filter (where in_domain) as sw2,
-        sum(w * w * y) filter (where in_domain) as sw2y,
-        sum(w * w * y * y) filter (where in_domain) as sw2y2
-    from respondents
-    group by year, category
-),
-
--- every respondent of the wave counts in the variance of a domain mean (a join: cheaper here than a window)
-waves as (
-    select year, sum(n_all) as n_wave
-    from domain_sums
-    group by year
-),
-
-means as (
-    select
-        year,
-        category,
-        n,
-        swy / sw as mean,
-        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, w.n_wave) as se
-    from domain_sums
-    join waves as w using (year)
-),
-
-population_16plus as (
-    select
-        p.year,
-        {{by}} as category,
-        cast(sum(p.persons) as bigint) as population
-    from population as p
-    join municipalities as m using (municipality_code)
-    where p.age_group <> '0-15' and ($year is null or p.year = $year)
-    group by all
-),
-
-shown as (
-    select
-        r.year,
-        cast(r.category as varchar) as category,
-        case when survey_shown(r.n, $suppress) then r.mean end as mean,
-        case when survey_shown(r.n, $suppress) then r.se end as mean_se,
-        p.population,
-        r.n
-    from means as r
-    left join population_16plus as p on p.year = r.year and p.category = r.category
+-- total_hours_per_year for the same request (year, by, suppress): estimate, SE, interval, n and flag
+total_hours as (
+    {{metric total_hours_per_year}}
 ),
 
 final as (
     select
-        s.year,
-        $by as dimension,
-        s.category,
-        l.label_da,
-        l.label_en,
-        s.mean as hours_per_resident_month,
-        s.population,
+        t.year,
+        t.dimension,
+        t.category,
+        t.label_da,
+        t.label_en,
+        t.hours_per_resident_month,
+        t.population,
         $hours_per_fte as hours_per_fte,
-        s.mean * 12 * s.population / $hours_per_fte as estimate,
-        s.mean_se * 12 * s.population / $hours_per_fte as se,
-        ci_low(s.mean, s.mean_se, 0) * 12 * s.population / $hours_per_fte as ci_low,
-        ci_high(s.mean, s.mean_se, null) * 12 * s.population / $hours_per_fte as ci_high,
-        s.n,
-        survey_flag(s.n) as flag
-    from shown as s
-    left join labels as l on l.dimension = $by and l.code = s.category
-    order by s.year, l.sort_order, s.category
+        t.estimate / $hours_per_fte as estimate,
+        t.se / $hours_per_fte as se,
+        t.ci_low / $hours_per_fte as ci_low,
+        t.ci_high / $hours_per_fte as ci_high,
+        t.n,
+        t.flag
+    from total_hours as t
+    left join labels as l on l.dimension = t.dimension and l.code = t.category
+    order by t.year, l.sort_order, t.category
 )
 
 select * from final

@@ -50,60 +50,22 @@ respondents as (
     where $year is null or year = $year
 ),
 
-domain_sums as (
-    select
-        year,
-        category,
-        count(*) as n_all,
-        count(*) filter (where in_domain) as n,
-        sum(w) filter (where in_domain) as sw,
-        sum(w * y) filter (where in_domain) as swy,
-        sum(w * w) filter (where in_domain) as sw2,
-        sum(w * w * y) filter (where in_domain) as sw2y,
-        sum(w * w * y * y) filter (where in_domain) as sw2y2
-    from respondents
-    group by year, category
-),
+-- domain_sums -> waves -> estimates: the weighted mean hours per month per resident 16+, with its SE
+{{include _survey_domain_means}}
 
--- every respondent of the wave counts in the variance of a domain mean (a join: cheaper here than a window)
-waves as (
-    select year, sum(n_all) as n_wave
-    from domain_sums
-    group by year
-),
-
-means as (
-    select
-        year,
-        category,
-        n,
-        swy / sw as mean,
-        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, w.n_wave) as se
-    from domain_sums
-    join waves as w using (year)
-),
-
-population_16plus as (
-    select
-        p.year,
-        {{by}} as category,
-        cast(sum(p.persons) as bigint) as population
-    from population as p
-    join municipalities as m using (municipality_code)
-    where p.age_group <> '0-15' and ($year is null or p.year = $year)
-    group by all
-),
+-- population_16plus: residents aged 16+ per (year, category)
+{{include _population_16plus}}
 
 shown as (
     select
-        r.year,
-        cast(r.category as varchar) as category,
-        case when survey_shown(r.n, $suppress) then r.mean end as mean,
-        case when survey_shown(r.n, $suppress) then r.se end as mean_se,
+        e.year,
+        e.category,
+        case when survey_shown(e.n, $suppress) then e.mean end as mean,
+        case when survey_shown(e.n, $suppress) then e.se end as mean_se,
         p.population,
-        r.n
-    from means as r
-    left join population_16plus as p on p.year = r.year and p.category = r.category
+        e.n
+    from estimates as e
+    left join population_16plus as p on p.year = e.year and p.category = e.category
 ),
 
 final as (

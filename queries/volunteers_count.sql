@@ -38,88 +38,33 @@
 
 with
 
-respondents as (
-    select
-        year,
-        {{by}} as category,
-        weight as w,
-        volunteered as y
-    from survey_respondents
-    where $year is null or year = $year
-),
-
-domain_sums as (
-    select
-        year,
-        category,
-        count(*) as n,
-        sum(w) as sw,
-        sum(w * y) as swy,
-        sum(w * w) as sw2,
-        sum(w * w * y) as sw2y
-    from respondents
-    group by year, category
-),
-
--- every respondent of the wave counts in the variance of a domain mean (a join: cheaper here than a window)
-waves as (
-    select year, sum(n) as n_wave
-    from domain_sums
-    group by year
-),
-
+-- participation_rate for the same request (year, by, suppress): the rate, its SE, interval, n and flag
 rates as (
-    select
-        year,
-        category,
-        n,
-        swy / sw as rate,
-        domain_mean_se(sw, swy, sw2, sw2y, sw2y, w.n_wave) as se
-    from domain_sums
-    join waves as w using (year)
+    {{metric participation_rate}}
 ),
 
-population_16plus as (
-    select
-        p.year,
-        {{by}} as category,
-        cast(sum(p.persons) as bigint) as population
-    from population as p
-    join municipalities as m using (municipality_code)
-    where p.age_group <> '0-15' and ($year is null or p.year = $year)
-    group by all
-),
-
-shown as (
-    select
-        r.year,
-        cast(r.category as varchar) as category,
-        case when survey_shown(r.n, $suppress) then r.rate end as rate,
-        case when survey_shown(r.n, $suppress) then r.se end as rate_se,
-        p.population,
-        r.n
-    from rates as r
-    left join population_16plus as p on p.year = r.year and p.category = r.category
-),
+-- population_16plus: residents aged 16+ per (year, category)
+{{include _population_16plus}}
 
 final as (
     select
-        s.year,
-        $by as dimension,
-        s.category,
-        l.label_da,
-        l.label_en,
-        s.rate,
-        s.population,
-        s.rate * s.population as estimate,
-        s.rate_se * s.population as se,
-        ci_low(s.rate, s.rate_se, 0) * s.population as ci_low,
-        ci_high(s.rate, s.rate_se, 1) * s.population as ci_high,
-        s.n,
-        survey_flag(s.n) as flag
-    from shown as s
-    left join labels as l on l.dimension = $by and l.code = s.category
-    order by s.year, l.sort_order, s.category
+        r.year,
+        r.dimension,
+        r.category,
+        r.label_da,
+        r.label_en,
+        r.estimate as rate,
+        p.population,
+        r.estimate * p.population as estimate,
+        r.se * p.population as se,
+        r.ci_low * p.population as ci_low,
+        r.ci_high * p.population as ci_high,
+        r.n,
+        r.flag
+    from rates as r
+    left join population_16plus as p on p.year = r.year and p.category = r.category
+    left join labels as l on l.dimension = r.dimension and l.code = r.category
+    order by r.year, l.sort_order, r.category
 )
 
 select * from final
