@@ -60,7 +60,7 @@ respondents as (
 observations as (
     select
         year,
-        area,
+        area as category,
         w,
         case when $base = 'volunteers' then active else volunteered * coalesce(active, 0) end as y,
         case
@@ -70,31 +70,8 @@ observations as (
     from respondents
 ),
 
--- y is 0/1, so the sums of w^2 y^2 and w^2 y coincide; every respondent appears once per area,
--- so n_all is the wave's n
-domain_sums as (
-    select
-        year,
-        area,
-        count(*) as n_all,
-        count(*) filter (where in_domain) as n,
-        sum(w) filter (where in_domain) as sw,
-        sum(w * y) filter (where in_domain) as swy,
-        sum(w * w) filter (where in_domain) as sw2,
-        sum(w * w * y) filter (where in_domain) as sw2y
-    from observations
-    group by year, area
-),
-
-estimates as (
-    select
-        year,
-        area as category,
-        n,
-        case when survey_shown(n, $suppress) then swy / sw end as estimate,
-        case when survey_shown(n, $suppress) then domain_mean_se(sw, swy, sw2, sw2y, sw2y, n_all) end as se
-    from domain_sums
-),
+-- domain_sums -> estimates: the weighted share active per (year, area), null when suppressed, with its SE
+{{include _survey_shares}}
 
 final as (
     select

@@ -30,64 +30,8 @@
 
 with
 
-categories as (
-    select code as category from labels where dimension = 'organisation_form'
-),
-
-observations as (
-    select
-        r.year,
-        c.category,
-        r.weight as w,
-        cast(coalesce(r.organisation_form = c.category, false) as integer) as y,
-        r.volunteered = 1 and r.organisation_form is not null as in_domain
-    from survey_respondents as r
-    cross join categories as c
-    where $year is null or r.year = $year
-),
-
--- y is 0/1, so the sums of w^2 y^2 and w^2 y coincide; every respondent appears once per category,
--- so n_all is the wave's n
-domain_sums as (
-    select
-        year,
-        category,
-        count(*) as n_all,
-        count(*) filter (where in_domain) as n,
-        sum(w) filter (where in_domain) as sw,
-        sum(w * y) filter (where in_domain) as swy,
-        sum(w * w) filter (where in_domain) as sw2,
-        sum(w * w * y) filter (where in_domain) as sw2y
-    from observations
-    group by year, category
-),
-
-estimates as (
-    select
-        year,
-        category,
-        n,
-        case when survey_shown(n, $suppress) then swy / sw end as estimate,
-        case when survey_shown(n, $suppress) then domain_mean_se(sw, swy, sw2, sw2y, sw2y, n_all) end as se
-    from domain_sums
-),
-
-final as (
-    select
-        e.year,
-        'organisation_form' as dimension,
-        e.category,
-        l.label_da,
-        l.label_en,
-        e.estimate,
-        e.se,
-        ci_low(e.estimate, e.se, 0) as ci_low,
-        ci_high(e.estimate, e.se, 1) as ci_high,
-        e.n,
-        survey_flag(e.n) as flag
-    from estimates as e
-    left join labels as l on l.dimension = 'organisation_form' and l.code = e.category
-    order by e.year, l.sort_order
-)
+-- categories -> observations -> domain_sums -> estimates -> final: per code of labels 'organisation_form', the weighted
+-- share of the volunteers who answered organisation_form, suppression, 95 % interval clipped to [0, 1], labels, flag
+{{include _volunteer_answer_shares column=organisation_form}}
 
 select * from final
