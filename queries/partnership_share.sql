@@ -59,12 +59,8 @@ counts as (
     group by all
 ),
 
-category_labels as (
-    select dimension, code, label_da, label_en, sort_order from labels
-    union all
-    select 'municipality', cast(municipality_code as varchar), municipality_name, municipality_name, municipality_code
-    from municipalities
-),
+-- category_labels: labels of every code, municipality names included
+{{include _category_labels}}
 
 final as (
     select
