@@ -52,7 +52,7 @@ respondents as (
     where $year is null or year = $year
 ),
 
--- domain_sums -> waves -> estimates: the weighted mean hours per month of the category's volunteers, with its SE
+-- estimates(year, category, n, mean, se): the mean hours per month of the category's volunteers, with its SE
 {{include _survey_domain_means}}
 
 -- shown -> final: suppression when n < 50, 95 % interval clipped at 0 (no upper bound), labels, flag

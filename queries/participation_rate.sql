@@ -51,7 +51,7 @@ respondents as (
     where $year is null or year = $year
 ),
 
--- domain_sums -> waves -> estimates: the weighted share who volunteered per (year, category), with its SE
+-- estimates(year, category, n, mean, se): the weighted share who volunteered per (year, category), with its SE
 {{include _survey_domain_means}}
 
 -- shown -> final: suppression when n < 50, 95 % interval clipped to [0, 1], labels, flag

@@ -50,7 +50,7 @@ respondents as (
     where $year is null or year = $year
 ),
 
--- domain_sums -> waves -> estimates: the weighted mean hours per month per resident 16+, with its SE
+-- estimates(year, category, n, mean, se): the mean hours per month per resident 16+ (0 for non-volunteers), with its SE
 {{include _survey_domain_means}}
 
 -- population_16plus: residents aged 16+ per (year, category)

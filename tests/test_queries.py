@@ -19,7 +19,8 @@ import pytest
 import queries
 from conftest import FIXTURE_RAW, REPO
 from queries import QueryError, list_metrics, load_metric, run
-from queries.catalog import BY_PLACEHOLDER, QUERY_DIR, parse_header
+from queries import catalog
+from queries.catalog import BY_PLACEHOLDER, QUERY_DIR, expand_sql, parse_header
 
 CONTRACT_METRICS = {
     "participation_rate", "volunteers_count", "hours_per_month", "total_hours_per_year", "fte", "area_share",
@@ -191,6 +192,78 @@ def test_header_parser_rejects_an_incomplete_header():
             parse_header(without, "fte")
     with pytest.raises(ValueError, match="first header line"):
         parse_header("-- y: a metric\nselect 1", "x")
+
+
+# --- fragments and metrics built on metrics (the loader's directives) ---------------------------------------------
+
+def test_directives_are_expanded_before_anything_runs():
+    for m in list_metrics():
+        for by in m.dimensions or [None]:
+            sql = queries.render_sql(m, by)
+            assert "{{" not in sql and "}}" not in sql, f"{m.name} by {by}: a placeholder is left"
+    proc = cli("sql", "fte", "--by", "gender")  # the full SQL: fte's, total_hours_per_year's and the fragments'
+    assert proc.returncode == 0
+    assert "total_hours as (" in proc.stdout and "sum(w * w * y * y) as sw2y2" in proc.stdout
+    assert "gender as category" in proc.stdout and "{{" not in proc.stdout
+
+
+def test_a_metric_built_on_another_gives_the_same_numbers(fixture_db):
+    hours = run("total_hours_per_year", by="gender", suppress=False, db=fixture_db).data
+    fte = run("fte", by="gender", suppress=False, hours_per_fte=1000, db=fixture_db).data
+    assert list(fte.category) == list(hours.category) and list(fte.year) == list(hours.year)
+    for col in ("estimate", "se", "ci_low", "ci_high"):
+        assert list(fte[col]) == pytest.approx(list(hours[col] / 1000), rel=1e-12)
+    rates = run("participation_rate", by="age_group", db=fixture_db).data
+    counts = run("volunteers_count", by="age_group", db=fixture_db).data
+    assert list(counts.category) == list(rates.category)
+    assert counts.rate.equals(rates.estimate) and counts.flag.equals(rates.flag) and counts.n.equals(rates.n)
+
+
+def test_every_fragment_says_what_it_reads_and_defines_and_is_in_the_readme():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert catalog.fragment_names()
+    for name in catalog.fragment_names():
+        text = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+        assert text.startswith(f"-- {name}: "), name
+        header = text.split("\n\n")[0]
+        assert "Defines" in header and "rgument" in header, f"{name}: document what it defines and its arguments"
+        assert f"`{name}`" in readme, f"{name} is not listed in the README"
+
+
+def test_unknown_references_bad_arguments_and_cycles_are_refused():
+    with pytest.raises(ValueError, match=r"unknown fragment '_nope'; valid fragments: .*_survey_final"):
+        expand_sql("with {{include _nope}}", "x")
+    with pytest.raises(ValueError, match=r"unknown metric 'nope'; valid metrics: .*participation_rate"):
+        expand_sql("with t as ({{metric nope}})", "x")
+    with pytest.raises(ValueError, match="_survey_final takes ci_max"):
+        expand_sql("{{include _survey_final}}", "x")
+    with pytest.raises(ValueError, match="_survey_final takes ci_max"):
+        expand_sql("{{include _survey_final ci_max=1 colour=red}}", "x")
+    with pytest.raises(ValueError, match="bad argument"):
+        expand_sql("{{include _survey_final ci_max=1);drop}}", "x")
+    with pytest.raises(ValueError, match="cycle total_hours_per_year -> fte -> total_hours_per_year"):
+        expand_sql("with t as ({{metric fte}})", "total_hours_per_year")
+    with pytest.raises(ValueError, match=r"unknown placeholder\(s\) \{\{year\}\}"):
+        expand_sql("select {{year}}", "x")
+    prose = "-- builds on {{metric nope}}\nselect 1"
+    assert expand_sql(prose, "x") == (prose, [])  # a comment is not a directive
+
+
+def test_fragment_cycles_and_misfit_metrics_are_refused(tmp_path, monkeypatch):
+    for f in QUERY_DIR.glob("*.sql"):
+        shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setattr(catalog, "QUERY_DIR", tmp_path)
+    (tmp_path / "_a.sql").write_text("-- _a\n{{include _b}}\n")
+    (tmp_path / "_b.sql").write_text("-- _b\n{{include _a}}\n")
+    with pytest.raises(ValueError, match="cycle m -> _a -> _b -> _a"):
+        expand_sql("{{include _a}}", "m")
+    model = (QUERY_DIR / "volunteers_count.sql").read_text(encoding="utf-8").replace("-- volunteers_count:", "-- x:", 1)
+    (tmp_path / "x.sql").write_text(model.replace("-- dimension gender: gender", "-- dimension gender: age_group"))
+    with pytest.raises(ValueError, match="dimension gender must be participation_rate's"):
+        catalog._read_metric("x")
+    (tmp_path / "x.sql").write_text(re.sub(r"^-- param suppress:.*\n", "", model, flags=re.M))
+    with pytest.raises(ValueError, match="must declare participation_rate's param suppress"):
+        catalog._read_metric("x")
 
 
 # --- validation -------------------------------------------------------------------------------------------------
