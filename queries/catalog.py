@@ -297,7 +297,7 @@ def expand_sql(text: str, name: str, _stack: tuple[str, ...] = ()) -> tuple[str,
         return m["indent"] + m["before"] + _indent(body, m["indent"])
 
     out = _DIRECTIVE.sub(directive, text)
-    left = {p[0] for p in _PLACEHOLDER.finditer(out)} - {BY_PLACEHOLDER}
+    left = set(re.findall(r"\{\{.*?\}\}", re.sub(r"--[^\n]*", "", out))) - {BY_PLACEHOLDER}
     if left:
         raise ValueError(f"{name}: unknown placeholder(s) {', '.join(sorted(left))}")
     return out, used

@@ -245,6 +245,8 @@ def test_unknown_references_bad_arguments_and_cycles_are_refused():
         expand_sql("with t as ({{metric fte}})", "total_hours_per_year")
     with pytest.raises(ValueError, match=r"unknown placeholder\(s\) \{\{year\}\}"):
         expand_sql("select {{year}}", "x")
+    with pytest.raises(ValueError, match="unknown placeholder"):  # one directive a line
+        expand_sql("{{include _category_labels}} {{include _category_labels}}", "x")
     prose = "-- builds on {{metric nope}}\nselect 1"
     assert expand_sql(prose, "x") == (prose, [])  # a comment is not a directive
 
