@@ -30,17 +30,6 @@ def page_config_hook(page_config, **_kwargs):
     return page_config
 
 
-def set_xsrf_cookie(handler, notebook=None, cwd=None, **_kwargs):
-    """Voilà prelaunch hook: give the page the `_xsrf` cookie before the response starts.
-
-    On page close Voilà's widget manager posts `_xsrf` from that cookie to /voila/api/shutdown/<kernel>; Voilà 0.5.13's
-    notebook handler never sets the cookie (voila-dashboards/voila#1458), so the post was refused (403) and every
-    closed page left its kernel running until culled. Reading `xsrf_token` sets the cookie (tornado).
-    """
-    handler.xsrf_token  # noqa: B018 - the property sets the cookie
-    return None
-
-
 def _is_demo() -> bool:
     """data_kind from the warehouse's build_info, read fresh (a rebuilt warehouse changes it); unknown = demo."""
     import duckdb
@@ -53,6 +42,32 @@ def _is_demo() -> bool:
     except Exception:  # noqa: BLE001 - no warehouse yet: say demo rather than nothing
         return True
     return row is None or row[0] != "real"
+
+
+def voila_app():
+    """Voilà whose notebook pages set the `_xsrf` cookie.
+
+    On page close Voilà's widget manager posts `_xsrf` from that cookie to /voila/api/shutdown/<kernel>, but Voilà
+    0.5.13's notebook handler never sets the cookie (voila-dashboards/voila#1458): the post was refused (403) and
+    every closed page left its kernel running until culled. Reading `xsrf_token` sets the cookie (tornado). Done in
+    the handler rather than a prelaunch hook, which Voilà does not allow together with preheated kernels.
+    """
+    import tornado.web
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class PageHandler(TornadoVoilaHandler):
+        @tornado.web.authenticated
+        async def get(self, path=None):
+            self.xsrf_token  # noqa: B018 - the property sets the cookie before the page starts streaming
+            await super().get(path=path)
+
+    class FrivilligVoila(Voila):
+        def init_handlers(self):
+            return [(h[0], PageHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
+                    for h in super().init_handlers()]
+
+    return FrivilligVoila
 
 
 def voila_argv(port: int, extra: list[str] | None = None, root: str = "dashboards") -> list[str]:
@@ -85,13 +100,11 @@ def main(argv: list[str] | None = None) -> None:
     os.chdir(REPO)
     os.environ.update(environment())
     from traitlets.config import Config
-    from voila.app import Voila
 
     config = Config()
     config.VoilaConfiguration.page_config_hook = page_config_hook
-    config.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
     print(f"Frivilligdata: open http://localhost:{port}", flush=True)
-    Voila.launch_instance(argv=voila_argv(port, rest, root), config=config)
+    voila_app().launch_instance(argv=voila_argv(port, rest, root), config=config)
 
 
 if __name__ == "__main__":
