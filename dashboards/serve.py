@@ -1,8 +1,10 @@
 """Serve the dashboards with Voilà: `python -m dashboards.serve [--port 8866] [voila options...]`.
 
 Runs from the repository root so that Voilà reads ./voila.json (source stripped, no tracebacks, idle kernels
-culled), puts this package's Voilà template `frivillig` on the Jupyter path (the Danish landing page at `/` and
-notebook pages without CDN stylesheets), and caps DuckDB in every kernel through the environment.
+culled, one preheated kernel per notebook: the page's URL parameters reach it through voila.utils.get_query_string,
+see dashboards.state), puts this package's Voilà template `frivillig` on the Jupyter path (the Danish landing page at
+`/` and notebook pages without CDN stylesheets), caps DuckDB in every kernel through the environment, and sets the
+`_xsrf` cookie on notebook pages so that closing a page shuts its kernel down.
 """
 from __future__ import annotations
 
