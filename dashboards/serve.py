@@ -33,17 +33,13 @@ def page_config_hook(page_config, **_kwargs):
 
 
 def _is_demo() -> bool:
-    """data_kind from the warehouse's build_info, read fresh (a rebuilt warehouse changes it); unknown = demo."""
-    import duckdb
-
-    from queries import warehouse_path
+    """data_kind from the warehouse's build_info (the query layer reopens a rebuilt file); unknown = demo."""
+    import queries
 
     try:
-        with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-            row = con.execute("select value from build_info where key = 'data_kind'").fetchone()
+        return queries.build_info().get("data_kind") != "real"
     except Exception:  # noqa: BLE001 - no warehouse yet: say demo rather than nothing
         return True
-    return row is None or row[0] != "real"
 
 
 def voila_app():
