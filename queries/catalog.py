@@ -1,6 +1,7 @@
 """The metric catalogue: parse the header of every `queries/<metric>.sql` into a `Metric`."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -227,14 +228,21 @@ def parse_header(text: str, name: str, path: Path | None = None) -> Metric:
     )
 
 
-def metric_names() -> list[str]:
+def _sql_files() -> tuple[tuple[str, int], ...]:
+    """(file name, modification time) of every SQL file in queries/, sorted: one directory scan, no glob
+    (load_metric calls this on every run, so that an edited SQL file is picked up)."""
+    with os.scandir(QUERY_DIR) as entries:
+        return tuple(sorted((e.name, e.stat().st_mtime_ns) for e in entries if e.name.endswith(".sql")))
+
+
+def metric_names(files: tuple[tuple[str, int], ...] | None = None) -> list[str]:
     """Names of every metric file (files starting with '_' are shared helpers, not metrics)."""
-    return sorted(p.stem for p in QUERY_DIR.glob("*.sql") if not p.name.startswith("_"))
+    return [name[:-4] for name, _ in (files or _sql_files()) if not name.startswith("_")]
 
 
 def fragment_names() -> list[str]:
     """Names of the SQL fragments a metric may include (`_name.sql` files; _macros.sql is run, not included)."""
-    return sorted(p.stem for p in QUERY_DIR.glob("_*.sql") if p.stem != MACRO_FILE.stem)
+    return [name[:-4] for name, _ in _sql_files() if name.startswith("_") and name != MACRO_FILE.name]
 
 
 def _strip_header(text: str) -> str:
@@ -332,11 +340,11 @@ def _load(name: str, versions: tuple) -> Metric:
 
 def load_metric(name: str) -> Metric:
     """The metric called `name` with its parsed header and expanded SQL; QueryError lists the valid names."""
-    names = metric_names()
+    versions = _sql_files()
+    names = metric_names(versions)
     if not isinstance(name, str) or name not in names:
         raise QueryError(f"unknown metric {name!r}; valid metrics: {', '.join(names)}")
     # a metric may paste fragments and other metrics: any SQL file's change reloads it
-    versions = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(QUERY_DIR.glob("*.sql")))
     return _load(name, versions)
 
 
