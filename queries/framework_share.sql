@@ -38,25 +38,18 @@ elements as (
     select code as element, sort_order from labels where dimension = 'framework_element'
 ),
 
+-- framework_answers(year, municipality_code, element, answer): responding municipalities, one row per element
+{{include _framework_answers}}
+
 answers as (
     select
-        s.year,
+        a.year,
         {{by}} as category,
-        e.element,
-        case e.element
-            when 'has_volunteer_policy' then s.has_volunteer_policy
-            when 'has_volunteer_council' then s.has_volunteer_council
-            when 'has_active_citizenship_strategy' then s.has_active_citizenship_strategy
-            when 'organises_volunteers' then s.organises_volunteers
-            when 'cooperation_increased' then s.cooperation_increased
-            when 'has_volunteer_centre' then s.has_volunteer_centre
-            when 'has_association_directory' then s.has_association_directory
-            when 'has_volunteer_consultant' then s.has_volunteer_consultant
-        end as answer
-    from municipal_survey as s
+        a.element,
+        a.answer
+    from framework_answers as a
     join municipalities as m using (municipality_code)
-    cross join elements as e
-    where s.responded = 1 and ($year is null or s.year = $year)
+    where $year is null or a.year = $year
 ),
 
 counts as (

@@ -198,26 +198,12 @@ municipal_responses as (
     select year, count(*) filter (where responded = 1) as responded from municipal_survey group by year
 ),
 
-municipal_elements as (
-    select s.year, e.element,
-        case e.element
-            when 'has_volunteer_policy' then s.has_volunteer_policy
-            when 'has_volunteer_council' then s.has_volunteer_council
-            when 'has_active_citizenship_strategy' then s.has_active_citizenship_strategy
-            when 'organises_volunteers' then s.organises_volunteers
-            when 'cooperation_increased' then s.cooperation_increased
-            when 'has_volunteer_centre' then s.has_volunteer_centre
-            when 'has_association_directory' then s.has_association_directory
-            when 'has_volunteer_consultant' then s.has_volunteer_consultant
-        end as answer
-    from municipal_survey as s
-    cross join (select code as element from labels where dimension = 'framework_element') as e
-    where s.responded = 1
-),
+-- framework_answers(year, municipality_code, element, answer): responding municipalities, one row per element
+{{include _framework_answers}}
 
 element_counts as (
     select year, element, count(*) filter (where answer = 1) as yes_count, count(answer) as answer_count
-    from municipal_elements
+    from framework_answers
     group by year, element
 ),
 
