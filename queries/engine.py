@@ -216,6 +216,19 @@ def prepare(metric: str | Metric, *, year=None, by=None, **params) -> tuple[Metr
 
 
 _rendered: dict[tuple, tuple[str, frozenset]] = {}  # (metric, SQL text, by) -> SQL and the parameters it uses
+_statements: dict[str, duckdb.Statement] = {}  # rendered SQL -> its parse tree
+
+
+def _statement(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
+    """The parse tree of a rendered metric query, parsed once: parsing a metric took as long as running it on the
+    demo warehouse (about 0.7 ms). DuckDB copies the tree on every execute, so one tree serves every connection."""
+    statement = _statements.get(sql)
+    if statement is None:
+        parsed = con.extract_statements(sql)
+        if len(parsed) != 1:
+            raise QueryError(f"a metric query must be one SQL statement, found {len(parsed)}")
+        statement = _statements[sql] = parsed[0]
+    return statement
 
 
 def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
@@ -236,5 +249,5 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
                     f"{m.name}: unknown municipality_code {values['municipality_code']}; "
                     f"valid codes: {', '.join(map(str, codes))}"
                 )
-        data = wh.con.execute(sql, bound).df()
+        data = wh.con.execute(_statement(wh.con, sql), bound).df()
     return Result(data=data, meta=m, params=values)
