@@ -47,13 +47,14 @@ respondents as (
         {{by}} as category,
         weight as w,
         hours_per_month as y,
+        hours_per_month * hours_per_month as y2,
         volunteered = 1 and hours_per_month is not null as in_domain
     from survey_respondents
     where $year is null or year = $year
 ),
 
 -- estimates(year, category, n, mean, se): the mean hours per month of the category's volunteers, with its SE
-{{include _survey_domain_means}}
+{{include _survey_domain_means y2=y2}}
 
 -- shown -> final: suppression when n < 50, 95 % interval clipped at 0 (no upper bound), labels, flag
 {{include _survey_final ci_max=null}}

@@ -52,7 +52,7 @@ respondents as (
 ),
 
 -- estimates(year, category, n, mean, se): the weighted share who volunteered per (year, category), with its SE
-{{include _survey_domain_means}}
+{{include _survey_domain_means y2=y}}
 
 -- shown -> final: suppression when n < 50, 95 % interval clipped to [0, 1], labels, flag
 {{include _survey_final ci_max=1}}

@@ -45,13 +45,14 @@ respondents as (
         {{by}} as category,
         weight as w,
         case when volunteered = 1 then hours_per_month else 0 end as y,
+        case when volunteered = 1 then hours_per_month * hours_per_month else 0 end as y2,
         volunteered = 0 or hours_per_month is not null as in_domain
     from survey_respondents
     where $year is null or year = $year
 ),
 
 -- estimates(year, category, n, mean, se): the mean hours per month per resident 16+ (0 for non-volunteers), with its SE
-{{include _survey_domain_means}}
+{{include _survey_domain_means y2=y2}}
 
 -- population_16plus: residents aged 16+ per (year, category)
 {{include _population_16plus}}

@@ -203,7 +203,7 @@ def test_directives_are_expanded_before_anything_runs():
             assert "{{" not in sql and "}}" not in sql, f"{m.name} by {by}: a placeholder is left"
     proc = cli("sql", "fte", "--by", "gender")  # the full SQL: fte's, total_hours_per_year's and the fragments'
     assert proc.returncode == 0
-    assert "total_hours as (" in proc.stdout and "sum(w * w * y * y) as sw2y2" in proc.stdout
+    assert "total_hours as (" in proc.stdout and "sum(w * w * y2) as sw2y2" in proc.stdout
     assert "gender as category" in proc.stdout and "{{" not in proc.stdout
 
 
