@@ -1,17 +1,18 @@
 -- _survey_domain_means: weighted domain means with their linearisation SEs, one row per (year, category).
--- Reads a CTE respondents(year, category, w, y, in_domain, ...) defined before the include: one row per respondent,
--- every respondent of the wave in exactly one category; in_domain (boolean) says whether the respondent is in the
--- estimation domain (everyone, or e.g. the volunteers who answered); respondents outside it still count in the
--- wave's n, as in svyby(~y, ~by, subset(design, ...), svymean).
+-- Reads a CTE respondents(year, category, w, y, ...) defined before the include: one row per respondent, every
+-- respondent of the wave in exactly one category. Respondents outside the estimation domain (e.g. everyone but the
+-- volunteers who answered) still count in the wave's n, as in svyby(~y, ~by, subset(design, ...), svymean).
 -- Defines domain_weights, domain_sums, waves and estimates(year, category as text, n, mean, se), each followed
 -- by a comma.
--- Argument y2: the respondents column holding y squared. A 0/1 y is its own square: pass y2=y, and the sum of
--- w^2 y^2 is the sum of w^2 y, computed once (one aggregate fewer per row). Otherwise define a column y2 = y * y
--- in respondents and pass y2=y2.
+-- Arguments (each a column of respondents, or a shortcut that lets DuckDB skip per-respondent work):
+--   in_domain: the boolean column saying whether a respondent is in the estimation domain; true when everyone is
+--     (no weights are then zeroed);
+--   y2: the column holding y squared; y when y is 0/1, its own square (the sum of w^2 y^2 is then the sum of
+--     w^2 y, computed once).
 
 -- outside the domain a respondent weighs 0: the sums of aggregates filtered on in_domain, at half the cost
 domain_weights as (
-    select * replace (case when in_domain then w else 0 end as w)
+    select * replace (case when {{in_domain}} then w else 0 end as w)
     from respondents
 ),
 
@@ -20,7 +21,7 @@ domain_sums as (
         year,
         category,
         count(*) as n_all,
-        cast(count_if(in_domain) as bigint) as n,
+        cast(count_if({{in_domain}}) as bigint) as n,
         sum(w) as sw,
         sum(w * y) as swy,
         sum(w * w) as sw2,

@@ -54,7 +54,7 @@ respondents as (
 ),
 
 -- estimates(year, category, n, mean, se): the mean hours per month of the category's volunteers, with its SE
-{{include _survey_domain_means y2=y2}}
+{{include _survey_domain_means in_domain=in_domain y2=y2}}
 
 -- shown -> final: suppression when n < 50, 95 % interval clipped at 0 (no upper bound), labels, flag
 {{include _survey_final ci_max=null}}

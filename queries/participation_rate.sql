@@ -45,14 +45,13 @@ respondents as (
         year,
         {{by}} as category,
         weight as w,
-        volunteered as y,
-        true as in_domain
+        volunteered as y
     from survey_respondents
     where $year is null or year = $year
 ),
 
 -- estimates(year, category, n, mean, se): the weighted share who volunteered per (year, category), with its SE
-{{include _survey_domain_means y2=y}}
+{{include _survey_domain_means in_domain=true y2=y}}
 
 -- shown -> final: suppression when n < 50, 95 % interval clipped to [0, 1], labels, flag
 {{include _survey_final ci_max=1}}

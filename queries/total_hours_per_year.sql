@@ -52,7 +52,7 @@ respondents as (
 ),
 
 -- estimates(year, category, n, mean, se): the mean hours per month per resident 16+ (0 for non-volunteers), with its SE
-{{include _survey_domain_means y2=y2}}
+{{include _survey_domain_means in_domain=in_domain y2=y2}}
 
 -- population_16plus: residents aged 16+ per (year, category)
 {{include _population_16plus}}
