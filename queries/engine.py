@@ -219,14 +219,14 @@ _rendered: dict[tuple, tuple[str, frozenset]] = {}  # (metric, SQL text, by) -> 
 _statements: dict[str, duckdb.Statement] = {}  # rendered SQL -> its parse tree
 
 
-def _statement(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
+def _statement(con: duckdb.DuckDBPyConnection, metric: Metric, sql: str) -> duckdb.Statement:
     """The parse tree of a rendered metric query, parsed once: parsing a metric took as long as running it on the
     demo warehouse (about 0.7 ms). DuckDB copies the tree on every execute, so one tree serves every connection."""
     statement = _statements.get(sql)
     if statement is None:
         parsed = con.extract_statements(sql)
         if len(parsed) != 1:
-            raise QueryError(f"a metric query must be one SQL statement, found {len(parsed)}")
+            raise QueryError(f"{metric.name}: a metric query must be one SQL statement, found {len(parsed)} in {metric.path}")
         statement = _statements[sql] = parsed[0]
     return statement
 
@@ -249,5 +249,5 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
                     f"{m.name}: unknown municipality_code {values['municipality_code']}; "
                     f"valid codes: {', '.join(map(str, codes))}"
                 )
-        data = wh.con.execute(_statement(wh.con, sql), bound).df()
+        data = wh.con.execute(_statement(wh.con, m, sql), bound).df()
     return Result(data=data, meta=m, params=values)

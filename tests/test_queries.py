@@ -268,6 +268,27 @@ def test_fragment_cycles_and_misfit_metrics_are_refused(tmp_path, monkeypatch):
         catalog._read_metric("x")
 
 
+def test_an_edited_metric_file_is_run_as_edited(tmp_path, monkeypatch, fixture_db):
+    """The loader and the parse cache key on the file's text: a researcher's edit shows on the next run."""
+    for f in QUERY_DIR.glob("*.sql"):
+        shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setattr(catalog, "QUERY_DIR", tmp_path)
+    path = tmp_path / "x.sql"
+    model = (QUERY_DIR / "municipal_response.sql").read_text(encoding="utf-8")
+    path.write_text(model.replace("-- municipal_response:", "-- x:", 1), encoding="utf-8")
+    before = run("x", year=2012, db=fixture_db).data
+    edited = re.sub(r"select \* from final\s*$", "select * replace (-1 as responded) from final\n", model)
+    assert edited != model
+    path.write_text(edited.replace("-- municipal_response:", "-- x:", 1), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    after = run("x", year=2012, db=fixture_db).data
+    assert (before.responded >= 0).all() and (after.responded == -1).all()
+    path.write_text(edited.replace("-- municipal_response:", "-- x:", 1) + "; select 1\n", encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 2 * 10**9))
+    with pytest.raises(QueryError, match="x: a metric query must be one SQL statement, found 2"):
+        run("x", year=2012, db=fixture_db)
+
+
 # --- validation -------------------------------------------------------------------------------------------------
 
 def test_unknown_metric_lists_the_valid_ones(fixture_db):
