@@ -21,7 +21,7 @@ observations as (
 ),
 
 -- domain_sums -> estimates: the weighted share per (year, category), null when suppressed, with its SE
-{{include _survey_shares}}
+{{include _survey_stacked_means y2=y}}
 
 final as (
     select

@@ -71,7 +71,7 @@ observations as (
 ),
 
 -- domain_sums -> estimates: the weighted share active per (year, area), null when suppressed, with its SE
-{{include _survey_shares}}
+{{include _survey_stacked_means y2=y}}
 
 final as (
     select

@@ -24,6 +24,7 @@
 -- source: published_figures, survey_respondents, population, municipal_survey, municipalities, grants_s18, grant_budgets, labels
 -- years: select distinct year from published_figures
 -- param year: int = null; year of the published figures; null = all
+-- param suppress: bool = true; no survey figure when n < 50 (false only for method checks)
 -- column figure_id: text; id in published_figures
 -- column survey: text; publishing survey or register
 -- column year: int; year the figure refers to
@@ -115,78 +116,86 @@ source_years as (
     select distinct 'grants', year from (select year from grants_s18 union select year from grant_budgets)
 ),
 
--- survey estimates: every needed (measure, breakdown, category) as a domain of its wave's design
-respondents as (
+-- survey estimates: every needed (measure, breakdown, code) as a domain of its wave's design
+wave_respondents as (
     select * from survey_respondents where year in (select year from figures)
 ),
 
 waves as (
-    select year, count(*) as n_wave from respondents group by year
+    select year, count(*) as n_wave from wave_respondents group by year
 ),
 
-observations as (
-    select year, 'participation_rate' as measure, 'total' as breakdown, 'all' as code,
-        weight as w, cast(volunteered as double) as y, true as in_domain
-    from respondents
+-- the domains we estimate: participation overall and by the published breakdowns, the share of volunteers active
+-- in each area, hours per month of volunteers, and hours per month of every resident (0 for non-volunteers, for
+-- total hours)
+survey_domains as (
+    select 'participation_rate' as measure, dimension as breakdown, code
+    from labels
+    where dimension in ('total', 'gender', 'age_group', 'east_west') and code <> '0-15'
     union all
-    select year, 'participation_rate', 'gender', gender, weight, volunteered, true from respondents
+    select 'area_share', 'area', code from labels where dimension = 'area'
     union all
-    select year, 'participation_rate', 'age_group', age_group, weight, volunteered, true from respondents
-    union all
-    select year, 'participation_rate', 'east_west', east_west, weight, volunteered, true from respondents
-    union all
-    select year, 'area_share', 'area', 'culture_sport_leisure', weight, area_culture_sport_leisure,
-        volunteered = 1 and area_culture_sport_leisure is not null
-    from respondents
-    union all
-    select year, 'area_share', 'area', 'social_health', weight, area_social_health,
-        volunteered = 1 and area_social_health is not null
-    from respondents
-    union all
-    select year, 'area_share', 'area', 'housing_local', weight, area_housing_local,
-        volunteered = 1 and area_housing_local is not null
-    from respondents
-    union all
-    select year, 'area_share', 'area', 'politics_religion_interest', weight, area_politics_religion_interest,
-        volunteered = 1 and area_politics_religion_interest is not null
-    from respondents
-    union all
-    select year, 'area_share', 'area', 'education', weight, area_education,
-        volunteered = 1 and area_education is not null
-    from respondents
-    union all
-    select year, 'hours_per_month', 'total', 'all', weight, hours_per_month,
-        volunteered = 1 and hours_per_month is not null
-    from respondents
-    union all
-    -- hours per month of every resident (0 for non-volunteers), for total hours
-    select year, 'hours_per_resident', 'total', 'all', weight,
-        case when volunteered = 1 then hours_per_month else 0 end,
-        volunteered = 0 or hours_per_month is not null
-    from respondents
+    select measure, 'total', 'all' from (values ('hours_per_month'), ('hours_per_resident')) as m(measure)
 ),
 
-survey_sums as (
+-- every respondent of the wave once per domain (the layout _survey_stacked_means reads)
+domain_answers as (
     select
-        year, measure, breakdown, code,
-        count(*) filter (where in_domain) as n,
-        sum(w) filter (where in_domain) as sw,
-        sum(w * y) filter (where in_domain) as swy,
-        sum(w * w) filter (where in_domain) as sw2,
-        sum(w * w * y) filter (where in_domain) as sw2y,
-        sum(w * w * y * y) filter (where in_domain) as sw2y2
-    from observations
-    group by all
+        r.year,
+        d.measure,
+        d.breakdown,
+        d.code,
+        r.weight as w,
+        r.volunteered,
+        case d.measure
+            when 'participation_rate' then r.volunteered
+            when 'area_share' then case d.code
+                when 'culture_sport_leisure' then r.area_culture_sport_leisure
+                when 'social_health' then r.area_social_health
+                when 'housing_local' then r.area_housing_local
+                when 'politics_religion_interest' then r.area_politics_religion_interest
+                when 'education' then r.area_education
+            end
+            when 'hours_per_month' then r.hours_per_month
+            when 'hours_per_resident' then case when r.volunteered = 1 then r.hours_per_month else 0 end
+        end as y,
+        case d.breakdown
+            when 'gender' then r.gender
+            when 'age_group' then r.age_group
+            when 'east_west' then r.east_west
+            else d.code
+        end = d.code as in_breakdown
+    from wave_respondents as r
+    cross join survey_domains as d
 ),
+
+-- in the domain: in the category, with an answer, and a volunteer where the measure is about volunteers
+observations as (
+    select
+        year,
+        {'measure': measure, 'breakdown': breakdown, 'code': code} as category,
+        w,
+        y,
+        y * y as y2,
+        in_breakdown and y is not null
+            and (volunteered = 1 or measure in ('participation_rate', 'hours_per_resident')) as in_domain
+    from domain_answers
+),
+
+-- domain_sums -> estimates: the weighted mean in each domain, null when suppressed, with its SE
+{{include _survey_stacked_means y2=y2}}
 
 survey_estimates as (
     select
-        s.year, s.measure, s.breakdown, s.code, s.n,
-        case when survey_shown(s.n, true) then s.swy / s.sw end as mean,
-        case when survey_shown(s.n, true) then domain_mean_se(s.sw, s.swy, s.sw2, s.sw2y, s.sw2y2, w.n_wave) end as se,
-        survey_flag(s.n) as flag
-    from survey_sums as s
-    join waves as w using (year)
+        year,
+        category.measure as measure,
+        category.breakdown as breakdown,
+        category.code as code,
+        n,
+        estimate as mean,
+        se,
+        survey_flag(n) as flag
+    from estimates
 ),
 
 population_16plus as (
