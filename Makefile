@@ -30,7 +30,7 @@ $(DEMO)/.generated: $(VENV)/.installed $(wildcard etl/demo*.py)
 
 demo: $(DEMO)/.generated ## Generate the synthetic demo data into data/raw/demo (deterministic)
 
-$(WAREHOUSE): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.csv)
+$(WAREHOUSE): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.csv queries/*.sql queries/macros.py)
 	$(PY) -m etl build --raw $(DEMO) --db $(WAREHOUSE)
 
 warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data

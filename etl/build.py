@@ -19,6 +19,7 @@ import duckdb
 from etl import cooperations, grants, municipal_survey, population, reference, schema, survey
 from etl.errors import InvalidInput, Problem
 from etl.staging import Staged, lit
+from queries import macros as query_macros
 
 ETL_VERSION = "1.0"
 REPO = pathlib.Path(__file__).resolve().parents[1]
@@ -151,6 +152,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
         _check_population_years(b)
         _write_metadata(b, raw_dir)
         schema.apply_comments(con)
+        query_macros.install(con)  # the metrics' DuckDB macros, so queries/*.sql run as they are (docs/sql.md)
         con.execute("detach stg")
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
         counts["_synthetic_inputs"] = sum(s.dialect.synthetic for s in b.inputs)

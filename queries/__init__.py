@@ -5,7 +5,7 @@
     res.data, res.meta
 """
 from .catalog import Column, Metric, Param, QueryError, list_metrics, load_metric, metric_names
-from .engine import Result, WarehouseMissing, close_all, configure, connect, prepare, render_sql, run, warehouse_path
+from .engine import Result, WarehouseMissing, close_all, configure, connect, prepare, run, warehouse_path
 from .metadata import build_info, build_inputs, codebook, published_figures
 
 __all__ = [
@@ -26,7 +26,6 @@ __all__ = [
     "metric_names",
     "prepare",
     "published_figures",
-    "render_sql",
     "run",
     "warehouse_path",
 ]

@@ -1,14 +1,17 @@
-"""CLI: `python -m queries list` and `python -m queries run METRIC [--year Y] [--by DIM] [--db PATH] [--format ...]`."""
+"""CLI: `python -m queries list` and `python -m queries run METRIC [--year Y] [--by DIM] [--db PATH] [--format ...]`
+[--out FILE]; `python -m queries sql METRIC ...` prints the metric as DuckDB SQL that runs as it is."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .catalog import QueryError, list_metrics, load_metric
-from .engine import WarehouseMissing, render_sql, run
+from .engine import WarehouseMissing, run, script
+from .export import write_parquet
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "parquet")
 
 
 def _metric_options(parser: argparse.ArgumentParser, metric) -> None:
@@ -28,7 +31,7 @@ def _parser(metric=None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m queries", description="Frivilligdata metrics (queries/*.sql).")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="every metric with its title and unit")
-    for name, help_ in (("run", "compute a metric"), ("describe", "a metric's metadata"), ("sql", "print the SQL that run executes")):
+    for name, help_ in (("run", "compute a metric"), ("describe", "a metric's metadata"), ("sql", "print the metric as DuckDB SQL: the parameters as variables, then its file")):
         p = sub.add_parser(name, help=help_)
         p.add_argument("metric")
         if name != "describe":
@@ -36,7 +39,9 @@ def _parser(metric=None) -> argparse.ArgumentParser:
             p.add_argument("--by", default=None, help="breakdown dimension")
         if name == "run":
             p.add_argument("--db", default=None, help="warehouse path (default $FRIVILLIGDATA_DB or data/warehouse.duckdb)")
-            p.add_argument("--format", choices=FORMATS, default="table")
+            p.add_argument("--format", choices=FORMATS, default="table",
+                           help="table (default), csv or json on standard output; parquet into --out FILE")
+            p.add_argument("--out", default=None, metavar="FILE", help="write the result here (needed for parquet)")
             p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="any metric parameter")
         if metric is not None and name in ("run", "sql"):
             _metric_options(p, metric)
@@ -79,30 +84,53 @@ def main(argv=None) -> int:
             return 0
         params = _collect_params(args, metric)
         if args.command == "sql":
-            from .engine import prepare
-
-            m, sql, bound, _ = prepare(metric, year=args.year, by=args.by, **params)
-            print(f"-- bound parameters: {json.dumps(bound, ensure_ascii=False)}")
-            print(sql)
+            print(script(metric, year=args.year, by=args.by, **params), end="")
             return 0
+        out = _out_path(args)
         res = run(metric.name, year=args.year, by=args.by, db=args.db, **params)
     except (QueryError, WarehouseMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.format == "parquet":
+        write_parquet(res, out)
+        print(f"wrote {len(res.data)} rows of {res.meta.name} to {out}", file=sys.stderr)
+        return 0
+    if out is not None:
+        with open(out, "w", encoding="utf-8", newline="") as f:
+            _write_text(res, args.format, f)
+        return 0
+    _write_text(res, args.format, sys.stdout)
+    return 0
+
+
+def _out_path(args) -> Path | None:
+    """--out checked before any work: needed for parquet, its folder must exist, and it is not a folder."""
+    if args.out is None:
+        if args.format == "parquet":
+            raise QueryError("--format parquet writes a file: give it with --out FILE")
+        return None
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise QueryError(f"--out {args.out!r} is a folder; give a file name")
+    if not out.parent.resolve().is_dir():
+        raise QueryError(f"--out {args.out!r}: the folder {str(out.parent)!r} does not exist")
+    return out
+
+
+def _write_text(res, fmt: str, stream) -> None:
     df = res.data
-    if args.format == "csv":
-        df.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
+    if fmt == "csv":
+        df.to_csv(stream, index=False)
+    elif fmt == "json":
         payload = {"metric": res.meta.name, "title_da": res.meta.title_da, "title_en": res.meta.title_en,
                    "unit": res.meta.unit, "unit_da": res.meta.unit_da, "params": res.params,
                    "rows": json.loads(df.to_json(orient="records", force_ascii=False, double_precision=15))}
-        print(json.dumps(payload, ensure_ascii=False, indent=1))
+        print(json.dumps(payload, ensure_ascii=False, indent=1), file=stream)
     else:
         import pandas as pd
 
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
-            print(df.to_string(index=False))
-    return 0
+            print(df.to_string(index=False), file=stream)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,23 @@
--- Shared by every survey metric: the query layer runs this file on each connection it opens (in the duckdb CLI:
--- `.read queries/_macros.sql`). The reporting thresholds live here and nowhere else.
+-- _macros: the shared pieces of the metrics, as DuckDB macros. `python -m etl build` stores them in the warehouse
+-- (queries/macros.py, together with one table macro per metric file), so a metric file runs as it is in the duckdb
+-- CLI or Python; the query layer re-creates them as temporary macros from this file on each connection, so it
+-- always runs the files as they are on disk. Macros read no variables: a metric passes its parameters in.
+-- Every statement is `create or replace macro NAME(...) as ...` (the installer adds `temp` for the query layer).
+-- The reporting thresholds and the disclosure rule live here and nowhere else.
+
+-- === survey statistics =============================================================================================
 
 -- Unweighted n below which an estimate is not shown ("for få svar"), and below which it is marked uncertain.
-create or replace temp macro min_n_shown() as 50;
-create or replace temp macro min_n_reliable() as 100;
+create or replace macro min_n_shown() as 50;
+create or replace macro min_n_reliable() as 100;
 -- Two-sided 95 % normal quantile, as printed in R: qnorm(0.975) = 1.959964.
-create or replace temp macro z_95() as 1.959964;
+create or replace macro z_95() as 1.959964;
 
-create or replace temp macro survey_flag(n) as
+create or replace macro survey_flag(n) as
     case when n < min_n_shown() then 'suppressed' when n < min_n_reliable() then 'uncertain' else 'ok' end;
 
 -- Whether an estimate with unweighted n is shown; suppress = false only for method checks (the flag still says why).
-create or replace temp macro survey_shown(n, suppress) as (not coalesce(suppress, true) or n >= min_n_shown());
+create or replace macro survey_shown(n, suppress) as (not coalesce(suppress, true) or n >= min_n_shown());
 
 -- Standard error of a weighted domain mean, as R survey's svyby(~y, ~domain, svydesign(ids = ~1, weights = ~w),
 -- svymean): influence values z_i = w_i (y_i - ybar_d) / W_d inside the domain and 0 outside, over the n_wave
@@ -20,7 +26,7 @@ create or replace temp macro survey_shown(n, suppress) as (not coalesce(suppress
 --   sum w^2 (y - ybar)^2 = sw2y2 - 2 ybar sw2y + ybar^2 sw2.
 -- The cancellation is mild for our variables (0/1 and hours; relative error ~ eps * (1 + ybar^2 / s^2)); the tests
 -- compare against R and a two-pass computation.
-create or replace temp macro domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave) as
+create or replace macro domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave) as
     case when n_wave > 1 and sw > 0 then
         sqrt(greatest(
             n_wave::double / (n_wave - 1)
@@ -30,9 +36,277 @@ create or replace temp macro domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave) a
 
 -- Lower and upper 95 % bound clipped to [lo, hi] (rates and shares: [0, 1]; counts: [0, null = unbounded]).
 -- (greatest/least skip nulls in DuckDB, hence the explicit guard.)
-create or replace temp macro ci_low(est, se, lo) as
+create or replace macro ci_low(est, se, lo) as
     case when est is not null and se is not null then greatest(est - z_95() * se, lo) end;
-create or replace temp macro ci_high(est, se, hi) as
+create or replace macro ci_high(est, se, hi) as
     case when est is not null and se is not null then
         case when hi is null then est + z_95() * se else least(est + z_95() * se, hi) end
     end;
+
+-- === small counts of persons =======================================================================================
+
+-- Disclosure rule for counts of persons (survey respondents): a count of 1-4 is shown as '<5'. Counts of public
+-- administrative records (municipalities, §18 applications, cooperations) are exact and do not pass through here.
+-- person_count gives the count when it may be shown and null when it may not; person_count_text the text to show.
+create or replace macro min_persons_shown() as 5;
+create or replace macro person_count(n) as case when n > 0 and n < min_persons_shown() then null else n end;
+create or replace macro person_count_text(n) as
+    case when n > 0 and n < min_persons_shown() then '<' || min_persons_shown() else cast(n as varchar) end;
+
+-- === breakdowns: a whitelisted dimension name -> the column it groups by ===========================================
+
+-- The respondents of a survey wave (every wave when wave is null) with their group under breakdown by_name: total
+-- ('all'), gender, age_group, region (region_code), landsdel (landsdel_code), east_west, urbanisation, education,
+-- employment. A text code is in category, a number code (region, landsdel) in category_number, the other column
+-- null: DuckDB then groups numbers as numbers (3-5 times faster than as text on a million respondents), and
+-- survey_domain_means returns one text category. Any other name stops the query with an error listing these.
+create or replace macro survey_respondents_by(by_name, wave) as table
+    select
+        *,
+        case by_name
+            when 'total' then 'all'
+            when 'gender' then gender
+            when 'age_group' then age_group
+            when 'region' then null
+            when 'landsdel' then null
+            when 'east_west' then east_west
+            when 'urbanisation' then urbanisation
+            when 'education' then education
+            when 'employment' then employment
+            else error('by must be one of total, gender, age_group, region, landsdel, east_west, urbanisation, '
+                || 'education, employment; got ' || coalesce('''' || by_name || '''', 'null'))
+        end as category,
+        case by_name when 'region' then region_code when 'landsdel' then landsdel_code end as category_number
+    from survey_respondents
+    where wave is null or year = wave;
+
+-- The municipalities with category = the code of their group under breakdown by_name: total ('all'), region
+-- (region_code), landsdel (landsdel_code), east_west, municipality (municipality_code). allowed is the metric's
+-- whitelist: a name outside it stops the query; an allowed name that is not a geography (e.g. target_group) gives
+-- category null, for the metric to fill from its own columns.
+create or replace macro municipalities_by(by_name, allowed) as table
+    select
+        *,
+        case
+            when not coalesce(list_contains(allowed, by_name), false) then
+                error('by must be one of ' || array_to_string(allowed, ', ') || '; got '
+                    || coalesce('''' || by_name || '''', 'null'))
+            when by_name = 'total' then 'all'
+            when by_name = 'region' then cast(region_code as varchar)
+            when by_name = 'landsdel' then cast(landsdel_code as varchar)
+            when by_name = 'east_west' then east_west
+            when by_name = 'municipality' then cast(municipality_code as varchar)
+        end as category
+    from municipalities;
+
+-- Residents aged 16+ per (year, category) of a survey breakdown (the geographies through municipalities), the
+-- category as text so that it joins survey estimates: total, gender, age_group, region, landsdel, east_west.
+create or replace macro population_16plus(by_name, wave) as table
+    select
+        p.year,
+        case by_name
+            when 'total' then 'all'
+            when 'gender' then p.gender
+            when 'age_group' then p.age_group
+            when 'region' then cast(m.region_code as varchar)
+            when 'landsdel' then cast(m.landsdel_code as varchar)
+            when 'east_west' then m.east_west
+            else error('the population has no breakdown by ' || coalesce('''' || by_name || '''', 'null')
+                || '; it has total, gender, age_group, region, landsdel, east_west')
+        end as category,
+        cast(sum(p.persons) as bigint) as population
+    from population as p
+    join municipalities as m using (municipality_code)
+    where p.age_group <> '0-15' and (wave is null or p.year = wave)
+    group by all;
+
+-- === survey estimation =============================================================================================
+
+-- Weighted domain means with their linearisation SEs, one row per (year, category), from a relation
+-- respondents(year, category, category_number, w, y, y2, in_domain) (survey_respondents_by gives the categories):
+-- one row per respondent, every respondent of the wave in exactly one category; y2 is y squared; in_domain says
+-- whether the respondent is in the estimation domain. Respondents outside it (e.g. everyone but the volunteers who
+-- answered) still count in the wave's n, as in svyby(~y, ~by, subset(design, ...), svymean). Two shortcuts let
+-- DuckDB skip per-respondent work: all_in_domain := true when every respondent is in the domain (in_domain is then not
+-- read), y_binary := true when y is 0/1 (the sum of w^2 y^2 is then the sum of w^2 y, computed once; y2 not read).
+-- Returns (year, category as text, n, mean, se).
+create or replace macro survey_domain_means(respondents, all_in_domain, y_binary) as table
+    with
+    -- outside the domain a respondent weighs 0: the sums of aggregates filtered on in_domain, at half the cost
+    domain_weights as (
+        select
+            year,
+            category,
+            category_number,
+            all_in_domain or in_domain as in_domain,
+            case when all_in_domain or in_domain then w else 0 end as w,
+            y,
+            case when y_binary then y else y2 end as y2
+        from query_table(respondents)
+    ),
+    domain_sums as (
+        select
+            year,
+            category,
+            category_number,
+            count(*) as n_all,
+            cast(count_if(in_domain) as bigint) as n,
+            sum(w) as sw,
+            sum(w * y) as swy,
+            sum(w * w) as sw2,
+            sum(w * w * y) as sw2y,
+            sum(w * w * y2) as sw2y2
+        from domain_weights
+        group by year, category, category_number
+    ),
+    -- every respondent of the wave counts in the variance of a domain mean (a join: cheaper here than a window)
+    waves as (
+        select year, sum(n_all) as n_wave
+        from domain_sums
+        group by year
+    )
+    select
+        year,
+        coalesce(category, cast(category_number as varchar)) as category,
+        n,
+        swy / nullif(sw, 0) as mean,
+        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, w.n_wave) as se
+    from domain_sums
+    join waves as w using (year);
+
+-- The same where the wave is stacked once per category: every respondent of the wave appears once in every
+-- category, and the category's domain is the rows with in_domain true (a question or an answer, as in area_share,
+-- or any domain of published_comparison), so a category's row count is the wave's n, as svyby wants for the
+-- variance. Reads observations(year, category, w, y, y2, in_domain); returns (year, category, n, estimate, se),
+-- estimate and se null when not shown (survey_shown).
+create or replace macro survey_stacked_means(observations, suppress) as table
+    with domain_sums as (
+        select
+            year,
+            category,
+            count(*) as n_all,
+            count(*) filter (where in_domain) as n,
+            sum(w) filter (where in_domain) as sw,
+            sum(w * y) filter (where in_domain) as swy,
+            sum(w * w) filter (where in_domain) as sw2,
+            sum(w * w * y) filter (where in_domain) as sw2y,
+            sum(w * w * y2) filter (where in_domain) as sw2y2
+        from query_table(observations)
+        group by year, category
+    )
+    select
+        year,
+        category,
+        n,
+        case when survey_shown(n, suppress) then swy / sw end as estimate,
+        case when survey_shown(n, suppress) then domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_all) end as se
+    from domain_sums;
+
+-- The tail of a survey metric broken down by by_name: suppression, 95 % interval clipped to [0, ci_max] (ci_max
+-- null: unbounded above), labels and flag, from estimates(year, category, n, mean, se). Returns the survey contract
+-- columns year, dimension, category, label_da, label_en, estimate, se, ci_low, ci_high, n, flag.
+create or replace macro survey_final(estimates, by_name, suppress, ci_max) as table
+    with shown as (
+        select
+            year,
+            category,
+            case when survey_shown(n, suppress) then mean end as estimate,
+            case when survey_shown(n, suppress) then se end as se,
+            n
+        from query_table(estimates)
+    )
+    select
+        s.year,
+        by_name as dimension,
+        s.category,
+        l.label_da,
+        l.label_en,
+        s.estimate,
+        s.se,
+        ci_low(s.estimate, s.se, 0) as ci_low,
+        ci_high(s.estimate, s.se, ci_max) as ci_high,
+        s.n,
+        survey_flag(s.n) as flag
+    from shown as s
+    left join labels as l on l.dimension = by_name and l.code = s.category
+    order by s.year, l.sort_order, s.category;
+
+-- The whole "share of volunteers by answer" for a survey question whose answers are the codes of labels dimension
+-- question (organisation_form, recruited): for every code the weighted share of the volunteers who answered, as
+-- svymean(~factor(question), subset(design, volunteered == 1), na.rm = TRUE), suppression, 95 % interval clipped to
+-- [0, 1], labels and flag.
+create or replace macro volunteer_answer_shares(question, wave, suppress) as table
+    with
+    answers as (
+        select
+            year,
+            weight,
+            volunteered,
+            case question
+                when 'organisation_form' then organisation_form
+                when 'recruited' then recruited
+                else error('volunteer_answer_shares: no survey question ' || coalesce('''' || question || '''', 'null'))
+            end as answer
+        from survey_respondents
+        where wave is null or year = wave
+    ),
+    observations as (
+        select
+            r.year,
+            c.code as category,
+            r.weight as w,
+            cast(coalesce(r.answer = c.code, false) as integer) as y,
+            cast(coalesce(r.answer = c.code, false) as integer) as y2,
+            r.volunteered = 1 and r.answer is not null as in_domain
+        from answers as r
+        cross join (select code from labels where dimension = question) as c
+    ),
+    estimates as (
+        select * from survey_stacked_means(observations, suppress)
+    )
+    select
+        e.year,
+        question as dimension,
+        e.category,
+        l.label_da,
+        l.label_en,
+        e.estimate,
+        e.se,
+        ci_low(e.estimate, e.se, 0) as ci_low,
+        ci_high(e.estimate, e.se, 1) as ci_high,
+        e.n,
+        survey_flag(e.n) as flag
+    from estimates as e
+    left join labels as l on l.dimension = question and l.code = e.category
+    order by e.year, l.sort_order;
+
+-- === municipal and register tables =================================================================================
+
+-- The labels of every category code, municipalities included (dimension 'municipality', code the kommunekode as
+-- text, the name in both languages, sorted by code), for metrics broken down by municipality.
+create or replace macro category_labels() as table
+    select dimension, code, label_da, label_en, sort_order from labels
+    union all
+    select 'municipality', cast(municipality_code as varchar), municipality_name, municipality_name, municipality_code
+    from municipalities;
+
+-- The municipal survey's framework questions, one row per responding municipality and element: (year,
+-- municipality_code, element, answer), answer 0/1 or null when the municipality left the question unanswered.
+create or replace macro framework_answers() as table
+    select
+        s.year,
+        s.municipality_code,
+        e.element,
+        case e.element
+            when 'has_volunteer_policy' then s.has_volunteer_policy
+            when 'has_volunteer_council' then s.has_volunteer_council
+            when 'has_active_citizenship_strategy' then s.has_active_citizenship_strategy
+            when 'organises_volunteers' then s.organises_volunteers
+            when 'cooperation_increased' then s.cooperation_increased
+            when 'has_volunteer_centre' then s.has_volunteer_centre
+            when 'has_association_directory' then s.has_association_directory
+            when 'has_volunteer_consultant' then s.has_volunteer_consultant
+        end as answer
+    from municipal_survey as s
+    cross join (select code as element from labels where dimension = 'framework_element') as e
+    where s.responded = 1;

@@ -35,13 +35,13 @@ with
 applications as (
     select
         g.year,
-        {{by}} as category,
+        case when coalesce(getvariable('by'), 'total') = 'target_group' then g.target_group else m.category end as category,
         g.applied_dkk,
         g.granted_dkk
     from grants_s18 as g
-    join municipalities as m using (municipality_code)
-    where ($year is null or g.year = $year)
-        and ($municipality_code is null or g.municipality_code = $municipality_code)
+    join municipalities_by(coalesce(getvariable('by'), 'total'), ['total', 'region', 'landsdel', 'east_west', 'municipality', 'target_group']) as m using (municipality_code)
+    where (getvariable('year') is null or g.year = getvariable('year'))
+        and (getvariable('municipality_code') is null or g.municipality_code = getvariable('municipality_code'))
 ),
 
 sums as (
@@ -55,13 +55,15 @@ sums as (
     group by all
 ),
 
--- category_labels: labels of every code, municipality names included
-{{include _category_labels}}
+-- labels of every code, municipality names included
+category_labels as (
+    select * from category_labels()
+),
 
 final as (
     select
         s.year,
-        $by as dimension,
+        coalesce(getvariable('by'), 'total') as dimension,
         s.category,
         l.label_da,
         l.label_en,
@@ -71,7 +73,7 @@ final as (
         s.granted_dkk / nullif(s.applied_dkk, 0) as coverage,
         s.applications between 1 and 4 as small_count
     from sums as s
-    left join category_labels as l on l.dimension = $by and l.code = s.category
+    left join category_labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = s.category
     order by s.year, l.sort_order, s.category
 )
 

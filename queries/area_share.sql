@@ -54,7 +54,7 @@ respondents as (
         end as active
     from survey_respondents as r
     cross join areas as a
-    where $year is null or r.year = $year
+    where getvariable('year') is null or r.year = getvariable('year')
 ),
 
 observations as (
@@ -62,16 +62,19 @@ observations as (
         year,
         area as category,
         w,
-        case when $base = 'volunteers' then active else volunteered * coalesce(active, 0) end as y,
+        case when coalesce(getvariable('base'), 'volunteers') = 'volunteers' then active else volunteered * coalesce(active, 0) end as y,
         case
-            when $base = 'volunteers' then volunteered = 1 and active is not null
+            when coalesce(getvariable('base'), 'volunteers') = 'volunteers' then volunteered = 1 and active is not null
             else volunteered = 0 or active is not null
-        end as in_domain
+        end as in_domain,
+        y as y2  -- y is 0/1, so y squared is y
     from respondents
 ),
 
--- domain_sums -> estimates: the weighted share active per (year, area), null when suppressed, with its SE
-{{include _survey_stacked_means y2=y}}
+-- the weighted share active per (year, area), null when suppressed, with its SE: (year, category, n, estimate, se)
+estimates as (
+    select * from survey_stacked_means(observations, coalesce(getvariable('suppress'), true))
+),
 
 final as (
     select
@@ -80,7 +83,7 @@ final as (
         e.category,
         l.label_da,
         l.label_en,
-        $base as base,
+        coalesce(getvariable('base'), 'volunteers') as base,
         e.estimate,
         e.se,
         ci_low(e.estimate, e.se, 0) as ci_low,

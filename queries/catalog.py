@@ -3,22 +3,18 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 QUERY_DIR = Path(__file__).resolve().parent
 MACRO_FILE = QUERY_DIR / "_macros.sql"
 
-# The one placeholder left for run time: replaced by the column expression of a whitelisted dimension.
-BY_PLACEHOLDER = "{{by}}"
-# Directives the loader expands when it reads a metric file (see expand_sql): `{{include _fragment key=value ...}}`
-# pastes queries/_fragment.sql, `{{metric name}}` pastes another metric's query (same parameters and breakdown).
-_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)(?P<before>[^\n]*?)\{\{\s*(?P<kind>include|metric)\b(?P<args>[^}]*)\}\}", re.M)
-_PLACEHOLDER = re.compile(r"\{\{\s*(?P<key>[^}\s]*)\s*\}\}")
-_NAME = re.compile(r"[a-z][a-z0-9_]*")
-# A fragment argument is a word or a number (`ci_max=1`, `column=recruited`): text from metric files only.
-_ARG = re.compile(r"(?P<key>[a-z][a-z0-9_]*)=(?P<value>[A-Za-z0-9_.]+)")
+# A metric reads its parameters as DuckDB variables: `getvariable('year')` when the default is null, else
+# `coalesce(getvariable('by'), 'total')` with the header's default (the loader checks both, see check_variables).
+_VARIABLE = re.compile(
+    r"(?P<coalesce>coalesce\(\s*)?getvariable\(\s*'(?P<name>[a-z_][a-z0-9_]*)'\s*\)(?(coalesce)\s*,\s*(?P<default>[^()]*?)\s*\))"
+)
 PARAM_TYPES = {"int", "double", "text", "bool", "dimension"}
 REQUIRED_KEYS = ("title_da", "title_en", "definition", "definition_da", "unit", "unit_da", "source")
 LANGS = ("da", "en")
@@ -60,7 +56,7 @@ class Metric:
     unit: str  # English; machine-read too (charts.is_fraction looks for "fraction"/"0-1"); Danish in unit_da
     source: tuple[str, ...]
     params: tuple[Param, ...]
-    dimensions: dict[str, str]  # whitelist: dimension name -> column expression
+    dimensions: dict[str, str]  # whitelist: dimension name -> what it groups by (documentation; the SQL maps it)
     columns: tuple[Column, ...]
     years_sql: str | None
     sql: str = field(repr=False)
@@ -240,13 +236,8 @@ def metric_names(files: tuple[tuple[str, int], ...] | None = None) -> list[str]:
     return [name[:-4] for name, _ in (files or _sql_files()) if not name.startswith("_")]
 
 
-def fragment_names() -> list[str]:
-    """Names of the SQL fragments a metric may include (`_name.sql` files; _macros.sql is run, not included)."""
-    return [name[:-4] for name, _ in _sql_files() if name.startswith("_") and name != MACRO_FILE.name]
-
-
-def _strip_header(text: str) -> str:
-    """The SQL after the leading `--` comment block (a metric's header, a fragment's documentation)."""
+def sql_body(text: str) -> str:
+    """The SQL after the leading `--` comment block (a metric's header)."""
     lines = text.splitlines()
     i = 0
     while i < len(lines) and (lines[i].startswith("--") or not lines[i].strip()):
@@ -254,71 +245,84 @@ def _strip_header(text: str) -> str:
     return "\n".join(lines[i:]).rstrip()
 
 
-def _indent(text: str, indent: str) -> str:
-    return "\n".join((indent + line) if i and line else line for i, line in enumerate(text.splitlines()))
+def _without_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
 
 
-def expand_sql(text: str, name: str, _stack: tuple[str, ...] = ()) -> tuple[str, list[Metric]]:
-    """The SQL of metric or fragment `name` with its directives expanded, and the metrics it builds on.
+def _literal(text: str) -> object:
+    """A SQL literal of a parameter default: 'text', true/false, an integer or a decimal number."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    if text in ("true", "false"):
+        return text == "true"
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)  # ValueError when it is not a literal
 
-    `{{include _fragment}}` / `{{include _fragment key=value ...}}` pastes queries/_fragment.sql without its
-    leading comment block, each `{{key}}` in it replaced by the given value (a word or a number; every placeholder
-    must be given, every argument used). `{{metric name}}` pastes that metric's expanded query, as a subquery
-    (`with ... select * from final`) that sees the same bound parameters and the same `{{by}}`. Only `{{by}}`
-    survives, for render time. Unknown names, bad arguments and cycles raise ValueError naming the file.
+
+def check_variables(metric: Metric, sql: str) -> set[str]:
+    """The variables the SQL reads; ValueError unless each is a declared parameter read with its declared default.
+
+    A parameter whose default is null is read as `getvariable('name')`, any other as `coalesce(getvariable('name'),
+    DEFAULT)`, DEFAULT the header's default as a SQL literal: so the file run as it is with no variables set gives
+    the defaults the query layer sets.
     """
-    stack = (*_stack, name)
-    used: list[Metric] = []
-
-    def directive(m: re.Match) -> str:
-        if "--" in m["before"]:  # prose in a comment, not a directive
-            return m[0]
-        kind, words = m["kind"], m["args"].split()
-        where = f"{name}: {{{{{kind}{m['args']}}}}}"
-        if not words or not _NAME.fullmatch(words[0].lstrip("_")):
-            raise ValueError(f"{where}: expected a name")
-        target, args = words[0], words[1:]
-        if target in stack:
-            raise ValueError(f"{where}: cycle {' -> '.join((*stack, target))}")
-        if kind == "metric":
-            if args or target not in metric_names():
-                raise ValueError(f"{where}: unknown metric {target!r}; valid metrics: {', '.join(metric_names())}")
-            inner = _read_metric(target, stack)
-            used.append(inner)
-            body = _strip_header(inner.sql)
+    body = _without_comments(sql)
+    where = f"{metric.name}"
+    found = list(_VARIABLE.finditer(body))
+    if len(found) != body.count("getvariable("):
+        raise ValueError(f"{where}: read parameters as getvariable('name') or coalesce(getvariable('name'), default)")
+    if "$" in re.sub(r"'[^']*'", "", body) or "{{" in body:
+        raise ValueError(f"{where}: $parameters and {{{{...}}}} directives are gone; read parameters with "
+                         "getvariable() and use the macros of queries/_macros.sql (docs/sql.md)")
+    used = set()
+    for m in found:
+        name = m["name"]
+        if name not in metric.param_names:
+            raise ValueError(f"{where}: reads variable {name!r}, which is not a declared parameter "
+                             f"({', '.join(metric.param_names) or 'none'})")
+        default = metric.param(name).default
+        if default is None:
+            if m["coalesce"]:
+                raise ValueError(f"{where}: parameter {name} defaults to null: read it as getvariable('{name}')")
         else:
-            if target not in fragment_names():
-                raise ValueError(f"{where}: unknown fragment {target!r}; valid fragments: {', '.join(fragment_names())}")
-            values = {}
-            for arg in args:
-                a = _ARG.fullmatch(arg)
-                if not a:
-                    raise ValueError(f"{where}: bad argument {arg!r} (expected key=word or key=number)")
-                values[a["key"]] = a["value"]
-            raw = _strip_header((QUERY_DIR / f"{target}.sql").read_text(encoding="utf-8"))
-            wanted = {p["key"] for p in _PLACEHOLDER.finditer(raw)} - {BY_PLACEHOLDER[2:-2]}
-            if wanted != set(values):
-                raise ValueError(f"{where}: {target} takes {', '.join(sorted(wanted)) or 'no arguments'}")
-            filled = _PLACEHOLDER.sub(lambda p: values.get(p["key"], p[0]), raw)
-            body, inner_used = expand_sql(filled, target, stack)
-            used.extend(inner_used)
-        return m["indent"] + m["before"] + _indent(body, m["indent"])
+            try:
+                ok = m["coalesce"] is not None and _literal(m["default"]) == default
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(f"{where}: read parameter {name} as coalesce(getvariable('{name}'), "
+                                 f"{_sql_literal(default)}), its declared default")
+        used.add(name)
+    return used
 
-    out = _DIRECTIVE.sub(directive, text)
-    left = set(re.findall(r"\{\{.*?\}\}", re.sub(r"--[^\n]*", "", out))) - {BY_PLACEHOLDER}
-    if left:
-        raise ValueError(f"{name}: unknown placeholder(s) {', '.join(sorted(left))}")
-    return out, used
+
+def _sql_literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
+
+
+def called_metrics(sql: str, name: str, names: list[str]) -> list[str]:
+    """The metrics whose table macro `other()` the SQL reads (a metric built on another)."""
+    body = _without_comments(sql)
+    return [n for n in names if n != name and re.search(rf"\b{n}\s*\(\s*\)", body)]
 
 
 def _check_builds_on(outer: Metric, inner: Metric) -> None:
-    """A metric pasted into another runs with the outer request: its parameters and breakdowns must fit."""
+    """A metric read by another runs with the outer request's variables: its parameters and breakdowns must fit."""
     for p in inner.params:
         if p.name not in outer.param_names or outer.param(p.name).type != p.type:
             raise ValueError(f"{outer.name}: builds on {inner.name}, so it must declare {inner.name}'s param {p.name}: {p.type}")
-    for dim, expr in outer.dimensions.items():
-        if inner.dimensions and inner.dimensions.get(dim) != expr:
-            raise ValueError(f"{outer.name}: dimension {dim} must be {inner.name}'s ({inner.dimensions.get(dim)!r})")
+        if outer.param(p.name).default != p.default:
+            raise ValueError(f"{outer.name}: param {p.name} must have {inner.name}'s default {p.default!r}")
+    for dim in outer.dimensions:
+        if inner.dimensions and dim not in inner.dimensions:
+            raise ValueError(f"{outer.name}: dimension {dim} is not one of {inner.name}'s")
     if inner.dimensions and not outer.dimensions:
         raise ValueError(f"{outer.name}: builds on {inner.name}, which has breakdowns, so it needs dimensions too")
 
@@ -327,10 +331,13 @@ def _read_metric(name: str, stack: tuple[str, ...] = ()) -> Metric:
     path = QUERY_DIR / f"{name}.sql"
     text = path.read_text(encoding="utf-8")
     metric = parse_header(text, name, path)
-    sql, used = expand_sql(text, name, stack)
-    for inner in used:
-        _check_builds_on(metric, inner)
-    return replace(metric, sql=sql)
+    check_variables(metric, text)
+    stack = (*stack, name)
+    for other in called_metrics(text, name, metric_names()):
+        if other in stack:
+            raise ValueError(f"{name}: cycle {' -> '.join((*stack, other))}")
+        _check_builds_on(metric, _read_metric(other, stack))
+    return metric
 
 
 @lru_cache(maxsize=None)

@@ -37,17 +37,25 @@ years as (
 ),
 
 selected_years as (
-    select year from years where $year is null or year = $year
+    select year from years where getvariable('year') is null or year = getvariable('year')
 ),
 
 active as (
     select
         y.year,
-        {{by}} as category
+        case coalesce(getvariable('by'), 'total')
+            when 'total' then 'all'
+            when 'form' then c.form
+            when 'sector' then c.sector
+            when 'area' then c.area
+            when 'target_group' then c.target_group
+            else error('by must be one of total, form, sector, area, target_group; got '''
+                || coalesce(getvariable('by'), 'total') || '''')
+        end as category
     from selected_years as y
     join cooperations as c
         on c.start_year <= y.year and (c.end_year is null or c.end_year >= y.year)
-    where $municipality_code is null or c.municipality_code = $municipality_code
+    where getvariable('municipality_code') is null or c.municipality_code = getvariable('municipality_code')
 ),
 
 counts as (
@@ -60,13 +68,13 @@ grid as (
     select y.year, l.code as category, l.label_da, l.label_en, l.sort_order
     from selected_years as y
     cross join labels as l
-    where l.dimension = $by
+    where l.dimension = coalesce(getvariable('by'), 'total')
 ),
 
 final as (
     select
         g.year,
-        $by as dimension,
+        coalesce(getvariable('by'), 'total') as dimension,
         g.category,
         g.label_da,
         g.label_en,

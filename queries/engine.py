@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .catalog import BY_PLACEHOLDER, MACRO_FILE, Metric, QueryError, load_metric
+from . import macros
+from .catalog import Metric, QueryError, _sql_files, load_metric, sql_body
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "warehouse.duckdb"
@@ -20,7 +21,6 @@ _settings: dict[str, object] = {
     "threads": os.environ.get("FRIVILLIGDATA_THREADS") or None,
     "memory_limit": os.environ.get("FRIVILLIGDATA_MEMORY_LIMIT") or None,
 }
-_PARAM_REF = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
 class WarehouseMissing(FileNotFoundError):
@@ -51,8 +51,18 @@ class _Warehouse:
         self.identity = self._identity()
         self.con = duckdb.connect(str(path), read_only=True)
         self.apply_settings()
-        self.con.execute(MACRO_FILE.read_text(encoding="utf-8"))
+        self.macro_files: tuple | None = None
+        self.variables: dict[str, tuple[type, object]] = {}  # what `set variable` last set on this connection
+        self.sync_macros()
         self.cache: dict[tuple, object] = {}
+
+    def sync_macros(self, files: tuple | None = None) -> None:
+        """(Re)create the macros as temporary ones from queries/*.sql when a file changed since the last time: the
+        layer runs the files as they are, whatever the warehouse stored at build time."""
+        files = files or _sql_files()
+        if files != self.macro_files:
+            macros.install(self.con, temp=True)
+            self.macro_files = files
 
     def _identity(self) -> tuple:
         st = self.path.stat()
@@ -64,7 +74,16 @@ class _Warehouse:
         except FileNotFoundError:
             return True
 
+    def set_variables(self, values: dict) -> None:
+        """`set variable NAME = ?` for each parameter whose value differs from what this connection holds (each
+        statement costs a round trip); the values travel as bound values, never as SQL text."""
+        for name, value in values.items():
+            if self.variables.get(name, (None, object())) != (type(value), value):
+                self.con.execute(_SET_VARIABLE.format(name), [value])
+                self.variables[name] = (type(value), value)
+
     def apply_settings(self) -> None:
+        self.con.execute("set enable_progress_bar = false")  # no console to draw on, and it costs time on every query
         if _settings["threads"]:
             self.con.execute(f"set threads = {int(_settings['threads'])}")
         if _settings["memory_limit"]:
@@ -123,8 +142,10 @@ def _warehouse(db) -> _Warehouse:
 
 
 def connect(db=None) -> duckdb.DuckDBPyConnection:
-    """The cached read-only connection (with the survey macros loaded) for ad-hoc SQL; do not close it."""
-    return _warehouse(db).con
+    """The cached read-only connection (with the macros loaded) for ad-hoc SQL; do not close it."""
+    wh = _warehouse(db)
+    wh.variables.clear()  # ad-hoc SQL may set variables: the next run sets every parameter again
+    return wh.con
 
 
 def _coerce(metric: Metric, name: str, value):
@@ -173,13 +194,6 @@ def _valid_municipalities(wh: _Warehouse) -> list[int]:
     return wh.cache[key]
 
 
-def render_sql(metric: Metric, by: str | None) -> str:
-    """The metric's SQL with the whitelisted column expression of `by` in place of the placeholder."""
-    if not metric.dimensions:
-        return metric.sql
-    return metric.sql.replace(BY_PLACEHOLDER, metric.dimensions[by])
-
-
 def prepare(metric: str | Metric, *, year=None, by=None, **params) -> tuple[Metric, str, dict, dict]:
     """Validate a request without a warehouse: the metric, its SQL, the values to bind and all parameter values."""
     m = metric if isinstance(metric, Metric) else load_metric(metric)
@@ -207,20 +221,15 @@ def prepare(metric: str | Metric, *, year=None, by=None, **params) -> tuple[Metr
         else:
             value = params.get(p.name)
             values[p.name] = _coerce(m, p.name, p.default if value is None else value)  # None means the default
-    key = (m.name, m.sql, by)  # the SQL text identifies the file version
-    if key not in _rendered:
-        sql = render_sql(m, by)
-        _rendered[key] = (sql, frozenset(_PARAM_REF.findall(re.sub(r"--[^\n]*", "", sql))))
-    sql, used = _rendered[key]
-    return m, sql, {k: v for k, v in values.items() if k in used}, values
+    return m, sql_body(m.sql), values, values
 
 
-_rendered: dict[tuple, tuple[str, frozenset]] = {}  # (metric, SQL text, by) -> SQL and the parameters it uses
-_statements: dict[str, duckdb.Statement] = {}  # rendered SQL -> its parse tree
+_statements: dict[str, duckdb.Statement] = {}  # metric SQL -> its parse tree
+_SET_VARIABLE = 'set variable "{}" = ?'
 
 
 def _statement(con: duckdb.DuckDBPyConnection, metric: Metric, sql: str) -> duckdb.Statement:
-    """The parse tree of a rendered metric query, parsed once: parsing a metric took as long as running it on the
+    """The parse tree of a metric query, parsed once: parsing a metric took as long as running it on the
     demo warehouse (about 0.7 ms). DuckDB copies the tree on every execute, so one tree serves every connection."""
     statement = _statements.get(sql)
     if statement is None:
@@ -249,5 +258,29 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
                     f"{m.name}: unknown municipality_code {values['municipality_code']}; "
                     f"valid codes: {', '.join(map(str, codes))}"
                 )
-        data = wh.con.execute(_statement(wh.con, m, sql), bound).df()
+        statement = _statement(wh.con, m, sql)
+        wh.sync_macros()
+        wh.set_variables(bound)
+        data = wh.con.execute(statement).df()
     return Result(data=data, meta=m, params=values)
+
+
+def sql_literal(value) -> str:
+    """A validated parameter value as a DuckDB literal, for printing a script (the layer itself binds values)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def script(metric: str | Metric, *, year=None, by=None, **params) -> str:
+    """The request as plain DuckDB SQL: one `set variable` per parameter, then the metric's file as it is. Run in
+    DuckDB against the warehouse it gives what `run` gives (docs/sql.md)."""
+    m, _, values, _ = prepare(metric, year=year, by=by, **params)
+    lines = [f"-- {m.name} as plain DuckDB SQL: the parameters as variables, then queries/{m.name}.sql as it is"]
+    lines += [f'set variable "{name}" = {sql_literal(value)};' for name, value in values.items()]
+    text = m.sql.rstrip()
+    return "\n".join(lines) + "\n\n" + text + ("" if text.endswith(";") else ";") + "\n"

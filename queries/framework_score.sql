@@ -45,8 +45,8 @@ with
 surveys as (
     select *
     from municipal_survey
-    where ($year is null or year = $year)
-        and ($municipality_code is null or municipality_code = $municipality_code)
+    where (getvariable('year') is null or year = getvariable('year'))
+        and (getvariable('municipality_code') is null or municipality_code = getvariable('municipality_code'))
 ),
 
 scores as (
@@ -56,7 +56,7 @@ scores as (
         m.municipality_name,
         m.region_code,
         m.landsdel_code,
-        cast({{by}} as varchar) as category,
+        m.category,
         s.responded,
         case when s.responded = 1 then
             coalesce(s.has_volunteer_policy, 0) + coalesce(s.has_volunteer_council, 0)
@@ -69,7 +69,7 @@ scores as (
             + (s.has_volunteer_centre is not null)::integer + (s.has_association_directory is not null)::integer
             + (s.has_volunteer_consultant is not null)::integer as elements_answered
     from surveys as s
-    join municipalities as m using (municipality_code)
+    join municipalities_by(coalesce(getvariable('by'), 'municipality'), ['municipality', 'region', 'total']) as m using (municipality_code)
 ),
 
 -- one municipality is a group of one: its mean is its own score
@@ -89,27 +89,29 @@ grouped as (
     group by year, category
 ),
 
--- category_labels: labels of every code, municipality names included
-{{include _category_labels}}
+-- labels of every code, municipality names included
+category_labels as (
+    select * from category_labels()
+),
 
 final as (
     select
         g.year,
-        $by as dimension,
+        coalesce(getvariable('by'), 'municipality') as dimension,
         g.category,
         l.label_da,
         l.label_en,
-        case when $by = 'municipality' then cast(g.municipality_code as integer) end as municipality_code,
-        case when $by = 'municipality' then g.municipality_name end as municipality_name,
-        case when $by in ('municipality', 'region') then cast(g.region_code as integer) end as region_code,
-        case when $by = 'municipality' then cast(g.landsdel_code as integer) end as landsdel_code,
+        case when coalesce(getvariable('by'), 'municipality') = 'municipality' then cast(g.municipality_code as integer) end as municipality_code,
+        case when coalesce(getvariable('by'), 'municipality') = 'municipality' then g.municipality_name end as municipality_name,
+        case when coalesce(getvariable('by'), 'municipality') in ('municipality', 'region') then cast(g.region_code as integer) end as region_code,
+        case when coalesce(getvariable('by'), 'municipality') = 'municipality' then cast(g.landsdel_code as integer) end as landsdel_code,
         cast(g.municipalities as integer) as municipalities,
         cast(g.responded as integer) as responded,
         cast(g.framework_score as double) as framework_score,
-        case when $by = 'municipality' then cast(g.elements_answered as integer) end as elements_answered,
+        case when coalesce(getvariable('by'), 'municipality') = 'municipality' then cast(g.elements_answered as integer) end as elements_answered,
         7 as max_score
     from grouped as g
-    left join category_labels as l on l.dimension = $by and l.code = g.category
+    left join category_labels as l on l.dimension = coalesce(getvariable('by'), 'municipality') and l.code = g.category
     order by g.year, l.sort_order, g.category
 )
 

@@ -38,18 +38,20 @@ elements as (
     select code as element, sort_order from labels where dimension = 'framework_element'
 ),
 
--- framework_answers(year, municipality_code, element, answer): responding municipalities, one row per element
-{{include _framework_answers}}
+-- responding municipalities, one row per element: (year, municipality_code, element, answer)
+framework_answers as (
+    select * from framework_answers()
+),
 
 answers as (
     select
         a.year,
-        {{by}} as category,
+        m.category as category,
         a.element,
         a.answer
     from framework_answers as a
-    join municipalities as m using (municipality_code)
-    where $year is null or a.year = $year
+    join municipalities_by(coalesce(getvariable('by'), 'total'), ['total', 'region', 'landsdel', 'east_west']) as m using (municipality_code)
+    where getvariable('year') is null or a.year = getvariable('year')
 ),
 
 counts as (
@@ -66,7 +68,7 @@ counts as (
 final as (
     select
         c.year,
-        $by as dimension,
+        coalesce(getvariable('by'), 'total') as dimension,
         c.category,
         l.label_da,
         l.label_en,
@@ -78,7 +80,7 @@ final as (
         c.yes_count / nullif(c.answer_count, 0) as share,
         c.yes_count between 1 and 4 as small_count
     from counts as c
-    left join labels as l on l.dimension = $by and l.code = c.category
+    left join labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = c.category
     left join labels as le on le.dimension = 'framework_element' and le.code = c.element
     order by c.year, l.sort_order, c.category, le.sort_order
 )

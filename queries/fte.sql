@@ -39,7 +39,7 @@ with
 
 -- total_hours_per_year for the same request (year, by, suppress): estimate, SE, interval, n and flag
 total_hours as (
-    {{metric total_hours_per_year}}
+    select * from total_hours_per_year()
 ),
 
 final as (
@@ -51,11 +51,11 @@ final as (
         t.label_en,
         t.hours_per_resident_month,
         t.population,
-        $hours_per_fte as hours_per_fte,
-        t.estimate / $hours_per_fte as estimate,
-        t.se / $hours_per_fte as se,
-        t.ci_low / $hours_per_fte as ci_low,
-        t.ci_high / $hours_per_fte as ci_high,
+        cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as hours_per_fte,
+        t.estimate / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as estimate,
+        t.se / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as se,
+        t.ci_low / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as ci_low,
+        t.ci_high / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as ci_high,
         t.n,
         t.flag
     from total_hours as t

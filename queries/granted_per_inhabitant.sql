@@ -48,8 +48,8 @@ universe as (
 selected as (
     select year, municipality_code
     from universe
-    where ($year is null or year = $year)
-        and ($municipality_code is null or municipality_code = $municipality_code)
+    where (getvariable('year') is null or year = getvariable('year'))
+        and (getvariable('municipality_code') is null or municipality_code = getvariable('municipality_code'))
 ),
 
 grants as (
@@ -74,12 +74,12 @@ per_municipality as (
         s.municipality_code,
         m.municipality_name,
         m.region_code,
-        cast({{by}} as varchar) as category,
+        m.category,
         coalesce(g.applications, 0) as applications,
         coalesce(g.granted_dkk, 0) as granted_dkk,
         i.inhabitants
     from selected as s
-    join municipalities as m using (municipality_code)
+    join municipalities_by(coalesce(getvariable('by'), 'municipality'), ['municipality', 'region', 'total']) as m using (municipality_code)
     left join grants as g using (year, municipality_code)
     left join inhabitants as i using (year, municipality_code)
 ),
@@ -100,19 +100,21 @@ grouped as (
     group by year, category
 ),
 
--- category_labels: labels of every code, municipality names included
-{{include _category_labels}}
+-- labels of every code, municipality names included
+category_labels as (
+    select * from category_labels()
+),
 
 final as (
     select
         g.year,
-        $by as dimension,
+        coalesce(getvariable('by'), 'municipality') as dimension,
         g.category,
         l.label_da,
         l.label_en,
-        case when $by = 'municipality' then cast(g.municipality_code as integer) end as municipality_code,
-        case when $by = 'municipality' then g.municipality_name end as municipality_name,
-        case when $by in ('municipality', 'region') then cast(g.region_code as integer) end as region_code,
+        case when coalesce(getvariable('by'), 'municipality') = 'municipality' then cast(g.municipality_code as integer) end as municipality_code,
+        case when coalesce(getvariable('by'), 'municipality') = 'municipality' then g.municipality_name end as municipality_name,
+        case when coalesce(getvariable('by'), 'municipality') in ('municipality', 'region') then cast(g.region_code as integer) end as region_code,
         cast(g.municipalities as integer) as municipalities,
         cast(g.applications as integer) as applications,
         cast(g.granted_dkk as double) as granted_dkk,
@@ -120,7 +122,7 @@ final as (
         g.granted_dkk / nullif(g.inhabitants, 0) as granted_dkk_per_inhabitant,
         g.applications between 1 and 4 as small_count
     from grouped as g
-    left join category_labels as l on l.dimension = $by and l.code = g.category
+    left join category_labels as l on l.dimension = coalesce(getvariable('by'), 'municipality') and l.code = g.category
     order by g.year, l.sort_order, g.category
 )
 

@@ -26,8 +26,8 @@ with
 applications as (
     select year, target_group, applied_dkk, granted_dkk
     from grants_s18
-    where ($year is null or year = $year)
-        and ($municipality_code is null or municipality_code = $municipality_code)
+    where (getvariable('year') is null or year = getvariable('year'))
+        and (getvariable('municipality_code') is null or municipality_code = getvariable('municipality_code'))
 ),
 
 grid as (

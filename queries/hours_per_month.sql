@@ -44,19 +44,23 @@ with
 respondents as (
     select
         year,
-        {{by}} as category,
+        category,
+        category_number,
         weight as w,
         hours_per_month as y,
         hours_per_month * hours_per_month as y2,
         volunteered = 1 and hours_per_month is not null as in_domain
-    from survey_respondents
-    where $year is null or year = $year
+    from survey_respondents_by(coalesce(getvariable('by'), 'total'), getvariable('year'))
 ),
 
--- estimates(year, category, n, mean, se): the mean hours per month of the category's volunteers, with its SE
-{{include _survey_domain_means in_domain=in_domain y2=y2}}
+-- the mean hours per month of the category's volunteers, with its SE: (year, category, n, mean, se)
+estimates as (
+    select * from survey_domain_means(respondents, false, false)
+),
 
--- shown -> final: suppression when n < 50, 95 % interval clipped at 0 (no upper bound), labels, flag
-{{include _survey_final ci_max=null}}
+-- suppression when n < 50, 95 % interval clipped at 0 (no upper bound), labels, flag
+final as (
+    select * from survey_final(estimates, coalesce(getvariable('by'), 'total'), coalesce(getvariable('suppress'), true), null)
+)
 
 select * from final

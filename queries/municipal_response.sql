@@ -27,7 +27,7 @@ responses as (
         year,
         cast(count(*) filter (where responded = 1) as integer) as responded
     from municipal_survey
-    where $year is null or year = $year
+    where getvariable('year') is null or year = getvariable('year')
     group by year
 ),
 

@@ -41,19 +41,18 @@ with
 
 -- every respondent is in the domain; y is 0/1
 respondents as (
-    select
-        year,
-        {{by}} as category,
-        weight as w,
-        volunteered as y
-    from survey_respondents
-    where $year is null or year = $year
+    select *, weight as w, volunteered as y, volunteered as y2, true as in_domain
+    from survey_respondents_by(coalesce(getvariable('by'), 'total'), getvariable('year'))
 ),
 
--- estimates(year, category, n, mean, se): the weighted share who volunteered per (year, category), with its SE
-{{include _survey_domain_means in_domain=true y2=y}}
+-- the weighted share who volunteered per (year, category), with its SE: (year, category, n, mean, se)
+estimates as (
+    select * from survey_domain_means(respondents, true, true)
+),
 
--- shown -> final: suppression when n < 50, 95 % interval clipped to [0, 1], labels, flag
-{{include _survey_final ci_max=1}}
+-- suppression when n < 50, 95 % interval clipped to [0, 1], labels, flag
+final as (
+    select * from survey_final(estimates, coalesce(getvariable('by'), 'total'), coalesce(getvariable('suppress'), true), 1)
+)
 
 select * from final

@@ -39,14 +39,14 @@ years as (
 active as (
     select
         y.year,
-        {{by}} as category,
+        m.category as category,
         c.form
     from years as y
     join cooperations as c
         on c.start_year <= y.year and (c.end_year is null or c.end_year >= y.year)
-    join municipalities as m on m.municipality_code = c.municipality_code
-    where ($year is null or y.year = $year)
-        and ($municipality_code is null or c.municipality_code = $municipality_code)
+    join municipalities_by(coalesce(getvariable('by'), 'total'), ['total', 'region', 'landsdel', 'east_west', 'municipality']) as m on m.municipality_code = c.municipality_code
+    where (getvariable('year') is null or y.year = getvariable('year'))
+        and (getvariable('municipality_code') is null or c.municipality_code = getvariable('municipality_code'))
 ),
 
 counts as (
@@ -59,13 +59,15 @@ counts as (
     group by all
 ),
 
--- category_labels: labels of every code, municipality names included
-{{include _category_labels}}
+-- labels of every code, municipality names included
+category_labels as (
+    select * from category_labels()
+),
 
 final as (
     select
         c.year,
-        $by as dimension,
+        coalesce(getvariable('by'), 'total') as dimension,
         c.category,
         l.label_da,
         l.label_en,
@@ -74,7 +76,7 @@ final as (
         c.partnerships / c.cooperations as partnership_share,
         c.partnerships between 1 and 4 as small_count
     from counts as c
-    left join category_labels as l on l.dimension = $by and l.code = c.category
+    left join category_labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = c.category
     order by c.year, l.sort_order, c.category
 )
 

@@ -44,14 +44,14 @@ granted as (
 per_municipality as (
     select
         b.year,
-        {{by}} as category,
+        m.category as category,
         coalesce(g.granted_dkk, 0) as granted_dkk,
         b.budget_dkk
     from grant_budgets as b
-    join municipalities as m using (municipality_code)
+    join municipalities_by(coalesce(getvariable('by'), 'total'), ['total', 'region', 'landsdel', 'east_west', 'municipality']) as m using (municipality_code)
     left join granted as g using (year, municipality_code)
-    where ($year is null or b.year = $year)
-        and ($municipality_code is null or b.municipality_code = $municipality_code)
+    where (getvariable('year') is null or b.year = getvariable('year'))
+        and (getvariable('municipality_code') is null or b.municipality_code = getvariable('municipality_code'))
 ),
 
 sums as (
@@ -66,13 +66,15 @@ sums as (
     group by all
 ),
 
--- category_labels: labels of every code, municipality names included
-{{include _category_labels}}
+-- labels of every code, municipality names included
+category_labels as (
+    select * from category_labels()
+),
 
 final as (
     select
         s.year,
-        $by as dimension,
+        coalesce(getvariable('by'), 'total') as dimension,
         s.category,
         l.label_da,
         l.label_en,
@@ -84,7 +86,7 @@ final as (
         s.municipalities_over_budget / s.municipalities as share_over_budget,
         s.municipalities_over_budget between 1 and 4 as small_count
     from sums as s
-    left join category_labels as l on l.dimension = $by and l.code = s.category
+    left join category_labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = s.category
     order by s.year, l.sort_order, s.category
 )
 

@@ -53,7 +53,7 @@
 with
 
 figures as (
-    select * from published_figures where $year is null or year = $year
+    select * from published_figures where getvariable('year') is null or year = getvariable('year')
 ),
 
 -- published category -> our code (areas are matched through their Danish label, age groups are our codes)
@@ -182,8 +182,10 @@ observations as (
     from domain_answers
 ),
 
--- domain_sums -> estimates: the weighted mean in each domain, null when suppressed, with its SE
-{{include _survey_stacked_means y2=y2}}
+-- the weighted mean in each domain, null when suppressed, with its SE: (year, category, n, estimate, se)
+estimates as (
+    select * from survey_stacked_means(observations, coalesce(getvariable('suppress'), true))
+),
 
 survey_estimates as (
     select
@@ -207,8 +209,10 @@ municipal_responses as (
     select year, count(*) filter (where responded = 1) as responded from municipal_survey group by year
 ),
 
--- framework_answers(year, municipality_code, element, answer): responding municipalities, one row per element
-{{include _framework_answers}}
+-- responding municipalities, one row per element: (year, municipality_code, element, answer)
+framework_answers as (
+    select * from framework_answers()
+),
 
 element_counts as (
     select year, element, count(*) filter (where answer = 1) as yes_count, count(answer) as answer_count

@@ -30,8 +30,10 @@
 
 with
 
--- categories -> observations -> domain_sums -> estimates -> final: per code of labels 'recruited', the weighted
--- share of the volunteers who answered recruited, suppression, 95 % interval clipped to [0, 1], labels, flag
-{{include _volunteer_answer_shares column=recruited}}
+-- per code of labels 'recruited', the weighted share of the volunteers who answered recruited, suppression,
+-- 95 % interval clipped to [0, 1], labels, flag
+final as (
+    select * from volunteer_answer_shares('recruited', getvariable('year'), coalesce(getvariable('suppress'), true))
+)
 
 select * from final

@@ -31,11 +31,11 @@ with
 answers as (
     select
         s.year,
-        {{by}} as category,
+        m.category as category,
         s.staff_fte
     from municipal_survey as s
-    join municipalities as m using (municipality_code)
-    where s.responded = 1 and ($year is null or s.year = $year)
+    join municipalities_by(coalesce(getvariable('by'), 'total'), ['total', 'region', 'landsdel', 'east_west']) as m using (municipality_code)
+    where s.responded = 1 and (getvariable('year') is null or s.year = getvariable('year'))
 ),
 
 sums as (
@@ -51,7 +51,7 @@ sums as (
 final as (
     select
         s.year,
-        $by as dimension,
+        coalesce(getvariable('by'), 'total') as dimension,
         s.category,
         l.label_da,
         l.label_en,
@@ -59,7 +59,7 @@ final as (
         s.municipalities_reporting,
         s.municipalities_reporting between 1 and 4 as small_count
     from sums as s
-    left join labels as l on l.dimension = $by and l.code = s.category
+    left join labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = s.category
     order by s.year, l.sort_order, s.category
 )
 

@@ -42,27 +42,31 @@ with
 respondents as (
     select
         year,
-        {{by}} as category,
+        category,
+        category_number,
         weight as w,
         case when volunteered = 1 then hours_per_month else 0 end as y,
         case when volunteered = 1 then hours_per_month * hours_per_month else 0 end as y2,
         volunteered = 0 or hours_per_month is not null as in_domain
-    from survey_respondents
-    where $year is null or year = $year
+    from survey_respondents_by(coalesce(getvariable('by'), 'total'), getvariable('year'))
 ),
 
--- estimates(year, category, n, mean, se): the mean hours per month per resident 16+ (0 for non-volunteers), with its SE
-{{include _survey_domain_means in_domain=in_domain y2=y2}}
+-- the mean hours per month per resident 16+ (0 for non-volunteers), with its SE: (year, category, n, mean, se)
+estimates as (
+    select * from survey_domain_means(respondents, false, false)
+),
 
--- population_16plus: residents aged 16+ per (year, category)
-{{include _population_16plus}}
+-- residents aged 16+ per (year, category)
+population_16plus as (
+    select * from population_16plus(coalesce(getvariable('by'), 'total'), getvariable('year'))
+),
 
 shown as (
     select
         e.year,
         e.category,
-        case when survey_shown(e.n, $suppress) then e.mean end as mean,
-        case when survey_shown(e.n, $suppress) then e.se end as mean_se,
+        case when survey_shown(e.n, coalesce(getvariable('suppress'), true)) then e.mean end as mean,
+        case when survey_shown(e.n, coalesce(getvariable('suppress'), true)) then e.se end as mean_se,
         p.population,
         e.n
     from estimates as e
@@ -72,7 +76,7 @@ shown as (
 final as (
     select
         s.year,
-        $by as dimension,
+        coalesce(getvariable('by'), 'total') as dimension,
         s.category,
         l.label_da,
         l.label_en,
@@ -85,7 +89,7 @@ final as (
         s.n,
         survey_flag(s.n) as flag
     from shown as s
-    left join labels as l on l.dimension = $by and l.code = s.category
+    left join labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = s.category
     order by s.year, l.sort_order, s.category
 )
 

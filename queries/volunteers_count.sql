@@ -40,11 +40,13 @@ with
 
 -- participation_rate for the same request (year, by, suppress): the rate, its SE, interval, n and flag
 rates as (
-    {{metric participation_rate}}
+    select * from participation_rate()
 ),
 
--- population_16plus: residents aged 16+ per (year, category)
-{{include _population_16plus}}
+-- residents aged 16+ per (year, category)
+population_16plus as (
+    select * from population_16plus(coalesce(getvariable('by'), 'total'), getvariable('year'))
+),
 
 final as (
     select

@@ -20,7 +20,8 @@ import queries
 from conftest import FIXTURE_RAW, REPO
 from queries import QueryError, list_metrics, load_metric, run
 from queries import catalog
-from queries.catalog import BY_PLACEHOLDER, QUERY_DIR, expand_sql, parse_header
+from queries import macros
+from queries.catalog import QUERY_DIR, check_variables, parse_header
 
 CONTRACT_METRICS = {
     "participation_rate", "volunteers_count", "hours_per_month", "total_hours_per_year", "fte", "area_share",
@@ -104,17 +105,13 @@ def test_sql_follows_the_house_style(name):
 
 
 @pytest.mark.parametrize("name", ALL_METRICS)
-def test_parameters_declared_and_used(name):
+def test_parameters_declared_and_read(name):
+    """Every declared parameter is read as a variable, by the file or by a metric it builds on, and nothing else is."""
     m = load_metric(name)
-    used = set(re.findall(r"\$([a-z_]+)", body(m.sql)))
-    declared = set(m.param_names)
-    assert used <= declared, f"{name}: undeclared parameters {used - declared}"
-    for p in m.params:
-        if p.name == "by":
-            assert BY_PLACEHOLDER in m.sql, f"{name}: declares by but has no {BY_PLACEHOLDER}"
-        else:
-            assert p.name in used, f"{name}: parameter {p.name} declared but not used"
-    assert (BY_PLACEHOLDER in m.sql) == bool(m.dimensions)
+    read = check_variables(m, m.sql)
+    for other in catalog.called_metrics(m.sql, name, ALL_METRICS):
+        read |= set(load_metric(other).param_names)
+    assert read == set(m.param_names), f"{name}: declared {m.param_names}, read {sorted(read)}"
 
 
 @pytest.mark.parametrize("name", ALL_METRICS)
@@ -194,17 +191,71 @@ def test_header_parser_rejects_an_incomplete_header():
         parse_header("-- y: a metric\nselect 1", "x")
 
 
-# --- fragments and metrics built on metrics (the loader's directives) ---------------------------------------------
+# --- plain DuckDB SQL: macros, variables, metrics run as they are -------------------------------------------------
 
-def test_directives_are_expanded_before_anything_runs():
-    for m in list_metrics():
-        for by in m.dimensions or [None]:
-            sql = queries.render_sql(m, by)
-            assert "{{" not in sql and "}}" not in sql, f"{m.name} by {by}: a placeholder is left"
-    proc = cli("sql", "fte", "--by", "gender")  # the full SQL: fte's, total_hours_per_year's and the fragments'
-    assert proc.returncode == 0
-    assert "total_hours as (" in proc.stdout and "sum(w * w * y2) as sw2y2" in proc.stdout
-    assert "gender as category" in proc.stdout and "{{" not in proc.stdout
+def raw_run(con, name: str, **variables) -> pd.DataFrame:
+    """queries/<name>.sql run as it is on a plain DuckDB connection, after `set variable` for each given value."""
+    con.execute("reset variable year")  # nothing left from an earlier request
+    for var in ("by", "suppress", "municipality_code", "base", "hours_per_fte"):
+        con.execute(f'reset variable "{var}"')
+    for key, value in variables.items():
+        con.execute(f'set variable "{key}" = ?', [value])
+    return con.sql((QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")).df()
+
+
+@pytest.fixture(scope="module")
+def plain(fixture_db):
+    """A plain read-only DuckDB connection to the fixture warehouse: only what the ETL stored in it."""
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("name", ALL_METRICS)
+def test_every_metric_file_runs_as_it_is_in_duckdb_and_gives_what_run_gives(plain, fixture_db, name):
+    m = load_metric(name)
+    pd.testing.assert_frame_equal(raw_run(plain, name), run(name, db=fixture_db).data)  # no variable set: defaults
+    years = run(name, db=fixture_db).data["year"].dropna().unique()[:1] if "year" in m.param_names else []
+    for by in list(m.dimensions) or [None]:
+        for year in [None, *[int(y) for y in years]]:
+            request = {k: v for k, v in (("by", by), ("year", year)) if v is not None}
+            if "suppress" in m.param_names:
+                request["suppress"] = False
+            expected = run(name, db=fixture_db, **request).data
+            pd.testing.assert_frame_equal(raw_run(plain, name, **request), expected, obj=f"{name} {request}")
+
+
+@pytest.mark.parametrize("name", [m for m in ALL_METRICS if load_metric(m).dimensions])
+def test_a_dimension_outside_the_whitelist_stops_the_sql_as_it_is(plain, name):
+    """The file maps only its declared dimensions: any other name (another metric's, or text) is an error."""
+    others = {d for m in list_metrics() for d in m.dimensions} - set(load_metric(name).dimensions)
+    for by in sorted(others) + ["gender; drop table labels"]:
+        with pytest.raises(duckdb.Error, match="by must be one of|has no breakdown by"):
+            raw_run(plain, name, by=by)
+
+
+def test_stored_macros_are_the_files(fixture_db):
+    """What the ETL stored in the warehouse is what the query layer creates from queries/ (same definitions)."""
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        sql = ("select function_name, macro_definition from duckdb_functions() "
+               "where function_type in ('macro', 'table_macro') and database_name = ? and not internal")
+        stored = dict(con.execute(sql, [con.execute("select current_database()").fetchone()[0]]).fetchall())
+        macros.install(con, temp=True)
+        created = dict(con.execute(sql, ["temp"]).fetchall())
+    finally:
+        con.close()
+    assert set(stored) == set(macros.macro_names()) == set(created)
+    assert stored == created
+
+
+def test_macros_read_no_variables_and_are_in_the_docs():
+    text = (QUERY_DIR / "_macros.sql").read_text(encoding="utf-8")
+    assert "getvariable" not in body(text), "macros take parameters as arguments; only metric files read variables"
+    docs = (REPO / "docs" / "sql.md").read_text(encoding="utf-8")
+    for name in macros.macro_names():
+        if name not in ALL_METRICS:
+            assert f"`{name}" in docs, f"macro {name} is not in docs/sql.md"
 
 
 def test_a_metric_built_on_another_gives_the_same_numbers(fixture_db):
@@ -219,53 +270,50 @@ def test_a_metric_built_on_another_gives_the_same_numbers(fixture_db):
     assert counts.rate.equals(rates.estimate) and counts.flag.equals(rates.flag) and counts.n.equals(rates.n)
 
 
-def test_every_fragment_says_what_it_reads_and_defines_and_is_in_the_readme():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert catalog.fragment_names()
-    for name in catalog.fragment_names():
-        text = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
-        assert text.startswith(f"-- {name}: "), name
-        header = text.split("\n\n")[0]
-        assert "Defines" in header and "rgument" in header, f"{name}: document what it defines and its arguments"
-        assert f"`{name}`" in readme, f"{name} is not listed in the README"
-
-
-def test_unknown_references_bad_arguments_and_cycles_are_refused():
-    with pytest.raises(ValueError, match=r"unknown fragment '_nope'; valid fragments: .*_survey_final"):
-        expand_sql("with {{include _nope}}", "x")
-    with pytest.raises(ValueError, match=r"unknown metric 'nope'; valid metrics: .*participation_rate"):
-        expand_sql("with t as ({{metric nope}})", "x")
-    with pytest.raises(ValueError, match="_survey_final takes ci_max"):
-        expand_sql("{{include _survey_final}}", "x")
-    with pytest.raises(ValueError, match="_survey_final takes ci_max"):
-        expand_sql("{{include _survey_final ci_max=1 colour=red}}", "x")
-    with pytest.raises(ValueError, match="bad argument"):
-        expand_sql("{{include _survey_final ci_max=1);drop}}", "x")
-    with pytest.raises(ValueError, match="cycle total_hours_per_year -> fte -> total_hours_per_year"):
-        expand_sql("with t as ({{metric fte}})", "total_hours_per_year")
-    with pytest.raises(ValueError, match=r"unknown placeholder\(s\) \{\{year\}\}"):
-        expand_sql("select {{year}}", "x")
-    with pytest.raises(ValueError, match="unknown placeholder"):  # one directive a line
-        expand_sql("{{include _category_labels}} {{include _category_labels}}", "x")
-    prose = "-- builds on {{metric nope}}\nselect 1"
-    assert expand_sql(prose, "x") == (prose, [])  # a comment is not a directive
-
-
-def test_fragment_cycles_and_misfit_metrics_are_refused(tmp_path, monkeypatch):
+def _metric_copy(tmp_path, monkeypatch):
     for f in QUERY_DIR.glob("*.sql"):
         shutil.copy(f, tmp_path / f.name)
     monkeypatch.setattr(catalog, "QUERY_DIR", tmp_path)
-    (tmp_path / "_a.sql").write_text("-- _a\n{{include _b}}\n")
-    (tmp_path / "_b.sql").write_text("-- _b\n{{include _a}}\n")
-    with pytest.raises(ValueError, match="cycle m -> _a -> _b -> _a"):
-        expand_sql("{{include _a}}", "m")
+    return tmp_path
+
+
+def test_the_loader_refuses_what_would_not_run_as_it_is(tmp_path, monkeypatch):
+    d = _metric_copy(tmp_path, monkeypatch)
     model = (QUERY_DIR / "volunteers_count.sql").read_text(encoding="utf-8").replace("-- volunteers_count:", "-- x:", 1)
-    (tmp_path / "x.sql").write_text(model.replace("-- dimension gender: gender", "-- dimension gender: age_group"))
-    with pytest.raises(ValueError, match="dimension gender must be participation_rate's"):
+    cases = [
+        (model.replace("-- param suppress:", "-- param suppressed:"), "must declare participation_rate's param suppress"),
+        (model.replace("-- dimension east_west: east_west\n", "-- dimension east_west: east_west\n-- dimension shoe: x\n"),
+         "dimension shoe is not one of participation_rate's"),
+        (model.replace("coalesce(getvariable('by'), 'total')", "coalesce(getvariable('by'), 'gender')", 1),
+         r"read parameter by as coalesce\(getvariable\('by'\), 'total'\)"),
+        (model.replace("getvariable('year')", "getvariable('yeer')", 1), "reads variable 'yeer', which is not a declared"),
+        (model.replace("getvariable('year')", "coalesce(getvariable('year'), 2012)", 1), "defaults to null"),
+        (model.replace("getvariable('year')", "$year", 1), r"\$parameters and \{\{...\}\} directives are gone"),
+        (model.replace("select * from participation_rate()", "{{metric participation_rate}}"), "directives are gone"),
+    ]
+    for text, message in cases:
+        assert text != model, message
+        (d / "x.sql").write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            catalog._read_metric("x")
+    (d / "x.sql").write_text(model.replace("participation_rate()", "y()"), encoding="utf-8")
+    (d / "y.sql").write_text(model.replace("-- x:", "-- y:", 1).replace("participation_rate()", "x()"), encoding="utf-8")
+    with pytest.raises(ValueError, match="cycle x -> y -> x"):
         catalog._read_metric("x")
-    (tmp_path / "x.sql").write_text(re.sub(r"^-- param suppress:.*\n", "", model, flags=re.M))
-    with pytest.raises(ValueError, match="must declare participation_rate's param suppress"):
-        catalog._read_metric("x")
+
+
+def test_an_edited_shared_macro_or_inner_metric_is_run_as_edited(tmp_path, monkeypatch, fixture_db):
+    """The layer re-creates the macros from the files when one changes: an edited macro shows on the next run."""
+    d = _metric_copy(tmp_path, monkeypatch)
+    before = run("volunteers_count", year=2012, db=fixture_db).data
+    path = d / "_macros.sql"
+    path.write_text(path.read_text(encoding="utf-8").replace("min_n_shown() as 50", "min_n_shown() as 100000"),
+                    encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    after = run("volunteers_count", year=2012, db=fixture_db).data
+    assert before.estimate.notna().all() and after.estimate.isna().all() and (after.flag == "suppressed").all()
+    monkeypatch.undo()
+    assert run("volunteers_count", year=2012, db=fixture_db).data.equals(before)
 
 
 def test_an_edited_metric_file_is_run_as_edited(tmp_path, monkeypatch, fixture_db):
@@ -367,7 +415,7 @@ def test_sql_in_parameters_is_refused_and_the_warehouse_unchanged(fixture_db, at
 def test_text_values_are_bound_not_pasted(fixture_db):
     """A quote in a value that passes validation still travels as a bound value (nothing matches, nothing breaks)."""
     m, sql, bound, _ = queries.prepare("participation_rate", year=2012, by="gender")
-    assert "2012" not in sql and "'gender'" not in sql  # the values are not in the SQL text
+    assert "2012" not in sql and "'gender'" not in sql  # the values are not in the SQL text but variables
     assert bound == {"year": 2012, "by": "gender", "suppress": True}
     con = queries.connect(fixture_db)
     assert con.execute("select count(*) from labels where dimension = $by", {"by": "x'; drop table labels; --"}
@@ -480,11 +528,42 @@ def test_cli_missing_warehouse_exits_2(tmp_path):
     assert proc.returncode == 2 and "warehouse not found" in proc.stderr
 
 
-def test_cli_sql_shows_the_whitelisted_expression_and_bound_values():
+def test_cli_sql_prints_the_variables_and_the_file_as_it_is(fixture_db):
     proc = cli("sql", "participation_rate", "--by", "region", "--year", 2012)
     assert proc.returncode == 0
-    assert "region_code as category" in proc.stdout and '"year": 2012' in proc.stdout
-    assert BY_PLACEHOLDER not in proc.stdout
+    assert 'set variable "year" = 2012;\nset variable "by" = \'region\';\nset variable "suppress" = true;' in proc.stdout
+    assert (QUERY_DIR / "participation_rate.sql").read_text(encoding="utf-8").rstrip() in proc.stdout
+    con = duckdb.connect(str(fixture_db), read_only=True)  # the printed script runs as it is
+    try:
+        *settings, query = con.extract_statements(proc.stdout)
+        for statement in settings:
+            con.execute(statement)
+        got = con.execute(query).df()
+    finally:
+        con.close()
+    pd.testing.assert_frame_equal(got, run("participation_rate", by="region", year=2012, db=fixture_db).data)
+
+
+def test_cli_run_parquet_and_out(fixture_db, tmp_path):
+    out = tmp_path / "fte.parquet"
+    proc = cli("run", "fte", "--year", 2012, "--by", "gender", "--format", "parquet", "--out", out, "--db", fixture_db)
+    assert proc.returncode == 0, proc.stderr
+    con = duckdb.connect()
+    got = con.execute("select * from read_parquet(?)", [str(out)]).df()
+    meta = json.loads(con.execute("select decode(value) from parquet_kv_metadata(?) where decode(key) = 'frivilligdata'",
+                                  [str(out)]).fetchone()[0])
+    con.close()
+    pd.testing.assert_frame_equal(got, run("fte", year=2012, by="gender", db=fixture_db).data, check_dtype=False)
+    assert meta["metric"] == "fte" and meta["params"]["by"] == "gender" and "estimate" in meta["columns"]
+    assert [p.name for p in tmp_path.iterdir()] == ["fte.parquet"]  # no temporary file left
+    csv_out = tmp_path / "r.csv"
+    proc = cli("run", "participation_rate", "--format", "csv", "--out", csv_out, "--db", fixture_db)
+    assert proc.returncode == 0 and csv_out.read_text(encoding="utf-8").startswith("year,dimension,category")
+    for args, message in ((("--format", "parquet"), "give it with --out FILE"),
+                          (("--format", "parquet", "--out", tmp_path / "no" / "x.parquet"), "does not exist"),
+                          (("--format", "csv", "--out", tmp_path), "is a folder")):
+        proc = cli("run", "fte", *args, "--db", fixture_db)
+        assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
 
 
 # --- what the warehouse says about itself (queries.metadata) ------------------------------------------------------

@@ -1,0 +1,88 @@
+"""The query layer's DuckDB macros: the shared pieces in queries/_macros.sql and one table macro per metric file.
+
+`install(con)` creates them in a warehouse (the ETL calls it once at build time, so that a researcher who opens
+data/warehouse.duckdb in DuckDB can run any queries/<metric>.sql as it is); `install(con, temp=True)` creates them
+as temporary macros on a connection (the query layer does this on each connection, so that it always runs the
+files as they are on disk, even against a warehouse built before an edit; temporary macros shadow stored ones).
+
+Every metric is also a table macro of the same name without arguments, reading the same variables as its file:
+after `SET VARIABLE "by" = 'gender';`, `from participation_rate()` gives the metric, and a metric can build on
+another (`fte` reads `total_hours_per_year()`).
+"""
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from . import catalog
+from .catalog import called_metrics, metric_names, sql_body
+
+_CREATE = re.compile(r"^create or replace macro\s+(?P<name>[a-z_][a-z0-9_]*)\s*\(", re.I)
+
+
+def shared_statements() -> list[str]:
+    """The `create or replace macro ...` statements of queries/_macros.sql, in file order."""
+    path = catalog.QUERY_DIR / catalog.MACRO_FILE.name
+    text = path.read_text(encoding="utf-8")
+    out = []
+    for statement in duckdb.extract_statements(text):
+        sql = _strip_comments(statement.query).strip().rstrip(";").strip()
+        if not sql:
+            continue
+        if not _CREATE.match(sql):
+            raise ValueError(f"{path.name}: every statement must be `create or replace macro NAME(...) as ...`, "
+                             f"found: {sql[:80]!r}")
+        out.append(sql)
+    return out
+
+
+def metric_statement(name: str) -> str:
+    """`create or replace macro NAME() as table <the metric's query>`: the metric as a table macro."""
+    body = sql_body((catalog.QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")).rstrip().rstrip(";")
+    return f"create or replace macro {name}() as table\n{body}"
+
+
+def metric_order() -> list[str]:
+    """The metric names, each after the metrics it reads (DuckDB binds a macro's tables when it is created)."""
+    names = metric_names()
+    texts = {n: (catalog.QUERY_DIR / f"{n}.sql").read_text(encoding="utf-8") for n in names}
+    order: list[str] = []
+
+    def visit(name: str, stack: tuple[str, ...]) -> None:
+        if name in order:
+            return
+        if name in stack:
+            raise ValueError(f"{name}: cycle {' -> '.join((*stack, name))}")
+        for other in called_metrics(texts[name], name, names):
+            visit(other, (*stack, name))
+        order.append(name)
+
+    for name in names:
+        visit(name, ())
+    return order
+
+
+def statements() -> list[str]:
+    """Every macro statement: the shared macros first, then one per metric, each after those it reads."""
+    return shared_statements() + [metric_statement(n) for n in metric_order()]
+
+
+def macro_names() -> list[str]:
+    """The names of every macro `install` creates."""
+    return [_CREATE.match(s)["name"] for s in statements()]
+
+
+def install(con: duckdb.DuckDBPyConnection, temp: bool = False) -> int:
+    """Create every macro on `con` (stored in the database, or temporary for this connection); returns how many."""
+    stmts = statements()
+    for sql in stmts:
+        if temp:
+            sql = re.sub(r"^create or replace macro", "create or replace temp macro", sql, count=1, flags=re.I)
+        con.execute(sql)
+    return len(stmts)
+
+
+def _strip_comments(sql: str) -> str:
+    """The SQL without whole-line `--` comments (the documentation between the statements)."""
+    return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
