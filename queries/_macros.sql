@@ -45,13 +45,12 @@ create or replace macro ci_high(est, se, hi) as
 
 -- === small counts of persons =======================================================================================
 
--- Disclosure rule for counts of persons (survey respondents): a count of 1-4 is shown as '<5'. Counts of public
--- administrative records (municipalities, §18 applications, cooperations) are exact and do not pass through here.
--- person_count gives the count when it may be shown and null when it may not; person_count_text the text to show.
+-- Disclosure rule for counts of persons (survey respondents, n): a count of 1-4 is not shown (null; the UI shows
+-- '<5'); 0 and 5 or more are shown. Counts of public administrative records (municipalities, §18 applications,
+-- cooperations) and register totals (population) are exact and do not pass through here. Apply it last: flags and
+-- estimates are computed from the true count.
 create or replace macro min_persons_shown() as 5;
 create or replace macro person_count(n) as case when n > 0 and n < min_persons_shown() then null else n end;
-create or replace macro person_count_text(n) as
-    case when n > 0 and n < min_persons_shown() then '<' || min_persons_shown() else cast(n as varchar) end;
 
 -- === breakdowns: a whitelisted dimension name -> the column it groups by ===========================================
 
@@ -225,7 +224,7 @@ create or replace macro survey_final(estimates, by_name, suppress, ci_max) as ta
         s.se,
         ci_low(s.estimate, s.se, 0) as ci_low,
         ci_high(s.estimate, s.se, ci_max) as ci_high,
-        s.n,
+        person_count(s.n) as n,
         survey_flag(s.n) as flag
     from shown as s
     left join labels as l on l.dimension = by_name and l.code = s.category
@@ -274,7 +273,7 @@ create or replace macro volunteer_answer_shares(question, wave, suppress) as tab
         e.se,
         ci_low(e.estimate, e.se, 0) as ci_low,
         ci_high(e.estimate, e.se, 1) as ci_high,
-        e.n,
+        person_count(e.n) as n,
         survey_flag(e.n) as flag
     from estimates as e
     left join labels as l on l.dimension = question and l.code = e.category

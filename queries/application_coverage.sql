@@ -28,7 +28,6 @@
 -- column applied_dkk: double; applied for in total (DKK)
 -- column granted_dkk: double; granted in total (DKK)
 -- column coverage: double; granted_dkk / applied_dkk
--- column small_count: bool; applications is 1-4 (shown as "<5")
 
 with
 
@@ -70,8 +69,7 @@ final as (
         s.applications,
         s.applied_dkk,
         s.granted_dkk,
-        s.granted_dkk / nullif(s.applied_dkk, 0) as coverage,
-        s.applications between 1 and 4 as small_count
+        s.granted_dkk / nullif(s.applied_dkk, 0) as coverage
     from sums as s
     left join category_labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = s.category
     order by s.year, l.sort_order, s.category

@@ -30,7 +30,7 @@
 -- column se: double; standard error (linearisation, as R survey)
 -- column ci_low: double; lower 95 % bound, clipped at 0
 -- column ci_high: double; upper 95 % bound, clipped at 1
--- column n: int; unweighted respondents in the denominator
+-- column n: int; unweighted respondents in the denominator; null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
 
 with
@@ -88,7 +88,7 @@ final as (
         e.se,
         ci_low(e.estimate, e.se, 0) as ci_low,
         ci_high(e.estimate, e.se, 1) as ci_high,
-        e.n,
+        person_count(e.n) as n,
         survey_flag(e.n) as flag
     from estimates as e
     left join labels as l on l.dimension = 'area' and l.code = e.category

@@ -27,7 +27,6 @@
 -- column label_da: text; Danish label of the category
 -- column label_en: text; English label of the category
 -- column cooperations: int; cooperations active in the year
--- column small_count: bool; cooperations is 1-4 (shown as "<5")
 
 with
 
@@ -78,8 +77,7 @@ final as (
         g.category,
         g.label_da,
         g.label_en,
-        coalesce(c.cooperations, 0) as cooperations,
-        coalesce(c.cooperations, 0) between 1 and 4 as small_count
+        coalesce(c.cooperations, 0) as cooperations
     from grid as g
     left join counts as c using (year, category)
     order by g.year, g.sort_order

@@ -30,7 +30,6 @@
 -- column yes_count: int; responding municipalities with the element
 -- column answer_count: int; responding municipalities that answered the question
 -- column share: double; yes_count / answer_count (0-1)
--- column small_count: bool; yes_count is 1-4 (shown as "<5")
 
 with
 
@@ -77,8 +76,7 @@ final as (
         le.label_en as element_label_en,
         c.yes_count,
         c.answer_count,
-        c.yes_count / nullif(c.answer_count, 0) as share,
-        c.yes_count between 1 and 4 as small_count
+        c.yes_count / nullif(c.answer_count, 0) as share
     from counts as c
     left join labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = c.category
     left join labels as le on le.dimension = 'framework_element' and le.code = c.element

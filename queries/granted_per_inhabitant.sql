@@ -35,7 +35,6 @@
 -- column inhabitants: int; inhabitants of all ages that year (null when the population table lacks the year
 --     for a municipality in the row)
 -- column granted_dkk_per_inhabitant: double; granted_dkk / inhabitants
--- column small_count: bool; applications is 1-4 (shown as "<5")
 
 with
 
@@ -119,8 +118,7 @@ final as (
         cast(g.applications as integer) as applications,
         cast(g.granted_dkk as double) as granted_dkk,
         cast(g.inhabitants as bigint) as inhabitants,
-        g.granted_dkk / nullif(g.inhabitants, 0) as granted_dkk_per_inhabitant,
-        g.applications between 1 and 4 as small_count
+        g.granted_dkk / nullif(g.inhabitants, 0) as granted_dkk_per_inhabitant
     from grouped as g
     left join category_labels as l on l.dimension = coalesce(getvariable('by'), 'municipality') and l.code = g.category
     order by g.year, l.sort_order, g.category

@@ -19,7 +19,6 @@
 -- column applied_dkk: double; applied for (DKK)
 -- column granted_dkk: double; granted (DKK)
 -- column share_of_granted: double; granted_dkk / all granted that year (0-1)
--- column small_count: bool; applications is 1-4 (shown as "<5")
 
 with
 
@@ -57,8 +56,7 @@ final as (
         coalesce(s.applications, 0) as applications,
         coalesce(s.applied_dkk, 0) as applied_dkk,
         coalesce(s.granted_dkk, 0) as granted_dkk,
-        coalesce(s.granted_dkk, 0) / nullif(sum(s.granted_dkk) over (partition by g.year), 0) as share_of_granted,
-        coalesce(s.applications, 0) between 1 and 4 as small_count
+        coalesce(s.granted_dkk, 0) / nullif(sum(s.granted_dkk) over (partition by g.year), 0) as share_of_granted
     from grid as g
     left join sums as s using (year, target_group)
     order by g.year, g.sort_order

@@ -35,7 +35,7 @@
 -- column se: double; standard error (linearisation, as R survey)
 -- column ci_low: double; lower 95 % bound, clipped at 0
 -- column ci_high: double; upper 95 % bound
--- column n: int; unweighted volunteers with an hours answer in the category
+-- column n: int; unweighted volunteers with an hours answer in the category; null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
 
 with

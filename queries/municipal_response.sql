@@ -14,7 +14,6 @@
 -- column responded: int; municipalities that responded
 -- column municipalities: int; all municipalities (98)
 -- column response_rate: double; responded / municipalities (0-1)
--- column small_count: bool; responded is 1-4 (shown as "<5")
 
 with
 
@@ -36,8 +35,7 @@ final as (
         r.year,
         r.responded,
         cast(u.municipalities as integer) as municipalities,
-        r.responded / u.municipalities as response_rate,
-        r.responded between 1 and 4 as small_count
+        r.responded / u.municipalities as response_rate
     from responses as r
     cross join universe as u
     order by r.year

@@ -27,7 +27,6 @@
 -- column cooperations: int; active cooperations
 -- column partnerships: int; active partnership agreements
 -- column partnership_share: double; partnerships / cooperations (0-1)
--- column small_count: bool; partnerships is 1-4 (shown as "<5")
 
 with
 
@@ -73,8 +72,7 @@ final as (
         l.label_en,
         c.cooperations,
         c.partnerships,
-        c.partnerships / c.cooperations as partnership_share,
-        c.partnerships between 1 and 4 as small_count
+        c.partnerships / c.cooperations as partnership_share
     from counts as c
     left join category_labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = c.category
     order by c.year, l.sort_order, c.category

@@ -31,7 +31,6 @@
 -- column municipalities: int; municipalities with a budget
 -- column municipalities_over_budget: int; municipalities whose grants exceeded their budget
 -- column share_over_budget: double; municipalities_over_budget / municipalities (0-1)
--- column small_count: bool; municipalities_over_budget is 1-4 (shown as "<5")
 
 with
 
@@ -83,8 +82,7 @@ final as (
         s.granted_dkk / nullif(s.budget_dkk, 0) as payout_ratio,
         s.municipalities,
         s.municipalities_over_budget,
-        s.municipalities_over_budget / s.municipalities as share_over_budget,
-        s.municipalities_over_budget between 1 and 4 as small_count
+        s.municipalities_over_budget / s.municipalities as share_over_budget
     from sums as s
     left join category_labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = s.category
     order by s.year, l.sort_order, s.category

@@ -40,7 +40,7 @@
 -- column our_value: double; our figure in the published unit; null when not computable
 -- column our_ci_low: double; lower 95 % bound of a survey figure
 -- column our_ci_high: double; upper 95 % bound of a survey figure
--- column n: int; unweighted respondents (survey figures)
+-- column n: int; unweighted respondents (survey figures); null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain or suppressed (survey figures)
 -- column difference: double; our_value - published_value (percentage points for pct)
 -- column within_interval: bool; the published value lies inside our 95 % interval (survey figures)
@@ -376,7 +376,7 @@ final as (
         our_value,
         our_ci_low,
         our_ci_high,
-        cast(n as integer) as n,
+        cast(person_count(n) as integer) as n,
         flag,
         our_value - value as difference,
         case when our_ci_low is not null then value between our_ci_low and our_ci_high end as within_interval,

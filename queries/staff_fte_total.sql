@@ -24,7 +24,6 @@
 -- column label_en: text; English label of the category
 -- column staff_fte_total: double; sum of staff_fte
 -- column municipalities_reporting: int; municipalities with a staff_fte answer
--- column small_count: bool; municipalities_reporting is 1-4 (shown as "<5")
 
 with
 
@@ -56,8 +55,7 @@ final as (
         l.label_da,
         l.label_en,
         s.staff_fte_total,
-        s.municipalities_reporting,
-        s.municipalities_reporting between 1 and 4 as small_count
+        s.municipalities_reporting
     from sums as s
     left join labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = s.category
     order by s.year, l.sort_order, s.category

@@ -32,7 +32,7 @@
 -- column se: double; standard error, scaled like the estimate
 -- column ci_low: double; lower 95 % bound, clipped at 0
 -- column ci_high: double; upper 95 % bound
--- column n: int; unweighted respondents in the category
+-- column n: int; unweighted respondents in the category; null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
 
 with
@@ -86,7 +86,7 @@ final as (
         s.mean_se * 12 * s.population as se,
         ci_low(s.mean, s.mean_se, 0) * 12 * s.population as ci_low,
         ci_high(s.mean, s.mean_se, null) * 12 * s.population as ci_high,
-        s.n,
+        person_count(s.n) as n,
         survey_flag(s.n) as flag
     from shown as s
     left join labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = s.category

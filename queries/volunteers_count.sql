@@ -33,7 +33,7 @@
 -- column se: double; standard error = rate SE x population
 -- column ci_low: double; lower 95 % bound = clipped rate bound x population
 -- column ci_high: double; upper 95 % bound = clipped rate bound x population
--- column n: int; unweighted respondents in the category
+-- column n: int; unweighted respondents in the category; null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
 
 with

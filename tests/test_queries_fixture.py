@@ -7,13 +7,15 @@ svydesign(ids = ~1, weights = ~weight) per wave, so they also check the one-pass
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import FIXTURE_RAW, REPO
-from queries import run
+from queries import load_metric, run
+from queries.catalog import QUERY_DIR
 
 Z = 1.959964
 AREAS = ["culture_sport_leisure", "social_health", "housing_local", "politics_religion_interest", "education"]
@@ -68,6 +70,11 @@ def domain_mean(wave: pd.DataFrame, y: pd.Series, in_domain: pd.Series) -> tuple
     return mean, math.sqrt(var), int(dom.sum())
 
 
+def same_n(got, n: int) -> bool:
+    """n as the query layer shows it: a count of persons of 1-4 is null (the small-count rule), others exact."""
+    return pd.isna(got) if 1 <= n <= 4 else got == n
+
+
 def flag(n: int) -> str:
     return "suppressed" if n < 50 else "uncertain" if n < 100 else "ok"
 
@@ -112,10 +119,28 @@ def test_participation_rate_every_dimension(fixture_db, survey, by):
             row = got[(year, str(cat))]
             expected_keys.add((year, str(cat)))
             assert close(row.estimate, mean) and close(row.se, se), (year, cat)
-            assert row.n == n and row.flag == flag(n) and row.dimension == by
+            assert same_n(row.n, n) and row.flag == flag(n) and row.dimension == by
             assert close(row.ci_low, max(mean - Z * se, 0)) and close(row.ci_high, min(mean + Z * se, 1))
     assert set(got) == expected_keys
     assert res.label_da.notna().all() and res.label_en.notna().all()
+
+
+def test_counts_of_persons_of_1_to_4_are_not_shown_and_flags_use_the_true_count(fixture_db, survey):
+    """The one small-count rule (person_count in queries/_macros.sql): n of 1-4 is null in every survey metric."""
+    seen = 0
+    for name in ("participation_rate", "hours_per_month", "total_hours_per_year", "volunteers_count", "fte"):
+        for by in load_metric(name).dimensions:
+            res = run(name, by=by, db=fixture_db, suppress=False).data
+            small = res[res.n.isna()]
+            assert (small.flag == "suppressed").all() and small.estimate.notna().all(), (name, by)
+            assert not ((res.n >= 1) & (res.n <= 4)).any(), (name, by)
+            seen += len(small)
+    assert seen > 0, "the fixture has survey cells of 1-4 persons"
+    macros_text = (QUERY_DIR / "_macros.sql").read_text(encoding="utf-8")
+    assert "min_persons_shown() as 5" in macros_text
+    for path in QUERY_DIR.glob("*.sql"):  # the rule lives in one place
+        sql = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
+        assert not re.search(r"between 1 and 4|<\s*5\b", sql), path.name
 
 
 def test_suppression_nulls_small_domains_but_keeps_n_and_flag(fixture_db):
@@ -145,7 +170,7 @@ def test_hours_per_month_among_volunteers(fixture_db, survey, by):
                 assert row.n == 0 and pd.isna(row.estimate) and row.flag == "suppressed"
                 continue
             mean, se, n = domain_mean(wave, wave.hours_per_month.fillna(0), dom)
-            assert close(row.estimate, mean) and close(row.se, se) and row.n == n
+            assert close(row.estimate, mean) and close(row.se, se) and same_n(row.n, n)
             assert close(row.ci_low, max(mean - Z * se, 0)) and close(row.ci_high, mean + Z * se)
     if by == "total":  # 2012 hours cycle 2, 4, 5.5, 10, 0.5 over the volunteers, weights balanced: mean 4.4
         assert close(got[(2012, "all")].estimate, 4.4)
@@ -206,7 +231,7 @@ def test_area_share(fixture_db, survey, base):
             else:
                 mean, se, n = domain_mean(wave, col.fillna(0) * wave.volunteered, pd.Series(True, index=wave.index))
             row = got[(year, area)]
-            assert close(row.estimate, mean) and close(row.se, se) and row.n == n and row.base == base
+            assert close(row.estimate, mean) and close(row.se, se) and same_n(row.n, n) and row.base == base
     assert list(res[res.year == 2012].category) == AREAS
     if base == "population":  # the population share is the volunteer share times the participation rate
         vol = rows_by(run("area_share", year=2012, db=fixture_db, suppress=False).data, "category")
@@ -226,7 +251,7 @@ def test_category_shares_among_volunteers(fixture_db, survey, metric, column, co
         for code in codes:
             mean, se, n = domain_mean(wave, (wave[column] == code).astype(float), dom)
             row = got[(year, code)]
-            assert close(row.estimate, mean) and close(row.se, se) and row.n == n
+            assert close(row.estimate, mean) and close(row.se, se) and same_n(row.n, n)
         assert math.isclose(res[res.year == year].estimate.sum(), 1.0)
     assert set(res.dimension) == {column}
 
@@ -246,7 +271,7 @@ def test_municipal_response(fixture_db, municipal):
         assert close(res.loc[year, "response_rate"], g.responded.sum() / 98)
     # make_raw.py: every 5th municipality did not respond in 2010, every 6th in 2012
     assert res.loc[2010, "responded"] == 98 - 19 and res.loc[2012, "responded"] == 98 - 16
-    assert not res.small_count.any()
+    assert "small_count" not in res.columns  # municipalities are public records: exact counts
 
 
 @pytest.mark.parametrize("by", ["total", "region"])
@@ -263,7 +288,7 @@ def test_framework_share(fixture_db, municipal, geo, by):
             row = got[(year, str(cat), element)]
             assert row.yes_count == yes and row.answer_count == answered
             assert close(row.share, yes / answered)
-            assert row.small_count == (1 <= yes <= 4)
+            assert row.yes_count == yes  # exact, also 1-4 (administrative records)
     assert len(res) == m.groupby(["year", by]).ngroups * 8
     # item non-response: in 2012 one responding municipality skipped the council question
     if by == "total":
@@ -344,7 +369,7 @@ def test_granted_per_inhabitant(fixture_db, grants, budgets, population):
             assert close(row.granted_dkk_per_inhabitant, g.granted_dkk.sum() / inhabitants[(year, code)])
         else:  # the fixture population has no 2011
             assert pd.isna(row.granted_dkk_per_inhabitant)
-        assert row.small_count == (1 <= len(g) <= 4)
+        assert row.applications == len(g)  # exact, also 1-4 (administrative records)
     # Frederiksberg 2012: 90,000 kr. over 14 x 1,000 inhabitants
     assert close(got[(2012, 147)].granted_dkk_per_inhabitant, 90000 / 14000)
     only = run("granted_per_inhabitant", year=2012, municipality_code=147, db=fixture_db).data
@@ -413,7 +438,6 @@ def test_application_coverage(fixture_db, grants, geo, by):
     for (year, cat), x in g.groupby(["year", by]):
         row = got[(year, str(cat))]
         assert close(row.coverage, x.granted_dkk.sum() / x.applied_dkk.sum()) and row.applications == len(x)
-        assert row.small_count == (1 <= len(x) <= 4)
     assert len(got) == g.groupby(["year", by]).ngroups
     if by == "total":
         assert close(got[(2010, "all")].coverage, 780000 / 1000000)
@@ -427,8 +451,7 @@ def test_grants_by_target_group(fixture_db, grants):
         row = got[(year, tg)]
         assert row.applications == len(x) and row.granted_dkk == x.granted_dkk.sum()
         assert close(row.share_of_granted, x.granted_dkk.sum() / grants[grants.year == year].granted_dkk.sum())
-    assert got[(2012, "homeless")].applications == 0 and not got[(2012, "homeless")].small_count
-    assert got[(2012, "elderly")].applications == 2 and got[(2012, "elderly")].small_count
+    assert got[(2012, "homeless")].applications == 0 and got[(2012, "elderly")].applications == 2  # exact
     one = run("grants_by_target_group", year=2010, municipality_code=147, db=fixture_db).data
     assert one.applications.sum() == 3 and close(one.granted_dkk.sum(), 330000)
 
@@ -456,7 +479,6 @@ def test_cooperation_counts(fixture_db, cooperations, by):
         for (y, cat), row in got.items():
             if y == year:
                 assert row.cooperations == counts.get(cat, 0), (year, cat)
-                assert row.small_count == (1 <= row.cooperations <= 4)
     # hand count: 2012 has C001, C002 (ends 2012), C003, C004, C007, C008, C010 active
     if by == "total":
         assert got[(2012, "all")].cooperations == 7
