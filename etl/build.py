@@ -20,7 +20,7 @@ import time
 import duckdb
 
 from etl import cooperations, grants, municipal_survey, population, reference, schema, survey
-from etl.errors import BuildFailed, InvalidInput, Problem, cause_of
+from etl.errors import BuildFailed, InvalidInput, Problem, cause_of, known_cause
 from etl.staging import Staged, lit
 
 ETL_VERSION = "1.0"
@@ -243,9 +243,11 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
         con = duckdb.connect(str(tmp))
         con.execute(f"set temp_directory = {lit(str(staging_dir / 'spill'))}")
         con.execute("set enable_progress_bar = false")
-        schema.create(con)
         b = Build(con, raw_dir, staging_dir)
+        con.execute("begin")  # one commit for the fixed part instead of one per statement
+        schema.create(con)
         reference.load(b)
+        con.execute("commit")
         raw_bytes = sum((raw_dir / f).stat().st_size for f in CONTRACT_FILES)
         staging_db = ":memory:" if raw_bytes < IN_MEMORY_STAGING_BYTES else str(staging_dir / "staging.duckdb")
         con.execute(f"attach {lit(staging_db)} as stg")
@@ -259,8 +261,10 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
             raise InvalidInput(problems)
         _check_population_years(b)
         _write_metadata(b, raw_dir)
-        schema.apply_comments(con)
         con.execute("detach stg")
+        con.execute("begin")
+        schema.apply_comments(con)
+        con.execute("commit")
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
         counts["_synthetic_inputs"] = sum(s.dialect.synthetic for s in b.inputs)
         con.execute("checkpoint")
@@ -269,7 +273,10 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
         verify(tmp, counts)
         publish(tmp, db_path)
         return counts
-    except DISK_ERRORS as e:
+    except (OSError, duckdb.Error) as e:
+        # a DuckDB error of another kind (a failed commit) counts when its text names an OS cause (disk full, ...)
+        if not isinstance(e, DISK_ERRORS) and not known_cause(e):
+            raise
         where = getattr(e, "filename", None) or tmp
         raise BuildFailed(f"{cause_of(e)} while writing {where} (the new warehouse); {db_path} was not changed") from e
     finally:

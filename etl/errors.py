@@ -69,6 +69,13 @@ CAUSES = {
 _STRERROR = {__import__("os").strerror(code): cause for code, cause in CAUSES.items()}
 
 
+def known_cause(exc: BaseException) -> bool:
+    """The error is one of the OS causes above (by errno or, for DuckDB, by its strerror text)."""
+    if isinstance(exc, OSError) and exc.errno in CAUSES:
+        return True
+    return any(strerror.lower() in str(exc).lower() for strerror in _STRERROR)
+
+
 def cause_of(exc: BaseException) -> str:
     """The short cause of an OS or DuckDB error: 'disk full', 'permission denied', ... or its first line."""
     if isinstance(exc, OSError) and exc.errno in CAUSES:

@@ -28,6 +28,7 @@ THOUSANDS_RE = {"point": "[+-]?[1-9][0-9]{0,2}([.][0-9]{3})+", "comma": "[+-]?[1
 THOUSANDS_ANY_RE = "[+-]?[1-9][0-9]{0,2}([.,][0-9]{3})+"
 CONTROL_RE = "\\p{Cc}"  # control characters (U+0000-001F, U+007F-009F): NUL, tab, ...
 POINT, COMMA = "point", "comma"
+MAX_LINE_BYTES = 2_000_000  # DuckDB's default, stated so the message can name it
 WRONG_SIGN_MESSAGE = {
     COMMA: "not a number in this file, which writes decimals with a comma (e.g. 2,5): a point is neither a decimal "
            "sign nor a thousands separator here (write 100000, not 100.000)",
@@ -252,6 +253,7 @@ def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[
             f"create table stg.{q(table)} as select *{typed_select} from (select {select} from read_csv({lit(str(source))}, "
             f"delim = {lit(dialect.delimiter)}, quote = '\"', escape = '\"', header = true, "
             f"skip = {dialect.comment_lines}, columns = {all_cols}, auto_detect = false, "
+            f"max_line_size = {MAX_LINE_BYTES}, "
             f"store_rejects = true, rejects_table = {lit(rejects)}, rejects_scan = {lit(rejects + '_scan')}))")
     except duckdb.Error as e:
         first = str(e).splitlines()[0].removeprefix("Invalid Input Error: ")
@@ -264,6 +266,8 @@ def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[
         line, csv_line, kind, message, n = bad
         reason = {"TOO MANY COLUMNS": f"too many fields (expected {len(dialect.header)})",
                   "MISSING COLUMNS": f"too few fields (expected {len(dialect.header)})"}.get(str(kind), message.split("\n")[0])
+        if str(kind) == "LINE SIZE OVER MAXIMUM":  # DuckDB keeps only 10 kB of such a line: do not show it
+            reason, csv_line = f"line too long (over {MAX_LINE_BYTES:,} bytes; no contract value is that long)", None
         raise InvalidInput([Problem(dialect.path.name, int(line), None, csv_line, reason, int(n) - 1)])
     rows = con.execute(f"select count(*) from stg.{q(table)}").fetchone()[0]
     if rows != dialect.data_lines:
