@@ -44,4 +44,5 @@ def load(build) -> None:
                s.v_municipality_code, m.region_code, m.landsdel_code, m.east_west,
                s.urbanisation, s.education, s.employment, s.v_volunteered, s.v_hours_per_month, {areas},
                s.organisation_form, s.recruited
-        from {staged.view} s join municipalities m on m.municipality_code = s.v_municipality_code""")
+        from {staged.view} s join municipalities m on m.municipality_code = s.v_municipality_code
+        order by s.line""")
