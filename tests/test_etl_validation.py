@@ -326,7 +326,8 @@ def test_unparseable_csv_is_an_input_error(raw_copy, existing_db):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("\n2011,", "\r\n2011,"), encoding="utf-8", newline="")  # mixed line endings
     stderr = build_fails(raw_copy, existing_db)
-    assert "error: grant_budgets.csv: not readable as CSV" in stderr
+    line = text[:text.index("\n2011,")].count("\n") + 1  # the line now ending with \r\n
+    assert f"error: grant_budgets.csv, line {line}: mixed line endings" in stderr, stderr
 
 
 def test_line_break_inside_a_value_is_an_error(raw_copy, existing_db):
