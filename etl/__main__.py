@@ -27,11 +27,21 @@ def main(argv: list[str] | None = None) -> int:
     from etl import demo  # imported lazily: `build` must work without the generator
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
-    files = demo.generate(args.out, **kwargs)
+    try:
+        files = demo.generate(args.out, **kwargs)
+    except OSError as e:
+        from etl.errors import cause_of
+
+        print(f"error: cannot write the demo data to {e.filename or args.out}: {cause_of(e)}", file=sys.stderr)
+        return 2
     for f in files:
         print(f)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # e.g. piped into head: the build itself is complete
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,8 +1,11 @@
 """`python -m etl build`: validate the contract files and write the warehouse atomically.
 
-The warehouse is built in `<db>.tmp-<pid>` beside the target and renamed over it (os.replace) only when every
-file passed; staging tables live in a scratch DuckDB file in `<db>.tmp-<pid>.staging/` so memory stays modest
-for large survey files (small inputs are staged in memory). On any failure both are removed and the previous warehouse is untouched.
+The warehouse is built in `<db>.tmp-<pid>` beside the target; staging tables live in a scratch DuckDB file in
+`<db>.tmp-<pid>.staging/` so memory stays modest for large survey files (small inputs are staged in memory).
+Publishing is verified: CHECKPOINT, close, reopen read-only and check every table's row count and build_info,
+fsync the file and its folder, and only then rename it over the old warehouse (os.replace). On any failure
+(invalid input, disk full, I/O or permission error) the temporary file, its WAL and the staging folder are
+removed and the previous warehouse is untouched; docs/data-safety.md describes the guarantees.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import time
 import duckdb
 
 from etl import cooperations, grants, municipal_survey, population, reference, schema, survey
-from etl.errors import InvalidInput, Problem
+from etl.errors import BuildFailed, InvalidInput, Problem, cause_of, known_cause
 from etl.staging import Staged, lit
 from queries import macros as query_macros
 
@@ -85,6 +88,109 @@ def _remove(*paths: pathlib.Path) -> None:
             p.unlink()
 
 
+DUCKDB_MAGIC = (8, b"DUCK")  # a DuckDB database file carries "DUCK" at byte 8
+# Free space below (raw input / 4 + 1 MiB) cannot hold the new warehouse: a lower bound, so it never refuses a
+# build that would fit; the real failure (ENOSPC) is caught anyway, this only says it before any work is done.
+MIN_FREE_BYTES = 1 << 20
+
+
+def check_inputs(raw_dir: pathlib.Path) -> None:
+    """The raw folder and every contract file exist, are what they should be and can be opened."""
+    if not raw_dir.is_dir():
+        hint = " (generate the demo with `python -m etl demo`)" if raw_dir == DEFAULT_RAW else ""
+        what = "is not a folder" if raw_dir.exists() else "raw data folder not found"
+        raise InvalidInput([Problem(str(raw_dir), None, None, None, what + hint)])
+    problems = []
+    for f in CONTRACT_FILES:
+        path = raw_dir / f
+        if path.is_dir():
+            problems.append(Problem(f, None, None, None, f"is a folder, not a file, in {raw_dir}"))
+        elif not path.exists():
+            problems.append(Problem(f, None, None, None, f"contract file missing from {raw_dir} (every one of "
+                                    f"{', '.join(CONTRACT_FILES)} is needed)"))
+        elif not path.is_file():
+            problems.append(Problem(f, None, None, None, f"is not a regular file (in {raw_dir})"))
+        else:
+            try:
+                with open(path, "rb") as fh:
+                    fh.read(1)
+            except OSError as e:
+                problems.append(Problem(f, None, None, None, f"cannot be read: {cause_of(e)} ({path})"))
+    if problems:
+        raise InvalidInput(problems)
+
+
+def check_target(db_path: pathlib.Path) -> None:
+    """The target is a DuckDB file or absent, in a folder that can be written; raises BuildFailed."""
+    if db_path.is_dir():
+        raise BuildFailed(f"cannot build {db_path}: it is a folder, not a warehouse file")
+    if db_path.exists():
+        try:
+            with open(db_path, "rb") as f:
+                head = f.read(16)
+        except OSError as e:
+            raise BuildFailed(f"cannot read the existing warehouse {db_path}: {cause_of(e)}") from None
+        offset, magic = DUCKDB_MAGIC
+        if head and head[offset:offset + len(magic)] != magic:
+            raise BuildFailed(f"{db_path} is not a DuckDB warehouse; not replacing it (choose another --db or "
+                              "remove the file)")
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildFailed(f"cannot create the folder {db_path.parent}: {cause_of(e)}") from None
+    if not os.access(db_path.parent, os.W_OK | os.X_OK):
+        raise BuildFailed(f"cannot write to the folder {db_path.parent}: permission denied; {db_path} was not changed")
+
+
+def check_free_space(raw_dir: pathlib.Path, db_path: pathlib.Path) -> None:
+    raw_bytes = sum((raw_dir / f).stat().st_size for f in CONTRACT_FILES)
+    need = raw_bytes // 4 + MIN_FREE_BYTES
+    st = os.statvfs(db_path.parent)
+    free = st.f_bavail * st.f_frsize
+    if free < need:
+        raise BuildFailed(f"disk full: {free / 2**20:.1f} MB free in {db_path.parent}, the new warehouse needs at "
+                          f"least {need / 2**20:.1f} MB; {db_path} was not changed")
+
+
+def _fsync(path: pathlib.Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def verify(tmp: pathlib.Path, counts: dict[str, int]) -> None:
+    """Reopen the finished file read-only: every table there with the rows loaded, build_info readable."""
+    wal = tmp.with_name(tmp.name + ".wal")
+    if wal.exists():
+        raise BuildFailed(f"could not write {tmp}: the last changes are still in {wal.name} (checkpoint failed)")
+    con = duckdb.connect(str(tmp), read_only=True)
+    try:
+        present = {r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+        missing = [t for t in TABLES if t not in present]
+        if missing:
+            raise BuildFailed(f"verification of {tmp} failed: tables missing: {', '.join(missing)}")
+        for t in TABLES:
+            n = con.execute(f"select count(*) from {t}").fetchone()[0]
+            if n != counts[t]:
+                raise BuildFailed(f"verification of {tmp} failed: {t} has {n} rows, {counts[t]} were loaded")
+        info = dict(con.execute("select key, value from build_info").fetchall())
+        if info.get("data_kind") not in ("demo", "real"):
+            raise BuildFailed(f"verification of {tmp} failed: build_info unreadable")
+    finally:
+        con.close()
+
+
+def publish(tmp: pathlib.Path, db_path: pathlib.Path) -> None:
+    """fsync the new file and its folder, rename it over the old warehouse, fsync the folder again."""
+    _fsync(tmp)
+    _fsync(db_path.parent)
+    os.replace(tmp, db_path)
+    _fsync(db_path.parent)
+
+
 def _check_population_years(b: Build) -> None:
     missing = b.con.execute("""
         select distinct year from survey_respondents
@@ -111,33 +217,38 @@ def _write_metadata(b: Build, raw_dir: pathlib.Path) -> None:
          s.decimal_comma, s.dialect.synthetic] for s in b.inputs])
 
 
+# Errors of the machine rather than of the input: turned into BuildFailed (exit status 2, one line). Any other
+# DuckDB error is a bug and keeps its traceback.
+DISK_ERRORS = (OSError, duckdb.IOException, duckdb.OutOfMemoryException, duckdb.FatalException)
+
+
 def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
     """Build the warehouse at db_path from the contract files in raw_dir; returns the row count of every table
     (and under `_synthetic_inputs` the number of input files that declare themselves synthetic).
 
-    Raises InvalidInput (every problem found in every file) when the input breaks the contract.
+    Raises InvalidInput (every problem found in every file) when the input breaks the contract, BuildFailed when
+    the warehouse cannot be written, verified and published. Either way the old warehouse is left as it was and
+    no temporary file, WAL or staging folder stays behind.
     """
     raw_dir, db_path = raw_dir.resolve(), db_path.resolve()
-    if not raw_dir.is_dir():
-        hint = " (generate the demo with `python -m etl demo`)" if raw_dir == DEFAULT_RAW else ""
-        raise InvalidInput([Problem(str(raw_dir), None, None, None, "raw data folder not found" + hint)])
-    missing = [f for f in CONTRACT_FILES if not (raw_dir / f).is_file()]
-    if missing:
-        raise InvalidInput([Problem(f, None, None, None, f"contract file missing from {raw_dir} (every one of "
-                                    f"{', '.join(CONTRACT_FILES)} is needed)") for f in missing])
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    check_inputs(raw_dir)
+    check_target(db_path)
+    check_free_space(raw_dir, db_path)
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
     tmp_wal = tmp.with_name(tmp.name + ".wal")
     staging_dir = tmp.with_name(tmp.name + ".staging")
-    _remove(tmp, tmp_wal, staging_dir)
-    staging_dir.mkdir()
-    con = duckdb.connect(str(tmp))
+    con = None
     try:
+        _remove(tmp, tmp_wal, staging_dir)
+        staging_dir.mkdir()
+        con = duckdb.connect(str(tmp))
         con.execute(f"set temp_directory = {lit(str(staging_dir / 'spill'))}")
         con.execute("set enable_progress_bar = false")
-        schema.create(con)
         b = Build(con, raw_dir, staging_dir)
+        con.execute("begin")  # one commit for the fixed part instead of one per statement
+        schema.create(con)
         reference.load(b)
+        con.execute("commit")
         raw_bytes = sum((raw_dir / f).stat().st_size for f in CONTRACT_FILES)
         staging_db = ":memory:" if raw_bytes < IN_MEMORY_STAGING_BYTES else str(staging_dir / "staging.duckdb")
         con.execute(f"attach {lit(staging_db)} as stg")
@@ -151,24 +262,37 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
             raise InvalidInput(problems)
         _check_population_years(b)
         _write_metadata(b, raw_dir)
+        con.execute("detach stg")
+        con.execute("begin")
         schema.apply_comments(con)
         query_macros.install(con)  # the metrics' DuckDB macros, so queries/*.sql run as they are (docs/sql.md)
-        con.execute("detach stg")
+        con.execute("commit")
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
         counts["_synthetic_inputs"] = sum(s.dialect.synthetic for s in b.inputs)
+        con.execute("checkpoint")
         con.close()
-        os.replace(tmp, db_path)
+        con = None
+        verify(tmp, counts)
+        publish(tmp, db_path)
         return counts
-    except BaseException:
-        con.close()
-        _remove(tmp, tmp_wal)
-        raise
+    except (OSError, duckdb.Error) as e:
+        # a DuckDB error of another kind (a failed commit) counts when its text names an OS cause (disk full, ...)
+        if not isinstance(e, DISK_ERRORS) and not known_cause(e):
+            raise
+        where = getattr(e, "filename", None) or tmp
+        raise BuildFailed(f"{cause_of(e)} while writing {where} (the new warehouse); {db_path} was not changed") from e
     finally:
-        _remove(staging_dir)
+        if con is not None:
+            try:
+                con.close()
+            except duckdb.Error:
+                pass
+        _remove(tmp, tmp_wal, staging_dir)
 
 
 def main(raw_dir: pathlib.Path, db_path: pathlib.Path) -> int:
-    """CLI entry: 0 on success, 2 when the input is invalid (the message names file, line, column, value)."""
+    """CLI entry: 0 on success, 2 when the input is invalid (the message names file, line, column, value) or the
+    warehouse cannot be written (the message names the path and the cause)."""
     start = time.perf_counter()
     try:
         counts = build(raw_dir, db_path)
@@ -177,6 +301,9 @@ def main(raw_dir: pathlib.Path, db_path: pathlib.Path) -> int:
             print(f"error: {p}", file=sys.stderr)
         print(f"error: build stopped, {len(e.problems)} problem{'s' if len(e.problems) != 1 else ''} in the input; "
               f"{db_path} was not changed", file=sys.stderr)
+        return 2
+    except BuildFailed as e:
+        print(f"error: {e}", file=sys.stderr)
         return 2
     kind = "demo" if counts.pop("_synthetic_inputs") else "real"
     print(f"built {db_path} ({kind} data) in {time.perf_counter() - start:.1f} s")

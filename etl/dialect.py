@@ -57,6 +57,8 @@ def sniff(path: pathlib.Path) -> Dialect:
     blank_at: int | None = None  # byte offset of the first empty line inside the file
     bad_byte: int | None = None  # first byte that Windows-1252 cannot decode (checked once UTF-8 failed)
     newlines = 0
+    crlf = 0   # line ends \r\n (one split across two chunks counted too)
+    cr = 0     # every \r
     last = b""
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
@@ -81,6 +83,8 @@ def sniff(path: pathlib.Path) -> Dialect:
                         blank_at = size - len(prev_tail) + pos + 1
                         break
             newlines += chunk.count(b"\n")
+            crlf += chunk.count(b"\r\n") + (prev_tail.endswith(b"\r") and chunk.startswith(b"\n"))
+            cr += chunk.count(b"\r")
             prev_tail = chunk[-2:]
             last = chunk
             size += len(chunk)
@@ -96,6 +100,8 @@ def sniff(path: pathlib.Path) -> Dialect:
             line = f.read(bad_byte).count(b"\n") + 1
         raise InvalidInput([Problem(path.name, line, None, None,
                                     f"neither UTF-8 nor Windows-1252 text (byte 0x{_byte_at(path, bad_byte):02x})")])
+    if cr != crlf or (crlf and crlf != newlines):
+        _check_line_endings(path)
     encoding = ("utf-8-sig" if has_bom else "utf-8") if utf8 else "cp1252"
     first = _first_lines(path, encoding)
     comment_lines = 0
@@ -114,6 +120,26 @@ def sniff(path: pathlib.Path) -> Dialect:
     if blank_at is not None:
         _check_blank_line(dialect, blank_at)
     return dialect
+
+
+def _check_line_endings(path: pathlib.Path) -> None:
+    """Slow path, only when the counts say the file mixes \n and \r\n or has a bare \r: name the first line
+    whose end differs from the first line's (DuckDB would only say that its parser failed)."""
+    with open(path, "rb") as f:
+        first = None
+        for number, line in enumerate(f, 1):
+            body = line.rstrip(b"\r\n")
+            if b"\r" in body:
+                raise InvalidInput([Problem(path.name, number, None, None, "a carriage return (\\r) without line "
+                                            "feed inside the line; save the file with \\n or \\r\\n line ends")])
+            if not line.endswith(b"\n"):
+                break  # the last line, without a line end
+            end = "\\r\\n" if line.endswith(b"\r\n") else "\\n"
+            if first is None:
+                first = end
+            elif end != first:
+                raise InvalidInput([Problem(path.name, number, None, None, f"mixed line endings: this line ends with "
+                                            f"{end}, the lines before with {first}; save the file with one kind")])
 
 
 def _cp1252_error(path: pathlib.Path) -> int | None:

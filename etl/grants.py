@@ -1,7 +1,7 @@
 """grants_s18.csv and grant_budgets.csv -> grants_s18, grant_budgets (Serviceloven §18)."""
 from __future__ import annotations
 
-from etl.rules import CODE, FLOAT, TEXT, Column, RowRule, SourceSpec, municipality_code, year
+from etl.rules import CODE, TEXT, Column, RowRule, SourceSpec, amount_dkk, municipality_code, year
 from etl.staging import stage
 
 GRANTS = SourceSpec(
@@ -12,8 +12,8 @@ GRANTS = SourceSpec(
         municipality_code(),
         Column("organisation", TEXT),
         Column("target_group", CODE, codes="target_group"),
-        Column("applied_dkk", FLOAT, min=0),
-        Column("granted_dkk", FLOAT, min=0),
+        amount_dkk("applied_dkk"),
+        amount_dkk("granted_dkk"),
     ),
     warnings=(RowRule("granted_dkk", "v_granted_dkk > v_applied_dkk", "granted more than applied for"),),
 )
@@ -21,7 +21,7 @@ GRANTS = SourceSpec(
 BUDGETS = SourceSpec(
     file="grant_budgets.csv",
     table="grant_budgets",
-    columns=(year(), municipality_code(), Column("budget_dkk", FLOAT, min=0)),
+    columns=(year(), municipality_code(), amount_dkk("budget_dkk")),
     unique=(("year", "municipality_code"),),
 )
 

@@ -1,7 +1,7 @@
 """municipal_survey.csv -> municipal_survey (all 98 municipalities per wave; no answers from non-respondents)."""
 from __future__ import annotations
 
-from etl.rules import FLAG, FLOAT, Column, SourceSpec, municipality_code, year
+from etl.rules import FLAG, FLOAT, MAX_STAFF_FTE, Column, SourceSpec, municipality_code, year
 from etl.staging import stage
 
 FRAMEWORK = ("has_volunteer_policy", "has_volunteer_council", "has_active_citizenship_strategy",
@@ -17,7 +17,7 @@ SPEC = SourceSpec(
         Column("responded", FLAG),
         # item non-response (an empty answer from a responding municipality) is allowed
         *(Column(name, FLAG, required=False, when="responded") for name in FRAMEWORK),
-        Column("staff_fte", FLOAT, required=False, min=0, when="responded"),
+        Column("staff_fte", FLOAT, required=False, min=0, max=MAX_STAFF_FTE, when="responded"),
     ),
     unique=(("year", "municipality_code"),),
     every_municipality_per="year",

@@ -8,10 +8,9 @@ several quarters or months, the first (population on 1 January for K1) is used.
 from __future__ import annotations
 
 from etl.dialect import sniff
-from etl.rules import CODE, INT, TEXT, Column, RowRule, SourceSpec, municipality_code, year
+from etl.rules import CODE, INT, MAX_PERSONS, TEXT, Column, RowRule, SourceSpec, municipality_code, year
 from etl.staging import stage
 
-MAX_PERSONS = 10_000_000  # more than Denmark's population: catches misplaced separators, fits an integer
 
 CONTRACT = SourceSpec(
     file="population.csv",

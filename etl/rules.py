@@ -11,6 +11,14 @@ import dataclasses
 
 TEXT, INT, FLOAT, FLAG, CODE = "text", "int", "float", "flag", "code"
 
+# Sane bounds: a value beyond them is a typo, a misplaced separator or an overflow (1e309 reads as infinity), never
+# a figure to load. Every float column declares a max (SourceSpec checks), so no infinite value gets through.
+MAX_WEIGHT = 1e6                 # a design weight: persons one respondent stands for
+MAX_HOURS_PER_MONTH = 744        # 31 days x 24 hours
+MAX_DKK = 1e11                   # kr.: 100 billion, more than any municipality's whole budget
+MAX_STAFF_FTE = 10_000           # full-time staff for volunteering in one municipality
+MAX_PERSONS = 10_000_000         # more than Denmark's population: catches misplaced separators, fits an integer
+
 
 def _num(x: float | None) -> str:
     return str(int(x)) if x is not None and float(x).is_integer() else f"{x}"
@@ -31,7 +39,7 @@ class Column:
     def range_text(self) -> str:
         lo, hi = _num(self.min), _num(self.max)
         if self.min is not None and self.max is not None:
-            return f"between {lo} and {hi}"
+            return f"> {lo} and <= {hi}" if self.min_exclusive else f"between {lo} and {hi}"
         if self.min is not None:
             return f"{'>' if self.min_exclusive else '>='} {lo}"
         return f"<= {hi}"
@@ -59,6 +67,11 @@ class SourceSpec:
     warnings: tuple[RowRule, ...] = ()
     every_municipality_per: str | None = None  # e.g. 'year': each year present lists all 98 municipalities
 
+    def __post_init__(self):
+        unbounded = [c.name for c in self.columns if c.type == FLOAT and c.max is None]
+        if unbounded:
+            raise ValueError(f"{self.file}: float columns need a max bound: {', '.join(unbounded)}")
+
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
@@ -70,3 +83,8 @@ def year(name: str = "year", required: bool = True) -> Column:
 
 def municipality_code() -> Column:
     return Column("municipality_code", INT, municipality=True)
+
+
+def amount_dkk(name: str) -> Column:
+    """An amount in kroner: 0 to MAX_DKK."""
+    return Column(name, FLOAT, min=0, max=MAX_DKK)

@@ -14,7 +14,7 @@ import duckdb
 
 from etl.dialect import Dialect, first_multiline_record, sniff
 from etl.errors import InvalidInput, Problem
-from etl.rules import CODE, FLAG, FLOAT, INT, Column, RowRule, SourceSpec
+from etl.rules import CODE, FLAG, FLOAT, INT, TEXT, Column, RowRule, SourceSpec
 
 if TYPE_CHECKING:
     from etl.build import Build
@@ -22,6 +22,22 @@ if TYPE_CHECKING:
 INT_RE = "[+-]?[0-9]+"
 FLOAT_POINT_RE = "[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?"
 FLOAT_COMMA_RE = "[+-]?([0-9]+(,[0-9]*)?|,[0-9]+)"
+# A separator before groups of exactly three digits (100.000, 1,234) may be a thousands separator: such a value is
+# refused, never guessed (a leading 0, as in 0.875, cannot start a thousands grouping).
+THOUSANDS_RE = {"point": "[+-]?[1-9][0-9]{0,2}([.][0-9]{3})+", "comma": "[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+"}
+THOUSANDS_ANY_RE = "[+-]?[1-9][0-9]{0,2}([.,][0-9]{3})+"
+CONTROL_RE = "\\p{Cc}"  # control characters (U+0000-001F, U+007F-009F): NUL, tab, ...
+POINT, COMMA = "point", "comma"
+MAX_LINE_BYTES = 2_000_000  # DuckDB's default, stated so the message can name it
+WRONG_SIGN_MESSAGE = {
+    COMMA: "not a number in this file, which writes decimals with a comma (e.g. 2,5): a point is neither a decimal "
+           "sign nor a thousands separator here (write 100000, not 100.000)",
+    POINT: "not a number in this file, which writes decimals with a point (e.g. 2.5): a comma is neither a decimal "
+           "sign nor a thousands separator here (write 100000, not 100,000)",
+}
+AMBIGUOUS_MESSAGE = ("ambiguous number: a separator before three digits may be a thousands separator; write whole "
+                     "numbers without one (100000) and decimals with more or fewer than three decimals (2.5, 1.2340)")
+CONTROL_MESSAGE = "contains a control character (such as a NUL byte or a tab); remove it"
 MUNICIPALITY_MESSAGE = "unknown municipality code (not one of the 98 in data/reference/municipalities.csv)"
 
 
@@ -41,6 +57,7 @@ class Staged:
     dialect: Dialect
     decimal_comma: bool
     rows: int
+    decimal_sign: str | None = None   # 'point', 'comma' or None (no decimals in the file)
 
     @property
     def view(self) -> str:
@@ -54,19 +71,28 @@ class Staged:
 def typed_expr(col: Column) -> str | None:
     """SQL for the typed value of a text column; NULL when the text is not a valid value of the type.
 
-    Floats accept a decimal point or a decimal comma here; a file mixing both is caught by a rule."""
+    Floats accept a decimal point or a decimal comma here (the file's decimal sign is decided after reading, and a
+    value with the other sign is refused by a rule); a value that may carry a thousands separator is NULL."""
     c = q(col.name)
     if col.type == INT:
         return f"case when regexp_full_match({c}, '{INT_RE}') then try_cast({c} as bigint) end"
     if col.type == FLOAT:
-        return (f"case when regexp_full_match({c}, '{FLOAT_POINT_RE}') then try_cast({c} as double) "
+        return (f"case when regexp_full_match({c}, '{THOUSANDS_ANY_RE}') then null "
+                f"when regexp_full_match({c}, '{FLOAT_POINT_RE}') then try_cast({c} as double) "
                 f"when regexp_full_match({c}, '{FLOAT_COMMA_RE}') then try_cast(replace({c}, ',', '.') as double) end")
     if col.type == FLAG:
         return f"case {c} when '0' then 0 when '1' then 1 end"
     return None
 
 
-def column_rules(col: Column, build: "Build", decimal_comma: bool) -> list[RowRule]:
+def wrong_sign(col: Column, sign: str | None) -> str | None:
+    """SQL: the value carries the decimal sign the file does not use (NULL typed value, reported once)."""
+    if col.type != FLOAT or sign is None:
+        return None
+    return f"contains({q(col.name)}, {lit('.' if sign == COMMA else ',')})"
+
+
+def column_rules(col: Column, build: "Build", sign: str | None) -> list[RowRule]:
     """The row rules implied by a column declaration, in the order they are reported."""
     c, v = q(col.name), q("v_" + col.name)
     rules = []
@@ -80,11 +106,15 @@ def column_rules(col: Column, build: "Build", decimal_comma: bool) -> list[RowRu
     if col.type == INT:
         rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "not a whole number"))
     elif col.type == FLOAT:
-        if decimal_comma:  # a decimal point (or thousands separator) in a decimal-comma file is ambiguous
-            rules.append(RowRule(col.name, f"{c} is not null and ({v} is null or contains({c}, '.'))",
-                                 "not a number (this file uses decimal comma, e.g. 2,5)"))
-        else:
-            rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "not a number"))
+        wrong = wrong_sign(col, sign) or "false"
+        ambiguous = f"regexp_full_match({c}, '{THOUSANDS_RE[sign] if sign else THOUSANDS_ANY_RE}')"
+        if sign:
+            rules.append(RowRule(col.name, f"{c} is not null and {wrong}", WRONG_SIGN_MESSAGE[sign]))
+        rules.append(RowRule(col.name, f"{c} is not null and not {wrong} and {ambiguous}", AMBIGUOUS_MESSAGE))
+        rules.append(RowRule(col.name, f"{c} is not null and not {wrong} and not {ambiguous} and {v} is null",
+                             "not a number"))
+    elif col.type == TEXT:
+        rules.append(RowRule(col.name, f"regexp_matches({c}, '{CONTROL_RE}')", CONTROL_MESSAGE))
     elif col.type == FLAG:
         rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "must be 0 or 1"))
     elif col.type == CODE:
@@ -223,17 +253,21 @@ def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[
             f"create table stg.{q(table)} as select *{typed_select} from (select {select} from read_csv({lit(str(source))}, "
             f"delim = {lit(dialect.delimiter)}, quote = '\"', escape = '\"', header = true, "
             f"skip = {dialect.comment_lines}, columns = {all_cols}, auto_detect = false, "
+            f"max_line_size = {MAX_LINE_BYTES}, "
             f"store_rejects = true, rejects_table = {lit(rejects)}, rejects_scan = {lit(rejects + '_scan')}))")
     except duckdb.Error as e:
         first = str(e).splitlines()[0].removeprefix("Invalid Input Error: ")
         raise InvalidInput([Problem(dialect.path.name, None, None, None, f"not readable as CSV: {first} "
                                     "(mixed line endings or a stray quote?)")]) from None
-    bad = con.execute(f"select line, csv_line, error_type, error_message, count(*) over () from {rejects} "
-                      f"order by line limit 1").fetchone()
+    # a row can be rejected once per missing field: the count of further rows is of distinct lines
+    bad = con.execute(f"select line, csv_line, error_type, error_message, (select count(distinct line) from {rejects}) "
+                      f"from {rejects} order by line, column_idx limit 1").fetchone()
     if bad:
         line, csv_line, kind, message, n = bad
         reason = {"TOO MANY COLUMNS": f"too many fields (expected {len(dialect.header)})",
                   "MISSING COLUMNS": f"too few fields (expected {len(dialect.header)})"}.get(str(kind), message.split("\n")[0])
+        if str(kind) == "LINE SIZE OVER MAXIMUM":  # DuckDB keeps only 10 kB of such a line: do not show it
+            reason, csv_line = f"line too long (over {MAX_LINE_BYTES:,} bytes; no contract value is that long)", None
         raise InvalidInput([Problem(dialect.path.name, int(line), None, csv_line, reason, int(n) - 1)])
     rows = con.execute(f"select count(*) from stg.{q(table)}").fetchone()[0]
     if rows != dialect.data_lines:
@@ -244,11 +278,23 @@ def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[
     return rows
 
 
-def detect_decimal_comma(build: "Build", table: str, float_cols: list[str]) -> bool:
+def decide_decimal_sign(build: "Build", table: str, float_cols: list[str]) -> str | None:
+    """The file's decimal sign from all its float columns together: the sign of most unambiguous decimals
+    (2.5, 0,875; not 1.234, which may be a thousands grouping); None when the file has no decimals at all.
+    Values with the other sign are then refused at their own line (rules), so one stray value is named, not the
+    good rows around it."""
     if not float_cols:
-        return False
-    cond = " or ".join(f"contains({q(c)}, ',')" for c in float_cols)
-    return build.con.execute(f"select count(*) > 0 from (select 1 from stg.{q(table)} where {cond} limit 1)").fetchone()[0]
+        return None
+    def evidence(col: str, regex: str, sep: str) -> str:
+        c = q(col)
+        return (f"count(*) filter (where contains({c}, '{sep}') and regexp_full_match({c}, '{regex}') "
+                f"and not regexp_full_match({c}, '{THOUSANDS_ANY_RE}'))")
+    points = " + ".join(evidence(c, FLOAT_POINT_RE, ".") for c in float_cols)
+    commas = " + ".join(evidence(c, FLOAT_COMMA_RE, ",") for c in float_cols)
+    p, c = build.con.execute(f"select {points}, {commas} from stg.{q(table)}").fetchone()
+    if c > p:
+        return COMMA
+    return POINT if p else None
 
 
 def stage(build: "Build", spec: SourceSpec, dialect: Dialect | None = None) -> Staged:
@@ -260,11 +306,19 @@ def stage(build: "Build", spec: SourceSpec, dialect: Dialect | None = None) -> S
     build.warn(header_warnings)
     typed = {"v_" + c.name: e for c in spec.columns if (e := typed_expr(c))}
     rows = read_text_table(build, dialect, spec.table, mapping, typed)
-    decimal_comma = detect_decimal_comma(build, spec.table, [c.name for c in spec.columns if c.type == FLOAT])
-    build.con.execute(f"create temp view v_{spec.table} as select rowid + {dialect.first_data_line} as line, * "
+    if rows == 0:
+        raise InvalidInput([Problem(dialect.path.name, None, None, None,
+                                    "no data rows: the file has a header but no rows (a file replaces all data "
+                                    "of its kind, so an empty one is refused)")])
+    sign = decide_decimal_sign(build, spec.table, [c.name for c in spec.columns if c.type == FLOAT])
+    # a value with the other decimal sign has no typed value, so no range rule fires on it as well
+    nulled = [f"case when {w} then null else {q('v_' + c.name)} end as {q('v_' + c.name)}"
+              for c in spec.columns if (w := wrong_sign(c, sign))]
+    star = f"* replace ({', '.join(nulled)})" if nulled else "*"
+    build.con.execute(f"create temp view v_{spec.table} as select rowid + {dialect.first_data_line} as line, {star} "
                       f"from stg.{q(spec.table)}")
-    staged = Staged(spec, dialect, decimal_comma, rows)
-    rules = [r for c in spec.columns for r in column_rules(c, build, decimal_comma)] + list(spec.rules)
+    staged = Staged(spec, dialect, sign == COMMA, rows, sign)
+    rules = [r for c in spec.columns for r in column_rules(c, build, sign)] + list(spec.rules)
     problems = check_rules(build, staged, rules)
     for key in spec.unique:
         problems += check_unique(build, staged, key)

@@ -1,7 +1,8 @@
 """survey_respondents.csv -> survey_respondents (with age group and the municipality's region, landsdel, side)."""
 from __future__ import annotations
 
-from etl.rules import CODE, FLAG, FLOAT, TEXT, Column, SourceSpec, municipality_code, year
+from etl.rules import (CODE, FLAG, FLOAT, MAX_HOURS_PER_MONTH, MAX_WEIGHT, TEXT, Column, SourceSpec,
+                       municipality_code, year)
 from etl.staging import stage
 
 AREAS = ("culture_sport_leisure", "social_health", "housing_local", "politics_religion_interest", "education")
@@ -13,7 +14,7 @@ SPEC = SourceSpec(
     columns=(
         Column("respondent_id", TEXT),
         year(),
-        Column("weight", FLOAT, min=0, min_exclusive=True),
+        Column("weight", FLOAT, min=0, min_exclusive=True, max=MAX_WEIGHT),
         Column("gender", CODE, codes="gender"),
         Column("age", "int", min=16, max=110),
         municipality_code(),
@@ -21,7 +22,7 @@ SPEC = SourceSpec(
         Column("education", CODE, codes="education"),
         Column("employment", CODE, codes="employment"),
         Column("volunteered", FLAG),
-        Column("hours_per_month", FLOAT, min=0, when="volunteered"),
+        Column("hours_per_month", FLOAT, min=0, max=MAX_HOURS_PER_MONTH, when="volunteered"),
         *(Column(f"area_{a}", FLAG, when="volunteered") for a in AREAS),
         Column("organisation_form", CODE, codes="organisation_form", when="volunteered"),
         Column("recruited", CODE, codes="recruited", when="volunteered"),
@@ -43,4 +44,5 @@ def load(build) -> None:
                s.v_municipality_code, m.region_code, m.landsdel_code, m.east_west,
                s.urbanisation, s.education, s.employment, s.v_volunteered, s.v_hours_per_month, {areas},
                s.organisation_form, s.recruited
-        from {staged.view} s join municipalities m on m.municipality_code = s.v_municipality_code""")
+        from {staged.view} s join municipalities m on m.municipality_code = s.v_municipality_code
+        order by s.line""")

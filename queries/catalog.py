@@ -21,7 +21,7 @@ LANGS = ("da", "en")
 
 _KEY_LINE = re.compile(r"^--\s(?P<key>[a-z_]+)(?:\s+(?P<arg>[A-Za-z0-9_]+))?:\s*(?P<value>.*)$")
 _PARAM_SPEC = re.compile(
-    r"^(?P<type>[a-z]+)(?:\{(?P<choices>[^}]*)\})?\s*=\s*(?P<default>[^;]*?)\s*(?:;\s*(?P<doc>.*))?$"
+    r"^(?P<type>[a-z]+)(?:\{(?P<choices>[^}]*)\})?(?:\[(?P<lo>[0-9.eE+-]+),\s*(?P<hi>[0-9.eE+-]+)\])?\s*=\s*(?P<default>[^;]*?)\s*(?:;\s*(?P<doc>.*))?$"
 )
 _TYPED_DOC = re.compile(r"^(?P<type>[a-z]+)\s*(?:;\s*(?P<doc>.*))?$")
 
@@ -37,6 +37,7 @@ class Param:
     default: object
     doc: str
     choices: tuple[str, ...] = ()
+    range: tuple[float, float] | None = None  # `double[lo, hi]`: accepted values, both included
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def parse_header(text: str, name: str, path: Path | None = None) -> Metric:
                 fields[ref] += extra
             elif kind == "param":
                 p = params[-1]
-                params[-1] = Param(p.name, p.type, p.default, p.doc + extra, p.choices)
+                params[-1] = Param(p.name, p.type, p.default, p.doc + extra, p.choices, p.range)
             elif kind == "column":
                 c = cols[-1]
                 cols[-1] = Column(c.name, c.type, c.doc + extra)
@@ -186,7 +187,9 @@ def parse_header(text: str, name: str, path: Path | None = None) -> Metric:
             if not spec or spec["type"] not in PARAM_TYPES:
                 raise ValueError(f"{name}: bad param spec {line!r}")
             choices = tuple(c.strip() for c in (spec["choices"] or "").split(",") if c.strip())
-            params.append(Param(arg, spec["type"], _parse_default(spec["type"], spec["default"]), spec["doc"] or "", choices))
+            bounds = (float(spec["lo"]), float(spec["hi"])) if spec["lo"] else None
+            params.append(Param(arg, spec["type"], _parse_default(spec["type"], spec["default"]), spec["doc"] or "",
+                                choices, bounds))
             last = ("param", arg)
         elif key == "dimension":
             dims[arg] = value

@@ -24,7 +24,12 @@ _settings: dict[str, object] = {
 
 
 class WarehouseMissing(FileNotFoundError):
-    """The warehouse file does not exist (build it with `make warehouse` or `python -m etl build`)."""
+    """The warehouse file does not exist (build it with `make warehouse` or `python -m etl build`), or the path is
+    not a DuckDB warehouse (a folder, another kind of file, an unreadable file)."""
+
+
+_INT_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)  # ASCII digits only: not '２０１２', '1_000' or ' 12 '.strip()'d
+_DOUBLE_TEXT = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 
 
 @dataclass
@@ -130,6 +135,8 @@ def _warehouse(db) -> _Warehouse:
         raise WarehouseMissing(
             f"warehouse not found: {path} (build it with `make warehouse` or `python -m etl build --db {path}`)"
         )
+    if not path.is_file():
+        raise WarehouseMissing(f"not a warehouse file: {path} is a folder or another kind of file")
     with _registry_lock:
         wh = _warehouses.get(path)
         if wh is not None and wh.stale():
@@ -137,7 +144,12 @@ def _warehouse(db) -> _Warehouse:
                 wh.close()
             wh = None
         if wh is None:
-            wh = _warehouses[path] = _Warehouse(path)
+            try:
+                wh = _Warehouse(path)
+            except (duckdb.Error, OSError) as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise WarehouseMissing(f"cannot open {path} as a DuckDB warehouse: {first}") from None
+            _warehouses[path] = wh
         return wh
 
 
@@ -156,8 +168,12 @@ def _coerce(metric: Metric, name: str, value):
         if p.type == "int":
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError
-            out = int(str(value).strip()) if isinstance(value, str) else int(value)
+            if isinstance(value, str) and not _INT_TEXT.fullmatch(value.strip()):
+                raise ValueError
+            out = int(value.strip()) if isinstance(value, str) else int(value)
         elif p.type == "double":
+            if isinstance(value, bool) or (isinstance(value, str) and not _DOUBLE_TEXT.fullmatch(value.strip())):
+                raise ValueError
             out = float(value)
             if out != out or out in (float("inf"), float("-inf")):
                 raise ValueError
@@ -173,6 +189,9 @@ def _coerce(metric: Metric, name: str, value):
             out = str(value)
     except (TypeError, ValueError):
         raise QueryError(f"{metric.name}: parameter {name} must be of type {p.type}, got {value!r}") from None
+    if p.range is not None and not p.range[0] <= out <= p.range[1]:
+        lo, hi = (f"{x:g}" for x in p.range)
+        raise QueryError(f"{metric.name}: parameter {name} must be between {lo} and {hi}, got {value!r}")
     if p.choices and out not in p.choices:
         raise QueryError(f"{metric.name}: invalid {name} {out!r}; valid values: {', '.join(p.choices)}")
     return out

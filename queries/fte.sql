@@ -12,7 +12,7 @@
 -- years: select distinct year from survey_respondents
 -- param year: int = null; survey wave; null = every wave (the trend)
 -- param by: dimension = total; breakdown dimension
--- param hours_per_fte: double = 1924; hours of one full-time job per year (37 h x 52 weeks)
+-- param hours_per_fte: double[100, 8784] = 1924; hours of one full-time job per year (37 h x 52 weeks)
 -- param suppress: bool = true; null estimate, se and interval when n < 50 (false only for method checks)
 -- dimension total: 'all'
 -- dimension gender: gender

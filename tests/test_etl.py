@@ -171,10 +171,16 @@ def test_default_db_honours_environment(monkeypatch, tmp_path):
 
 def test_rebuild_replaces_the_warehouse(tmp_path):
     db = tmp_path / "w.duckdb"
-    db.write_bytes(b"not a duckdb file")
+    con = duckdb.connect(str(db))
+    con.execute("create table old as select 1 as x")
+    con.close()
     proc = run_etl_build(FIXTURE_RAW, db)
     assert proc.returncode == 0, proc.stderr
-    assert duckdb.connect(str(db), read_only=True).execute("select count(*) from cooperations").fetchone()[0] == 10
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from cooperations").fetchone()[0] == 10
+    assert con.execute("select count(*) from duckdb_tables() where table_name = 'old'").fetchone()[0] == 0
+    con.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
 
 
 def test_cli_help_lists_both_commands():
