@@ -369,9 +369,9 @@ def main(source: pathlib.Path, mapping: pathlib.Path, out_dir: pathlib.Path) -> 
     except InvalidInput as e:
         for p in e.problems:
             print(f"error: {p}", file=sys.stderr)
-        n = len(e.problems)
-        print(f"error: import stopped, {n} problem{'s' if n != 1 else ''}; {out_dir / SPEC.file} was not written",
-              file=sys.stderr)
+        n, target = len(e.problems), out_dir / SPEC.file
+        print(f"error: import stopped, {n} problem{'s' if n != 1 else ''}; {target} was "
+              f"{'not changed' if target.exists() else 'not written'}", file=sys.stderr)
         return 2
     print(f"wrote {target} ({rows:,} respondents from {source.name})")
     return 0

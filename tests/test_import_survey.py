@@ -97,7 +97,7 @@ def test_unknown_label_stops_naming_file_variable_row_and_value(source, tmp_path
     assert "(value 42); 1 more row with the same problem" in err
     assert f"error: {path.name}, row 3 (respondent 2012-0003), variable foedaar/interviewdato (age): out of range" in err
     assert "import stopped, 3 problems" in err
-    assert "survey_respondents.csv was not written" in err
+    assert "survey_respondents.csv was not changed" in err
     assert (out / "survey_respondents.csv").read_text(encoding="utf-8") == "keep me\n"
     assert [p.name for p in out.iterdir()] == ["survey_respondents.csv"]  # no temporary file left
 
