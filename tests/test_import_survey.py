@@ -22,6 +22,18 @@ def import_survey(source: pathlib.Path, mapping: pathlib.Path, out: pathlib.Path
                            "--out", str(out)], cwd=REPO, capture_output=True, text=True, encoding="utf-8")
 
 
+@pytest.fixture
+def cli(capsys):
+    """`python -m etl import-survey ...` in this process (the CLI's own code path; no interpreter start-up)."""
+    from etl.__main__ import main
+
+    def run(source: pathlib.Path, mapping: pathlib.Path, out: pathlib.Path) -> subprocess.CompletedProcess:
+        rc = main(["import-survey", str(source), "--mapping", str(mapping), "--out", str(out)])
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess([], rc, captured.out, captured.err)
+    return run
+
+
 def data_lines(path: pathlib.Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
 
@@ -77,7 +89,7 @@ def test_missing_codes_are_declared_in_the_file_not_in_the_mapping(tmp_path):
     assert (df["timer_md"] == "a").sum() == (df["frivillig"] == 2).sum()
 
 
-def test_unknown_label_stops_naming_file_variable_row_and_value(source, tmp_path):
+def test_unknown_label_stops_naming_file_variable_row_and_value(cli, source, tmp_path):
     df, labels = msf.frame()
     df.loc[6, "koen"] = 3
     labels["koen"][3] = "Uoplyst"
@@ -87,7 +99,7 @@ def test_unknown_label_stops_naming_file_variable_row_and_value(source, tmp_path
     out = tmp_path / "out"
     out.mkdir()
     (out / "survey_respondents.csv").write_text("keep me\n", encoding="utf-8")
-    proc = import_survey(path, EXAMPLE, out)
+    proc = cli(path, EXAMPLE, out)
     assert proc.returncode == 2
     err = proc.stderr
     assert (f"error: {path.name}, row 7 (respondent 2012-0007), variable koen (gender): value label not in the "
@@ -102,14 +114,14 @@ def test_unknown_label_stops_naming_file_variable_row_and_value(source, tmp_path
     assert [p.name for p in out.iterdir()] == ["survey_respondents.csv"]  # no temporary file left
 
 
-def test_contract_rules_are_reported_by_source_row_and_variable(tmp_path):
+def test_contract_rules_are_reported_by_source_row_and_variable(cli, tmp_path):
     """Values the mapping lets through are judged by the CSV loader's rules, named in the source's terms."""
     df, labels = msf.frame()
     df.loc[2, "foedaar"] = 2005            # aged 7 at the interview
     df.loc[4, "kommune"] = 999             # not a municipality
     df.loc[0, "timer_md"] = float("nan")   # a volunteer without hours
     path = msf.write_sav(tmp_path / "bad.sav", df, labels)
-    proc = import_survey(path, EXAMPLE, tmp_path / "out")
+    proc = cli(path, EXAMPLE, tmp_path / "out")
     assert proc.returncode == 2
     err = proc.stderr
     assert ("error: bad.sav, row 3 (respondent 2012-0003), variable foedaar/interviewdato (age): out of range: "
@@ -121,7 +133,7 @@ def test_contract_rules_are_reported_by_source_row_and_variable(tmp_path):
     assert not (tmp_path / "out" / "survey_respondents.csv").exists()
 
 
-def test_codes_constants_null_targets_and_interview_year(tmp_path):
+def test_codes_constants_null_targets_and_interview_year(cli, tmp_path):
     def edit(doc):
         cols = doc["columns"]
         cols["gender"] = {"variable": "koen", "codes": {1: "male", 2: "female"}}
@@ -132,7 +144,7 @@ def test_codes_constants_null_targets_and_interview_year(tmp_path):
     df, labels = msf.frame()
     df = df[df["aar"] == 2012]
     path = msf.write_sav(tmp_path / "one_wave.sav", df, labels)
-    proc = import_survey(path, write_mapping(tmp_path, edit), tmp_path / "out")
+    proc = cli(path, write_mapping(tmp_path, edit), tmp_path / "out")
     assert proc.returncode == 2
     assert "row 1 (respondent 2012-0001), variable uddannelse (education): missing value;" in proc.stderr
 
@@ -140,7 +152,7 @@ def test_codes_constants_null_targets_and_interview_year(tmp_path):
         edit(doc)
         doc["columns"]["education"]["labels"]["Grundskole"] = "basic"
 
-    proc = import_survey(path, write_mapping(tmp_path, edit_ok), tmp_path / "out")
+    proc = cli(path, write_mapping(tmp_path, edit_ok), tmp_path / "out")
     assert proc.returncode == 0, proc.stderr
     expected = [line for line in data_lines(FIXTURE_RAW / "survey_respondents.csv") if ",2014," not in line]
     assert data_lines(tmp_path / "out" / "survey_respondents.csv") == expected
@@ -157,27 +169,27 @@ def test_codes_constants_null_targets_and_interview_year(tmp_path):
      "column age: age_from (for age only) takes birth_year and one of interview_date or interview_year"),
     (lambda d: d.update(colums={}), "mapping.yml: unknown key 'colums'"),
 ])
-def test_bad_mapping_stops_with_exit_2(tmp_path, edit, message):
+def test_bad_mapping_stops_with_exit_2(cli, tmp_path, edit, message):
     path = msf.write_sav(tmp_path / "fu.sav")
-    proc = import_survey(path, write_mapping(tmp_path, edit), tmp_path / "out")
+    proc = cli(path, write_mapping(tmp_path, edit), tmp_path / "out")
     assert proc.returncode == 2
     assert message in proc.stderr
     assert not (tmp_path / "out" / "survey_respondents.csv").exists()
 
 
-def test_unreadable_inputs_stop_with_exit_2(tmp_path):
+def test_unreadable_inputs_stop_with_exit_2(cli, tmp_path):
     sav = msf.write_sav(tmp_path / "fu.sav")
     broken = tmp_path / "mapping.yml"
     broken.write_text("columns:\n  gender: [\n", encoding="utf-8")
-    proc = import_survey(sav, broken, tmp_path / "out")
+    proc = cli(sav, broken, tmp_path / "out")
     assert proc.returncode == 2 and "mapping.yml" in proc.stderr and "not valid YAML" in proc.stderr
 
     for name, text, message in [("fu.csv", "a,b\n", "unsupported file type '.csv'"),
                                 ("damaged.sav", "not spss", "damaged.sav: cannot be read as .sav file")]:
         (tmp_path / name).write_text(text, encoding="utf-8")
-        proc = import_survey(tmp_path / name, EXAMPLE, tmp_path / "out")
+        proc = cli(tmp_path / name, EXAMPLE, tmp_path / "out")
         assert proc.returncode == 2 and message in proc.stderr, proc.stderr
-    proc = import_survey(tmp_path / "absent.dta", EXAMPLE, tmp_path / "out")
+    proc = cli(tmp_path / "absent.dta", EXAMPLE, tmp_path / "out")
     assert proc.returncode == 2 and "absent.dta: file not found" in proc.stderr
-    proc = import_survey(sav, tmp_path / "absent.yml", tmp_path / "out")
+    proc = cli(sav, tmp_path / "absent.yml", tmp_path / "out")
     assert proc.returncode == 2 and "absent.yml: mapping file not found" in proc.stderr
