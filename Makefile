@@ -42,7 +42,9 @@ dashboard: $(WAREHOUSE) ## Serve the dashboards with Voilà on http://localhost:
 
 lab: $(WAREHOUSE) ## Open JupyterLab at the repository root on port 8888 (LAB_PORT=...): notebooks/, queries/
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
-		--LabApp.default_url=/lab/tree/notebooks/worked_example.ipynb $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_FLAGS)
+		--LabApp.default_url=/lab/tree/notebooks/worked_example.ipynb $(if $(filter 0,$(shell id -u)),--allow-root) \
+		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+		--LabApp.extension_manager=readonly $(LAB_FLAGS)
 
 docs: $(VENV)/.installed ## Regenerate docs/codebook.md and docs/metrics.md from the code
 	$(PY) -m etl.docs

@@ -80,3 +80,4 @@ def test_lab_opens_the_worked_example(lab):
         opener.open(f"{lab}/?token={TOKEN}", timeout=10)
     assert redirect.value.code in (301, 302)
     assert redirect.value.headers["Location"].startswith("/lab/tree/notebooks/worked_example.ipynb")
+
