@@ -152,6 +152,10 @@ def load_mapping(path: pathlib.Path) -> tuple[dict, list[ColumnMap]]:
             problems.append(_mapping_problem(path, "labels and codes translate a variable: add variable", name))
         elif any(k in spec and not isinstance(spec[k], dict) for k in ("labels", "codes", "age_from")):
             problems.append(_mapping_problem(path, "labels, codes and age_from take a mapping (key: value lines)", name))
+        elif any(isinstance(k, bool) or k is None for k in (spec.get("labels") or {})):
+            bad = next(k for k in spec["labels"] if isinstance(k, bool) or k is None)
+            problems.append(_mapping_problem(path, f"a label YAML reads as {bad!r}: put the label in quotes "
+                                             "(e.g. 'Yes': ..., 'No': ...)", name))
         elif "variable" in spec and not isinstance(spec["variable"], str):
             problems.append(_mapping_problem(path, "variable must be a variable name", name))
         elif "age_from" in spec and (name != "age" or set(spec["age_from"]) - AGE_KEYS

@@ -47,7 +47,7 @@ def write_mapping(tmp_path: pathlib.Path, edit) -> pathlib.Path:
     doc = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     edit(doc)
     path = tmp_path / "mapping.yml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -168,6 +168,8 @@ def test_codes_constants_null_targets_and_interview_year(cli, tmp_path):
     (lambda d: d["columns"].update(age={"age_from": {"birth_year": "foedaar"}}),
      "column age: age_from (for age only) takes birth_year and one of interview_date or interview_year"),
     (lambda d: d.update(colums={}), "mapping.yml: unknown key 'colums'"),
+    (lambda d: d["columns"].update(volunteered={"variable": "frivillig", "labels": {True: 1, False: 0}}),
+     "column volunteered: a label YAML reads as True: put the label in quotes"),
 ])
 def test_bad_mapping_stops_with_exit_2(cli, tmp_path, edit, message):
     path = msf.write_sav(tmp_path / "fu.sav")
