@@ -6,11 +6,13 @@ PY := $(VENV)/bin/python
 WAREHOUSE := data/warehouse.duckdb
 DEMO := data/raw/demo
 PORT ?= 8866
+LAB_PORT ?= 8888
+LAB_FLAGS ?=
 YEAR ?= 2012
 REPORT_LANG ?= $(if $(filter en,$(LANG)),en,da)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo warehouse dashboard lab test report bench clean
+.PHONY: help venv demo warehouse dashboard lab docs test report bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,8 +40,14 @@ warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data
 dashboard: $(WAREHOUSE) ## Serve the dashboards with Voilà on http://localhost:8866
 	$(PY) -m dashboards.serve --port=$(PORT)
 
-lab: $(WAREHOUSE) ## Open the dashboard notebooks in JupyterLab
-	$(VENV)/bin/jupyter lab --notebook-dir=dashboards $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(WAREHOUSE) ## Open JupyterLab at the repository root on port 8888 (LAB_PORT=...): notebooks/, queries/
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+		--LabApp.default_url=/lab/tree/notebooks/worked_example.ipynb $(if $(filter 0,$(shell id -u)),--allow-root) \
+		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+		--LabApp.extension_manager=readonly $(LAB_FLAGS)
+
+docs: $(VENV)/.installed ## Regenerate docs/codebook.md and docs/metrics.md from the code
+	$(PY) -m etl.docs
 
 test: $(WAREHOUSE) ## Run the test suite (unit, warehouse, notebooks, browser)
 	$(VENV)/bin/pytest

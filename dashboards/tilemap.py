@@ -20,7 +20,7 @@ from .charts import SEQUENTIAL, base_layout, is_fraction, title, value_format
 from .labels import REPO, fmt_number, label, municipalities, t
 
 TILES_CSV = REPO / "data" / "reference" / "municipality_tiles.csv"
-# Optional boundaries (not shipped; see README.md, Dashboards): a FeatureCollection whose features carry the
+# Optional boundaries (not shipped; see docs/dashboards.md): a FeatureCollection whose features carry the
 # municipality code in one of GEOJSON_CODE_KEYS (e.g. DAGI's "kommunekode" = "0101").
 GEOJSON_PATH = REPO / "data" / "reference" / "municipalities.geojson"
 GEOJSON_CODE_KEYS = ("municipality_code", "kommunekode", "KOMKODE", "komkode", "KOMNR")

@@ -1,4 +1,6 @@
-"""Command line: `python -m etl build [--raw DIR] [--db PATH]` and `python -m etl demo [--out DIR] [--seed N]`."""
+"""Command line: `python -m etl build [--raw DIR] [--db PATH]`, `python -m etl demo [--out DIR] [--seed N]`,
+`python -m etl import-survey FILE.sav|FILE.dta --mapping MAPPING.yml --out DIR` and
+`python -m etl export --format parquet DIR [--db PATH]`."""
 from __future__ import annotations
 
 import argparse
@@ -19,7 +21,24 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("demo", help="generate the synthetic demo data (deterministic)")
     d.add_argument("--out", type=pathlib.Path, default=DEFAULT_RAW, help="output folder (default: data/raw/demo)")
     d.add_argument("--seed", type=int, default=None, help="random seed (default: the generator's fixed seed)")
+    i = sub.add_parser("import-survey", help="convert an SPSS .sav or Stata .dta survey file to survey_respondents.csv")
+    i.add_argument("source", type=pathlib.Path, metavar="FILE", help="the .sav, .zsav or .dta file")
+    i.add_argument("--mapping", type=pathlib.Path, required=True,
+                   help="YAML mapping of variables and value labels (example: etl/mappings/example.yml)")
+    i.add_argument("--out", type=pathlib.Path, required=True, help="folder to write survey_respondents.csv into")
+    e = sub.add_parser("export", help="write every warehouse table as a Parquet file, column comments kept")
+    e.add_argument("out", type=pathlib.Path, metavar="DIR", help="output folder")
+    e.add_argument("--format", choices=("parquet",), default="parquet", help="file format (parquet)")
+    e.add_argument("--db", type=pathlib.Path, default=None,
+                   help="warehouse to read (default: $FRIVILLIGDATA_DB or data/warehouse.duckdb in the repository)")
     args = parser.parse_args(argv)
+
+    if args.command == "import-survey":
+        from etl.import_survey import main as import_main
+        return import_main(args.source, args.mapping, args.out)
+    if args.command == "export":
+        from etl.export import main as export_main
+        return export_main(args.db or default_db(), args.out, args.format)
 
     if args.command == "build":
         from etl.build import main as build_main
