@@ -43,7 +43,9 @@ create or replace macro ci_high(est, se, hi) as
         case when hi is null then est + z_95() * se else least(est + z_95() * se, hi) end
     end;
 
--- === small counts of persons =======================================================================================
+-- === small counts of persons ================================================================================
+-- === differences: changes between waves and contrasts within a wave =================================================
+
 
 -- Disclosure rule for counts of persons (survey respondents, n): a count of 1-4 is not shown (null; the UI shows
 -- '<5'); 0 and 5 or more are shown. Counts of public administrative records (municipalities, §18 applications,
@@ -309,3 +311,35 @@ create or replace macro framework_answers() as table
     from municipal_survey as s
     cross join (select code as element from labels where dimension = 'framework_element') as e
     where s.responded = 1;
+=======
+-- Differences of two survey estimates (issue 13): changes between waves and contrasts within a wave.
+--
+-- Covariance of two weighted domain means of one wave, as R survey's svyby(~y, ~by, design, svymean, covmat = TRUE)
+-- (design svydesign(ids = ~1, weights = ~w)). With influence values z_di = w_i 1{i in d} (y_i - ybar_d) / W_d over
+-- the n_wave respondents, survey's estimator is cov = n_wave / (n_wave - 1) * sum_i (z_di - zbar_d)(z_ei - zbar_e).
+-- Every zbar is 0 (sum_i z_di = sum_{i in d} w_i (y_i - ybar_d) / W_d = 0 by the definition of ybar_d), so
+--   cov = n_wave / (n_wave - 1) * sum_{i in d and e} w_i^2 (y_i - ybar_d)(y_i - ybar_e) / (W_d W_e)
+--       = n_wave / (n_wave - 1) * (sw2y2 - (ybar_d + ybar_e) sw2y + ybar_d ybar_e sw2) / (W_d W_e),
+-- where sw2y2, sw2y, sw2 are the sums of w^2 y^2, w^2 y, w^2 over the OVERLAP of the two domains. Hence:
+--   d = e: the variance, domain_mean_se^2; d inside e (a category and its whole population): the overlap is d;
+--   disjoint domains (two categories of one breakdown): the overlap is empty and the covariance 0.
+create or replace macro domain_mean_cov(sw2y2, sw2y, sw2, ybar_d, ybar_e, sw_d, sw_e, n_wave) as
+    case when n_wave > 1 and sw_d > 0 and sw_e > 0 then
+        n_wave::double / (n_wave - 1)
+        * (sw2y2 - (ybar_d + ybar_e) * sw2y + ybar_d * ybar_e * sw2) / (sw_d * sw_e)
+    end;
+
+-- Standard error of the difference a - b of two estimates with SEs se_a, se_b and covariance cov_ab:
+-- sqrt(se_a^2 + se_b^2 - 2 cov_ab), as svycontrast(b, c(1, -1)). Waves are independent samples, so a change
+-- between waves passes cov_ab = 0: sqrt(se_1^2 + se_2^2).
+create or replace macro difference_se(se_a, se_b, cov_ab) as
+    sqrt(greatest(se_a * se_a + se_b * se_b - 2 * cov_ab, 0));
+
+-- A difference is as reliable as its weaker side: suppressed when either side has n < min_n_shown(), uncertain when
+-- either has n < min_n_reliable(), with the thresholds of survey_flag.
+create or replace macro difference_flag(n_a, n_b) as survey_flag(least(coalesce(n_a, 0), coalesce(n_b, 0)));
+
+-- Verdict on a difference: 'reliable' ("sikker") when its 95 % interval excludes 0, else 'not_reliable'; null when
+-- the difference is not shown.
+create or replace macro difference_verdict(ci_lo, ci_hi) as
+    case when ci_lo > 0 or ci_hi < 0 then 'reliable' when ci_lo is not null and ci_hi is not null then 'not_reliable' end;

@@ -270,6 +270,10 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
                 raise QueryError(
                     f"{m.name}: no data for year {values['year']}; valid years: {', '.join(map(str, years)) or '(none)'}"
                 )
+        if "since" in values or "reference" in values:
+            from .changes import validate  # the change and contrast metrics' wave and reference checks
+
+            validate(wh.con, m, values, _valid_years(wh, m) if m.years_sql else [])
         if values.get("municipality_code") is not None:
             codes = _valid_municipalities(wh)
             if values["municipality_code"] not in codes:

@@ -1,0 +1,226 @@
+"""Changes and differences with their uncertainty (issue 13), for "Hvem er de frivillige?".
+
+`change_view`: each category's change since the previous wave and since the first wave, as a dot-and-whisker chart and
+in words ("+1,2 procentpoint siden 2017 (95 %-interval −0,9 til 3,3) · ikke en sikker ændring").
+`contrast_view`: each category against the whole population and against the first category of the breakdown.
+The numbers come from the query layer (`<metric>_change`, `<metric>_contrast`); this module only words and draws them.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from reports import fmt  # the report's number formats ("+1,2 procentpoint"), shared so both print the same text
+
+from . import charts, data
+from .labels import dimension_title, pick, t
+from .ui import View
+
+# Texts of these views, (Danish, English).
+TEXTS: dict[str, tuple[str, str]] = {
+    "change_title": ("Ændring siden tidligere målinger", "Change since earlier waves"),
+    "contrast_title": ("Forskelle mellem grupperne", "Differences between the groups"),
+    "since": ("siden {year}", "since {year}"),
+    "against_all": ("i forhold til hele befolkningen", "compared with the whole population"),
+    "against_all_volunteers": ("i forhold til alle frivillige", "compared with all volunteers"),
+    "against": ("i forhold til {label}", "compared with {label}"),
+    "interval": ("95 %-interval {low} til {high}", "95% interval {low} to {high}"),
+    "reliable_change": ("en sikker ændring", "a reliable change"),
+    "not_reliable_change": ("ikke en sikker ændring", "not a reliable change"),
+    "reliable_difference": ("en sikker forskel", "a reliable difference"),
+    "not_reliable_difference": ("ikke en sikker forskel", "not a reliable difference"),
+    "uncertain": ("usikkert tal (under 100 svar)", "uncertain figure (under 100 responses)"),
+    "suppressed": ("ikke vist: for få svar (under 50)", "not shown: too few responses (under 50)"),
+    "pp": ("procentpoint", "percentage points"),
+    "hours": ("timer", "hours"),
+    "axis_rate": ("Procentpoint med 95 %-interval", "Percentage points with 95% interval"),
+    "axis_hours": ("Timer om måneden med 95 %-interval", "Hours per month with 95% interval"),
+    "legend_reliable": ("Fyldt prik: sikker · åben: ikke sikker", "Filled dot: reliable · open: not reliable"),
+    "total_note": ("Opdelingen er I alt; forskellene vises efter {dimension}.",
+                   "The breakdown is Total; the differences are shown by {dimension}."),
+    "group": ("Gruppe", "Group"),
+    "compared_with": ("Sammenlignet med", "Compared with"),
+    "difference_pp": ("Forskel (procentpoint)", "Difference (percentage points)"),
+    "difference_hours": ("Forskel (timer om måneden)", "Difference (hours per month)"),
+    "ci_low": ("95 %-interval, nedre", "95% interval, lower"),
+    "ci_high": ("95 %-interval, øvre", "95% interval, upper"),
+    "n": ("Antal svar (n)", "Responses (n)"),
+    "n_other": ("Antal svar (n), sammenligning", "Responses (n), comparison"),
+    "verdict": ("Vurdering", "Verdict"),
+    "reliable": ("sikker", "reliable"),
+    "not_reliable": ("ikke sikker", "not reliable"),
+    "text": ("I ord", "In words"),
+}
+MINUS = "\u2212"  # a typographic minus in running text, as the Danish style guide prints negative numbers
+
+
+def tx(key: str, lang: str, **values) -> str:
+    text = pick(TEXTS[key], lang)
+    return text.format(**values) if values else text
+
+
+# The level metric of the page -> the stem of its change and contrast metrics (<stem>_change, <stem>_contrast).
+STEMS = {"participation_rate": "participation", "hours_per_month": "hours_per_month"}
+
+
+def _is_rate(metric: str) -> bool:
+    return data.meta(metric).unit.startswith("rate")
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x)
+
+
+def _value(x, metric: str, lang: str, signed: bool) -> str:
+    """A difference (a fraction for rates, shown in percentage points; hours as they are), one decimal."""
+    v = float(x) * (100 if _is_rate(metric) else 1)
+    text = fmt.signed(v, 1, lang) if signed else fmt.number(v, 1, lang)
+    return text.replace("-", MINUS)
+
+
+def sentence(row, metric: str, lang: str, compared: str, kind: str) -> str:
+    """One difference in words: "+1,2 procentpoint siden 2017 (95 %-interval −0,9 til 3,3) · ikke en sikker ændring"."""
+    if row["flag"] == "suppressed" or _missing(row["estimate"]):
+        return f"{compared}: {tx('suppressed', lang)}"
+    unit = tx("pp" if _is_rate(metric) else "hours", lang)
+    interval = tx("interval", lang, low=_value(row["ci_low"], metric, lang, False),
+                  high=_value(row["ci_high"], metric, lang, False))
+    verdict = tx(f"{row['verdict']}_{kind}", lang)
+    text = f"{_value(row['estimate'], metric, lang, True)} {unit} {compared} ({interval}) · {verdict}"
+    return text + (f" · {tx('uncertain', lang)}" if row["flag"] == "uncertain" else "")
+
+
+def _label(row, lang: str, prefix: str = "label") -> str:
+    value = row.get(f"{prefix}_{'en' if lang == 'en' else 'da'}")
+    return str(row["category"] if _missing(value) else value)
+
+
+def _table(rows: list[dict], metric: str, lang: str) -> pd.DataFrame:
+    """The rows behind the chart as the page shows them (and the CSV holds them): differences in percentage points
+    for rates, verdicts in words, headings in the page language (flag keeps its name: the tables word it)."""
+    scale, unit = (100, "difference_pp") if _is_rate(metric) else (1, "difference_hours")
+    out = []
+    for r in rows:
+        out.append({tx("group", lang): r["group"], tx("compared_with", lang): r["compared_with"],
+                    tx(unit, lang): _scaled(r["difference"], scale), tx("ci_low", lang): _scaled(r["ci_low"], scale),
+                    tx("ci_high", lang): _scaled(r["ci_high"], scale), tx("n", lang): r["n"],
+                    tx("n_other", lang): r["n_other"], "flag": r["flag"],
+                    tx("verdict", lang): "" if _missing(r["verdict"]) else tx(r["verdict"], lang),
+                    tx("text", lang): r["text"]})
+    return pd.DataFrame(out)
+
+
+def _scaled(x, scale: float):
+    return None if _missing(x) else round(float(x) * scale, 6)
+
+
+def _figure(rows: list[dict], metric: str, lang: str, title_text: str) -> go.Figure:
+    """Dots at each difference with 95 % whiskers, one colour per comparison; filled when reliable, hollow when not."""
+    fig = go.Figure()
+    scale = 100 if _is_rate(metric) else 1
+    comparisons = list(dict.fromkeys(r["compared_with"] for r in rows))
+    groups = list(dict.fromkeys(r["group"] for r in rows))
+    # added last-first: plotly stacks a category's dots bottom-up, so the first comparison is drawn on top
+    for i, comparison in reversed(list(enumerate(comparisons))):
+        shown = [r for r in rows if r["compared_with"] == comparison and not _missing(r["difference"])]
+        if not shown:
+            continue
+        fig.add_trace(go.Scatter(
+            name=comparison,
+            y=[charts.wrap_label(r["group"]) for r in shown],
+            x=[r["difference"] * scale for r in shown],
+            error_x={"type": "data", "symmetric": False,
+                     "array": [(r["ci_high"] - r["difference"]) * scale for r in shown],
+                     "arrayminus": [(r["difference"] - r["ci_low"]) * scale for r in shown]},
+            mode="markers",
+            orientation="h",
+            marker={"size": 11, "color": charts.OKABE_ITO[i % len(charts.OKABE_ITO)],
+                    "symbol": ["circle" if r["verdict"] == "reliable" else "circle-open" for r in shown],
+                    "line": {"width": 2, "color": charts.OKABE_ITO[i % len(charts.OKABE_ITO)]}},
+            text=[r["text"] for r in shown],
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        ))
+    fig.add_vline(x=0, line_width=1, line_color="#555555")
+    title_text = "<br>".join(textwrap.wrap(title_text, 38, break_long_words=False))  # phone width
+    charts.base_layout(fig, lang, title_text, height=180 + 34 * len(groups) * len(comparisons))
+    # the legend under the title, from the left: two long entries wrap at phone width instead of covering the title
+    fig.update_layout(title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
+                      scattermode="group", scattergap=0.35, margin={"l": 60, "r": 20, "t": 130, "b": 80},
+                      legend={"title": {"text": ""}, "traceorder": "reversed", "x": 0, "xanchor": "left",
+                              "y": 1.0, "yanchor": "bottom"})
+    fig.update_yaxes(categoryorder="array", categoryarray=[charts.wrap_label(g) for g in groups][::-1],
+                     automargin=True)
+    axis = tx("axis_rate" if _is_rate(metric) else "axis_hours", lang)
+    fig.update_xaxes(title_text=f"{axis}<br><span style='font-size:11px'>{tx('legend_reliable', lang)}</span>",
+                     zeroline=False)
+    return fig
+
+
+def change_rows(metric: str, year: int, by: str, lang: str) -> list[dict]:
+    """Per category, the change since the previous wave and since the first wave (when that is another wave)."""
+    name = f"{STEMS[metric]}_change"
+    waves = [w for w in data.waves(metric) if w < year]
+    if not waves:
+        return []
+    rows = []
+    for since in dict.fromkeys([waves[-1], waves[0]]):
+        res = data.run(name, year=year, since=since, by=by)
+        for _, r in res.data.iterrows():
+            compared = tx("since", lang, year=since)
+            rows.append({"group": _label(r, lang), "compared_with": compared, "difference": r["estimate"],
+                         "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"], "n_other": r["n_since"],
+                         "flag": r["flag"], "verdict": r["verdict"],
+                         "text": sentence(r, metric, lang, compared, "change")})
+    return rows
+
+
+def change_view(metric: str, year: int, by: str, lang: str) -> View:
+    """The change of each category since the previous and the first wave, drawn and in words."""
+    rows = change_rows(metric, year, by, lang)
+    meta = data.meta(f"{STEMS[metric]}_change")
+    title_text = f"{tx('change_title', lang)}: {charts.title(data.meta(metric), lang)}, {year}"
+    fig = _figure(rows, metric, lang, title_text) if rows else None
+    return View(fig, _table(rows, metric, lang), meta, _note(rows))
+
+
+def _note(rows: list[dict]) -> str:
+    """Every difference in words, one category after the other."""
+    by_group: dict[str, list[str]] = {}
+    for r in rows:
+        by_group.setdefault(r["group"], []).append(r["text"])
+    return " ▪ ".join(f"{group}: " + "; ".join(texts) for group, texts in by_group.items())
+
+
+def contrast_rows(metric: str, year: int, by: str, lang: str) -> list[dict]:
+    """Per category, the difference from the whole population and from the first category of the breakdown."""
+    name = f"{STEMS[metric]}_contrast"
+    rows = []
+    everyone = data.run(name, year=year, by=by, reference="all").data
+    against_all = tx("against_all" if _is_rate(metric) else "against_all_volunteers", lang)
+    first = everyone["category"].iloc[0] if len(everyone) else None
+    for reference in ("all", first):
+        res = everyone if reference == "all" else data.run(name, year=year, by=by, reference=reference).data
+        for _, r in res.iterrows():
+            compared = against_all if reference == "all" else tx("against", lang, label=_label(r, lang, "reference_label"))
+            rows.append({"group": _label(r, lang), "compared_with": compared, "difference": r["estimate"],
+                         "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"], "n_other": r["n_reference"],
+                         "flag": r["flag"], "verdict": r["verdict"],
+                         "text": sentence(r, metric, lang, compared, "difference")})
+    return rows
+
+
+def contrast_view(metric: str, year: int, by: str, lang: str) -> View:
+    """Each category against the whole population and against the breakdown's first category (total: by gender)."""
+    meta = data.meta(f"{STEMS[metric]}_contrast")
+    note = ""
+    if by not in meta.dimensions:  # 'total' has nothing to contrast: show the metric's default breakdown
+        by = meta.default_by
+        note = tx("total_note", lang, dimension=dimension_title(by, lang).lower())
+    rows = contrast_rows(metric, year, by, lang)
+    title_text = (f"{tx('contrast_title', lang)}: {charts.title(data.meta(metric), lang)}, "
+                  f"{dimension_title(by, lang).lower()}, {year}")
+    fig = _figure(rows, metric, lang, title_text) if rows else None
+    return View(fig, _table(rows, metric, lang), meta, " ".join(x for x in (note, _note(rows)) if x))

@@ -1,0 +1,101 @@
+"""End-to-end: the change and contrast panels of "Hvem er de frivillige?" in headless Chromium (issue 13).
+
+The panels' words must state the numbers of the query layer: each expected sentence is built here from
+queries.run(...) with the shared number format, the verdict decided here from the interval. Screenshots of the
+panels at 1400 and 390 px, Danish and English, go to screenshots/ (git-ignored).
+"""
+from __future__ import annotations
+
+import pytest
+
+from queries import run
+from reports import fmt
+
+from .conftest import SCREENSHOTS, wait_drawn
+
+pytestmark = pytest.mark.browser
+PAGE = "1_frivillige.ipynb"
+WORDS = {
+    "da": {"unit": "procentpoint", "since": "siden {}", "interval": "95 %-interval {} til {}",
+           True: "en sikker ændring", False: "ikke en sikker ændring", "all": "i forhold til hele befolkningen",
+           "diff": {True: "en sikker forskel", False: "ikke en sikker forskel"}},
+    "en": {"unit": "percentage points", "since": "since {}", "interval": "95% interval {} to {}",
+           True: "a reliable change", False: "not a reliable change", "all": "compared with the whole population",
+           "diff": {True: "a reliable difference", False: "not a reliable difference"}},
+}
+
+
+def pp(x, lang, signed=False) -> str:
+    text = (fmt.signed if signed else fmt.number)(100 * x, 1, lang)
+    return text.replace("-", "\u2212")
+
+
+def expected(row, lang: str, compared: str, verdicts: dict) -> str:
+    w = WORDS[lang]
+    reliable = row.ci_low > 0 or row.ci_high < 0
+    return (f"{pp(row.estimate, lang, True)} {w['unit']} {compared} "
+            f"({w['interval'].format(pp(row.ci_low, lang), pp(row.ci_high, lang))}) · {verdicts[reliable]}")
+
+
+def open_page(rpage, base, query):
+    rpage.page.goto(f"{base}/voila/render/{PAGE}{query}", wait_until="commit")
+    wait_drawn(rpage.page)
+    return rpage.page
+
+
+def shoot(rpage, base, query: str, name: str) -> None:
+    """Screenshots of both panels, the page loaded at each width (plotly lays a chart out for the width it opens at)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for width in (1400, 390):
+        rpage.page.set_viewport_size({"width": width, "height": 1000})
+        page = open_page(rpage, base, query)
+        for panel in ("change", "contrast"):
+            # the viewport scrolled to the panel: an element screenshot of a panel taller than the window loses its top
+            page.evaluate(f"() => document.querySelector('.fd-panel-{panel}').scrollIntoView()")
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(SCREENSHOTS / f"1_frivillige_{panel}_{name}_{width}.png"))
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_change_column_states_the_query_layers_change_and_verdict(rpage, voila_url, demo_db, lang):
+    years = sorted(run("participation_rate", db=demo_db).data.year.unique())
+    year, previous, first = years[-1], years[-2], years[0]
+    query = f"?year={year}&by=gender" + ("&lang=en" if lang == "en" else "")
+    page = open_page(rpage, voila_url, query)
+    panel = page.locator(".fd-panel-change")
+    note = panel.locator(".fd-note").inner_text()
+    words = WORDS[lang]
+    sentences = 0
+    for since in (previous, first):
+        changes = run("participation_change", year=year, since=since, by="gender", db=demo_db).data
+        assert len(changes) == 2 and (changes.flag == "ok").all()
+        for _, row in changes.iterrows():
+            text = expected(row, lang, words["since"].format(since), words)
+            label = row.label_en if lang == "en" else row.label_da
+            assert text in note, (text, note)
+            assert f"{label}: " in note
+            sentences += 1
+    # the chart: one dot per category and comparison, filled where the change is reliable
+    assert panel.locator(".scatterlayer .point").count() == sentences == 4
+    assert panel.locator("details table tbody tr").count() == 4
+    legend = " ".join(panel.locator(".legend text").all_text_contents())
+    assert words["since"].format(previous) in legend and words["since"].format(first) in legend
+    assert page.locator(".fd-error").count() == 0
+
+    contrast = page.locator(".fd-panel-contrast")
+    text = contrast.locator(".fd-note").inner_text()
+    for _, row in run("participation_contrast", year=year, by="gender", db=demo_db).data.iterrows():
+        assert expected(row, lang, words["all"], words["diff"]) in text, text
+    shoot(rpage, voila_url, query, lang)
+    assert rpage.external == []
+
+
+def test_change_panel_follows_the_widgets(rpage, voila_url, demo_db):
+    page = open_page(rpage, voila_url, "?year=2014&by=gender")
+    page.select_option(".fd-control-by select", label="Region")
+    page.wait_for_function("() => (document.querySelector('.fd-panel-change .fd-note') || {}).innerText"
+                           " && document.querySelector('.fd-panel-change .fd-note').innerText.includes('Region')")
+    note = page.locator(".fd-panel-change .fd-note").inner_text()
+    row = run("participation_change", year=2014, by="region", db=demo_db).data.iloc[0]
+    assert expected(row, "da", f"siden {row.since}", WORDS["da"]) in note
+    assert "Region" in page.locator(".fd-panel-contrast .fd-note").inner_text()

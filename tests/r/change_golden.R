@@ -1,0 +1,127 @@
+# Golden values for tests/test_queries_change.py: changes between survey waves and contrasts within a wave, computed
+# with R's survey package.
+#
+#   Rscript tests/r/change_golden.R          (from the repository root; needs r-cran-survey)
+#
+# Reads the fixture survey (tests/fixtures/raw/survey_respondents.csv) and a second synthetic survey with unequal
+# weights (tests/r/change_survey.csv), derives age_group as the ETL does and region from
+# data/reference/municipalities.csv. Each wave is its own design svydesign(ids = ~1, weights = ~weight). For the
+# participation rate (volunteered) and hours per month among volunteers (domain: volunteered == 1 with an answer), by
+# total, gender, age group and region it writes
+#   change:   every pair of waves y1 < y2 and category: estimate(y2) - estimate(y1), se = sqrt(se1^2 + se2^2) of the
+#             svyby domain estimates (independent samples);
+#   contrast: per wave, breakdown (gender, age group, region) and category, the category minus a reference of the
+#             same design: every other category, with svyby(..., covmat = TRUE) + svycontrast(b, c(1, -1)); and the
+#             whole population (reference 'all'), with svytotal of the domain sums and the ratio contrast
+#             svycontrast(t, quote(y_c / d_c - y / d)) (delta method on the same design). As a check the script
+#             also computes each category contrast this second way and stops if the two ways disagree (SEs to
+#             1e-9 relative, plus 1e-6 absolute for domains whose answers are all equal, where svyby says 0 and the
+#             delta method leaves rounding noise).
+# to tests/r/change_golden.csv.
+suppressPackageStartupMessages(library(survey))
+
+args <- commandArgs(trailingOnly = TRUE)
+output <- if (length(args) >= 1) args[1] else "tests/r/change_golden.csv"
+inputs <- c(fixture = "tests/fixtures/raw/survey_respondents.csv", unequal = "tests/r/change_survey.csv")
+
+read_contract <- function(path) {
+  lines <- readLines(path, encoding = "UTF-8")
+  while (length(lines) > 0 && startsWith(lines[1], "#")) lines <- lines[-1]
+  read.csv(text = paste(lines, collapse = "\n"), stringsAsFactors = FALSE, na.strings = "")
+}
+munis <- read.csv("data/reference/municipalities.csv", stringsAsFactors = FALSE)
+
+rows <- list()
+add <- function(...) rows[[length(rows) + 1]] <<- data.frame(..., stringsAsFactors = FALSE)
+
+# domain estimates of one wave: svyby for a breakdown, svymean for the total
+domain_estimates <- function(design, metric, dim) {
+  if (metric == "participation_rate") {
+    f <- ~volunteered; d <- design
+  } else {
+    f <- ~hours_per_month; d <- subset(design, volunteered == 1 & !is.na(hours_per_month))
+  }
+  in_dom <- if (metric == "participation_rate") rep(TRUE, nrow(design$variables)) else
+    design$variables$volunteered == 1 & !is.na(design$variables$hours_per_month)
+  cats_all <- design$variables[[dim]]
+  if (dim == "total") {
+    m <- svymean(f, d, na.rm = TRUE)
+    return(list(est = data.frame(category = "all", estimate = coef(m)[[1]], se = SE(m)[[1]],
+                                 n = sum(in_dom), stringsAsFactors = FALSE), by = NULL))
+  }
+  b <- svyby(f, as.formula(paste0("~", dim)), d, svymean, na.rm = TRUE, covmat = TRUE)
+  cats <- as.character(b[[dim]])
+  est <- data.frame(category = cats, estimate = unname(coef(b)), se = unname(SE(b)),
+                    n = sapply(cats, function(c) sum(in_dom & cats_all == c)), stringsAsFactors = FALSE)
+  list(est = est, by = b)
+}
+
+# category minus the whole population (or a category), as a ratio contrast of totals of the same design
+ratio_contrast <- function(design, metric, dim, cat, ref) {
+  v <- design$variables
+  dom <- if (metric == "participation_rate") rep(1, nrow(v)) else
+    as.numeric(v$volunteered == 1 & !is.na(v$hours_per_month))
+  y <- if (metric == "participation_rate") v$volunteered else ifelse(dom == 1, v$hours_per_month, 0)
+  in_ref <- if (ref == "all") rep(1, nrow(v)) else as.numeric(v[[dim]] == ref)
+  design <- update(design, yc = y * dom * (v[[dim]] == cat), dc = dom * (v[[dim]] == cat),
+                   yr = y * dom * in_ref, dr = dom * in_ref)
+  t <- svytotal(~yc + dc + yr + dr, design)
+  svycontrast(t, quote(yc / dc - yr / dr))
+}
+
+for (survey_name in names(inputs)) {
+  d <- read_contract(inputs[[survey_name]])
+  d$age_group <- as.character(cut(d$age, breaks = c(-Inf, 29, 39, 49, 59, 69, Inf), right = TRUE,
+                                  labels = c("16-29", "30-39", "40-49", "50-59", "60-69", "70+")))
+  d$region <- as.character(munis$regionskode[match(d$municipality_code, munis$kommunekode)])
+  d$total <- "all"
+  years <- sort(unique(d$year))
+  designs <- lapply(years, function(y) svydesign(ids = ~1, weights = ~weight, data = d[d$year == y, ]))
+  names(designs) <- years
+
+  for (metric in c("participation_rate", "hours_per_month")) {
+    for (dim in c("total", "gender", "age_group", "region")) {
+      per_wave <- lapply(designs, function(des) domain_estimates(des, metric, dim))
+      # changes between every pair of waves (independent samples)
+      for (i in seq_along(years)) for (j in seq_along(years)) if (years[i] < years[j]) {
+        a <- per_wave[[j]]$est; b <- per_wave[[i]]$est
+        for (cat in intersect(a$category, b$category)) {
+          ea <- a[a$category == cat, ]; eb <- b[b$category == cat, ]
+          add(survey = survey_name, kind = "change", metric = metric, dimension = dim, category = cat,
+              year = years[j], other = as.character(years[i]), estimate = ea$estimate - eb$estimate,
+              se = sqrt(ea$se^2 + eb$se^2), n = ea$n, n_other = eb$n)
+        }
+      }
+      if (dim == "total") next
+      # contrasts within each wave
+      for (k in seq_along(years)) {
+        des <- designs[[k]]; est <- per_wave[[k]]$est; b <- per_wave[[k]]$by
+        for (cat in est$category) {
+          ec <- est[est$category == cat, ]
+          r <- ratio_contrast(des, metric, dim, cat, "all")
+          n_all <- if (metric == "participation_rate") nrow(des$variables) else
+            sum(des$variables$volunteered == 1 & !is.na(des$variables$hours_per_month))
+          add(survey = survey_name, kind = "contrast", metric = metric, dimension = dim, category = cat,
+              year = years[k], other = "all", estimate = coef(r)[[1]], se = SE(r)[[1]], n = ec$n, n_other = n_all)
+          for (ref in setdiff(est$category, cat)) {
+            w <- setNames(rep(0, nrow(est)), est$category); w[cat] <- 1; w[ref] <- -1
+            s <- svycontrast(b, w)
+            check <- ratio_contrast(des, metric, dim, cat, ref)
+            stopifnot(abs(coef(s)[[1]] - coef(check)[[1]]) < 1e-12,
+                      abs(SE(s)[[1]] - SE(check)[[1]]) <= 1e-9 * SE(s)[[1]] + 1e-6)
+            add(survey = survey_name, kind = "contrast", metric = metric, dimension = dim, category = cat,
+                year = years[k], other = ref, estimate = coef(s)[[1]], se = SE(s)[[1]], n = ec$n,
+                n_other = est$n[est$category == ref])
+          }
+        }
+      }
+    }
+  }
+}
+
+out <- do.call(rbind, rows)
+out$estimate <- trimws(formatC(out$estimate, digits = 15, format = "g"))
+out$se <- trimws(formatC(out$se, digits = 15, format = "g"))
+write.csv(out, output, row.names = FALSE, quote = FALSE)
+cat(sprintf("wrote %d rows to %s (R %s, survey %s)\n", nrow(out), output,
+            getRversion(), as.character(packageVersion("survey"))))

@@ -1,0 +1,72 @@
+"""Write tests/r/change_survey.csv: a second synthetic survey (contract format) with unequal weights, for the change
+and contrast tests (tests/test_queries_change.py, tests/r/change_golden.R). Committed; rerun only to change it.
+
+Three waves (2015, 2018, 2021). Weights are log-normal, so they are unequal within every category. The regions
+have fixed sizes per wave, chosen to sit on the reporting edges: in 2015 regions 1081-1084 have 49, 50, 99 and 100
+respondents, in 2018 every region but Sjælland has 100, so the changes 2015-2018 by region are suppressed (49),
+uncertain (50, 99) and ok (100), and so are the 2015 contrasts against Region Sjælland.
+Deterministic: Python's random with a fixed seed (its generator is stable across Python versions).
+"""
+from __future__ import annotations
+
+import csv
+import math
+import pathlib
+import random
+
+OUT = pathlib.Path(__file__).with_name("change_survey.csv")
+REF = pathlib.Path(__file__).resolve().parents[2] / "data" / "reference" / "municipalities.csv"
+REGION_SIZES = {
+    2015: {1081: 49, 1082: 50, 1083: 99, 1084: 100, 1085: 302},
+    2018: {1081: 100, 1082: 100, 1083: 100, 1084: 100, 1085: 300},
+    2021: {1081: 150, 1082: 60, 1083: 200, 1084: 400, 1085: 190},
+}
+URBANISATION = ["capital_area", "city_100k", "town_10k", "town_1k", "rural"]
+EDUCATION = ["basic", "upper_secondary", "vocational", "short_tertiary", "medium_tertiary", "long_tertiary", "unknown"]
+EMPLOYMENT = ["employed", "unemployed", "student", "retired", "other"]
+AREAS = ["culture_sport_leisure", "social_health", "housing_local", "politics_religion_interest", "education"]
+ORG_FORMS = ["association", "public_institution", "private_company", "informal"]
+RECRUITED = ["asked", "own_initiative", "other"]
+HEADER = ["respondent_id", "year", "weight", "gender", "age", "municipality_code", "urbanisation", "education",
+          "employment", "volunteered", "hours_per_month", *[f"area_{a}" for a in AREAS], "organisation_form",
+          "recruited"]
+
+
+def main() -> None:
+    rng = random.Random(20131)
+    with open(REF, encoding="utf-8") as f:
+        munis: dict[int, list[int]] = {}
+        for r in csv.DictReader(f):
+            munis.setdefault(int(r["regionskode"]), []).append(int(r["kommunekode"]))
+    rows = []
+    for year, sizes in REGION_SIZES.items():
+        trend = {2015: 0.0, 2018: 0.04, 2021: -0.02}[year]
+        i = 0
+        for region, size in sizes.items():
+            for _ in range(size):
+                i += 1
+                gender = rng.choice(["male", "female"])
+                age = rng.randint(16, 90)
+                weight = round(math.exp(rng.gauss(0, 0.6)) * (1.4 if age < 30 else 1.0), 4)
+                p = 0.30 + trend + (0.06 if gender == "male" else 0) + (0.08 if 40 <= age < 70 else 0) \
+                    + (0.05 if region == 1082 else 0)
+                vol = int(rng.random() < p)
+                row = [f"{year}-{i:05d}", year, f"{weight:g}", gender, age, rng.choice(munis[region]),
+                       rng.choice(URBANISATION), rng.choice(EDUCATION), rng.choice(EMPLOYMENT), vol]
+                if vol:
+                    hours = round(math.exp(rng.gauss(2.0 + (0.3 if age >= 60 else 0), 0.8)) * 2) / 2
+                    areas = [int(rng.random() < 0.35) for _ in AREAS]
+                    row += [f"{hours:g}", *areas, rng.choice(ORG_FORMS), rng.choice(RECRUITED)]
+                else:
+                    row += [""] * 8
+                rows.append(row)
+    with open(OUT, "w", encoding="utf-8", newline="") as f:
+        f.write("# synthetic survey with unequal weights for the change tests (tests/r/make_change_survey.py)\n")
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(HEADER)
+        w.writerows(rows)
+    print(f"wrote {len(rows)} respondents to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
