@@ -63,13 +63,20 @@ def keep_year_with_indicator(dash, indicator: str = "indikator", year: str = "ye
         years = [int(v) for _, v in options]
         shown, _ = panels.pick_year(years, int(w_year.value), dash.lang)
         control.options = options  # the whitelist the page validates widget values and links against
-        control.default = str(shown) if control.default not in [v for _, v in options] else control.default
-        if str(shown) == w_year.value:
-            w_year.options = options  # the value is among them: no change event, nothing redrawn
-            return
-        # one change event: the year drawn is offered first (the dropdown selects it), then in order
-        w_year.options = [(str(shown), str(shown))] + [o for o in options if o[1] != str(shown)]
-        w_year.options = options
+        values = [v for _, v in options]
+        if control.default not in values:
+            control.default = str(shown)
+        # ipywidgets selects the first option whenever the options change (a change event, a redraw, for a year
+        # nobody chose): keep the selection while swapping them, then select the year drawn (an event only when
+        # it differs from the year shown before)
+        w_year._initializing_traits_ = True
+        try:
+            w_year.options = options
+        finally:
+            w_year._initializing_traits_ = False
+        w_year.index = values.index(str(shown))
+        if w_year.value != str(shown):
+            w_year.value = str(shown)
 
     w_ind.observe(sync, names="value")
 
