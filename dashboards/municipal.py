@@ -17,6 +17,9 @@ from . import charts, data, panels
 from .labels import fmt_number, label, municipalities, pick, t
 from .map import municipality_map
 
+# Titles of these charts wrap onto lines of at most this many characters: one line at 1400 px, two on a phone.
+TITLE_CHARS = 44
+
 # -- Kommunerne: the map and its year ----------------------------------------------------------------------------
 
 
@@ -33,7 +36,7 @@ def map_view(indicator: str, year: int | None, lang: str, highlight: int | None 
     df, meta, value = panels.municipal_values(indicator, year)
     fig = municipality_map(df, panels._column_meta(meta, value), lang, value=value, highlight=highlight,
                            value_range=indicator_value_range(indicator, df, value),
-                           title_text=f"{charts.title(meta, lang)}, {year}")
+                           title_text=charts.wrap_label(f"{charts.title(meta, lang)}, {year}", TITLE_CHARS))
     return panels.View(fig, df, meta, note)
 
 
@@ -245,15 +248,20 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
         fig.add_trace(go.Bar(
             y=[names[i] for i in idx], x=[e if e is not None else 0 for e in est], orientation="h",
             name=role_text(role, lang), marker={"color": ROLE_COLOURS[role]}, error_x=error,
-            text=labels, textposition="outside", cliponaxis=False, hovertext=hover, hoverinfo="text",
+            # a label beside the bar, or inside its end when a whisker would run through it
+            text=labels, textposition="inside" if error else "outside", insidetextanchor="end",
+            cliponaxis=False, hovertext=hover, hoverinfo="text",
         ))
-    charts.base_layout(fig, lang, title_text, height=120 + 34 * len(table))
+    charts.base_layout(fig, lang, charts.wrap_label(title_text, TITLE_CHARS), height=200 + 34 * max(len(table), 3))
     fig.update_xaxes(range=value_range, fixedrange=True, tickformat=".0%" if fraction else ",", title=unit)
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, title=None,
                      automargin=True, fixedrange=True)
     fig.update_layout(showlegend=True, barmode="overlay", bargap=0.25,
-                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.12, "yanchor": "top"},
-                      margin={"l": 10, "r": 60, "t": 50, "b": 90})
+                      # the legend at the foot of the figure: under the plot it ran into the axis title, above it
+                      # into the title once it wrapped onto four lines on a phone
+                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom",
+                              "yref": "container", "traceorder": "normal"},
+                      margin={"l": 10, "r": 60, "t": 70, "b": 130})
     return fig
 
 
