@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from dashboards import data, map as dmap
+from dashboards.labels import municipalities
+from dashboards.panels import indicator_options
 
 from .conftest import SCREENSHOTS, wait_drawn
 
@@ -59,8 +61,8 @@ def test_kommunerne_map_draws_the_98_municipalities_offline(rpage, voila_url):
     # names on hover
     page.locator(".fd-panel-municipality_map .choroplethlocation").nth(0).hover(force=True)
     page.wait_for_selector(".fd-panel-municipality_map .hoverlayer .hovertext", timeout=10_000)
-    hover = page.inner_text(".fd-panel-municipality_map .hoverlayer .hovertext")
-    names = {m["name"] for m in __import__("dashboards.labels", fromlist=["municipalities"]).municipalities().values()}
+    hover = page.locator(".fd-panel-municipality_map .hoverlayer .hovertext").first.text_content()
+    names = {m["name"] for m in municipalities().values()}
     assert any(n in hover for n in names), hover
     page.screenshot(path=str(SCREENSHOTS / "map_2_kommunerne_1400.png"), full_page=False)
     page.locator(".fd-panel-municipality_map").screenshot(path=str(SCREENSHOTS / "map_1400.png"))
@@ -94,9 +96,8 @@ def test_year_dropdown_shows_the_year_drawn(rpage, voila_url):
     assert page.locator(".fd-control-year select").input_value() == "2016" or \
         page.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text") == "2016"
     assert map_state(page, "municipality_map")["title"].endswith("2016")
-    page.locator(".fd-control-indikator select").select_option(label=next(
-        lab for lab, key in __import__("dashboards.panels", fromlist=["indicator_options"]).indicator_options("da")
-        if key == "framework_score"))
+    page.locator(".fd-control-indikator select").select_option(
+        label=next(lab for lab, key in indicator_options("da") if key == "framework_score"))
     # framework_score has no 2016: the map draws 2012 and the dropdown says 2012
     page.wait_for_function(
         """() => { const gd = document.querySelector('.fd-panel-municipality_map .js-plotly-plot');
