@@ -29,7 +29,7 @@ from dashboards.labels import DASHBOARDS  # noqa: E402
 # (dashboard, control to change, its options to cycle through (labels), panel that must redraw)
 CHANGES = {
     "1_frivillige.ipynb": ("by", ["Køn", "Alder", "Region", "I alt"], "participation"),
-    "2_kommunerne.ipynb": ("indikator", [], "tile_map"),  # every indicator in turn
+    "2_kommunerne.ipynb": ("indikator", [], "municipality_map"),  # every indicator in turn
     "3_samarbejde.ipynb": ("by", ["Sektor", "Område", "Målgruppe", "Samarbejdsform"], "cooperations"),
     "4_kommuneprofil.ipynb": ("kommune", ["Frederiksberg", "Aarhus", "Bornholm", "København"], "framework"),
 }

@@ -1,16 +1,13 @@
-"""Maps of the 98 municipalities: a tile map (one square each, placed to resemble Denmark) or, when a boundary
-GeoJSON is present at data/reference/municipalities.geojson, a real choropleth drawn from its polygons.
+"""The tile map of the 98 municipalities: one square each, placed to resemble Denmark, a plain plotly scatter trace.
 
-Both are plain plotly scatter traces: nothing is fetched from the network (plotly's geo traces would download
-their base map from a CDN).
+The dashboards draw the real boundaries (dashboards/map.py); the tile map stays for the annual report, which
+calls it through panels.municipal_map.
 """
 from __future__ import annotations
 
 import csv
-import json
 import math
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,10 +17,6 @@ from .charts import SEQUENTIAL, base_layout, is_fraction, title, value_format
 from .labels import REPO, fmt_number, label, municipalities, t
 
 TILES_CSV = REPO / "data" / "reference" / "municipality_tiles.csv"
-# Optional boundaries (not shipped; see docs/dashboards.md): a FeatureCollection whose features carry the
-# municipality code in one of GEOJSON_CODE_KEYS (e.g. DAGI's "kommunekode" = "0101").
-GEOJSON_PATH = REPO / "data" / "reference" / "municipalities.geojson"
-GEOJSON_CODE_KEYS = ("municipality_code", "kommunekode", "KOMKODE", "komkode", "KOMNR")
 NO_VALUE = "#d9d9d9"
 
 
@@ -118,68 +111,7 @@ def _add_colourbar(fig, lo, hi, meta, lang, *, x, y) -> None:
     ))
 
 
-def load_geojson(path: Path = GEOJSON_PATH) -> dict[int, list[list[tuple[float, float]]]] | None:
-    """Outer rings per municipality code from a boundary GeoJSON, or None when the file is absent."""
-    if not Path(path).exists():
-        return None
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    rings: dict[int, list] = {}
-    for feat in data.get("features", []):
-        props = feat.get("properties") or {}
-        code = next((props[k] for k in GEOJSON_CODE_KEYS if k in props), None)
-        try:
-            code = int(str(code))
-        except (TypeError, ValueError):
-            continue
-        geom = feat.get("geometry") or {}
-        polys = geom.get("coordinates", [])
-        if geom.get("type") == "Polygon":
-            polys = [polys]
-        elif geom.get("type") != "MultiPolygon":
-            continue
-        for poly in polys:
-            if poly:
-                rings.setdefault(code, []).append([(float(p[0]), float(p[1])) for p in poly[0]])
-    return rings
-
-
-def choropleth(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "estimate", rings=None,
-               title_text: str | None = None, highlight: int | None = None) -> go.Figure:
-    """A choropleth from boundary rings (lon, lat): one filled polygon trace per municipality."""
-    vals = _values(df, value)
-    known = [v for v in vals.values() if v is not None]
-    lo, hi = (min(known), max(known)) if known else (0.0, 1.0)
-    munis = municipalities()
-    fig = go.Figure()
-    first = None
-    for code in sorted(rings):
-        xs: list = []
-        ys: list = []
-        for ring in rings[code]:
-            xs += [p[0] for p in ring] + [None]
-            ys += [p[1] for p in ring] + [None]
-        first = first or (xs[0], ys[0])
-        name = munis.get(code, {}).get("name", str(code))
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", fill="toself", fillcolor=_colour(vals.get(code), lo, hi),
-            line={"width": 2.5 if code == highlight else 0.5, "color": "#D55E00" if code == highlight else "#ffffff"},
-            hoveron="fills", hoverinfo="text", name=name, showlegend=False,
-            text=f"{name} ({code})<br>{title(meta, lang)}: {_hover_value(vals.get(code), meta, lang)}",
-        ))
-    _add_colourbar(fig, lo, hi, meta, lang, x=[first[0] if first else 0], y=[first[1] if first else 0])
-    base_layout(fig, lang, title_text or title(meta, lang), height=560)
-    fig.update_xaxes(visible=False)
-    # degrees of longitude are shorter than degrees of latitude at Danish latitudes
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(56)))
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 10})
-    return fig
-
-
 def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "estimate",
-                     title_text: str | None = None, highlight: int | None = None,
-                     geojson: Path = GEOJSON_PATH) -> go.Figure:
-    """The choropleth when boundaries are present, else the tile map."""
-    rings = load_geojson(geojson)
-    if rings:
-        return choropleth(df, meta, lang, value=value, rings=rings, title_text=title_text, highlight=highlight)
+                     title_text: str | None = None, highlight: int | None = None) -> go.Figure:
+    """The tile map (the report's map; the dashboards draw the boundaries with dashboards/map.py)."""
     return tile_map(df, meta, lang, value=value, title_text=title_text, highlight=highlight)

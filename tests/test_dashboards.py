@@ -157,21 +157,10 @@ def test_tile_map_colours_every_municipality_and_greys_missing():
     assert any(tr.marker.showscale for tr in fig.data)
 
 
-def test_choropleth_drawn_from_geojson_when_present(tmp_path):
-    square = lambda x: [[[x, 55], [x + 1, 55], [x + 1, 56], [x, 56], [x, 55]]]  # noqa: E731
-    gj = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"kommunekode": "0101"}, "geometry": {"type": "Polygon", "coordinates": square(12)}},
-        {"type": "Feature", "properties": {"kommunekode": "0147"}, "geometry": {"type": "MultiPolygon", "coordinates": [square(11)]}},
-    ]}
-    path = tmp_path / "m.geojson"
-    path.write_text(json.dumps(gj), encoding="utf-8")
+def test_municipality_map_of_the_report_is_the_tile_map():
     df = pd.DataFrame({"municipality_code": [101, 147], "v": [1.0, 2.0]})
-    fig = tilemap.municipality_map(df, _meta(unit="DKK"), "da", value="v", geojson=path)
-    filled = [tr for tr in fig.data if tr.fill == "toself"]
-    assert len(filled) == 2 and filled[0].fillcolor != filled[1].fillcolor
-    # without the file: the tile map
-    fig2 = tilemap.municipality_map(df, _meta(unit="DKK"), "da", value="v", geojson=tmp_path / "absent.geojson")
-    assert fig2.data[0].name == "tiles"
+    fig = tilemap.municipality_map(df, _meta(unit="DKK"), "da", value="v")
+    assert fig.data[0].name == "tiles"  # the boundary map is dashboards/map.py (tests/test_map.py)
 
 
 # -- chart builders ---------------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ SCREENSHOTS = REPO / "screenshots"
 LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:", "about:")
 
 # The mark selectors that prove a plotly chart drew data, not just its frame.
-MARKS = (".barlayer .point path, .scatterlayer .point, .scatterlayer .js-line, .scatterlayer .js-fill")
+MARKS = (".barlayer .point path, .scatterlayer .point, .scatterlayer .js-line, .scatterlayer .js-fill, "
+         ".choroplethlayer .choroplethlocation")
 
 
 # Closed pages shut their kernels down (dashboards.serve sets the _xsrf cookie Voilà's shutdown post needs); a page

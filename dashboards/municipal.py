@@ -1,0 +1,281 @@
+"""Views of the municipalities for Kommunerne (2) and Kommuneprofil (4): the map, the year that goes with an
+indicator, and a municipality beside its region, the country and the five municipalities closest in population.
+
+Query results -> (figure, table, metric) like dashboards/panels.py; importable without ipywidgets (the report can
+call `map_view` and `comparison`). Widget wiring is in `year_control_for` and `keep_year_with_indicator`, which
+take the page's objects and import nothing from ipywidgets themselves.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import charts, data, panels
+from .labels import fmt_number, label, municipalities, pick, t
+from .map import municipality_map
+
+# Titles of these charts wrap onto lines of at most this many characters: one line at 1400 px, two on a phone.
+TITLE_CHARS = 44
+
+# -- Kommunerne: the map and its year ----------------------------------------------------------------------------
+
+
+def indicator_value_range(indicator: str, df: pd.DataFrame, value: str) -> tuple[float, float] | None:
+    """A fixed colour/axis range where the metric defines one (framework score: 0 to max_score, i.e. 0-7)."""
+    if "max_score" in df.columns and df["max_score"].notna().any():
+        return 0.0, float(df["max_score"].dropna().iloc[0])
+    return None
+
+
+def map_view(indicator: str, year: int | None, lang: str, highlight: int | None = None) -> panels.View:
+    """The indicator on the map of the 98 municipalities (table: the same rows); year None = the latest."""
+    year, note = panels.pick_year(panels.indicator_years(indicator), year, lang)
+    df, meta, value = panels.municipal_values(indicator, year)
+    fig = municipality_map(df, panels._column_meta(meta, value), lang, value=value, highlight=highlight,
+                           value_range=indicator_value_range(indicator, df, value),
+                           title_text=charts.wrap_label(f"{charts.title(meta, lang)}, {year}", TITLE_CHARS))
+    return panels.View(fig, df, meta, note)
+
+
+def year_options(indicator: str) -> list[tuple[str, str]]:
+    """The year dropdown's options for an indicator: exactly the years it has figures for."""
+    return [(str(y), str(y)) for y in panels.indicator_years(indicator)]
+
+
+def year_control_for(indicator_control, lang: str, default: int = 2012):
+    """The year control listing the years of the indicator the address asks for (?indikator=...), so the
+    dropdown never offers a year the map cannot draw."""
+    from .state import current_query_string, parse_query
+    from .ui import year_control
+
+    indicator = parse_query(current_query_string(), [indicator_control.choice]).get(indicator_control.name)
+    return year_control(panels.indicator_years(indicator), lang, default=default)
+
+
+def keep_year_with_indicator(dash, indicator: str = "indikator", year: str = "year") -> None:
+    """When the indicator changes, the year dropdown lists that indicator's years; a year it lacks becomes the
+    year drawn (the closest earlier one, else the latest), so the dropdown always shows the year on the map."""
+    w_ind, w_year = dash.widgets[indicator], dash.widgets[year]
+    control = next(c for c in dash.controls if c.name == year)
+
+    def sync(change) -> None:
+        options = year_options(change["new"])
+        years = [int(v) for _, v in options]
+        shown, _ = panels.pick_year(years, int(w_year.value), dash.lang)
+        control.options = options  # the whitelist the page validates widget values and links against
+        values = [v for _, v in options]
+        if control.default not in values:
+            control.default = str(shown)
+        # ipywidgets selects the first option whenever the options change (a change event, a redraw, for a year
+        # nobody chose): keep the selection while swapping them, then select the year drawn (an event only when
+        # it differs from the year shown before)
+        w_year._initializing_traits_ = True
+        try:
+            w_year.options = options
+        finally:
+            w_year._initializing_traits_ = False
+        w_year.index = values.index(str(shown))
+        if w_year.value != str(shown):
+            w_year.value = str(shown)
+
+    w_ind.observe(sync, names="value")
+
+
+# -- Kommuneprofil: one municipality, its region, the country and its peers ------------------------------------
+
+# One colour per role, the same on every chart of the page (Okabe-Ito, as charts.OKABE_ITO).
+ROLE_COLOURS = {"municipality": "#D55E00", "region": "#0072B2", "country": "#000000", "similar": "#E69F00"}
+ROLE_TEXTS = {
+    "municipality": ("Kommunen", "The municipality"),
+    "region": ("Regionen", "The region"),
+    "country": ("Hele landet", "Whole country"),
+    "similar": ("De 5 kommuner nærmest i indbyggertal", "The 5 municipalities closest in population"),
+}
+PROFILE_TEXTS = {
+    "no_value": ("ingen tal", "no figure"),
+    "not_answered": ("ikke svaret", "did not respond"),
+    "peers_note": ("Sammenlignet med de 5 kommuner, hvis indbyggertal i {year} ligger nærmest {name}s ({n} "
+                   "indbyggere): {peers}.",
+                   "Compared with the 5 municipalities whose population in {year} is closest to {name}'s "
+                   "({n} inhabitants): {peers}."),
+    "survey_note": ("Undersøgelsen har for få svar pr. kommune: regionen og hele landet vises.",
+                    "The survey has too few responses per municipality: the region and the country are shown."),
+}
+
+
+def role_text(key: str, lang: str) -> str:
+    return pick(ROLE_TEXTS[key], lang)
+
+
+@dataclass
+class Peers:
+    """The municipality's population year and its five closest municipalities (code, name, inhabitants)."""
+    year: int
+    inhabitants: int
+    codes: list[int]
+    table: pd.DataFrame
+
+
+def peers(kommune: int, year: int | None = None) -> Peers:
+    """The five municipalities closest in population (metric similar_municipalities)."""
+    res = data.run("similar_municipalities", municipality_code=kommune, year=year)
+    df = res.data
+    own = df[df["rank"] == 0]
+    others = df[df["rank"] > 0].sort_values("rank")
+    return Peers(int(df["year"].iloc[0]), int(own["inhabitants"].iloc[0]),
+                 [int(c) for c in others["similar_code"]], df)
+
+
+def _fixed_range(indicator: str, df: pd.DataFrame, value: str, meta) -> list[float]:
+    """The value axis of an indicator, the same for every municipality: the metric's own range where it has one
+    (framework score 0-7), 0-100 % for shares of at most 1, else 0 to the largest municipality's value that year."""
+    fixed = indicator_value_range(indicator, df, value)
+    if fixed:
+        return [fixed[0], fixed[1]]
+    top = pd.to_numeric(df[value], errors="coerce").max()
+    top = 0.0 if top is None or math.isnan(top) else float(top)
+    if charts.is_fraction(meta, value) and top <= 1:
+        return [0.0, 1.0]
+    return [0.0, _nice_ceiling(top * 1.05)]
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 × 10^k at or above x (an axis end a reader can take in)."""
+    if x <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(x))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= x)
+
+
+def comparison(indicator: str, kommune: int, lang: str, year: int | None = None, *,
+               explain: bool = False) -> panels.View:
+    """One indicator for the municipality, its region, the country and its five peers, on a fixed axis
+    (explain: a note saying which municipalities are the peers and why)."""
+    metric, _, _ = panels.MUNICIPAL_INDICATORS[indicator]
+    years = panels.indicator_years(indicator)
+    year = year if year in years else years[-1]
+    df, meta, value = panels.municipal_values(indicator, year)
+    munis = municipalities()
+    region = munis[kommune]["region_code"]
+    reg = data.run(metric, year=year, by="region").data
+    nat = data.run(metric, year=year, by="total").data
+    by_code = {int(c): r for c, r in zip(df["municipality_code"], df.to_dict("records")) if pd.notna(c)}
+    near = peers(kommune)
+
+    def row(role, code, name, record):
+        v = None if record is None else _num(record.get(value))
+        why = ""
+        if v is None:
+            why = pick(PROFILE_TEXTS["not_answered" if record is not None and _num(record.get("responded")) == 0
+                                    else "no_value"], lang)
+        return {"role": role, "municipality_code": code, "name": name, "year": year, value: v, "reason": why}
+
+    rows = [row("municipality", kommune, munis[kommune]["name"], by_code.get(kommune)),
+            row("region", None, label("region", region, lang),
+                next(iter(reg[reg["category"] == str(region)].to_dict("records")), None)),
+            row("country", None, t("whole_country", lang), next(iter(nat.to_dict("records")), None))]
+    rows += [row("similar", c, munis[c]["name"], by_code.get(c)) for c in near.codes]
+    table = pd.DataFrame(rows)
+    cmeta = panels._column_meta(meta, value)
+    fig = role_bars(table, cmeta, lang, value=value, value_range=_fixed_range(indicator, df, value, cmeta),
+                    title_text=f"{charts.title(meta, lang)}, {year}")
+    note = ""
+    if explain:
+        note = pick(PROFILE_TEXTS["peers_note"], lang).format(
+            year=near.year, name=munis[kommune]["name"], n=fmt_number(near.inhabitants, lang),
+            peers=", ".join(f"{munis[c]['name']} ({fmt_number(i, lang)})"
+                            for c, i in zip(near.codes, near.table[near.table["rank"] > 0]["inhabitants"])))
+    return panels.View(fig, table, meta, note)
+
+
+def survey_comparison(metric: str, kommune: int, lang: str) -> panels.View:
+    """A survey indicator for the municipality's region and the country, with 95 % intervals, on a fixed axis
+    (0-100 % for shares, else 0 to the largest upper interval limit of any region that wave)."""
+    region = municipalities()[kommune]["region_code"]
+    year = data.waves(metric)[-1]
+    reg = data.run(metric, year=year, by="region").data
+    nat = data.run(metric, year=year, by="total").data
+    meta = data.meta(metric)
+    mine = reg[reg["category"] == str(region)]
+    table = pd.DataFrame([
+        {"role": "region", "name": label("region", region, lang), "year": year,
+         **{k: _num(mine[k].iloc[0]) if len(mine) else None for k in ("estimate", "ci_low", "ci_high")},
+         "n": int(mine["n"].iloc[0]) if len(mine) else None},
+        {"role": "country", "name": t("whole_country", lang), "year": year,
+         **{k: _num(nat[k].iloc[0]) for k in ("estimate", "ci_low", "ci_high")}, "n": int(nat["n"].iloc[0])},
+    ])
+    if charts.is_fraction(meta):
+        axis = [0.0, 1.0]
+    else:
+        top = pd.to_numeric(pd.concat([reg["ci_high"], nat["ci_high"]]), errors="coerce").max()
+        axis = [0.0, _nice_ceiling(float(top) * 1.05 if pd.notna(top) else 1.0)]
+    fig = role_bars(table, meta, lang, value="estimate", value_range=axis,
+                    title_text=f"{charts.title(meta, lang)}, {year}")
+    return panels.View(fig, table, meta, pick(PROFILE_TEXTS["survey_note"], lang))
+
+
+def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: list[float],
+              title_text: str) -> go.Figure:
+    """Horizontal bars, one per row of `table` (columns role, name, value; optional ci_low/ci_high), coloured by
+    role with one legend entry per role; rows without a value show their reason at the axis."""
+    fraction = charts.is_fraction(meta)
+    unit = charts.unit_title(meta, lang)
+    fig = go.Figure()
+    names = [charts.wrap_label(n) for n in table["name"]]
+    for role in ROLE_COLOURS:
+        part = table[table["role"] == role]
+        if part.empty:
+            continue
+        idx = part.index
+        est = [_num(v) for v in part[value]]
+        error = None
+        if "ci_low" in part.columns:
+            hi = [_num(v) for v in part["ci_high"]]
+            lo = [_num(v) for v in part["ci_low"]]
+            error = {"type": "data", "visible": True, "color": "#333333", "thickness": 1.5, "width": 6,
+                     "array": [h - e if h is not None and e is not None else None for e, h in zip(est, hi)],
+                     "arrayminus": [e - low if low is not None and e is not None else None for e, low in zip(est, lo)]}
+        labels = [_value_text(v, fraction, lang) if v is not None else r
+                  for v, r in zip(est, part.get("reason", [""] * len(part)))]
+        hover = [f"<b>{n}</b><br>{lab}" + (f" ({_value_text(lw, fraction, lang)}-{_value_text(h, fraction, lang)})"
+                                           if error and lw is not None and h is not None else "")
+                 for n, lab, lw, h in zip(part["name"], labels,
+                                          part["ci_low"] if error else [None] * len(part),
+                                          part["ci_high"] if error else [None] * len(part))]
+        fig.add_trace(go.Bar(
+            y=[names[i] for i in idx], x=[e if e is not None else 0 for e in est], orientation="h",
+            name=role_text(role, lang), marker={"color": ROLE_COLOURS[role]}, error_x=error,
+            # a label beside the bar, or inside its end when a whisker would run through it
+            text=labels, textposition="inside" if error else "outside", insidetextanchor="end",
+            cliponaxis=False, hovertext=hover, hoverinfo="text",
+        ))
+    charts.base_layout(fig, lang, charts.wrap_label(title_text, TITLE_CHARS), height=200 + 34 * max(len(table), 3))
+    fig.update_xaxes(range=value_range, fixedrange=True, tickformat=".0%" if fraction else ",", title=unit)
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, title=None,
+                     automargin=True, fixedrange=True)
+    fig.update_layout(showlegend=True, barmode="overlay", bargap=0.25,
+                      # the legend at the foot of the figure: under the plot it ran into the axis title, above it
+                      # into the title once it wrapped onto four lines on a phone
+                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom",
+                              "yref": "container", "traceorder": "normal"},
+                      margin={"l": 10, "r": 60, "t": 70, "b": 130})
+    return fig
+
+
+def _value_text(v, fraction: bool, lang: str) -> str:
+    if v is None:
+        return ""
+    if fraction:
+        return fmt_number(v, lang, 1, percent=True)
+    return fmt_number(v, lang, 0 if abs(v) >= 100 else 1)
+
+
+def _num(v) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f

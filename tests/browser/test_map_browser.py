@@ -1,0 +1,122 @@
+"""The map of the 98 municipalities and the Kommuneprofil in headless Chromium against the demo warehouse: every
+municipality drawn with its figure or grey, the chosen one outlined, names on hover, nothing fetched from outside
+localhost, the year dropdown in step with the map, and no horizontal scrolling at phone width (390 px).
+Screenshots (1400 and 390 px, Danish and English) go to screenshots/ (git-ignored)."""
+from __future__ import annotations
+
+import pytest
+
+from dashboards import data, map as dmap
+from dashboards.labels import municipalities
+from dashboards.panels import indicator_options
+
+from .conftest import SCREENSHOTS, wait_drawn
+
+pytestmark = pytest.mark.browser
+
+KOMMUNERNE = "2_kommunerne.ipynb"
+PROFIL = "4_kommuneprofil.ipynb"
+
+
+def open_page(rpage, base, file, query="", width=1400):
+    rpage.page.set_viewport_size({"width": width, "height": 1000})
+    rpage.page.goto(f"{base}/voila/render/{file}{query}", wait_until="commit")
+    wait_drawn(rpage.page)
+    return rpage.page
+
+
+def map_state(page, panel: str) -> dict:
+    """What the map panel's plotly graph drew: paths, their fills, and the traces' names and locations."""
+    return page.evaluate(
+        """(p) => { const gd = document.querySelector('.fd-panel-' + p + ' .js-plotly-plot');
+            const paths = Array.from(gd.querySelectorAll('.choroplethlayer .choroplethlocation'));
+            return {
+              paths: paths.length,
+              fills: paths.map(e => getComputedStyle(e).fill),
+              traces: gd.data.map(t => ({type: t.type, name: t.name, locations: t.locations || null,
+                                         legendgroup: t.legendgroup || null, mode: t.mode || null})),
+              title: gd._fullLayout.title.text,
+              legend: Array.from(gd.querySelectorAll('.legendtext')).map(e => e.textContent),
+              credit: Array.from(gd.querySelectorAll('.annotation-text')).map(e => e.textContent),
+            }; }""", panel)
+
+
+def no_horizontal_overflow(page) -> tuple[int, int]:
+    return page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+
+
+def test_kommunerne_map_draws_the_98_municipalities_offline(rpage, voila_url):
+    page = open_page(rpage, voila_url, KOMMUNERNE, "?indikator=framework_score&year=2012")
+    drawn = map_state(page, "municipality_map")
+    assert drawn["paths"] == 98
+    choro = [t for t in drawn["traces"] if t["type"] == "choropleth"]
+    assert len(choro) == 1 and len(set(choro[0]["locations"])) == 98
+    df = data.run("framework_score", year=2012, by="municipality").data
+    silent = int((df["responded"] == 0).sum())
+    grey = sum(1 for f in drawn["fills"] if f.replace(" ", "") == "rgb(189,189,189)")  # dmap.NO_VALUE
+    assert dmap.NO_VALUE == "#bdbdbd" and grey == silent > 0
+    assert "Ikke svaret" in drawn["legend"]
+    assert any("Geodatastyrelsen, DAGI" in c for c in drawn["credit"])
+    assert drawn["title"].endswith("2012")
+    # names on hover
+    page.locator(".fd-panel-municipality_map .choroplethlocation").nth(0).hover(force=True)
+    page.wait_for_selector(".fd-panel-municipality_map .hoverlayer .hovertext", timeout=10_000)
+    hover = page.locator(".fd-panel-municipality_map .hoverlayer .hovertext").first.text_content()
+    names = {m["name"] for m in municipalities().values()}
+    assert any(n in hover for n in names), hover
+    page.screenshot(path=str(SCREENSHOTS / "map_2_kommunerne_1400.png"), full_page=False)
+    page.locator(".fd-panel-municipality_map").screenshot(path=str(SCREENSHOTS / "map_1400.png"))
+    assert rpage.external == [], f"requests left localhost: {rpage.external}"
+
+
+def test_kommuneprofil_map_outlines_the_chosen_municipality(rpage, voila_url):
+    page = open_page(rpage, voila_url, PROFIL, "?kommune=147")
+    drawn = map_state(page, "placement")
+    assert drawn["paths"] == 98
+    chosen = [t for t in drawn["traces"] if t["legendgroup"] == "chosen" and t["mode"] == "lines"]
+    assert chosen and all(t["name"] == "Valgt: Frederiksberg" for t in chosen)
+    assert "Valgt: Frederiksberg" in drawn["legend"]
+    # the outline is drawn (a line path in the geo subplot's scatter layer, not an empty one)
+    lines = page.locator(".fd-panel-placement .scatterlayer .js-line")
+    assert lines.count() >= 3 and all(len(d or "") > 20 for d in lines.evaluate_all("ls => ls.map(l => l.getAttribute('d'))"))
+    # every chart of the page shows the roles in the same colours
+    colours = page.evaluate(
+        """() => { const out = {};
+            document.querySelectorAll('.fd-panel .js-plotly-plot').forEach(gd => gd.data.forEach(t => {
+              if (t.type === 'bar') { (out[t.name] = out[t.name] || new Set()).add(t.marker.color); } }));
+            return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Array.from(v)])); }""")
+    assert colours and all(len(v) == 1 for v in colours.values()), colours
+    assert set(colours) >= {"Kommunen", "Regionen", "Hele landet"}
+    page.screenshot(path=str(SCREENSHOTS / "map_4_kommuneprofil_1400.png"), full_page=True)
+    assert rpage.external == [], f"requests left localhost: {rpage.external}"
+
+
+def test_year_dropdown_shows_the_year_drawn(rpage, voila_url):
+    page = open_page(rpage, voila_url, KOMMUNERNE, "?indikator=partnership_share&year=2016")
+    assert page.locator(".fd-control-year select").input_value() == "2016" or \
+        page.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text") == "2016"
+    assert map_state(page, "municipality_map")["title"].endswith("2016")
+    page.locator(".fd-control-indikator select").select_option(
+        label=next(lab for lab, key in indicator_options("da") if key == "framework_score"))
+    # framework_score has no 2016: the map draws 2012 and the dropdown says 2012
+    page.wait_for_function(
+        """() => { const gd = document.querySelector('.fd-panel-municipality_map .js-plotly-plot');
+                   const s = document.querySelector('.fd-control-year select');
+                   return gd && gd._fullLayout && gd._fullLayout.title.text.endsWith('2012')
+                       && s.options[s.selectedIndex].text === '2012'; }""", timeout=60_000)
+    options = page.eval_on_selector_all(".fd-control-year select option", "os => os.map(o => o.textContent)")
+    assert options == ["2010", "2012", "2018"]
+
+
+@pytest.mark.parametrize("file,query", [(KOMMUNERNE, ""), (KOMMUNERNE, "?lang=en"), (PROFIL, "?kommune=147"),
+                                        (PROFIL, "?kommune=400&lang=en")])
+def test_no_horizontal_scrolling_at_390_px(rpage, voila_url, file, query):
+    page = open_page(rpage, voila_url, file, query, width=390)
+    page.wait_for_timeout(500)  # plotly's responsive relayout after the viewport change
+    scroll, client = no_horizontal_overflow(page)
+    name = file.replace(".ipynb", "") + ("_en" if "lang=en" in query else "_da")
+    page.screenshot(path=str(SCREENSHOTS / f"map_{name}_390.png"), full_page=True)
+    assert scroll <= client + 1, f"{file}{query}: page is {scroll} px wide in a {client} px viewport"
+    panel = "municipality_map" if file == KOMMUNERNE else "placement"
+    assert map_state(page, panel)["paths"] == 98
+    assert rpage.external == []
