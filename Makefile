@@ -52,12 +52,13 @@ docs: $(VENV)/.installed ## Regenerate docs/codebook.md and docs/metrics.md from
 test: $(WAREHOUSE) ## Run the test suite (unit, warehouse, notebooks, browser)
 	$(VENV)/bin/pytest
 
-report: $(WAREHOUSE) ## Render the annual report: make report YEAR=2012 [LANG=en]
+report: $(WAREHOUSE) ## Render the annual report: make report YEAR=2021 [LANG=en] -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
 	$(PY) -m reports build --year $(YEAR) --lang $(REPORT_LANG)
 
 bench: $(VENV)/.installed ## Run the benchmarks in bench/ (slow; prints ratios against baselines)
 	$(PY) bench/queries.py
 	$(PY) bench/dashboards.py
+	$(PY) bench/report.py
 
 clean: ## Remove built artefacts (warehouse, demo data, reports), not the venv
 	rm -rf $(WAREHOUSE) $(DEMO) reports/[0-9]* screenshots .pytest_cache

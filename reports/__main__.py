@@ -8,7 +8,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reports", description="Render the annual Frivilligrapport.")
     sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="render reports/<year>/frivilligrapport-<year>.html and .pdf")
+    b = sub.add_parser("build", help="render reports/<year>/frivilligrapport-<year>.<lang>.html and .pdf")
     b.add_argument("--year", type=int, required=True, help="survey wave, e.g. 2012")
     b.add_argument("--lang", choices=["da", "en"], default="da", help="report language (default da)")
     b.add_argument("--db", default=None, help="warehouse path (default data/warehouse.duckdb or $FRIVILLIGDATA_DB)")

@@ -1,20 +1,26 @@
-"""Build the annual report: query layer -> dashboard chart functions -> Jinja template -> HTML -> PDF.
+"""Build the annual report: query layer -> dashboard chart functions -> SVG -> Jinja template -> HTML -> PDF.
 
 Every number comes from `queries.run` and every chart from the dashboards' chart module; this module only
-selects, formats and lays out. `content.py` says which metrics and charts make up the report.
+selects, formats and lays out. `content.py` says which metrics and charts make up the report. The charts are
+drawn once by plotly.js in headless Chromium and embedded as static SVG with their text summary as alternative
+text, so the HTML carries no plotly.js and reflows on a phone; the PDF is printed from that same HTML.
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
+import json
 import pathlib
+import re
 import time
 
 import jinja2
 import plotly.offline
 
 from dashboards import data as dashboard_data
-from reports import content, fmt
+from reports import captions, content, fmt
+from reports.pdf import Chromium, PdfError, add_metadata, pdf_structure
 from reports.text import METHODS, TEXT
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -44,8 +50,8 @@ class BuildResult:
     warnings: list[str] = dataclasses.field(default_factory=list)
 
 
-def figure_json(fig, lang: str) -> str:
-    """The plotly figure as JSON for the page, at the fixed print size, safe inside a <script> element."""
+def figure_spec(fig) -> dict:
+    """The plotly figure as a plain {data, layout} at the fixed print size, for drawing to SVG."""
     height = fig.layout.height or CHART_HEIGHT_PX
     if fig.layout.yaxis.scaleanchor is None:
         height = round(height * CHART_SCALE)
@@ -53,7 +59,12 @@ def figure_json(fig, lang: str) -> str:
     # Without the title the top margin only needs room for a legend above the plot.
     fig.update_layout(title_text="", width=CHART_WIDTH_PX, height=height, autosize=False,
                       margin={"t": min(fig.layout.margin.t or 40, 40)})
-    return fig.to_json().replace("</", "<\\/")
+    return json.loads(fig.to_json())
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG as a data: URI for <img src>: base64, so no character of the SVG can end the attribute."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def render_html(context: dict) -> str:
@@ -61,21 +72,83 @@ def render_html(context: dict) -> str:
                              autoescape=jinja2.select_autoescape(["html", "j2"]),
                              undefined=jinja2.StrictUndefined)
     css = (HERE / "templates" / "report.css").read_text(encoding="utf-8")
-    # plotly.js inlined once in <head>: the file opens offline and every figure reuses it.
-    return env.get_template("report.html.j2").render(css=css, plotlyjs=plotly.offline.get_plotlyjs(), **context)
+    return env.get_template("report.html.j2").render(css=css, **context)
+
+
+def output_paths(out_dir: pathlib.Path, year: int, lang: str) -> tuple[pathlib.Path, pathlib.Path]:
+    """reports/<year>/frivilligrapport-<year>.<lang>.html and .pdf: each language has its own files."""
+    stem = f"frivilligrapport-{year}.{lang}"
+    return out_dir / f"{stem}.html", out_dir / f"{stem}.pdf"
 
 
 def build(year: int, lang: str = "da", db: str | pathlib.Path | None = None,
           out: str | pathlib.Path | None = None, pdf: bool = True) -> BuildResult:
-    """Render reports/<year>/frivilligrapport-<year>.html (and .pdf); raise NoWaveError for a year without a wave."""
+    """Render reports/<year>/frivilligrapport-<year>.<lang>.html (and .pdf); NoWaveError for a year without a wave."""
     started = time.perf_counter()
+    if lang not in TEXT:
+        raise ValueError(f"unknown report language {lang!r}: use one of {', '.join(TEXT)}")
     source = content.Source(db=db, lang=lang)
     # The dashboards' panels draw the figures: they read the report's warehouse, so every number comes from one file.
     with dashboard_data.using(source.db):
-        return _build(source, year, lang, out, pdf, started)
+        context, items = _content(source, year, lang)
+    out_dir = pathlib.Path(out) if out else DEFAULT_OUT / str(year)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path, pdf_path = output_paths(out_dir, year, lang)
+    # Everything is written beside the targets first and renamed over them only when the whole build succeeded.
+    tmp_html = out_dir / f".{html_path.name}.tmp.html"
+    tmp_pdf = out_dir / f".{pdf_path.name}.tmp.pdf"
+    warnings: list[str] = []
+    try:
+        with Chromium() as browser:
+            figures = [i for i in items if i.kind == "figure"]
+            svgs = browser.svgs([figure_spec(i.fig) for i in figures], plotly.offline.get_plotlyjs())
+            for item, svg in zip(figures, svgs):
+                item.svg = svg_data_uri(svg)
+            context["pages"] = {}
+            tmp_html.write_text(render_html(context), encoding="utf-8")
+            if pdf:
+                warnings = _print_with_page_numbers(browser, context, tmp_html, tmp_pdf,
+                                                    TEXT[lang]["title"].format(year=year))
+                add_metadata(tmp_pdf, title=TEXT[lang]["title"].format(year=year), lang=lang,
+                             subject=TEXT[lang]["subtitle"], publisher=TEXT[lang]["publisher"])
+        tmp_html.replace(html_path)
+        if pdf:
+            tmp_pdf.replace(pdf_path)
+    finally:
+        for tmp in (tmp_html, tmp_pdf):
+            tmp.unlink(missing_ok=True)
+    return BuildResult(html=html_path, pdf=pdf_path if pdf else None, seconds=time.perf_counter() - started,
+                       figures=sum(i.kind == "figure" for i in items),
+                       tables=sum(i.kind == "table" for i in items), warnings=warnings)
 
 
-def _build(source: content.Source, year: int, lang: str, out, pdf: bool, started: float) -> BuildResult:
+def _print_with_page_numbers(browser: Chromium, context: dict, html: pathlib.Path, pdf: pathlib.Path,
+                             footer: str) -> list[str]:
+    """Print, read from the PDF's outline the page each contents entry starts on, fill the numbers in, print again.
+
+    The contents page then shows the pages the PDF itself links to; repeated until the numbers no longer move.
+    """
+    # Chromium's outline titles drop the space where a heading wraps: compare the texts without whitespace.
+    headings = {re.sub(r"\s+", "", text): anchor for anchor, text in context["toc_headings"]}
+    for _ in range(4):
+        warnings = browser.print_pdf(html, pdf, footer)
+        found: dict[str, int] = {}
+        for _depth, title, page in pdf_structure(pdf).outline:
+            key = re.sub(r"\s+", "", title)
+            if key in headings and headings[key] not in found:
+                found[headings[key]] = page
+        missing = [a for a in headings.values() if a not in found]
+        if missing:
+            raise PdfError(f"the PDF outline lacks the headings of {missing[:5]}")
+        if found == context["pages"]:
+            return warnings
+        context["pages"] = found
+        html.write_text(render_html(context), encoding="utf-8")
+    raise PdfError("the contents page numbers did not settle after 4 prints")
+
+
+def _content(source: content.Source, year: int, lang: str) -> tuple[dict, list]:
+    """The template context (everything but the figures' SVG and the page numbers) and the numbered items."""
     t = TEXT[lang]
     years = source.survey_years()
     if year not in years:
@@ -87,12 +160,18 @@ def _build(source: content.Source, year: int, lang: str, out, pdf: bool, started
     items = [i for ch in chapters for i in ch.items] + appendix
     for item in items:
         if item.kind == "figure":
-            item.json = figure_json(item.fig, lang)
+            item.alt = captions.chart_summary(item.fig, lang)
 
     build_info = source.build_info()
     demo = build_info.get("data_kind") == "demo"
     previous = report.previous_year
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    # Every heading the contents page lists, as the heading prints (the PDF outline repeats it): anchor, text.
+    toc_headings = [("summary", t["summary"])]
+    for n, ch in enumerate(chapters, 1):
+        toc_headings.append((ch.anchor, f"{n}. {ch.title}"))
+        toc_headings += [(i.anchor, f"{i.label}. {i.title}") for i in ch.items]
+    toc_headings += [("methods", t["methods"]), ("appendix", t["appendix"]), ("sources", t["sources"])]
     context = dict(
         lang=lang, year=year, t=t, data_kind=build_info.get("data_kind", "unknown"),
         banner=t["banner"] if demo else None,
@@ -100,29 +179,10 @@ def _build(source: content.Source, year: int, lang: str, out, pdf: bool, started
         summary_intro=(t["summary_intro"].format(year=year, previous=previous) if previous
                        else t["summary_intro_first"].format(year=year)),
         summary_change_head=t["change"],
-        key_figures=report.key_figures(),
-        chapters=chapters, appendix=appendix,
+        key_figures=report.key_figures(), summary_notes=report.summary_notes,
+        chapters=chapters, appendix=appendix, toc_headings=toc_headings,
         methods=[(h, [p.format(year=year, hours_per_fte=fmt.number(report.hours_per_fte, 0, lang)) for p in ps])
                  for h, ps in METHODS[lang]],
         data_sources=report.data_sources(), published_sources=report.published_sources(),
     )
-    out_dir = pathlib.Path(out) if out else DEFAULT_OUT / str(year)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"frivilligrapport-{year}"
-    html_path = out_dir / f"{stem}.html"
-    tmp = html_path.with_suffix(".html.tmp")
-    tmp.write_text(render_html(context), encoding="utf-8")
-    tmp.replace(html_path)
-
-    pdf_path = None
-    warnings: list[str] = []
-    if pdf:
-        from reports.pdf import print_pdf
-
-        pdf_path = out_dir / f"{stem}.pdf"
-        tmp_pdf = out_dir / f".{stem}.pdf.tmp"
-        warnings = print_pdf(html_path, tmp_pdf, footer_title=t["title"].format(year=year))
-        tmp_pdf.replace(pdf_path)
-    return BuildResult(html=html_path, pdf=pdf_path, seconds=time.perf_counter() - started,
-                       figures=sum(i.kind == "figure" for i in items),
-                       tables=sum(i.kind == "table" for i in items), warnings=warnings)
+    return context, items

@@ -15,8 +15,12 @@ import pandas as pd
 import queries
 from dashboards import charts, panels
 from dashboards.labels import dimension_title, label
-from reports import fmt
+from reports import captions, fmt
 from reports.text import SOURCE_NAMES, TEXT
+
+# ISSUE 13 HOOK: the metric that gives a survey figure's change between waves with its interval and verdict
+# (queries/<name>.sql, built by the changes issue). Used by Report._survey_change once it exists.
+CHANGE_METRICS = {"participation_rate": "participation_change"}
 
 # The breakdowns of participation shown one figure each (the dashboard's "Opdeling" choices).
 BREAKDOWNS = ["gender", "age_group", "region", "landsdel", "east_west", "urbanisation", "education", "employment"]
@@ -78,7 +82,8 @@ class Item:
     n: str
     note: str = ""
     fig: object = None
-    json: str = ""
+    svg: str = ""   # the chart as a data: URI of its SVG (build.py draws it)
+    alt: str = ""   # the chart's text summary: alternative text in the HTML and the PDF
     table: str = ""
     long: bool = False
     label: str = ""
@@ -145,6 +150,7 @@ class Report:
         self.hours_per_fte = float(queries.load_metric("fte").param("hours_per_fte").default)
         self._figures = 0
         self._tables = 0
+        self.summary_notes: list[str] = []
 
     # ----- helpers
 
@@ -152,15 +158,15 @@ class Report:
         return charts.title(meta, self.lang)
 
     def _definition(self, metric: str) -> str:
-        """The metric's definition from its SQL header, in the report's language (one source for the dashboards too)."""
-        return queries.load_metric(metric).definition_for(self.lang)
+        """The metric's definition in plain words (reports.captions: the one place the report reads captions)."""
+        return captions.definition(metric, self.lang)
 
     def _source(self, metric: str, years: str) -> str:
-        """The metric's source tables in words, with the year(s) shown, and the SQL file that computes it."""
+        """The metric's source tables in words, with the year(s) shown (the methods chapter says how it is computed)."""
         names = SOURCE_NAMES[self.lang]
         tables = [names[s] for s in queries.load_metric(metric).source if s in names]
         how = "Beregning: Frivilligdata" if self.lang == "da" else "Computed by Frivilligdata"
-        return "; ".join(dict.fromkeys(tables)) + f" ({years}). {how}, queries/{metric}.sql."
+        return "; ".join(dict.fromkeys(tables)) + f" ({years}). {how}."
 
     def _latest(self, metric: str, **params) -> int | None:
         """The report year if the metric has it, else the latest earlier year (municipal survey, grants)."""
@@ -174,7 +180,10 @@ class Report:
         return years[-1] if years else None
 
     def _add(self, items: list[Item], item: Item) -> None:
-        """Number the item (figures and tables separately) and append it."""
+        """Number the item (figures and tables separately) and append it.
+
+        A definition already printed under an earlier item of the same chapter is referred to, not repeated.
+        """
         if item.kind == "figure":
             self._figures += 1
             item.label = f"{self.t['figure']} {self._figures}"
@@ -183,6 +192,9 @@ class Report:
             self._tables += 1
             item.label = f"{self.t['table']} {self._tables}"
             item.anchor = f"tab-{self._tables}"
+        first = next((i for i in items if i.definition == item.definition), None)
+        if first is not None:
+            item.definition = self.t["same_definition"].format(label=first.label)
         items.append(item)
 
     def _text(self, da: str, en: str) -> str:
@@ -260,7 +272,7 @@ class Report:
         total = self.src.run("participation_rate", year=y, by="total").data.iloc[0]
         self._add(items, Item(
             "table", "participation_rate",
-            self._text(f"Andel der har arbejdet frivilligt efter baggrund, {y}: skøn, 95 %-interval og antal svar",
+            self._text(f"Andel der har arbejdet frivilligt efter baggrund, {y}: skøn, 95\u00a0%-interval og antal svar",
                        f"Share who volunteered by background, {y}: estimate, 95% interval and responses"),
             self._definition("participation_rate"), self._source("participation_rate", str(y)),
             self._n_respondents(total.n), note=t["uncertain_note"], long=True,
@@ -295,15 +307,21 @@ class Report:
         total = self.src.run("total_hours_per_year", by="total").data.set_index("year")
         fte = self.src.run("fte", by="total").data.set_index("year")
         rows = []
+        steps = set()
         for wave in hours.index:
             h, th, f = hours.loc[wave], total.loc[wave], fte.loc[wave]
+            # Totals are rounded to what their standard error supports (fmt.step_for), stated in the note.
+            th_dec = fmt.millions_decimals(fmt.step_for(th.se))
+            f_step = fmt.step_for(f.se)
+            steps.add(f_step)
             rows.append([str(wave), fmt.number(h.estimate, 1, lang), fmt.interval(h.ci_low, h.ci_high, 1, lang),
-                         fmt.millions(th.estimate, 1, lang), fmt.interval(th.ci_low / 1e6, th.ci_high / 1e6, 1, lang),
-                         fmt.number(f.estimate, 0, lang), fmt.interval(f.ci_low, f.ci_high, 0, lang),
+                         fmt.millions(th.estimate, th_dec, lang),
+                         fmt.interval(th.ci_low / 1e6, th.ci_high / 1e6, th_dec, lang),
+                         fmt.rounded(f.estimate, f_step, lang), fmt.rounded_interval(f.ci_low, f.ci_high, f_step, lang),
                          fmt.number(th.n, 0, lang)])
         head = self._text(
-            ["År", "Timer/md. pr. frivillig", "95 %-interval", "Timer om året i alt", "95 %-interval (mio.)",
-             "Fuldtidsstillinger", "95 %-interval", "n"],
+            ["År", "Timer/md. pr. frivillig", "95\u00a0%-interval", "Timer om året i alt", "95\u00a0%-interval (mio.)",
+             "Fuldtidsstillinger", "95\u00a0%-interval", "n"],
             ["Year", "Hours/month per volunteer", "95% interval", "Total hours per year", "95% interval (million)",
              "Full-time equivalents", "95% interval", "n"])
         self._add(items, Item(
@@ -314,6 +332,10 @@ class Report:
             self._source("total_hours_per_year", ", ".join(map(str, hours.index))),
             self._text("svar pr. bølge, se kolonnen n (timer pr. frivillig bygger på de frivillige)",
                        "responses per wave, see column n (hours per volunteer are based on the volunteers)"),
+            note=self._text("Timer i alt og fuldtidsstillinger er afrundet efter deres standardfejl",
+                            "Total hours and full-time equivalents are rounded to their standard error")
+            + f" ({self._text('fuldtidsstillinger', 'full-time equivalents')} "
+            + ", ".join(fmt.rounding_note(st, lang) for st in sorted(steps)) + ").",
             table=html_table(head, rows, set(range(1, 8)))))
 
     def _municipalities(self) -> Chapter:
@@ -476,54 +498,86 @@ class Report:
     # ----- summary
 
     def key_figures(self) -> list[KeyFigure]:
-        """The summary page: each figure for the report year, its interval and the change since the previous wave."""
+        """The summary page: each figure for the report year, its interval and the change since the previous wave.
+
+        The interval column holds 95 % intervals only; counts behind a figure go in its note. Census and register
+        figures have no sampling interval (an en dash, explained in summary_notes).
+        """
         lang, y, prev = self.lang, self.year, self.previous_year
         out: list[KeyFigure] = []
+        self.summary_notes = [self._text(
+            "Et skøn fra frivilligundersøgelsen har et 95\u00a0%-interval; tal fra kommuneundersøgelsen, §18-tilskud og "
+            "samarbejder er totaltællinger uden stikprøveusikkerhed (–).",
+            "A survey estimate has a 95% interval; figures from the municipal survey, section 18 grants and "
+            "cooperations are censuses without sampling error (–).")]
+        uncertain_changes = []
 
-        def survey(key, metric, label_text, value, interval, change, **params):
+        def survey(key, metric, label_text, value, interval, change, note="", **params):
             now = self.src.run(metric, year=y, by="total", **params).data.iloc[0]
             before = self.src.run(metric, year=prev, by="total", **params).data.iloc[0] if prev else None
-            out.append(KeyFigure(
-                key, label_text, value(now.estimate), interval(now.ci_low, now.ci_high),
-                change(now.estimate, before.estimate) if before is not None else self.t["no_previous"],
-                note=self._n_volunteers(now.n) if metric == "hours_per_month" else self._n_respondents(now.n),
-                change_note=f"{prev}: {value(before.estimate)}" if before is not None else ""))
+            n_note = self._n_volunteers(now.n) if metric == "hours_per_month" else self._n_respondents(now.n)
+            if before is None:
+                change_text, change_note = self.t["no_previous"], ""
+            else:
+                change_text, change_note = self._survey_change(metric, change, now, before)
+                if metric not in CHANGE_METRICS or not self.src.has(CHANGE_METRICS[metric]):
+                    uncertain_changes.append(label_text)
+                change_note = f"{prev}: {value(before)}" + (f" · {change_note}" if change_note else "")
+            out.append(KeyFigure(key, label_text, value(now), interval(now), change_text,
+                                 note=n_note + (f" · {note(now)}" if note else ""), change_note=change_note))
 
-        hours_unit = self._text(" timer", " hours")
+        hours_unit = self._text("\u00a0timer", "\u00a0hours")
+        mio = self._text("\u00a0mio.", "\u00a0million")
         survey("participation_rate", "participation_rate", self._text("Andel der har arbejdet frivilligt",
                                                                        "Share who volunteered"),
-               lambda v: fmt.pct(v, 1, lang), lambda lo, hi: fmt.pct_interval(lo, hi, 1, lang),
+               lambda r: fmt.pct(r.estimate, 1, lang), lambda r: fmt.pct_interval(r.ci_low, r.ci_high, 1, lang),
                lambda a, b: fmt.pp(a - b, 1, lang))
+
+        def in_millions(r, unit=""):
+            d = fmt.millions_decimals(fmt.step_for(r.se))
+            return fmt.millions(r.estimate, d, lang) + unit
+
+        def millions_interval(r):
+            d = fmt.millions_decimals(fmt.step_for(r.se))
+            return fmt.interval(r.ci_low / 1e6, r.ci_high / 1e6, d, lang) + mio
+
         survey("volunteers_count", "volunteers_count", self._text("Antal frivillige (16+)", "Number of volunteers (16+)"),
-               lambda v: fmt.millions(v, 2, lang),
-               lambda lo, hi: fmt.interval(lo / 1e6, hi / 1e6, 2, lang) + self._text(" mio.", " million"),
-               lambda a, b: fmt.signed((a - b) / 1e6, 2, lang) + self._text(" mio.", " million"))
+               in_millions, millions_interval,
+               lambda a, b: fmt.signed((a - b) / 1e6, 2, lang) + mio)
         survey("hours_per_month", "hours_per_month", self._text("Timer om måneden pr. frivillig",
                                                                  "Hours per month per volunteer"),
-               lambda v: fmt.number(v, 1, lang) + hours_unit, lambda lo, hi: fmt.interval(lo, hi, 1, lang),
+               lambda r: fmt.number(r.estimate, 1, lang) + hours_unit,
+               lambda r: fmt.interval(r.ci_low, r.ci_high, 1, lang) + hours_unit,
                lambda a, b: fmt.signed(a - b, 1, lang) + hours_unit)
         survey("total_hours_per_year", "total_hours_per_year", self._text("Frivillige timer om året i alt",
                                                                            "Total volunteer hours per year"),
-               lambda v: fmt.millions(v, 1, lang) + hours_unit,
-               lambda lo, hi: fmt.interval(lo / 1e6, hi / 1e6, 1, lang) + self._text(" mio.", " million"),
-               lambda a, b: fmt.signed((a - b) / 1e6, 1, lang) + self._text(" mio.", " million"))
+               lambda r: in_millions(r, hours_unit), millions_interval,
+               lambda a, b: fmt.signed((a - b) / 1e6, 0, lang) + mio)
         survey("fte", "fte", self._text("Fuldtidsstillinger", "Full-time equivalents"),
-               lambda v: fmt.number(v, 0, lang), lambda lo, hi: fmt.interval(lo, hi, 0, lang),
-               lambda a, b: fmt.signed(a - b, 0, lang))
-        out[-1].note += " · " + self._text(f"{fmt.number(self.hours_per_fte, 0, lang)} timer pr. stilling",
-                                           f"{fmt.number(self.hours_per_fte, 0, lang)} hours per FTE")
+               lambda r: fmt.rounded(r.estimate, fmt.step_for(r.se), lang),
+               lambda r: fmt.rounded_interval(r.ci_low, r.ci_high, fmt.step_for(r.se), lang),
+               lambda a, b: fmt.signed(round((a - b) / 1000) * 1000, 0, lang),
+               note=lambda r: fmt.rounding_note(fmt.step_for(r.se), lang) + ", "
+               + self._text(f"{fmt.number(self.hours_per_fte, 0, lang)} timer pr. stilling",
+                            f"{fmt.number(self.hours_per_fte, 0, lang)} hours per FTE"))
+        if uncertain_changes:
+            self.summary_notes.append(self._text(
+                "Ændringen er forskellen mellem de to målingers skøn; dens 95\u00a0%-interval er endnu ikke beregnet.",
+                "The change is the difference between the two waves' estimates; its 95% interval is not computed yet."))
 
         my = self._latest("municipal_response")
+        municipal = self._text("Kommuneundersøgelsen", "Municipal survey")
         if my is not None:
             mprev = self._previous("municipal_response", my)
             resp = self.src.run("municipal_response").data.set_index("year")
             r = resp.loc[my]
             out.append(KeyFigure(
                 "municipal_response", self._text(f"Kommuner der har svaret ({my})", f"Municipalities responding ({my})"),
-                fmt.count(r.responded, lang), self._text(f"af {r.municipalities} ({fmt.pct(r.response_rate, 0, lang)})",
-                                                         f"of {r.municipalities} ({fmt.pct(r.response_rate, 0, lang)})"),
+                fmt.count(r.responded, lang), fmt.MISSING,
                 fmt.signed(r.responded - resp.loc[mprev].responded, 0, lang) if mprev else self.t["no_previous"],
-                note=self._text("Kommuneundersøgelsen", "Municipal survey"),
+                note=self._text(f"af {r.municipalities} kommuner ({fmt.pct(r.response_rate, 0, lang)})",
+                                f"of {r.municipalities} municipalities ({fmt.pct(r.response_rate, 0, lang)})")
+                + f" · {municipal}",
                 change_note=f"{mprev}: {fmt.count(resp.loc[mprev].responded, lang)}" if mprev else ""))
             shares = self.src.run("framework_share", year=my, by="total").data.set_index("element")
             before = (self.src.run("framework_share", year=mprev, by="total").data.set_index("element")
@@ -531,52 +585,53 @@ class Report:
             for element in ("has_volunteer_policy", "has_volunteer_council", "organises_volunteers"):
                 s = shares.loc[element]
                 b = before.loc[element] if before is not None and element in before.index else None
+                element_label = label("framework_element", element, lang)
                 out.append(KeyFigure(
                     f"framework_share:{element}",
-                    self._text(f"Kommuner med {label('framework_element', element, lang).lower()} ({my})",
-                               f"Municipalities: {label('framework_element', element, lang).lower()} ({my})"),
-                    fmt.pct(s.share, 0, lang),
-                    self._text(f"{fmt.count(s.yes_count, lang)} af {s.answer_count} kommuner",
-                               f"{fmt.count(s.yes_count, lang)} of {s.answer_count} municipalities"),
+                    self._text(f"Andel af kommunerne: {element_label.lower()} ({my})",
+                               f"Share of municipalities: {element_label.lower()} ({my})"),
+                    fmt.pct(s.share, 0, lang), fmt.MISSING,
                     fmt.pp(s.share - b.share, 0, lang) if b is not None else self.t["no_previous"],
-                    note=self._text("Kommuneundersøgelsen", "Municipal survey"),
+                    note=self._text(f"{fmt.count(s.yes_count, lang)} af {s.answer_count} kommuner, der har svaret",
+                                    f"{fmt.count(s.yes_count, lang)} of {s.answer_count} responding municipalities")
+                    + f" · {municipal}",
                     change_note=f"{mprev}: {fmt.pct(b.share, 0, lang)}" if b is not None else ""))
             staff = self.src.run("staff_fte_total", by="total").data.set_index("year")
             s = staff.loc[my]
             out.append(KeyFigure(
                 "staff_fte_total", self._text(f"Kommunale fuldtidsstillinger til frivillighed ({my})",
                                               f"Municipal full-time staff for volunteering ({my})"),
-                fmt.number(s.staff_fte_total, 0, lang),
-                self._text(f"{fmt.count(s.municipalities_reporting, lang)} kommuner",
-                           f"{fmt.count(s.municipalities_reporting, lang)} municipalities"),
+                fmt.number(s.staff_fte_total, 0, lang), fmt.MISSING,
                 fmt.signed(s.staff_fte_total - staff.loc[mprev].staff_fte_total, 0, lang) if mprev in staff.index
                 else self.t["no_previous"],
-                note=self._text("Kommuneundersøgelsen", "Municipal survey"),
+                note=self._text(f"opgivet af {fmt.count(s.municipalities_reporting, lang)} kommuner",
+                                f"reported by {fmt.count(s.municipalities_reporting, lang)} municipalities")
+                + f" · {municipal}",
                 change_note=(f"{mprev}: {fmt.number(staff.loc[mprev].staff_fte_total, 0, lang)}"
                              if mprev in staff.index else "")))
 
         gy = self._latest("payout_ratio")
+        s18 = self._text("Serviceloven §18", "Social Services Act, section 18")
         if gy is not None:
             pay = self.src.run("payout_ratio", by="total").data.set_index("year")
             p = pay.loc[gy]
             gprev = gy - 1 if gy - 1 in pay.index else None
             out.append(KeyFigure(
                 "granted_dkk", self._text(f"§18-tilskud bevilget i alt ({gy})", f"Section 18 grants in total ({gy})"),
-                fmt.dkk_millions(p.granted_dkk, 1, lang),
-                self._text(f"budget {fmt.dkk_millions(p.budget_dkk, 1, lang)}",
-                           f"budget {fmt.dkk_millions(p.budget_dkk, 1, lang)}"),
+                fmt.dkk_millions(p.granted_dkk, 1, lang), fmt.MISSING,
                 (fmt.signed((p.granted_dkk - pay.loc[gprev].granted_dkk) / 1e6, 1, lang)
-                 + self._text(" mio. kr.", " million")) if gprev else self.t["no_previous"],
-                note=self._text("Serviceloven §18", "Social Services Act, section 18"),
+                 + self._text("\u00a0mio.\u00a0kr.", "\u00a0million")) if gprev else self.t["no_previous"],
+                note=self._text(f"budget {fmt.dkk_millions(p.budget_dkk, 1, lang)}",
+                                f"budget {fmt.dkk_millions(p.budget_dkk, 1, lang)}") + f" · {s18}",
                 change_note=f"{gprev}: {fmt.dkk_millions(pay.loc[gprev].granted_dkk, 1, lang)}" if gprev else ""))
             out.append(KeyFigure(
                 "payout_ratio", self._text(f"§18-udbetaling i forhold til budget ({gy})",
                                            f"Section 18 payout relative to budget ({gy})"),
-                fmt.pct(p.payout_ratio, 0, lang),
-                self._text(f"{fmt.count(p.municipalities_over_budget, lang)} kommuner over budget",
-                           f"{fmt.count(p.municipalities_over_budget, lang)} municipalities over budget"),
+                fmt.pct(p.payout_ratio, 0, lang), fmt.MISSING,
                 fmt.pp(p.payout_ratio - pay.loc[gprev].payout_ratio, 0, lang) if gprev else self.t["no_previous"],
-                note=self._text("Serviceloven §18", "Social Services Act, section 18"),
+                note=self._text(f"{fmt.count(p.municipalities_over_budget, lang)} kommuner over budget",
+                                f"{fmt.count(p.municipalities_over_budget, lang)} municipalities over budget")
+                + f" · {s18}",
                 change_note=f"{gprev}: {fmt.pct(pay.loc[gprev].payout_ratio, 0, lang)}" if gprev else ""))
 
         cy = self._latest("partnership_share")
@@ -587,50 +642,95 @@ class Report:
             out.append(KeyFigure(
                 "partnership_share", self._text(f"Samarbejder, der er partnerskabsaftaler ({cy})",
                                                 f"Cooperations that are partnership agreements ({cy})"),
-                fmt.pct(c.partnership_share, 1, lang),
-                self._text(f"{fmt.count(c.partnerships, lang)} af {fmt.number(c.cooperations, 0, lang)} samarbejder",
-                           f"{fmt.count(c.partnerships, lang)} of {fmt.number(c.cooperations, 0, lang)} cooperations"),
+                fmt.pct(c.partnership_share, 1, lang), fmt.MISSING,
                 fmt.pp(c.partnership_share - ps.loc[cprev].partnership_share, 1, lang) if cprev
                 else self.t["no_previous"],
-                note=self._text("Kommunernes samarbejder", "Municipal cooperations"),
+                note=self._text(f"{fmt.count(c.partnerships, lang)} af {fmt.number(c.cooperations, 0, lang)} samarbejder",
+                                f"{fmt.count(c.partnerships, lang)} of {fmt.number(c.cooperations, 0, lang)} cooperations")
+                + " · " + self._text("Kommunernes samarbejder", "Municipal cooperations"),
                 change_note=f"{cprev}: {fmt.pct(ps.loc[cprev].partnership_share, 1, lang)}" if cprev else ""))
         return out
+
+    def _survey_change(self, metric: str, change, now, before) -> tuple[str, str]:
+        """The change since the previous wave: (text, note).
+
+        ISSUE 13 HOOK: when the change metric of the changes issue is in queries/ (CHANGE_METRICS), its estimate,
+        95 % interval and verdict are shown. Until then the text is the difference of the two estimates and the
+        summary says that its interval is not computed yet; no interval is made up here.
+        """
+        name = CHANGE_METRICS.get(metric)
+        if name is None or not self.src.has(name):
+            return change(now.estimate, before.estimate), ""
+        row = self.src.run(name, year=self.year, since=self.previous_year, by="total").data.iloc[0]
+        if str(row.flag) == "suppressed" or not _isnum(row.estimate):
+            return fmt.MISSING, self.t["suppressed"]
+        text = change(row.estimate, 0.0)
+        interval = self._text("95\u00a0%-interval", "95% interval")
+        note = f"{interval} {change(row.ci_low, 0.0)} {self._text('til', 'to')} {change(row.ci_high, 0.0)}"
+        if "verdict" in row.index and isinstance(row.verdict, str):
+            note += f" · {row.verdict}"
+        return text, note
 
     # ----- appendix and sources
 
     def appendix(self) -> list[Item]:
+        """Our figures beside the published ones, described in words (metric title and group, not code names).
+
+        Published figures we cannot compute are listed by number under the table, without the internal reasons
+        the query gives researchers.
+        """
         lang = self.lang
         res = self.src.run("published_comparison")
         df = res.data.loc[lambda d: d["year"] <= self.year]
-        rows, classes = [], []
+        rows, classes, not_computed = [], [], []
         for r in df.itertuples():
+            if not _isnum(r.our_value):
+                not_computed.append(r.figure_id)
+                continue
             ours = _published_unit(r.our_value, r.unit, lang)
             ci = (_published_unit(r.our_ci_low, r.unit, lang) + "–" + _published_unit(r.our_ci_high, r.unit, lang)
                   if _isnum(r.our_ci_low) and _isnum(r.our_ci_high) else "")
-            if _isnum(r.our_value):
-                verdict = "" if pd.isna(r.agrees) else self._text("ja", "yes") if bool(r.agrees) else self._text("nej", "no")
-            else:
-                reason = r.reason_da if lang == "da" else r.reason
-                verdict = reason if isinstance(reason, str) else ""
-            rows.append([r.figure_id, str(r.year), f"{r.measure} · {r.category}",
+            verdict = "" if pd.isna(r.agrees) else self._text("ja", "yes") if bool(r.agrees) else self._text("nej", "no")
+            rows.append([r.figure_id, str(r.year), self._published_what(r),
                          f"{r.comparator} {_published_unit(r.published_value, r.unit, lang)}".strip(),
-                         ours if _isnum(r.our_value) else fmt.MISSING, ci, verdict])
+                         ours, ci, verdict])
             classes.append("this-year" if int(r.year) == self.year else "")
         self._published_ids = set(df["figure_id"])
+        n = self._text(f"{len(df)} offentliggjorte tal; skraveret: {self.year}",
+                       f"{len(df)} published figures; shaded: {self.year}")
+        note = ""
+        if not_computed:
+            note = self._text(
+                f"Kan ikke beregnes af data og er udeladt (kildens tal er ikke entydigt): {', '.join(not_computed)}.",
+                f"Cannot be computed from the data and left out (the source's figure is ambiguous): "
+                f"{', '.join(not_computed)}.")
         item = Item(
             "table", "published_comparison", self._title(res.meta), self._definition("published_comparison"),
-            self._text("Se kildelisten; data/reference/published_figures.csv. Beregning: queries/published_comparison.sql.",
-                       "See the list of sources; data/reference/published_figures.csv. Computed by "
-                       "queries/published_comparison.sql."),
-            self._text(f"{len(df)} offentliggjorte tal; skraveret: {self.year}",
-                       f"{len(df)} published figures; shaded: {self.year}"),
-            long=True,
-            table=html_table(["ID", self.t["year"], self._text("Mål · gruppe", "Measure · group"),
+            self._text("Se kildelisten.", "See the list of sources."), n, note=note, long=True,
+            table=html_table(["ID", self.t["year"], self._text("Tal", "Figure"),
                               self._text("Offentliggjort", "Published"), self._text("Vores tal", "Ours"),
-                              self.t["ci"], self._text("Stemmer / bemærkning", "Agrees / note")], rows, {3, 4, 5},
+                              self.t["ci"], self._text("Stemmer", "Agrees")], rows, {3, 4, 5},
                              cls="data comparison", row_classes=classes))
         self._add([], item)
         return [item]
+
+    def _published_what(self, r) -> str:
+        """A published figure in words: the title of the metric we compare it with and the group, in the language."""
+        title = self._title(queries.load_metric(r.metric)) if isinstance(r.metric, str) and self.src.has(r.metric) \
+            else str(r.population)
+        code = r.code if isinstance(r.code, str) else ""
+        if r.breakdown == "total" or code in ("", "all"):
+            category = str(r.category) if isinstance(r.category, str) else ""
+            if category and category not in ("alle", "all"):
+                return f"{title}: {category}"  # the published wording of the element (municipal survey)
+            if title.lower().endswith(("i alt", "total")):
+                return title
+            group = self._text("i alt", "total")
+        else:
+            group = " > ".join(label(r.breakdown, part, self.lang) for part in code.split(">"))
+            if r.breakdown == "age_group" and "år" not in group and self.lang == "da":
+                group += " år"
+        return f"{title}, {group}"
 
     def data_sources(self) -> list[str]:
         return [SOURCE_NAMES[self.lang][k] for k in ("survey_respondents", "municipal_survey", "grants_s18",

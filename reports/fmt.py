@@ -10,6 +10,7 @@ import math
 from dashboards.labels import fmt_number
 
 MISSING = "–"  # en dash: no value (suppressed cells say why in the flag column)
+NBSP = "\u00a0"  # between a number and its unit ("40,0 %", "1,8 mio."): the unit never wraps onto its own line
 
 
 def _isnan(x) -> bool:
@@ -39,18 +40,18 @@ def pct(rate, decimals: int = 1, lang: str = "da") -> str:
     """A fraction 0-1 as a percentage: 0.4031 -> '40,3 %' (da) or '40.3%' (en)."""
     if _isnan(rate):
         return MISSING
-    return fmt_number(float(rate), lang, decimals, percent=True)
+    return fmt_number(float(rate), lang, decimals, percent=True).replace(" %", NBSP + "%")
 
 
 def pct_interval(low, high, decimals: int = 1, lang: str = "da") -> str:
-    """A 95 % interval of fractions: '39,2-41,4 %' (da) or '39.2-41.4%' (en)."""
+    """A 95% interval of fractions: '39,2-41,4 %' (da) or '39.2-41.4%' (en)."""
     if _isnan(low) or _isnan(high):
         return MISSING
     return number(100 * float(low), decimals, lang) + "–" + pct(high, decimals, lang)
 
 
 def interval(low, high, decimals: int = 0, lang: str = "da") -> str:
-    """A 95 % interval of plain numbers: '1.700.000-1.900.000'."""
+    """A 95% interval of plain numbers: '1.700.000-1.900.000'."""
     if _isnan(low) or _isnan(high):
         return MISSING
     return number(low, decimals, lang) + "–" + number(high, decimals, lang)
@@ -60,7 +61,7 @@ def pp(delta, decimals: int = 1, lang: str = "da") -> str:
     """A change of a fraction in percentage points: 0.012 -> '+1,2 procentpoint'."""
     if _isnan(delta):
         return MISSING
-    unit = " procentpoint" if lang == "da" else " percentage points"
+    unit = NBSP + ("procentpoint" if lang == "da" else "percentage points")
     return signed(100 * float(delta), decimals, lang) + unit
 
 
@@ -77,7 +78,7 @@ def millions(x, decimals: int = 1, lang: str = "da") -> str:
     """1812345 -> '1,8 mio.' (da) or '1.8 million' (en)."""
     if _isnan(x):
         return MISSING
-    return number(float(x) / 1e6, decimals, lang) + (" mio." if lang == "da" else " million")
+    return number(float(x) / 1e6, decimals, lang) + NBSP + ("mio." if lang == "da" else "million")
 
 
 def dkk(x, lang: str = "da") -> str:
@@ -92,4 +93,40 @@ def dkk_millions(x, decimals: int = 1, lang: str = "da") -> str:
     if _isnan(x):
         return MISSING
     value = number(float(x) / 1e6, decimals, lang)
-    return value + " mio. kr." if lang == "da" else "DKK " + value + " million"
+    return value + f"{NBSP}mio.{NBSP}kr." if lang == "da" else f"DKK{NBSP}" + value + f"{NBSP}million"
+
+
+# ------------------------------------------------------------------------------------------- rounding to the SE
+# A survey estimate is printed to the power of ten at or below its standard error: digits finer than that are
+# noise (182.000 full-time equivalents, not 181.913). The rounding is stated beside the figure (rounding_note).
+
+
+def step_for(se) -> float:
+    """The rounding step for an estimate with this standard error: the largest power of ten not above it (min 1)."""
+    if _isnan(se) or float(se) <= 0:
+        return 1.0
+    return max(1.0, 10.0 ** math.floor(math.log10(float(se))))
+
+
+def rounded(x, step: float, lang: str = "da") -> str:
+    """x rounded to a multiple of step (a power of ten), e.g. 181913 with step 1000 -> '182.000'."""
+    if _isnan(x):
+        return MISSING
+    return number(round(float(x) / step) * step, max(0, -math.floor(math.log10(step))), lang)
+
+
+def rounded_interval(low, high, step: float, lang: str = "da") -> str:
+    if _isnan(low) or _isnan(high):
+        return MISSING
+    return rounded(low, step, lang) + "–" + rounded(high, step, lang)
+
+
+def millions_decimals(step: float) -> int:
+    """Decimals of a figure in millions rounded to step: 10.000 -> 2, 100.000 -> 1, 1.000.000 or more -> 0."""
+    return min(2, max(0, 6 - math.floor(math.log10(step))))
+
+
+def rounding_note(step: float, lang: str = "da") -> str:
+    """'afrundet til nærmeste 1.000' / 'rounded to the nearest 1,000'."""
+    n = number(step, 0, lang)
+    return f"afrundet til nærmeste {n}" if lang == "da" else f"rounded to the nearest {n}"

@@ -21,7 +21,7 @@ TEXT: dict[str, dict[str, str]] = {
         "value": "{year}",
         "change": "Ændring siden forrige måling",
         "no_previous": "ingen tidligere måling",
-        "interval": "95 %-interval",
+        "interval": "95\u00a0%-interval",
         "figure": "Figur",
         "table": "Tabel",
         "definition": "Definition",
@@ -36,10 +36,13 @@ TEXT: dict[str, dict[str, str]] = {
         "category": "Gruppe",
         "estimate": "Skøn",
         "se": "Standardfejl",
-        "ci": "95 %-interval",
+        "ci": "95\u00a0%-interval",
         "flag": "Sikkerhed",
         "year": "År",
         "toc_figures": "figurer",
+        "toc_pages": "Sidetallene er sidetallene i pdf-udgaven.",
+        "note": "Note",
+        "same_definition": "Som under {label}.",
         "methods": "Metode",
         "appendix": "Bilag: vores tal sammenlignet med de offentliggjorte",
         "appendix_intro": (
@@ -106,6 +109,9 @@ TEXT: dict[str, dict[str, str]] = {
         "flag": "Reliability",
         "year": "Year",
         "toc_figures": "figures",
+        "toc_pages": "Page numbers refer to the PDF edition.",
+        "note": "Note",
+        "same_definition": "As for {label}.",
         "methods": "Methods",
         "appendix": "Appendix: our figures compared with the published ones",
         "appendix_intro": (
@@ -154,7 +160,7 @@ METHODS: dict[str, list[tuple[str, list[str]]]] = {
             "<code>svyby(~y, ~gruppe, design, svymean)</code>, ikke som et delsæt. Tallene stemmer med R til 6 "
             "betydende cifre (testet).",
         ]),
-        ("95 %-intervaller", [
+        ("95\u00a0%-intervaller", [
             "Intervallet er skøn ± 1,959964 × standardfejl; for andele afgrænset til 0-100 %. Antal personer er "
             "andelen ganget med befolkningen på 16 år og derover samme år (population.csv), med andelens "
             "interval. Fuldtidsstillinger er samlede timer divideret med {hours_per_fte} timer (37 timer × 52 uger).",

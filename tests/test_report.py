@@ -1,4 +1,5 @@
-"""The annual report (issue 5): built once from the demo warehouse through the CLI, then read as a user would.
+"""The annual report (issues 5 and 14): built once per language from the demo warehouse through the CLI, then read
+as a user and an accessibility checker would.
 
 Every expected number is recomputed here with the query layer and formatted with reports.fmt; the test looks
 for that text in the HTML (summary rows, figure data) and in the PDF's text.
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import html as htmllib
-import json
 import pathlib
 import re
 import os
@@ -16,7 +16,6 @@ import sys
 import types
 import unicodedata
 
-import numpy as np
 import pytest
 
 import queries
@@ -36,13 +35,19 @@ def build_cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def report(demo_db, tmp_path_factory):
-    """`python -m reports build --year 2012` on the demo warehouse: HTML text, PDF path, CLI output."""
+    """`python -m reports build --year 2012` (Danish, then English into the same folder) on the demo warehouse."""
     out = tmp_path_factory.mktemp("report")
     proc = build_cli("--year", str(YEAR), "--db", str(demo_db), "--out", str(out))
     assert proc.returncode == 0, f"report build failed:\n{proc.stdout}\n{proc.stderr}"
-    html_path = out / f"frivilligrapport-{YEAR}.html"
-    return types.SimpleNamespace(dir=out, html=html_path.read_text(encoding="utf-8"),
-                                 pdf=out / f"frivilligrapport-{YEAR}.pdf", stdout=proc.stdout, stderr=proc.stderr)
+    da_html = out / f"frivilligrapport-{YEAR}.da.html"
+    da_pdf = out / f"frivilligrapport-{YEAR}.da.pdf"
+    da_bytes = (da_html.read_bytes(), da_pdf.read_bytes())
+    proc_en = build_cli("--year", str(YEAR), "--lang", "en", "--db", str(demo_db), "--out", str(out))
+    assert proc_en.returncode == 0, f"English report build failed:\n{proc_en.stdout}\n{proc_en.stderr}"
+    return types.SimpleNamespace(dir=out, html=da_html.read_text(encoding="utf-8"), html_path=da_html, pdf=da_pdf,
+                                 stdout=proc.stdout, stderr=proc.stderr, da_bytes=da_bytes,
+                                 en_html=out / f"frivilligrapport-{YEAR}.en.html",
+                                 en_pdf=out / f"frivilligrapport-{YEAR}.en.pdf", en_stdout=proc_en.stdout)
 
 
 def q(metric: str, db, **params):
@@ -51,43 +56,31 @@ def q(metric: str, db, **params):
 
 # ------------------------------------------------------------------------------------------------ HTML parsing
 
-FIGURE_RE = re.compile(r'<figure id="(?P<id>fig-\d+)" class="report-figure" data-metric="(?P<metric>[a-z_0-9]+)">'
+FIGURE_RE = re.compile(r'<figure id="(?P<id>fig-\d+)" class="report-figure" data-metric="(?P<metric>[a-z_0-9]+)"[^>]*>'
                        r'(?P<body>.*?)</figure>', re.S)
-JSON_RE = re.compile(r'<script type="application/json" class="figure-json"[^>]*>(?P<json>.*?)</script>', re.S)
+IMG_RE = re.compile(r'<img class="chart" src="data:image/svg\+xml;base64,(?P<b64>[A-Za-z0-9+/=]+)" alt="(?P<alt>[^"]*)">')
 KEY_RE = re.compile(r'<tr class="key" data-key="(?P<key>[^"]+)">\s*<td>(?P<label>.*?)</td>\s*'
-                    r'<td class="value">(?P<value>.*?)</td>\s*<td class="ci">(?P<ci>.*?)</td>\s*'
-                    r'<td class="change">(?P<change>.*?)</td>', re.S)
+                    r'<td class="value">(?P<value>.*?)</td>\s*<td class="ci"[^>]*>(?P<ci>.*?)</td>\s*'
+                    r'<td class="change"[^>]*>(?P<change>.*?)</td>', re.S)
+# Plotly's SVG: bars and markers are path.point, lines path.js-line; tick labels are <text> elements.
+MARK_RE = re.compile(r'class="(?:point|js-line)\b')
 
 
 def figures(html: str) -> list[dict]:
+    """Every figure: id, metric, caption, its SVG (decoded), its alternative text and the whole <figure> body."""
     out = []
     for m in FIGURE_RE.finditer(html):
-        spec = JSON_RE.search(m["body"])
-        assert spec, f"{m['id']} has no embedded figure JSON"
+        img = IMG_RE.search(m["body"])
+        assert img, f"{m['id']} has no chart image"
         caption = re.search(r"<figcaption>(.*?)</figcaption>", m["body"], re.S).group(1)
-        out.append({"id": m["id"], "metric": m["metric"], "fig": json.loads(spec["json"].replace("<\\/", "</")),
-                    "caption": htmllib.unescape(re.sub(r"<[^>]+>", "", caption)), "body": m["body"]})
+        out.append({"id": m["id"], "metric": m["metric"], "svg": base64.b64decode(img["b64"]).decode("utf-8"),
+                    "alt": htmllib.unescape(img["alt"]),
+                    "caption": htmllib.unescape(re.sub(r"<[^>]+>", "", caption)).strip(), "body": m["body"]})
     return out
 
 
-def values(v) -> list:
-    """A trace's data array as a list: plain JSON lists or plotly's base64 typed arrays ({dtype, bdata})."""
-    if v is None:
-        return []
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
-    if isinstance(v, (list, tuple)):
-        return list(v)
-    return [v]
-
-
-def data_points(trace: dict) -> int:
-    """Number of non-null values drawn by a trace (bars, lines, markers, tiles)."""
-    best = 0
-    for key in ("y", "x", "values", "z"):
-        vals = [x for x in values(trace.get(key)) if x is not None and not (isinstance(x, float) and np.isnan(x))]
-        best = max(best, len(vals))
-    return best
+def svg_texts(svg: str) -> list[str]:
+    return [htmllib.unescape(re.sub(r"<[^>]+>", "", t)) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
 
 
 def key_rows(html: str) -> dict[str, dict]:
@@ -99,10 +92,23 @@ def key_rows(html: str) -> dict[str, dict]:
 
 
 def test_cli_reports_what_it_wrote(report):
-    assert f"frivilligrapport-{YEAR}.html" in report.stdout and f"frivilligrapport-{YEAR}.pdf" in report.stdout
+    assert f"frivilligrapport-{YEAR}.da.html" in report.stdout and f"frivilligrapport-{YEAR}.da.pdf" in report.stdout
     assert report.pdf.exists() and report.pdf.stat().st_size > 10_000
     # nothing wider than the A4 print width (else Chromium shrinks every page of the PDF)
     assert "warning" not in report.stderr, report.stderr
+    # only the finished files: no temporary file is left beside them
+    assert sorted(p.name for p in report.dir.iterdir()) == sorted(
+        f"frivilligrapport-{YEAR}.{lang}.{ext}" for lang in ("da", "en") for ext in ("html", "pdf"))
+
+
+def test_danish_and_english_are_distinct_files(report):
+    """LANG=en writes its own files beside the Danish ones and leaves those byte for byte as they were."""
+    assert (report.html_path.read_bytes(), report.pdf.read_bytes()) == report.da_bytes
+    assert report.en_html.exists() and report.en_pdf.exists()
+    assert f"frivilligrapport-{YEAR}.en.html" in report.en_stdout
+    en = report.en_html.read_text(encoding="utf-8")
+    assert '<html lang="en">' in en and '<html lang="da">' in report.html
+    assert report.en_pdf.read_bytes() != report.pdf.read_bytes()
 
 
 def test_every_dashboard_topic_has_a_figure_with_data(report):
@@ -110,9 +116,9 @@ def test_every_dashboard_topic_has_a_figure_with_data(report):
     by_metric: dict[str, int] = {}
     for f in figs:
         by_metric[f["metric"]] = by_metric.get(f["metric"], 0) + 1
-        traces = f["fig"]["data"]
-        assert traces, f"{f['id']} ({f['metric']}) has no traces"
-        assert sum(data_points(t) for t in traces) > 0, f"{f['id']} ({f['metric']}) draws no data points"
+        assert f["svg"].lstrip().startswith("<svg") and "viewBox" in f["svg"][:500], f["id"]
+        assert len(MARK_RE.findall(f["svg"])) > 0, f"{f['id']} ({f['metric']}) draws no data marks"
+        assert len(f["alt"]) > 20, f"{f['id']} has no text summary"
     expected = {
         "participation_rate": 9,  # the trend and the eight breakdowns
         "hours_per_month": 1, "fte": 1, "area_share": 1, "organisation_form_share": 1, "recruitment_share": 1,
@@ -134,24 +140,29 @@ def test_maps_colour_municipalities_with_values(report):
     """A map always places 98 tiles; it must also colour those with a value (not all grey "no value")."""
     from dashboards.tilemap import NO_VALUE
 
+    grey = "rgb({}, {}, {})".format(*(int(NO_VALUE[i:i + 2], 16) for i in (1, 3, 5)))
     maps = [f for f in figures(report.html) if f["metric"] in ("framework_score", "granted_per_inhabitant")]
     assert len(maps) == 2
     for f in maps:
-        colours = [c for t in f["fig"]["data"] for c in values((t.get("marker") or {}).get("color"))
-                   if isinstance(c, str)]
-        coloured = [c for c in colours if c.lower() != NO_VALUE]
-        assert len(coloured) >= 50, f"{f['id']} ({f['metric']}) colours only {len(coloured)} municipalities"
+        fills = re.findall(r'<path class="point\b[^"]*"[^>]*style="[^"]*fill: (rgb\([^)]*\))', f["svg"])
+        coloured = [c for c in fills if c != grey]
+        assert len(fills) >= 98 and len(coloured) >= 50, f"{f['id']} colours only {len(coloured)} municipalities"
+        assert re.search(r"\d+ kommuner", f["alt"]), f["alt"]
 
 
-def test_breakdown_figures_plot_the_query_results(report, demo_db):
-    """The bars of the participation figures are the query layer's estimates for the same parameters."""
+def test_breakdown_figures_describe_the_query_results(report, demo_db):
+    """The text summary of a participation figure lists the query layer's estimate of every category."""
+    from dashboards import charts
+
     figs = {f["caption"]: f for f in figures(report.html)}
     for dim, word in (("gender", "køn"), ("age_group", "alder"), ("region", "region")):
         caption = next(c for c in figs if f"efter {word}, {YEAR}" in c and "frivilligt" in c)
-        trace = figs[caption]["fig"]["data"][0]
-        plotted = values(trace["x"] if trace.get("orientation") == "h" else trace["y"])
-        expected = q("participation_rate", demo_db, year=YEAR, by=dim)["estimate"].tolist()
-        assert plotted == pytest.approx(expected, rel=1e-12), caption
+        df = q("participation_rate", demo_db, year=YEAR, by=dim)
+        alt = figs[caption]["alt"]
+        for lab, est in zip(charts.category_labels(df, "da"), df["estimate"]):
+            assert f"{lab.replace('<br>', ' ')} {fmt.pct(est, 1)}" in alt, (caption, lab, alt)
+        # and the SVG draws one bar per category
+        assert len(MARK_RE.findall(figs[caption]["svg"])) >= len(df)
 
 
 def test_figures_come_from_the_warehouse_asked_for(fixture_db, demo_db, tmp_path, monkeypatch):
@@ -161,42 +172,45 @@ def test_figures_come_from_the_warehouse_asked_for(fixture_db, demo_db, tmp_path
     monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
     result = build(YEAR, db=fixture_db, out=tmp_path, pdf=False)
     assert os.environ["FRIVILLIGDATA_DB"] == str(demo_db)
+    assert result.pdf is None and not list(tmp_path.glob("*.pdf"))
     figs = {f["caption"]: f for f in figures(result.html.read_text(encoding="utf-8"))}
     caption = next(c for c in figs if f"efter køn, {YEAR}" in c and "frivilligt" in c)
-    trace = figs[caption]["fig"]["data"][0]
-    plotted = values(trace["x"] if trace.get("orientation") == "h" else trace["y"])
-    expected = q("participation_rate", fixture_db, year=YEAR, by="gender")["estimate"].tolist()
-    assert plotted == pytest.approx(expected, rel=1e-12)
-    assert plotted != pytest.approx(q("participation_rate", demo_db, year=YEAR, by="gender")["estimate"].tolist())
+    ours = [fmt.pct(v, 1) for v in q("participation_rate", fixture_db, year=YEAR, by="gender")["estimate"]]
+    demo = [fmt.pct(v, 1) for v in q("participation_rate", demo_db, year=YEAR, by="gender")["estimate"]]
+    assert all(v in figs[caption]["alt"] for v in ours)
+    assert ours != demo
 
 
-def expected_key_figures(db) -> dict[str, tuple[str, str | None]]:
-    """key -> (value text, interval text or None), recomputed from the query layer."""
+def expected_key_figures(db) -> dict[str, tuple[str, str]]:
+    """key -> (value text, interval text), recomputed from the query layer; census figures have no interval."""
     out = {}
+    nb = fmt.NBSP
     pr = q("participation_rate", db, year=YEAR, by="total").iloc[0]
     out["participation_rate"] = (fmt.pct(pr.estimate, 1), fmt.pct_interval(pr.ci_low, pr.ci_high, 1))
     vc = q("volunteers_count", db, year=YEAR, by="total").iloc[0]
-    out["volunteers_count"] = (fmt.millions(vc.estimate, 2),
-                               fmt.interval(vc.ci_low / 1e6, vc.ci_high / 1e6, 2) + " mio.")
+    d = fmt.millions_decimals(fmt.step_for(vc.se))
+    out["volunteers_count"] = (fmt.millions(vc.estimate, d), fmt.interval(vc.ci_low / 1e6, vc.ci_high / 1e6, d) + f"{nb}mio.")
     h = q("hours_per_month", db, year=YEAR, by="total").iloc[0]
-    out["hours_per_month"] = (fmt.number(h.estimate, 1) + " timer", fmt.interval(h.ci_low, h.ci_high, 1))
+    out["hours_per_month"] = (fmt.number(h.estimate, 1) + f"{nb}timer", fmt.interval(h.ci_low, h.ci_high, 1) + f"{nb}timer")
     th = q("total_hours_per_year", db, year=YEAR, by="total").iloc[0]
-    out["total_hours_per_year"] = (fmt.millions(th.estimate, 1) + " timer",
-                                   fmt.interval(th.ci_low / 1e6, th.ci_high / 1e6, 1) + " mio.")
+    d = fmt.millions_decimals(fmt.step_for(th.se))
+    out["total_hours_per_year"] = (fmt.millions(th.estimate, d) + f"{nb}timer",
+                                   fmt.interval(th.ci_low / 1e6, th.ci_high / 1e6, d) + f"{nb}mio.")
     f = q("fte", db, year=YEAR, by="total").iloc[0]
-    out["fte"] = (fmt.number(f.estimate, 0), fmt.interval(f.ci_low, f.ci_high, 0))
+    step = fmt.step_for(f.se)
+    out["fte"] = (fmt.rounded(f.estimate, step), fmt.rounded_interval(f.ci_low, f.ci_high, step))
     mr = q("municipal_response", db, year=YEAR).iloc[0]
-    out["municipal_response"] = (fmt.count(mr.responded), None)
+    out["municipal_response"] = (fmt.count(mr.responded), fmt.MISSING)
     fs = q("framework_share", db, year=YEAR, by="total").set_index("element")
     for element in ("has_volunteer_policy", "has_volunteer_council", "organises_volunteers"):
-        out[f"framework_share:{element}"] = (fmt.pct(fs.loc[element, "share"], 0), None)
+        out[f"framework_share:{element}"] = (fmt.pct(fs.loc[element, "share"], 0), fmt.MISSING)
     st = q("staff_fte_total", db, year=YEAR, by="total").iloc[0]
-    out["staff_fte_total"] = (fmt.number(st.staff_fte_total, 0), None)
+    out["staff_fte_total"] = (fmt.number(st.staff_fte_total, 0), fmt.MISSING)
     pay = q("payout_ratio", db, year=YEAR, by="total").iloc[0]
-    out["granted_dkk"] = (fmt.dkk_millions(pay.granted_dkk, 1), None)
-    out["payout_ratio"] = (fmt.pct(pay.payout_ratio, 0), None)
+    out["granted_dkk"] = (fmt.dkk_millions(pay.granted_dkk, 1), fmt.MISSING)
+    out["payout_ratio"] = (fmt.pct(pay.payout_ratio, 0), fmt.MISSING)
     ps = q("partnership_share", db, year=YEAR, by="total").iloc[0]
-    out["partnership_share"] = (fmt.pct(ps.partnership_share, 1), None)
+    out["partnership_share"] = (fmt.pct(ps.partnership_share, 1), fmt.MISSING)
     return out
 
 
@@ -206,8 +220,7 @@ def test_summary_key_figures_equal_the_query_layer(report, demo_db):
     assert set(expected) <= set(rows), f"missing key figures: {set(expected) - set(rows)}"
     for key, (value, interval) in expected.items():
         assert rows[key]["value"] == value, key
-        if interval is not None:
-            assert rows[key]["ci"] == interval, key
+        assert rows[key]["ci"] == interval, key  # the interval column holds the interval and nothing else
     # the change since the previous wave, from the same queries
     waves = sorted(q("participation_rate", demo_db, by="total")["year"])
     assert waves[waves.index(YEAR) - 1] == PREVIOUS
@@ -226,8 +239,8 @@ def test_tables_carry_query_numbers(report, demo_db):
                 assert fmt.pct_interval(r.ci_low, r.ci_high, 1) in text, (dim, r.category)
     table = re.search(r'data-metric="published_comparison">(.*?)</table>', report.html, re.S).group(1)
     ids = re.findall(r"<tr[^>]*><td>([A-Z]\d\d)</td>", table)
-    published = q("published_comparison", demo_db)
-    assert ids == published.loc[published["year"] <= YEAR, "figure_id"].tolist()
+    published = q("published_comparison", demo_db).loc[lambda d: d["year"] <= YEAR]
+    assert ids == published.loc[published["our_value"].notna(), "figure_id"].tolist()
 
 
 def dd(body: str, term: str) -> str:
@@ -235,22 +248,36 @@ def dd(body: str, term: str) -> str:
     return htmllib.unescape(dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", body, re.S))[term]).strip()
 
 
-def test_definitions_come_from_the_metric_headers(report):
-    """A figure's definition is its metric's definition_da, word for word (one source for report and dashboards)."""
+def test_definitions_are_plain_words_from_one_place(report):
+    """A figure's definition is reports.captions.definition of its metric (the one place the report reads captions),
+    or a reference to the earlier figure with the same definition; no R formula in any of them."""
+    from reports.captions import definition
+
     figs = figures(report.html)
+    printed: dict[str, str] = {}  # figure label -> the definition printed under it
     for f in figs:
-        assert dd(f["body"], "Definition") == queries.load_metric(f["metric"]).definition_da, f["id"]
+        text = dd(f["body"], "Definition")
+        label = f["caption"].split(".")[0]
+        ref = re.fullmatch(r"Som under (Figur \d+)\.", text)
+        if ref:
+            assert printed[ref.group(1)] == definition(f["metric"], "da"), f["id"]
+            continue
+        assert text == definition(f["metric"], "da"), f["id"]
+        printed[label] = text
+        assert not re.search(r"svy|~|\bsubset\(", text), (f["id"], text)
     assert {f["metric"] for f in figs} >= {"participation_rate", "fte", "framework_score", "cooperation_counts"}
 
 
-def test_appendix_gives_the_reasons_in_danish(report, demo_db):
+def test_appendix_names_figures_in_words_without_internal_notes(report, demo_db):
     table = htmllib.unescape(re.search(r'data-metric="published_comparison">(.*?)</table>', report.html, re.S).group(1))
-    published = q("published_comparison", demo_db)
-    missing = published[(published["year"] <= YEAR) & published["our_value"].isna()]
-    assert len(missing) >= 1
-    for r in missing.itertuples():
-        row = re.search(rf"<tr[^>]*><td>{r.figure_id}</td>(.*?)</tr>", table, re.S).group(1)
-        assert r.reason_da in row and r.reason not in row, r.figure_id
+    text = re.sub(r"<[^>]+>", " ", table)
+    published = q("published_comparison", demo_db).loc[lambda d: d["year"] <= YEAR]
+    for name in set(published["measure"]) | set(published["metric"].dropna()):
+        assert name not in text, name
+    for note in list(published["reason_da"].dropna()) + list(published["reason"].dropna()):
+        assert note not in report.html, note
+    missing = published.loc[published["our_value"].isna(), "figure_id"].tolist()
+    assert missing and all(m in report.html for m in missing)  # listed by number under the table
 
 
 def test_time_series_stop_at_the_report_year(report, demo_db):
@@ -260,12 +287,11 @@ def test_time_series_stop_at_the_report_year(report, demo_db):
                                                                   "staff_fte_total", "payout_ratio")]
     assert len(series) == 7
     shown = set()
-    for f in figures(report.html):
-        for trace in f["fig"]["data"]:
-            if f["fig"]["layout"].get("xaxis", {}).get("type") == "category":
-                years = [int(x) for x in values(trace.get("x")) if re.fullmatch(r"(19|20)\d\d", str(x))]
-                assert all(y <= YEAR for y in years), f"{f['id']} ({f['metric']}) shows years after {YEAR}"
-                shown.update(years)
+    for f in series:
+        years = {int(t) for t in svg_texts(f["svg"]) + re.findall(r"\b(?:19|20)\d\d\b", f["alt"])
+                 if re.fullmatch(r"(19|20)\d\d", t.strip())}
+        assert years and max(years) <= YEAR, f"{f['id']} ({f['metric']}) shows years after {YEAR}: {sorted(years)}"
+        shown.update(years)
     assert YEAR in shown and 2005 in shown
 
 
@@ -289,30 +315,118 @@ def test_no_python_missing_values_in_the_text(report):
     assert not re.findall(r".{0,40}(?:\b(?:None|nan|NaN)\b|<NA>).{0,20}", text)
 
 
-def test_html_is_self_contained(report):
+def test_html_is_small_and_self_contained(report):
+    """No plotly.js, no script at all: every figure is an SVG image inside the file; under 2 MB."""
     html = report.html
     for pattern in (r'src\s*=\s*["\']?(https?:)?//', r'<link[^>]+href\s*=\s*["\']?(https?:)?//', r"@import",
-                    r"url\(\s*['\"]?(https?:)?//", r"@font-face"):
+                    r"url\(\s*['\"]?(https?:)?//", r"@font-face", r"<script", r"<iframe"):
         assert not re.search(pattern, html, re.I), pattern
-    import plotly.offline
+    assert re.findall(r'<img [^>]*src="([a-z]+):', html) and set(re.findall(r'<img [^>]*src="([a-z]+):', html)) == {"data"}
+    for path in (report.html_path, report.en_html):
+        assert path.stat().st_size < 2_000_000, f"{path.name}: {path.stat().st_size} bytes"
 
-    assert html.count(plotly.offline.get_plotlyjs()[:300]) == 1  # plotly.js inlined exactly once
-    assert html.count("<script") == html.count("</script>")
+
+def pdftotext(pdf: pathlib.Path, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-layout", "-enc", "UTF-8"]
+    if first:
+        args += ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def test_pdf_has_pages_and_the_key_figures(report, demo_db):
-    from pypdf import PdfReader
+def test_pdf_is_tagged_with_language_title_outline_and_alt_texts(report):
+    """What an accessibility check reads: /Lang, title (document info and XMP, shown as window title), a structure
+    tree with a /Figure and alternative text for every chart and real /Table, /TR, /TH, /TD elements, and an
+    outline with one entry per chapter and per figure and table."""
+    from reports.pdf import pdf_structure
 
-    reader = PdfReader(str(report.pdf))
-    pages = len(reader.pages)
-    assert pages >= 10
-    page_texts = [unicodedata.normalize("NFKC", page.extract_text() or "") for page in reader.pages]
-    text = "\n".join(page_texts)
-    squeeze = re.sub(r"\s+", "", text)
-    for key, (value, _) in expected_key_figures(demo_db).items():
-        assert re.sub(r"\s+", "", value) in squeeze, f"PDF text lacks {key} = {value!r}"
-    assert f"1/{pages}" in squeeze and f"{pages}/{pages}" in squeeze  # page numbers in the footer
-    assert "Demodata" in text
+    figs = figures(report.html)
+    n_tables = report.html.count("<table")
+    for pdf, lang, title, chapters in (
+            (report.pdf, "da", f"Frivilligrapport {YEAR}", ["1. Hvem er de frivillige?", "2. Kommunerne",
+                                                          "3. Samarbejde", "Metode", "Sammenfatning"]),
+            (report.en_pdf, "en", f"Volunteering Report {YEAR}", ["1. Who are the volunteers?",
+                                                                   "2. The municipalities", "3. Cooperation",
+                                                                   "Methods", "Summary"])):
+        st = pdf_structure(pdf)
+        assert st.lang == lang and st.title == title and st.xmp_title == title and st.display_doc_title
+        assert st.marked and st.tags.get("/Document") == 1
+        assert st.tags.get("/Table", 0) == n_tables and st.tags.get("/TH", 0) > 0 and st.tags.get("/TD", 0) > 100
+        assert st.tags.get("/H2", 0) >= 7 and st.tags.get("/Caption", 0) >= len(figs)
+        # every chart is a /Figure whose /Alt is its text summary, and there is no /Figure without one
+        assert len(st.figure_alts) == len(figs) == st.tags.get("/Figure"), (st.figure_alts, st.tags)
+        if lang == "da":
+            assert st.figure_alts == [f["alt"] for f in figs]
+        titles = {t for _, t, _ in st.outline}
+        for ch in chapters:
+            assert any(t.replace(" ", "") == ch.replace(" ", "") for t in titles), (ch, sorted(titles)[:10])
+        word = "Figur" if lang == "da" else "Figure"
+        numbered = {int(m.group(1)) for t in titles for m in [re.match(rf"{word} (\d+)\.", t)] if m}
+        assert numbered == set(range(1, len(figs) + 1))
+        assert all(page >= 1 for _, _, page in st.outline)
+
+
+def test_contents_page_numbers_are_the_pages_where_chapters_start(report):
+    """The numbers printed on the contents page equal the page where each chapter's heading is printed."""
+    pages = pdftotext(report.pdf).split("\f")
+    contents = [i for i, p in enumerate(pages) if p.lstrip().startswith("Indhold")]
+    assert contents, "no contents page"
+    toc = "\n".join(pages[i] for i in contents)
+    headings = ["Sammenfatning", "1. Hvem er de frivillige?", "2. Kommunerne", "3. Samarbejde", "Metode",
+                "Bilag: vores tal sammenlignet med de offentliggjorte", "Kilder"]
+    for heading in headings:
+        m = re.search(rf"^\s*{re.escape(heading)}\s+(\d+)\s*$", toc, re.M)
+        assert m, f"contents page lacks a page number for {heading!r}"
+        printed = int(m.group(1))
+        starts = [i + 1 for i, p in enumerate(pages)
+                  if i not in contents and re.search(rf"^\s*{re.escape(heading)}\s*$", p, re.M)]
+        assert starts and starts[0] == printed, f"{heading!r}: contents says {printed}, printed on {starts}"
+    # figures too: 'Figur 7. ...  12' points at the page whose text holds 'Figur 7.'
+    for m in re.finditer(r"^\s*(Figur \d+)\. .*?\s(\d+)\s*$", toc, re.M):
+        page = pages[int(m.group(2)) - 1]
+        assert re.search(rf"^\s*{m.group(1)}\.", page, re.M), f"{m.group(1)} is not on page {m.group(2)}"
+
+
+def test_pdf_text_has_no_code_names_internal_notes_or_stray_percent(report, demo_db):
+    published = q("published_comparison", demo_db)
+    internal = list(published["reason_da"].dropna()) + list(published["reason"].dropna())
+    for pdf in (report.pdf, report.en_pdf):
+        text = pdftotext(pdf)
+        squeezed = re.sub(r"\s+", " ", text)
+        for name in queries.metric_names():
+            assert not re.search(rf"\b{name}\b", squeezed), f"{pdf.name} names the metric {name}"
+        for note in internal:
+            assert note[:40] not in squeezed, f"{pdf.name} prints the internal note {note[:40]!r}"
+        bad = [line for line in text.splitlines() if re.match(r"\s*%", line)]
+        assert not bad, f"{pdf.name}: lines starting with %: {bad[:3]}"
+
+
+def test_report_opens_in_chromium_without_requests_and_reflows(report):
+    """Opened from disk in headless Chromium: every chart image decodes, no request leaves the file, and at a
+    phone's 390 px nothing is wider than the screen. Screenshots go to screenshots/ to look at."""
+    from playwright.sync_api import sync_playwright
+
+    from reports.pdf import CHROMIUM, LAUNCH_ARGS, LOCAL_SCHEMES
+
+    shots = REPO / "screenshots"
+    shots.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            for width in (1400, 390):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                outside: list[str] = []
+                page.on("request", lambda r: None if r.url.startswith(LOCAL_SCHEMES) else outside.append(r.url))
+                page.goto(report.html_path.resolve().as_uri(), wait_until="load")
+                broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
+                assert broken == 0
+                assert page.evaluate("document.images.length") == len(figures(report.html))
+                assert not outside, outside
+                wide = page.evaluate("document.documentElement.scrollWidth")
+                assert wide <= width, f"page is {wide} px wide at a {width} px viewport"
+                page.screenshot(path=str(shots / f"report-{width}.png"))
+                page.close()
+        finally:
+            browser.close()
 
 
 def test_pdf_keeps_each_figure_on_one_page(report):
@@ -325,10 +439,10 @@ def test_pdf_keeps_each_figure_on_one_page(report):
         text = unicodedata.normalize("NFKC", page.extract_text() or "")
         if "Indhold" in text[:200]:  # the table of contents lists every caption
             continue
-        for m in re.finditer(r"Figur (\d+)\.", text):
+        for m in re.finditer(r"(?m)^Figur (\d+)\.", text):  # captions start a line ("Som under Figur 2." does not)
             seen.add(int(m.group(1)))
             following = text[m.end():]
-            nxt = re.search(r"Figur \d+\.", following)
+            nxt = re.search(r"(?m)^Figur \d+\.", following)
             block = following[:nxt.start()] if nxt else following
             assert "Definition" in block and "Kilde" in block, f"figure {m.group(1)} is cut at page {number}"
     assert seen == set(range(1, n_figures + 1))
@@ -342,27 +456,44 @@ def test_year_without_a_wave_exits_2_and_names_the_years(demo_db, tmp_path):
     assert not list(tmp_path.iterdir()), "nothing is written for a year without a wave"
 
 
-def test_english_build(demo_db, tmp_path):
-    proc = build_cli("--year", str(YEAR), "--lang", "en", "--db", str(demo_db), "--out", str(tmp_path), "--no-pdf")
-    assert proc.returncode == 0, proc.stderr
-    html = (tmp_path / f"frivilligrapport-{YEAR}.html").read_text(encoding="utf-8")
+def test_english_report(report, demo_db):
+    html = report.en_html.read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "Volunteering Report 2012" in html and "Demo data" in html
     rows = key_rows(html)
     pr = q("participation_rate", demo_db, year=YEAR, by="total").iloc[0]
     assert rows["participation_rate"]["value"] == fmt.pct(pr.estimate, 1, "en")
     assert all(f["caption"].startswith("Figure ") for f in figures(html))
+    from reports.captions import definition
+
     for f in figures(html):
-        assert dd(f["body"], "Definition") == queries.load_metric(f["metric"]).definition, f["id"]
+        text = dd(f["body"], "Definition")
+        assert text == definition(f["metric"], "en") or text.startswith("As for Figure "), f["id"]
+
+
+@pytest.mark.parametrize("year", [2004, 2021])
+def test_any_wave_builds(demo_db, tmp_path, year):
+    """The first wave (nothing to compare with) and the latest build too (HTML only, to keep CI short)."""
+    proc = build_cli("--year", str(year), "--db", str(demo_db), "--out", str(tmp_path), "--no-pdf")
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / f"frivilligrapport-{year}.da.html").read_text(encoding="utf-8")
+    assert f"Frivilligrapport {year}" in html and len(figures(html)) >= 10
+
+
+def test_rounding_follows_the_standard_error():
+    assert fmt.step_for(4321) == 1000 and fmt.step_for(250) == 100 and fmt.step_for(0.3) == 1
+    assert fmt.rounded(181_913, 1000) == "182.000" and fmt.rounded(181_913, 100, "en") == "181,900"
+    assert fmt.millions_decimals(10_000) == 2 and fmt.millions_decimals(1_000_000) == 0
+    assert fmt.rounding_note(1000) == "afrundet til nærmeste 1.000"
 
 
 @pytest.mark.parametrize("value, call, expected", [
     (1808404.3, lambda v: fmt.number(v, 0), "1.808.404"),
     (1808404.3, lambda v: fmt.number(v, 0, "en"), "1,808,404"),
-    (0.39974, lambda v: fmt.pct(v, 1), "40,0 %"),
+    (0.39974, lambda v: fmt.pct(v, 1), "40,0\u00a0%"),
     (0.39974, lambda v: fmt.pct(v, 1, "en"), "40.0%"),
-    (0.0123, lambda v: fmt.pp(v, 1), "+1,2 procentpoint"),
+    (0.0123, lambda v: fmt.pp(v, 1), "+1,2\u00a0procentpoint"),
     (-0.00004, lambda v: fmt.signed(v, 1), "0,0"),
-    (156_200_000, lambda v: fmt.dkk_millions(v, 1), "156,2 mio. kr."),
+    (156_200_000, lambda v: fmt.dkk_millions(v, 1), "156,2\u00a0mio.\u00a0kr."),
     (3, lambda v: fmt.count(v), "<5"),
     (5, lambda v: fmt.count(v), "5"),
     (None, lambda v: fmt.pct(v), fmt.MISSING),
