@@ -443,9 +443,11 @@ def summary(fig: go.Figure, lang: str = "da", limit: int = 12) -> str:
     for tr in fig.data:
         if tr.type not in ("bar", "scatter") or tr.showlegend is False and tr.name in ("legend", "tiles"):
             continue
-        horizontal = getattr(tr, "orientation", None) == "h"
-        cats = list(tr.y if horizontal else tr.x) if (tr.y if horizontal else tr.x) is not None else []
-        vals = list(tr.x if horizontal else tr.y) if (tr.x if horizontal else tr.y) is not None else []
+        xs = list(tr.x) if tr.x is not None else []
+        ys = list(tr.y) if tr.y is not None else []
+        horizontal = getattr(tr, "orientation", None) == "h" or any(isinstance(v, str) for v in ys)
+        cats, vals = (ys, xs) if horizontal else (xs, ys)
+        vals = [_num(v) for v in vals]
         texts = list(tr.text) if isinstance(tr.text, (list, tuple)) else None
         items = []
         for i, (c, v) in enumerate(zip(cats, vals)):
