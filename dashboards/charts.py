@@ -174,7 +174,8 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
         name=t("ours", lang), marker={"color": OURS, "pattern": {
             "shape": ["/" if f == "uncertain" else "" for f in flags], "fgcolor": "#ffffff"}},
         customdata=custom, hovertemplate=hover, text=labels if len(cats) <= VALUE_LABELS_MAX else None,
-        textposition="outside", cliponaxis=False, textfont={"size": 12},
+        # inside the bar's end, so the label never collides with the interval whisker above it
+        textposition="inside", insidetextanchor="end", textfont={"size": 12, "color": "#ffffff"},
         **({"y": cats, "x": est, "orientation": "h", "error_x": error} if horizontal
            else {"x": cats, "y": est, "error_y": error}),
     )
@@ -186,7 +187,7 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
             fig.add_trace(go.Bar(
                 name=t("published", lang), marker={"color": PUBLISHED},
                 text=[_value_label(v, meta, lang) for v in pvals] if len(cats) <= VALUE_LABELS_MAX else None,
-                textposition="outside", cliponaxis=False,
+                textposition="inside", insidetextanchor="end", textfont={"size": 12, "color": "#1b1b1b"},
                 customdata=[_value_label(v, meta, lang) for v in pvals],
                 hovertemplate=f"%{{{'y' if horizontal else 'x'}}}<br>{t('published', lang)}: "
                               f"%{{customdata}}<extra></extra>",
@@ -206,7 +207,8 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
     else:
         fig.update_yaxes(**axis)
         fig.update_xaxes(title=None)
-    fig.update_layout(barmode="group", showlegend=len(fig.data) > 1, bargap=0.6 if len(cats) <= 2 else 0.2)
+    fig.update_layout(barmode="group", showlegend=len(fig.data) > 1, bargap=0.7 if len(cats) <= 2 else 0.2,
+                      uniformtext={"minsize": 9, "mode": "hide"})
     return fig
 
 

@@ -56,7 +56,7 @@ CSS = """
 .fd-text table { border-collapse: collapse; }
 .fd-text th, .fd-text td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; vertical-align: top; }
 .fd-headlines { display: flex; flex-wrap: wrap; gap: 0.8em; margin: 0.6em 0 1em 0; }
-.fd-headline { flex: 1 1 260px; background: #f3f7fb; border-left: 6px solid #0072B2; padding: 0.6em 0.9em;
+.fd-headline { margin: 0; flex: 1 1 260px; background: #f3f7fb; border-left: 6px solid #0072B2; padding: 0.6em 0.9em;
                border-radius: 4px; font-size: 1.05em; line-height: 1.4; }
 .fd-big { display: block; font-size: 2.2em; font-weight: bold; color: #0b4f86; line-height: 1.15; }
 .fd-share { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em; margin: 0.4em 0; }
@@ -163,8 +163,8 @@ def header_html(notebook: str, lang: str, query_for_other_lang: str) -> str:
     other = "en" if lang != "en" else "da"
     nav.append(f'<a href="{html.escape(query_for_other_lang or "?")}" id="fd-lang" lang="{other}" hreflang="{other}">'
                f'{html.escape(t("switch_lang", lang))}</a>')
-    return (f'{CSS}<header class="fd-header"><nav class="fd-nav" aria-label="{html.escape(t("nav", lang))}">'
-            f'{"".join(nav)}</nav><h1 id="fd-title">{html.escape(title)}</h1></header>')
+    return (f'{CSS}<div class="fd-header"><nav class="fd-nav" aria-label="{html.escape(t("nav", lang))}">'
+            f'{"".join(nav)}</nav><h1 id="fd-title">{html.escape(title)}</h1></div>')
 
 
 def table_html(df: pd.DataFrame) -> str:
@@ -243,8 +243,8 @@ class ChartPanel:
         stem = view.filename or present.slug(view.meta.title_for(lang), *(_state_words(state or {}, lang)))
         fig = charts.with_source(view.fig, present.source_line(view.meta, lang, years=years, demo=data.is_demo()))
         summary = view.summary or charts.summary(view.fig, lang)
-        self.head.value = (f'<h2 class="fd-chart-title" id="fd-chart-{self.name}">{html.escape(_fig_title(fig))}</h2>'
-                           f'<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(summary)}</p>')
+        self.head.value = f'<h2 class="fd-chart-title" id="fd-chart-{self.name}">{html.escape(_fig_title(fig))}</h2>'
+
         # Set the Output widget's outputs from the kernel instead of capturing a display (`with self.out:`):
         # while Voilà executes the notebook, a capture makes nbclient mirror the output into the widget by sending
         # on the kernel's shell socket (jupyter_client's Session.send on a sync shadow of the asyncio socket), which
@@ -252,7 +252,8 @@ class ChartPanel:
         self.out.outputs = (_plotly_output(fig, lang, stem),)
         note = f'<div class="fd-note">{html.escape(view.note)}</div>' if view.note else ""
         self.info.value = (
-            f'<div class="fd-meta">{note}{meta_html(view.meta, lang, years)}'
+            f'<div class="fd-meta">{note}<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(summary)}</p>'
+            f'{meta_html(view.meta, lang, years)}'
             f'<div class="fd-downloads">{csv_link(view.table, stem + ".csv", lang, view.meta, years=years)}'
             f'{csv_link(view.table, stem + "-alle-decimaler.csv" if lang != "en" else stem + "-all-decimals.csv", lang, view.meta, rounded=False, years=years)}'
             f'{xlsx_link(view.table, stem + ".xlsx", lang, view.meta, years=years)}'
@@ -303,8 +304,10 @@ def _address_js(query: str, lang: str, notebook: str | None = None) -> str:
     """Make the address bar hold the current view (no reload), fill the share field, set <html lang> and <title>."""
     title = json.dumps(document_title_for(lang, notebook))
     return (f"(function(){{try{{history.replaceState(history.state, '', location.pathname + {json.dumps(query)});}}"
-            f"catch(e){{}}var f=document.getElementById('fd-share-url');if(f){{f.value=location.href;}}"
-            f"document.documentElement.lang={json.dumps(lang)};document.title={title};}})();")
+            f"catch(e){{}}document.documentElement.lang={json.dumps(lang)};document.title={title};"
+            # the share field may be drawn after this runs: fill it when it is there
+            f"var n=0;(function fill(){{var f=document.getElementById('fd-share-url');"
+            f"if(f){{f.value=location.href;}}else if(n++<100){{setTimeout(fill,100);}}}})();}})();")
 
 
 def document_title_for(lang: str, notebook: str | None = None) -> str:
