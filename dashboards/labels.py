@@ -196,6 +196,19 @@ COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "column": ("Kolonne", "Column"),
     "type": ("Type", "Type"),
     "comment": ("Beskrivelse", "Description"),
+    "sha256": ("Kontrolsum (SHA-256)", "Checksum (SHA-256)"),
+    "dimension": ("Opdeling", "Dimension"),
+    "code": ("Kode", "Code"),
+    "label_da": ("Dansk betegnelse", "Danish label"),
+    "label_en": ("Engelsk betegnelse", "English label"),
+    "sort_order": ("Rækkefølge", "Order"),
+    "category": ("Kategori", "Category"),
+    "municipality_name": ("Kommune", "Municipality"),
+    "region_code": ("Regionskode", "Region code"),
+    "landsdel_code": ("Landsdelskode", "Province code"),
+    "start_year": ("Startår", "Start year"),
+    "end_year": ("Slutår", "End year"),
+    "published": ("Offentliggjort tal", "Published figure"),
 }
 
 

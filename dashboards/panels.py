@@ -335,7 +335,11 @@ def about_sources(lang: str) -> str:
                       if lang != "en" else
                       "Published figures: <code>data/reference/published_figures.csv</code> with the document and "
                       "quote for each figure. Municipalities: <code>data/reference/municipalities.csv</code>.")
-    table = rows[cols].rename(columns=lambda c: column_title(c, lang)).to_html(index=False, border=0)
+    shown = rows[cols].copy()
+    for c in shown.columns:
+        if pd.api.types.is_bool_dtype(shown[c]):
+            shown[c] = [present.yes_no(v, lang) for v in shown[c]]
+    table = shown.rename(columns=lambda c: column_title(c, lang)).to_html(index=False, border=0)
     return f"{head}<p>{intro}</p>{table}<p>{published_note}</p>"
 
 
@@ -356,7 +360,7 @@ def about_codebook(lang: str) -> str:
                        else ("Codebook: codes and labels", "Warehouse columns"))
     cols_html = cols.rename(columns=lambda c: column_title(c, lang)).to_html(index=False, border=0)
     return (f"<h2>{h_codes}</h2><details><summary>{t('show_codes', lang).format(n=len(labels))}</summary>"
-            f"{labels.to_html(index=False, border=0)}</details>"
+            f"{labels.rename(columns=lambda c: column_title(c, lang)).to_html(index=False, border=0)}</details>"
             f"<h2>{h_cols}</h2><details><summary>{t('show_columns', lang).format(n=len(cols))}</summary>"
             f"{cols_html}</details>")
 
