@@ -174,8 +174,9 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
         name=t("ours", lang), marker={"color": OURS, "pattern": {
             "shape": ["/" if f == "uncertain" else "" for f in flags], "fgcolor": "#ffffff"}},
         customdata=custom, hovertemplate=hover, text=labels if len(cats) <= VALUE_LABELS_MAX else None,
-        # inside the bar's end, so the label never collides with the interval whisker above it
-        textposition="inside", insidetextanchor="end", textfont={"size": 12, "color": "#ffffff"},
+        # inside the bar, away from the interval whisker at its end (middle of a column, start of a horizontal bar)
+        textposition="inside", insidetextanchor="start" if horizontal else "middle",
+        textfont={"size": 12, "color": "#ffffff"},
         **({"y": cats, "x": est, "orientation": "h", "error_x": error} if horizontal
            else {"x": cats, "y": est, "error_y": error}),
     )
@@ -187,7 +188,8 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
             fig.add_trace(go.Bar(
                 name=t("published", lang), marker={"color": PUBLISHED},
                 text=[_value_label(v, meta, lang) for v in pvals] if len(cats) <= VALUE_LABELS_MAX else None,
-                textposition="inside", insidetextanchor="end", textfont={"size": 12, "color": "#1b1b1b"},
+                textposition="inside", insidetextanchor="start" if horizontal else "middle",
+                textfont={"size": 12, "color": "#1b1b1b"},
                 customdata=[_value_label(v, meta, lang) for v in pvals],
                 hovertemplate=f"%{{{'y' if horizontal else 'x'}}}<br>{t('published', lang)}: "
                               f"%{{customdata}}<extra></extra>",
@@ -209,6 +211,7 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
         fig.update_xaxes(title=None)
     fig.update_layout(barmode="group", showlegend=len(fig.data) > 1, bargap=0.7 if len(cats) <= 2 else 0.2,
                       uniformtext={"minsize": 9, "mode": "hide"})
+    _legend_below(fig, len(fig.data))
     return fig
 
 
@@ -267,6 +270,7 @@ def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | N
             error_y={"type": "data", "array": plus, "arrayminus": minus, "visible": uncertain,
                      "thickness": 1.2, "width": 4 if uncertain else 0},
             customdata=[_hover(e, lw, h, n, meta, lang) for e, lw, h, n in zip(est, lo, hi, ns)],
+            text=[_value_label(e, meta, lang) for e in est],
             hovertemplate="%{fullData.name} %{x}: %{customdata}<extra></extra>",
         ))
     base_layout(fig, lang, title_text or f"{title(meta, lang)} – {t('trend', lang).lower()}")
