@@ -228,6 +228,16 @@ def _value_label(v, meta, lang: str) -> str:
         return fmt_number(v, lang, 1, percent=is_fraction(meta)) if is_fraction(meta) else fmt_number(v, lang, 2)
 
 
+def _column_label(v, meta, column: str, lang: str) -> str:
+    """A value of a result column as displayed (the column's format in the metric's YAML)."""
+    if _num(v) is None:
+        return ""
+    try:
+        return present.value_text(v, meta, lang, column=column)
+    except (KeyError, ValueError, AttributeError):
+        return fmt_number(v, lang, 0)
+
+
 def _hover(est, low, high, n, meta, lang: str) -> str:
     """'40,0 % (38,8-41,1 %) · 8.878 svar' for one estimate (survey metrics), else the value as displayed."""
     if est is None:
@@ -303,8 +313,11 @@ def grouped_bars(df: pd.DataFrame, meta, lang: str = "da", *, x: str, color: str
     fig = go.Figure()
     dim = color_dimension or color
     if color is None:
-        fig.add_trace(go.Bar(x=[str(v) for v in df[x]], y=df[y], marker={"color": OURS},
-                             hovertemplate=f"%{{x}}: %{{y:,}}<extra></extra>", name=y))
+        labels = [_column_label(v, meta, y, lang) for v in df[y]]
+        fig.add_trace(go.Bar(x=[str(v) for v in df[x]], y=df[y], marker={"color": OURS}, name=y,
+                             text=labels, textposition="inside", insidetextanchor="middle",
+                             textfont={"size": 12, "color": "#ffffff"}, customdata=labels,
+                             hovertemplate="%{x}: %{customdata}<extra></extra>"))
     else:
         keys = list(dict.fromkeys(df[color]))
         keys.sort(key=lambda c: sort_key(dim, c))
@@ -456,6 +469,8 @@ def summary(fig: go.Figure, lang: str = "da", limit: int = 12) -> str:
         vals = [_num(v) for v in vals]
         texts = list(tr.text) if isinstance(tr.text, (list, tuple)) else None
         items = []
+        if all(v is None for v in vals) or any(c is None for c in cats):
+            continue  # a legend or helper trace, not data
         for i, (c, v) in enumerate(zip(cats, vals)):
             if i >= limit:
                 items.append("…")
