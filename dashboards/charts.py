@@ -78,7 +78,7 @@ def separators(lang: str) -> str:
     return ".," if lang == "en" else ",."
 
 
-TITLE_CHARS = 48  # a chart title wraps onto lines of this many characters (fits a 390 px phone)
+TITLE_CHARS = 36  # a chart title wraps onto lines of this many characters (fits a 390 px phone)
 
 
 def base_layout(fig: go.Figure, lang: str, title_text: str, *, height: int = 420) -> go.Figure:
@@ -445,12 +445,16 @@ def csv_text(df: pd.DataFrame, lang: str = "da") -> str:
     return df.to_csv(index=False, sep=";", decimal=",")
 
 
+SOURCE_CHARS = 52  # the source line under a chart title wraps like the title (11 px text on a 390 px phone)
+
+
 def with_source(fig: go.Figure, source_text: str) -> go.Figure:
     """The figure with its source (and the demo warning) as a subtitle under the title, so a downloaded PNG says
     where the numbers come from. A copy: the report's figures stay as they are."""
     out = go.Figure(fig)
-    lines = wrap_label(source_text, 80).count("<br>") + 1
-    out.update_layout(title={"subtitle": {"text": wrap_label(source_text, 80), "font": {"size": 11, "color": "#444444"}}},
+    lines = wrap_label(source_text, SOURCE_CHARS).count("<br>") + 1
+    out.update_layout(title={"subtitle": {"text": wrap_label(source_text, SOURCE_CHARS),
+                                          "font": {"size": 11, "color": "#444444"}}},
                       margin={"t": (fig.layout.margin.t or 60) + 16 * lines + 4})
     return out
 
@@ -476,7 +480,7 @@ def summary(fig: go.Figure, lang: str = "da", limit: int = 12) -> str:
                 items.append("…")
                 break
             shown = texts[i] if texts and i < len(texts) and texts[i] else (
-                "–" if v is None else fmt_number(v, lang, 2 if abs(float(v)) < 10 else 0))
+                "–" if v is None else fmt_number(v, lang, 0 if float(v).is_integer() or abs(v) >= 10 else 2))
             items.append(f"{str(c).replace('<br>', ' ')}: {shown}")
         if items:
             name = tr.name if tr.name and len(fig.data) > 1 else ""
