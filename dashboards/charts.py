@@ -14,22 +14,40 @@ import plotly.graph_objects as go
 
 from queries import load_metric
 
+from . import present
 from .labels import UNIT_TITLES, column_title, dimension_title, fmt_number, label, pick, sort_key, t
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# More series than Okabe-Ito has colours (nine target groups): Tol's muted colours after it, so no two share one.
+SERIES = OKABE_ITO + ["#882255", "#44AA99", "#999933", "#AA4499", "#661100"]
 OURS = OKABE_ITO[0]
 PUBLISHED = OKABE_ITO[1]
 SUPPRESSED_GREY = "#999999"
 # Sequential colour scale for maps (light to dark blue, readable in greyscale too).
 SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
 
+# The toolbar keeps one button, "download PNG" (nothing that uploads, edits or opens a page elsewhere), with its
+# tooltip in the page language (plotly's locale dictionary travels in the config, no locale script is loaded).
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "showLink": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "modeBarButtons": [["toImage"]],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+
+
+def plotly_config(lang: str = "da", filename: str = "figur") -> dict:
+    """The chart config: PNG download only, named after the view, tooltip in the page language."""
+    cfg = dict(PLOTLY_CONFIG, toImageButtonOptions=dict(PLOTLY_CONFIG["toImageButtonOptions"], filename=filename))
+    if lang != "en":
+        cfg["locale"] = "da"
+        cfg["locales"] = {"da": {"dictionary": {"Download plot as a png": t("png_title", "da"),
+                                                "Download plot": t("png_title", "da")}}}
+    return cfg
 
 
 def title(meta, lang: str) -> str:
@@ -60,15 +78,20 @@ def separators(lang: str) -> str:
     return ".," if lang == "en" else ",."
 
 
+TITLE_CHARS = 36  # a chart title wraps onto lines of this many characters (fits a 390 px phone)
+
+
 def base_layout(fig: go.Figure, lang: str, title_text: str, *, height: int = 420) -> go.Figure:
+    wrapped = wrap_label(title_text, TITLE_CHARS)
+    lines = wrapped.count("<br>") + 1
     fig.update_layout(
-        title={"text": title_text, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={"text": wrapped, "x": 0, "xanchor": "left", "font": {"size": 16}},
         separators=separators(lang),
         template="plotly_white",
         colorway=OKABE_ITO,
         height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 60},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        margin={"l": 60, "r": 20, "t": 40 + 22 * lines, "b": 60},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
         font={"family": "DejaVu Sans, Arial, sans-serif", "size": 12},
         hoverlabel={"namelength": -1},
     )
@@ -138,18 +161,22 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
     ns = list(df["n"]) if "n" in df.columns else [None] * len(df)
     plus = [(h - e) if (h is not None and e is not None) else None for e, h in zip(est, high)]
     minus = [(e - lo) if (lo is not None and e is not None) else None for e, lo in zip(est, low)]
-    fmt = value_format(meta)
     reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
-    custom = [[reason.get(str(f), ""), "" if n is None else fmt_number(n, lang)] for f, n in zip(flags, ns)]
-    val_axis = "x" if horizontal else "y"
-    hover = (f"%{{{'y' if horizontal else 'x'}}}<br>{t('ours', lang)}: %{{{val_axis}:{fmt}}}"
-             f"<br>n = %{{customdata[1]}}<br>%{{customdata[0]}}<extra></extra>")
-    error = {"type": "data", "array": plus, "arrayminus": minus, "visible": True, "color": "#333333",
-             "thickness": 1.5, "width": 6}
+    hover_text = [_hover(e, lo, hi, n, meta, lang) for e, lo, hi, n in zip(est, low, high, ns)]
+    custom = [[reason.get(str(f), ""), h] for f, h in zip(flags, hover_text)]
+    labels = [_value_label(e, meta, lang) for e in est]
+    hover = (f"%{{{'y' if horizontal else 'x'}}}<br>{t('ours', lang)}: %{{customdata[1]}}"
+             f"<br>%{{customdata[0]}}<extra></extra>")
+    uncertain = any(v is not None for v in plus + minus)
+    error = {"type": "data", "array": plus, "arrayminus": minus, "visible": uncertain, "color": "#333333",
+             "thickness": 1.5, "width": 6 if uncertain else 0}
     bar = go.Bar(
         name=t("ours", lang), marker={"color": OURS, "pattern": {
             "shape": ["/" if f == "uncertain" else "" for f in flags], "fgcolor": "#ffffff"}},
-        customdata=custom, hovertemplate=hover,
+        customdata=custom, hovertemplate=hover, text=labels if len(cats) <= VALUE_LABELS_MAX else None,
+        # inside the bar, away from the interval whisker at its end (middle of a column, start of a horizontal bar)
+        textposition="inside", insidetextanchor="start" if horizontal else "middle",
+        textfont={"size": 12, "color": "#ffffff"},
         **({"y": cats, "x": est, "orientation": "h", "error_x": error} if horizontal
            else {"x": cats, "y": est, "error_y": error}),
     )
@@ -160,8 +187,12 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
         if any(v is not None for v in pvals):
             fig.add_trace(go.Bar(
                 name=t("published", lang), marker={"color": PUBLISHED},
+                text=[_value_label(v, meta, lang) for v in pvals] if len(cats) <= VALUE_LABELS_MAX else None,
+                textposition="inside", insidetextanchor="start" if horizontal else "middle",
+                textfont={"size": 12, "color": "#1b1b1b"},
+                customdata=[_value_label(v, meta, lang) for v in pvals],
                 hovertemplate=f"%{{{'y' if horizontal else 'x'}}}<br>{t('published', lang)}: "
-                              f"%{{{val_axis}:{fmt}}}<extra></extra>",
+                              f"%{{customdata}}<extra></extra>",
                 **({"y": cats, "x": pvals, "orientation": "h"} if horizontal else {"x": cats, "y": pvals}),
             ))
     gaps = [c for c, e, f in zip(cats, est, flags) if e is None or f == "suppressed"]
@@ -178,8 +209,43 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
     else:
         fig.update_yaxes(**axis)
         fig.update_xaxes(title=None)
-    fig.update_layout(barmode="group", showlegend=len(fig.data) > 1, bargap=0.6 if len(cats) <= 2 else 0.2)
+    fig.update_layout(barmode="group", showlegend=len(fig.data) > 1, bargap=0.7 if len(cats) <= 2 else 0.2,
+                      uniformtext={"minsize": 9, "mode": "hide"})
+    _legend_below(fig, len(fig.data))
     return fig
+
+
+VALUE_LABELS_MAX = 20  # bars carry their value as a label up to this many categories (the ranking of 98 does not)
+
+
+def _value_label(v, meta, lang: str) -> str:
+    """A value as displayed (the metric's format and decimals)."""
+    if v is None:
+        return ""
+    try:
+        return present.value_text(v, meta, lang)
+    except (KeyError, ValueError, AttributeError):  # a hand-made meta without presentation metadata
+        return fmt_number(v, lang, 1, percent=is_fraction(meta)) if is_fraction(meta) else fmt_number(v, lang, 2)
+
+
+def _column_label(v, meta, column: str, lang: str) -> str:
+    """A value of a result column as displayed (the column's format in the metric's YAML)."""
+    if _num(v) is None:
+        return ""
+    try:
+        return present.value_text(v, meta, lang, column=column)
+    except (KeyError, ValueError, AttributeError):
+        return fmt_number(v, lang, 0)
+
+
+def _hover(est, low, high, n, meta, lang: str) -> str:
+    """'40,0 % (38,8-41,1 %) · 8.878 svar' for one estimate (survey metrics), else the value as displayed."""
+    if est is None:
+        return ""
+    try:
+        return present.hover_estimate(est, low, high, n, meta, lang)
+    except (KeyError, ValueError, AttributeError):
+        return _value_label(est, meta, lang)
 
 
 def unit_title(meta, lang: str) -> str:
@@ -192,31 +258,52 @@ def unit_title(meta, lang: str) -> str:
 
 
 def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | None = None) -> go.Figure:
-    """Estimates over the waves, one line per category, with 95 % interval whiskers; suppressed waves are gaps."""
+    """Estimates over the waves, one line per category, with 95 % interval whiskers where there is uncertainty;
+    suppressed waves are gaps. The year axis is spaced by real years (2004 -> 2012 is four times 2012 -> 2014)."""
     df = df.sort_values(["year"]).reset_index(drop=True)
     df = df.assign(_label=category_labels(df, lang))
-    fmt = value_format(meta)
     fig = go.Figure()
     order = list(dict.fromkeys(df["category"]))
+    years = sorted({int(y) for y in df["year"].dropna()})
     for i, cat in enumerate(order):
         part = df[df["category"] == cat]
         est = [_num(v) for v in part["estimate"]]
-        hi = [_num(v) for v in part.get("ci_high", part["estimate"])]
-        lo = [_num(v) for v in part.get("ci_low", part["estimate"])]
+        hi = [_num(v) for v in part["ci_high"]] if "ci_high" in part.columns else [None] * len(part)
+        lo = [_num(v) for v in part["ci_low"]] if "ci_low" in part.columns else [None] * len(part)
+        ns = list(part["n"]) if "n" in part.columns else [None] * len(part)
+        plus = [(h - e) if h is not None and e is not None else None for e, h in zip(est, hi)]
+        minus = [(e - lw) if lw is not None and e is not None else None for e, lw in zip(est, lo)]
+        uncertain = any(v is not None for v in plus + minus)
         fig.add_trace(go.Scatter(
-            x=[str(y) for y in part["year"]], y=est, mode="lines+markers", name=str(part["_label"].iloc[0]),
-            line={"color": OKABE_ITO[i % len(OKABE_ITO)]}, connectgaps=False,
-            error_y={"type": "data", "array": [(h - e) if h is not None and e is not None else None for e, h in zip(est, hi)],
-                     "arrayminus": [(e - lw) if lw is not None and e is not None else None for e, lw in zip(est, lo)],
-                     "visible": True, "thickness": 1.2, "width": 4},
-            hovertemplate=f"%{{fullData.name}} %{{x}}: %{{y:{fmt}}}<extra></extra>",
+            x=[int(y) for y in part["year"]], y=est, mode="lines+markers", name=str(part["_label"].iloc[0]),
+            line={"color": SERIES[i % len(SERIES)]}, connectgaps=False,
+            error_y={"type": "data", "array": plus, "arrayminus": minus, "visible": uncertain,
+                     "thickness": 1.2, "width": 4 if uncertain else 0},
+            customdata=[_hover(e, lw, h, n, meta, lang) for e, lw, h, n in zip(est, lo, hi, ns)],
+            text=[_value_label(e, meta, lang) for e in est],
+            hovertemplate="%{fullData.name} %{x}: %{customdata}<extra></extra>",
         ))
     base_layout(fig, lang, title_text or f"{title(meta, lang)} – {t('trend', lang).lower()}")
-    fig.update_xaxes(type="category", title=t("year_label", lang))
+    fig.update_xaxes(type="linear", tickmode="array", tickvals=years, ticktext=[str(y) for y in years],
+                     title=t("year_label", lang), range=[years[0] - 0.7, years[-1] + 0.7] if years else None)
     fig.update_yaxes(tickformat=".0%" if is_fraction(meta) else ",", rangemode="tozero", title=unit_title(meta, lang))
+    fig.update_layout(showlegend=len(order) > 1)
+    _legend_below(fig, len(order))
     gaps = sorted({f"{lab} {y}" for lab, y, e in zip(df["_label"], df["year"], df["estimate"]) if _num(e) is None})
     _gap_note(fig, gaps, lang)
     return fig
+
+
+def _legend_below(fig: go.Figure, series: int) -> None:
+    """A legend of several series goes under the x axis title, and the chart grows to hold it (no collision with
+    the title at the top)."""
+    if series <= 1:
+        return
+    rows = math.ceil(series / 3)
+    fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom",
+                              "x": 0, "xanchor": "left"},
+                      height=(fig.layout.height or 420) + 22 * rows,
+                      margin={"b": 70 + 22 * rows})
 
 
 def grouped_bars(df: pd.DataFrame, meta, lang: str = "da", *, x: str, color: str | None, y: str,
@@ -226,8 +313,11 @@ def grouped_bars(df: pd.DataFrame, meta, lang: str = "da", *, x: str, color: str
     fig = go.Figure()
     dim = color_dimension or color
     if color is None:
-        fig.add_trace(go.Bar(x=[str(v) for v in df[x]], y=df[y], marker={"color": OURS},
-                             hovertemplate=f"%{{x}}: %{{y:,}}<extra></extra>", name=y))
+        labels = [_column_label(v, meta, y, lang) for v in df[y]]
+        fig.add_trace(go.Bar(x=[str(v) for v in df[x]], y=df[y], marker={"color": OURS}, name=y,
+                             text=labels, textposition="inside", insidetextanchor="middle",
+                             textfont={"size": 12, "color": "#ffffff"}, customdata=labels,
+                             hovertemplate="%{x}: %{customdata}<extra></extra>"))
     else:
         keys = list(dict.fromkeys(df[color]))
         keys.sort(key=lambda c: sort_key(dim, c))
@@ -235,11 +325,12 @@ def grouped_bars(df: pd.DataFrame, meta, lang: str = "da", *, x: str, color: str
             part = df[df[color] == key]
             fig.add_trace(go.Bar(
                 x=[str(v) for v in part[x]], y=part[y], name=label(dim, key, lang),
-                marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                marker={"color": SERIES[i % len(SERIES)]},
                 hovertemplate="%{fullData.name}<br>%{x}: %{y:,}<extra></extra>",
             ))
     base_layout(fig, lang, title_text or title(meta, lang))
     fig.update_layout(barmode="stack" if stacked else "group")
+    _legend_below(fig, len(fig.data))
     fig.update_xaxes(type="category", title=t("year_label", lang) if x in ("year", "start_year") else dimension_title(x, lang))
     fig.update_yaxes(title=y_title or unit_title(meta, lang),
                      tickformat=".0%" if is_fraction(meta) else ",")
@@ -352,3 +443,48 @@ def csv_text(df: pd.DataFrame, lang: str = "da") -> str:
     if lang == "en":
         return df.to_csv(index=False)
     return df.to_csv(index=False, sep=";", decimal=",")
+
+
+SOURCE_CHARS = 52  # the source line under a chart title wraps like the title (11 px text on a 390 px phone)
+
+
+def with_source(fig: go.Figure, source_text: str) -> go.Figure:
+    """The figure with its source (and the demo warning) as a subtitle under the title, so a downloaded PNG says
+    where the numbers come from. A copy: the report's figures stay as they are."""
+    out = go.Figure(fig)
+    lines = wrap_label(source_text, SOURCE_CHARS).count("<br>") + 1
+    out.update_layout(title={"subtitle": {"text": wrap_label(source_text, SOURCE_CHARS),
+                                          "font": {"size": 11, "color": "#444444"}}},
+                      margin={"t": (fig.layout.margin.t or 60) + 16 * lines + 4})
+    return out
+
+
+def summary(fig: go.Figure, lang: str = "da", limit: int = 12) -> str:
+    """A text summary of what a chart shows (its text alternative): each series' values by category, at most
+    `limit` per series, as the value labels and hover texts write them."""
+    parts = []
+    for tr in fig.data:
+        if tr.type not in ("bar", "scatter") or tr.showlegend is False and tr.name in ("legend", "tiles"):
+            continue
+        xs = list(tr.x) if tr.x is not None else []
+        ys = list(tr.y) if tr.y is not None else []
+        horizontal = getattr(tr, "orientation", None) == "h" or any(isinstance(v, str) for v in ys)
+        cats, vals = (ys, xs) if horizontal else (xs, ys)
+        vals = [_num(v) for v in vals]
+        texts = list(tr.text) if isinstance(tr.text, (list, tuple)) else None
+        items = []
+        if all(v is None for v in vals) or any(c is None for c in cats):
+            continue  # a legend or helper trace, not data
+        for i, (c, v) in enumerate(zip(cats, vals)):
+            if i >= limit:
+                items.append("…")
+                break
+            shown = texts[i] if texts and i < len(texts) and texts[i] else (
+                "–" if v is None else fmt_number(v, lang, 0 if float(v).is_integer() or abs(v) >= 10 else 2))
+            items.append(f"{str(c).replace('<br>', ' ')}: {shown}")
+        if items:
+            name = tr.name if tr.name and len(fig.data) > 1 else ""
+            parts.append((f"{name}: " if name else "") + ", ".join(items))
+    if not parts:
+        return ""
+    return f"{t('chart_summary', lang)} " + "; ".join(parts) + "."

@@ -32,8 +32,10 @@ UI: dict[str, tuple[str, str]] = {
     "ours": ("Vores beregning", "Our estimate"),
     "published": ("Offentliggjort tal", "Published figure"),
     "ci": ("95 %-konfidensinterval", "95% confidence interval"),
-    "suppressed_reason": ("for få svar (under 50)", "too few responses (under 50)"),
-    "uncertain_reason": ("usikkert (50-99 svar)", "uncertain (50-99 responses)"),
+    "suppressed_reason": ("for få svar (under {min_n_shown})", "too few responses (under {min_n_shown})"),
+    "uncertain_reason": ("usikkert ({min_n_shown}-{max_n_uncertain} svar)",
+                         "uncertain ({min_n_shown}-{max_n_uncertain} responses)"),
+    "small_reason": ("færre end 5 personer", "fewer than 5 persons"),
     "suppressed_note": ("Tomme felter: {cats} – {reason}.", "Gaps: {cats} – {reason}."),
     "no_data": ("Ingen data for dette valg.", "No data for this selection."),
     "load_error": ("Tallene til denne figur kunne ikke hentes ({msg}).",
@@ -60,6 +62,27 @@ UI: dict[str, tuple[str, str]] = {
     "all_years": ("Alle år", "All years"),
     "show_codes": ("Vis alle {n} koder", "Show all {n} codes"),
     "show_columns": ("Vis alle {n} kolonner", "Show all {n} columns"),
+    "yes": ("ja", "yes"),
+    "no": ("nej", "no"),
+    "responses": ("svar", "responses"),
+    "demo_short": ("syntetiske demodata", "synthetic demo data"),
+    "how_computed": ("Sådan er tallet beregnet", "How the figure is computed"),
+    "download_csv_exact": ("CSV med alle decimaler (til forskere)", "CSV with all decimals (for researchers)"),
+    "download_xlsx": ("Excel (XLSX)", "Excel (XLSX)"),
+    "sheet_shown": ("Som vist", "As shown"),
+    "sheet_exact": ("Alle decimaler", "All decimals"),
+    "copy_link": ("Kopiér link", "Copy link"),
+    "copied": ("Linket er kopieret", "The link is copied"),
+    "copy_failed": ("Markér adressen og kopiér den", "Select the address and copy it"),
+    "chart_summary": ("Figuren viser", "The chart shows"),
+    "headlines": ("Hovedtal", "Key figures"),
+    "not_for_breakdown": ("{title} kan ikke opdeles efter {dimension}, fordi befolkningstallene ikke har den "
+                          "opdeling. Figuren viser i stedet hele landet.",
+                          "{title} cannot be broken down by {dimension}, because the population figures do not "
+                          "have that breakdown. The chart shows the whole country instead."),
+    "png_title": ("Hent figuren som PNG", "Download the chart as PNG"),
+    "controls": ("Valg", "Choices"),
+    "nav": ("Dashboards", "Dashboards"),
 }
 
 # Titles of the breakdown dimensions offered in the widgets.
@@ -124,8 +147,14 @@ def pick(pair: tuple[str, str], lang: str) -> str:
 
 
 def t(key: str, lang: str, **fmt) -> str:
-    """A UI text in the chosen language, formatted with fmt."""
+    """A UI text in the chosen language, formatted with fmt; {min_n_shown} and {max_n_uncertain} are the survey
+    thresholds as the query layer applies them (queries/_macros.sql, their one home)."""
     text = pick(UI[key], lang)
+    if "{min_n_" in text or "{max_n_" in text:
+        import queries
+
+        th = queries.survey_thresholds()
+        fmt = {"min_n_shown": th["min_n_shown"], "max_n_uncertain": th["min_n_reliable"] - 1, **fmt}
     return text.format(**fmt) if fmt else text
 
 
@@ -167,6 +196,19 @@ COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "column": ("Kolonne", "Column"),
     "type": ("Type", "Type"),
     "comment": ("Beskrivelse", "Description"),
+    "sha256": ("Kontrolsum (SHA-256)", "Checksum (SHA-256)"),
+    "dimension": ("Opdeling", "Dimension"),
+    "code": ("Kode", "Code"),
+    "label_da": ("Dansk betegnelse", "Danish label"),
+    "label_en": ("Engelsk betegnelse", "English label"),
+    "sort_order": ("Rækkefølge", "Order"),
+    "category": ("Kategori", "Category"),
+    "municipality_name": ("Kommune", "Municipality"),
+    "region_code": ("Regionskode", "Region code"),
+    "landsdel_code": ("Landsdelskode", "Province code"),
+    "start_year": ("Startår", "Start year"),
+    "end_year": ("Slutår", "End year"),
+    "published": ("Offentliggjort tal", "Published figure"),
 }
 
 
@@ -212,9 +254,6 @@ def fmt_number(x, lang: str = "da", decimals: int = 0, percent: bool = False) ->
         return str(x)
     if value != value:
         return ""
-    if percent:
-        value *= 100
-    text = f"{value:,.{decimals}f}"
-    if lang != "en":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text + (" %" if percent and lang != "en" else "%" if percent else "")
+    from . import present  # babel formats (present imports this module)
+
+    return present.percent(value, lang, decimals) if percent else present.number(value, lang, decimals)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import charts, data
-from .labels import column_title, label, municipalities, t
+from . import charts, data, present
+from .labels import column_title, dimension_title, label, municipalities, t
 from .tilemap import municipality_map
-from .ui import View
+from .present import View
 
 SURVEY_BREAKDOWNS = ["total", "gender", "age_group", "region", "landsdel", "east_west", "urbanisation",
                      "education", "employment"]
@@ -38,9 +38,25 @@ def published(metric: str, year: int | None, by: str, *, measure: str | None = N
     return pd.DataFrame({"category": rows["code"].astype(str), "value": rows["published_value"] * scale})
 
 
+def supported_by(metric: str, by: str | None, lang: str) -> tuple[str | None, str]:
+    """The breakdown a metric can do: `by` itself, or 'total' with a note in the page language saying why not
+    (volunteers_count, total_hours_per_year and fte are scaled by population figures, which have no education,
+    employment or urbanisation)."""
+    if by is None:
+        return None, ""
+    dims = data.meta(metric).dimensions
+    if by in dims:
+        return by, ""
+    fallback = "total" if "total" in dims else next(iter(dims))
+    return fallback, t("not_for_breakdown", lang, title=charts.title(data.meta(metric), lang),
+                       dimension=dimension_title(by, lang).lower())
+
+
 def survey_bars(metric: str, year: int, by: str | None, lang: str, *, horizontal: bool = False,
                 with_published: bool = True, **params) -> View:
-    """One wave of a survey metric by category, with intervals and the published figure beside ours."""
+    """One wave of a survey metric by category, with intervals and the published figure beside ours; a
+    breakdown the metric cannot do shows the whole country with a note saying why."""
+    by, note = supported_by(metric, by, lang)
     kwargs = dict(year=year, **params)
     if by is not None:
         kwargs["by"] = by
@@ -48,7 +64,31 @@ def survey_bars(metric: str, year: int, by: str | None, lang: str, *, horizontal
     pub = published(metric, year, by or res.data["dimension"].iloc[0]) if with_published and len(res.data) else None
     fig = charts.estimate_bars(res.data, res.meta, lang, published=pub, horizontal=horizontal,
                                title_text=f"{charts.title(res.meta, lang)}, {year}")
-    return View(fig, _with_published(res.data, pub, "category"), res.meta)
+    return View(fig, _with_published(res.data, pub, "category"), res.meta, note)
+
+
+def headline_rows(metrics: list[str], year: int | None = None, **params) -> list[tuple[str, dict]]:
+    """(metric, result row) for the headline figures: each metric's total for `year`, or its latest year when
+    year is None or the metric lacks it; `params` narrow it (municipality_code=147). Metrics without a figure
+    are left out."""
+    out = []
+    for metric in metrics:
+        meta = data.meta(metric)
+        kwargs = {k: v for k, v in params.items() if k in meta.param_names and v is not None}
+        if "by" in meta.param_names and "total" in meta.dimensions:
+            kwargs["by"] = "total"
+        df = data.run(metric, **kwargs).data
+        df = df[df["year"].notna()]
+        if len(df) == 0:
+            continue
+        years = sorted({int(y) for y in df["year"]})
+        y = year if year in years else years[-1]
+        row = df[df["year"] == y].iloc[0].to_dict()
+        value = row.get(present.pres(metric).value)
+        if value is None or value != value:
+            continue
+        out.append((metric, row))
+    return out
 
 
 def _with_published(table: pd.DataFrame, pub: pd.DataFrame | None, key: str) -> pd.DataFrame:
@@ -60,19 +100,20 @@ def _with_published(table: pd.DataFrame, pub: pd.DataFrame | None, key: str) -> 
 
 def survey_trend(metric: str, by: str | None, lang: str, *, until_year: int | None = None, **params) -> View:
     """A survey metric over every wave (up to until_year when given), one line per category."""
+    by, note = supported_by(metric, by, lang)
     kwargs = dict(params)
     if by is not None:
         kwargs["by"] = by
     res = data.run(metric, **kwargs)
     df = _until(res.data, until_year)
-    return View(charts.trend_lines(df, res.meta, lang), df, res.meta)
+    return View(charts.trend_lines(df, res.meta, lang), df, res.meta, note)
 
 
 def fte_view(year: int, by: str, lang: str) -> View:
     """Full-time equivalents of volunteer work, with the divisor stated."""
     view = survey_bars("fte", year, by, lang, with_published=False)
     hours = data.meta("fte").param("hours_per_fte").default
-    view.note = t("fte_note", lang, hours=f"{hours:,.0f}".replace(",", "." if lang != "en" else ","))
+    view.note = " ".join(x for x in (view.note, t("fte_note", lang, hours=present.number(hours, lang))) if x)
     return view
 
 
@@ -277,41 +318,6 @@ def municipal_years() -> list[int]:
 
 # -- Om data ------------------------------------------------------------------------------------------------------
 
-METHODS = {
-    "da": """
-<h2>Metode</h2>
-<ul>
-<li>Hver bølge af frivilligundersøgelsen er sit eget vægtede design; andele er vægtede gennemsnit, og
-standardfejlen er linearisering som i R-pakken <code>survey</code> (<code>svydesign(ids = ~1, weights = ~weight)</code>,
-<code>svyby</code> for opdelinger). 95 %-intervallet er estimat ± 1,96 × SE, afgrænset til 0-100 %.</li>
-<li>Under 50 svar i en celle: tallet vises ikke (“for få svar”). 50-99 svar: vist, men markeret som usikkert
-(skraveret søjle). Tællinger på 1-4 i kommune- og registertabeller vises som “&lt;5”.</li>
-<li>Antal frivillige = andel × befolkningen 16+ det år. Fuldtidsstillinger = timer i alt / 1.924 timer
-(37 timer × 52 uger).</li>
-<li>Rammescoren tæller, hvor mange af syv rammeelementer en kommune har (frivilligpolitik, frivilligråd,
-strategi for aktivt medborgerskab, organiserer selv frivillige, frivilligcenter, foreningsvejviser,
-frivilligkonsulent). Kommuner, der ikke svarede, har ingen score.</li>
-<li>§18-tilskud pr. indbygger = bevilget / indbyggere i alt; udbetalingsgrad = bevilget / budget.</li>
-<li>Alle tal beregnes af SQL-filerne i <code>queries/</code>; dashboards og årsrapport bruger de samme.</li>
-</ul>""",
-    "en": """
-<h2>Methods</h2>
-<ul>
-<li>Each wave of the volunteer survey is its own weighted design; shares are weighted means and the standard
-error is linearisation as in the R package <code>survey</code> (<code>svydesign(ids = ~1, weights = ~weight)</code>,
-<code>svyby</code> for breakdowns). The 95% interval is estimate ± 1.96 × SE, clipped to 0-100%.</li>
-<li>Fewer than 50 responses in a cell: not shown (“too few responses”). 50-99 responses: shown but marked
-uncertain (hatched bar). Counts of 1-4 in municipal and register tables are shown as “&lt;5”.</li>
-<li>Number of volunteers = share × population 16+ that year. Full-time equivalents = total hours / 1,924 hours
-(37 hours × 52 weeks).</li>
-<li>The framework score counts how many of seven framework elements a municipality has. Municipalities that
-did not answer have no score.</li>
-<li>§18 grants per inhabitant = granted / all inhabitants; payout ratio = granted / budget.</li>
-<li>Every figure is computed by the SQL files in <code>queries/</code>; dashboards and the annual report use the same ones.</li>
-</ul>""",
-}
-
-
 def about_sources(lang: str) -> str:
     """HTML: the input files of the warehouse and what kind of data it holds."""
     import html as _html
@@ -329,12 +335,16 @@ def about_sources(lang: str) -> str:
                       if lang != "en" else
                       "Published figures: <code>data/reference/published_figures.csv</code> with the document and "
                       "quote for each figure. Municipalities: <code>data/reference/municipalities.csv</code>.")
-    table = rows[cols].rename(columns=lambda c: column_title(c, lang)).to_html(index=False, border=0)
+    shown = rows[cols].copy()
+    for c in shown.columns:
+        if pd.api.types.is_bool_dtype(shown[c]):
+            shown[c] = [present.yes_no(v, lang) for v in shown[c]]
+    table = shown.rename(columns=lambda c: column_title(c, lang)).to_html(index=False, border=0)
     return f"{head}<p>{intro}</p>{table}<p>{published_note}</p>"
 
 
 def about_methods(lang: str) -> str:
-    return METHODS["en" if lang == "en" else "da"]
+    return present.methods_html(lang)
 
 
 def about_codebook(lang: str) -> str:
@@ -350,7 +360,7 @@ def about_codebook(lang: str) -> str:
                        else ("Codebook: codes and labels", "Warehouse columns"))
     cols_html = cols.rename(columns=lambda c: column_title(c, lang)).to_html(index=False, border=0)
     return (f"<h2>{h_codes}</h2><details><summary>{t('show_codes', lang).format(n=len(labels))}</summary>"
-            f"{labels.to_html(index=False, border=0)}</details>"
+            f"{labels.rename(columns=lambda c: column_title(c, lang)).to_html(index=False, border=0)}</details>"
             f"<h2>{h_cols}</h2><details><summary>{t('show_columns', lang).format(n=len(cols))}</summary>"
             f"{cols_html}</details>")
 

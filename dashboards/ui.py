@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import logging
 import sys
 import time
@@ -18,7 +19,8 @@ import pandas as pd
 from plotly.io.base_renderers import PlotlyRenderer
 from IPython.display import display
 
-from . import charts, data
+from . import charts, data, present
+from .present import View  # noqa: F401 - panels return it; ui.View stays importable
 from .labels import DASHBOARDS, dimension_title, label, municipalities, pick, t
 from .state import Choice, State, current_query_string, parse_query, to_query, validate
 
@@ -34,32 +36,38 @@ CSS = """
 <style>
 .fd-header { font-family: "DejaVu Sans", Arial, sans-serif; margin-bottom: 0.5em; }
 .fd-header h1 { font-size: 1.7em; margin: 0.2em 0; }
-.fd-nav { font-size: 0.95em; }
-.fd-nav a { margin-right: 1.2em; }
+.fd-nav { font-size: 0.95em; display: flex; flex-wrap: wrap; gap: 0.3em 1.2em; }
+.fd-nav a { white-space: nowrap; color: #0b4f86; }
 .fd-banner { background: #fff3cd; border: 1px solid #E69F00; color: #5c3b00; padding: 0.5em 0.8em;
-             border-radius: 4px; margin: 0.5em 0; font-weight: bold; }
+             border-radius: 4px; margin: 0.5em 0; font-weight: bold; overflow-wrap: anywhere; }
 .fd-note { background: #e8f1fa; border: 1px solid #56B4E9; padding: 0.4em 0.8em; border-radius: 4px;
            margin: 0.3em 0; }
 .fd-error { background: #fbe9e0; border: 1px solid #D55E00; padding: 0.4em 0.8em; border-radius: 4px; }
-.fd-meta { font-size: 0.9em; color: #333; margin: 0.2em 0 1.5em 0; max-width: 1000px; line-height: 1.35; }
+.fd-meta { font-size: 0.9em; color: #333; margin: 0.2em 0 1.5em 0; max-width: 1000px; line-height: 1.35;
+           overflow-wrap: anywhere; }
+.fd-meta p { margin: 0.3em 0; }
+.fd-def { font-size: 1.05em; color: #1b1b1b; }
 .fd-meta table { border-collapse: collapse; font-size: 0.95em; margin-top: 0.4em; }
 .fd-meta th, .fd-meta td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; }
-.fd-meta td.num { text-align: right; }
-.fd-panel { border-top: 1px solid #ccc; padding-top: 0.6em; }
-.fd-text { max-width: 1000px; font-size: 0.95em; }
+.fd-tablewrap { overflow-x: auto; max-width: 100%; }
+.fd-downloads a { margin-right: 1em; white-space: nowrap; display: inline-block; }
+.fd-panel { border-top: 1px solid #ccc; padding-top: 0.6em; max-width: 100%; }
+.fd-text { max-width: 1000px; font-size: 0.95em; overflow-wrap: anywhere; }
 .fd-text table { border-collapse: collapse; }
 .fd-text th, .fd-text td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; vertical-align: top; }
+.fd-headlines { display: flex; flex-wrap: wrap; gap: 0.8em; margin: 0.6em 0 1em 0; }
+.fd-headline { margin: 0; flex: 1 1 260px; background: #f3f7fb; border-left: 6px solid #0072B2; padding: 0.6em 0.9em;
+               border-radius: 4px; font-size: 1.05em; line-height: 1.4; }
+.fd-big { display: block; font-size: 2.2em; font-weight: bold; color: #0b4f86; line-height: 1.15; }
+.fd-share { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em; margin: 0.4em 0; }
+.fd-share button { font: inherit; padding: 0.25em 0.8em; border: 1px solid #0b4f86; border-radius: 4px;
+                   background: #fff; color: #0b4f86; cursor: pointer; }
+.fd-share input { font: inherit; font-size: 0.85em; flex: 1 1 200px; min-width: 0; max-width: 640px;
+                  border: 1px solid #767676; padding: 0.2em 0.4em; color: #1b1b1b; }
+.fd-chart-title { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.fd-summary { font-size: 0.9em; color: #333; margin: 0.2em 0; }
 </style>
 """
-
-
-@dataclass
-class View:
-    """What a panel function returns: the figure, the table behind it and the metric it shows."""
-    fig: object
-    table: pd.DataFrame
-    meta: object
-    note: str = ""
 
 
 @dataclass
@@ -152,74 +160,159 @@ def header_html(notebook: str, lang: str, query_for_other_lang: str) -> str:
     for file, titles, _ in DASHBOARDS:
         if file != notebook:
             nav.append(f'<a href="{html.escape(file + home_q)}">{html.escape(pick(titles, lang))}</a>')
-    nav.append(f'<a href="{html.escape(query_for_other_lang or "?")}" id="fd-lang">{html.escape(t("switch_lang", lang))}</a>')
-    return (f'{CSS}<div class="fd-header"><div class="fd-nav">{"".join(nav)}</div>'
-            f'<h1 id="fd-title">{html.escape(title)}</h1></div>')
+    other = "en" if lang != "en" else "da"
+    nav.append(f'<a href="{html.escape(query_for_other_lang or "?")}" id="fd-lang" lang="{other}" hreflang="{other}">'
+               f'{html.escape(t("switch_lang", lang))}</a>')
+    return (f'{CSS}<div class="fd-header"><nav class="fd-nav" aria-label="{html.escape(t("nav", lang))}">'
+            f'{"".join(nav)}</nav><h1 id="fd-title">{html.escape(title)}</h1></div>')
 
 
 def table_html(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, border=0, classes="fd-table", na_rep="", escape=True)
+    return ('<div class="fd-tablewrap">'
+            + df.to_html(index=False, border=0, classes="fd-table", na_rep="", escape=True) + "</div>")
 
 
-def csv_link(df: pd.DataFrame, filename: str, lang: str) -> str:
-    """A download link holding the CSV itself (data: URI), so no server round trip is needed."""
-    payload = ("\ufeff" + charts.csv_text(df, lang)).encode("utf-8")
-    uri = "data:text/csv;charset=utf-8;base64," + base64.b64encode(payload).decode("ascii")
-    return (f'<a class="fd-csv" download="{html.escape(filename)}" href="{uri}" '
-            f'data-rows="{len(df)}">⬇ {html.escape(t("download_csv", lang))}</a>')
+def _data_link(payload: bytes, mime: str, filename: str, text: str, cls: str, rows: int) -> str:
+    uri = f"data:{mime};base64," + base64.b64encode(payload).decode("ascii")
+    return (f'<a class="{cls}" download="{html.escape(filename)}" href="{uri}" data-rows="{rows}">'
+            f'⬇ {html.escape(text)}</a>')
 
 
-def meta_html(meta, lang: str) -> str:
-    """The metric's definition, unit and source in the page language (meta.unit stays English for chart logic)."""
-    source = ", ".join(getattr(meta, "source", ()) or ())
-    return (f'<div><b>{html.escape(t("definition", lang))}:</b> {html.escape(meta.definition_for(lang))}</div>'
-            f'<div><b>{html.escape(t("unit", lang))}:</b> {html.escape(meta.unit_for(lang))} · '
-            f'<b>{html.escape(t("source", lang))}:</b> {html.escape(source)} '
-            f'(<code>{html.escape(meta.name)}</code>)</div>')
+def csv_link(df: pd.DataFrame, filename: str, lang: str, meta=None, *, rounded: bool = True,
+             years=None) -> str:
+    """A download link holding the CSV itself (data: URI), so no server round trip is needed: a first line with
+    source, year and the demo warning, headings in the page language, values as displayed (or unrounded)."""
+    demo = data.is_demo()
+    if meta is None:  # a table that is not a metric result (kept for callers outside the panels)
+        text = charts.csv_text(df, lang)
+    else:
+        text = present.csv_text(df, meta, lang, rounded=rounded, demo=demo, years=years)
+    payload = ("\ufeff" + text).encode("utf-8")
+    key = "download_csv" if rounded else "download_csv_exact"
+    return _data_link(payload, "text/csv;charset=utf-8", filename, t(key, lang),
+                      "fd-csv" if rounded else "fd-csv-exact", len(df))
+
+
+def xlsx_link(df: pd.DataFrame, filename: str, lang: str, meta, years=None) -> str:
+    payload = present.xlsx_bytes(df, meta, lang, demo=data.is_demo(), years=years)
+    return _data_link(payload, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename,
+                      t("download_xlsx", lang), "fd-xlsx", len(df))
+
+
+def _years(df: pd.DataFrame):
+    for col in ("year", "start_year"):
+        if col in df.columns:
+            return [int(y) for y in pd.to_numeric(df[col], errors="coerce").dropna()]
+    return None
+
+
+def meta_html(meta, lang: str, years=None) -> str:
+    """Under a chart: the plain-language definition, the source as a document, and the method folded away."""
+    demo = data.is_demo()
+    src = present.source(meta, lang, years=years, demo=demo)
+    method = (f'<p>{html.escape(present.method(meta, lang))}</p>'
+              f'<p><b>{html.escape(t("unit", lang))}:</b> {html.escape(meta.unit_for(lang))}</p>')
+    return (f'<p class="fd-def"><b>{html.escape(t("definition", lang))}:</b> '
+            f'{html.escape(present.definition(meta, lang))}</p>'
+            f'<p><b>{html.escape(t("source", lang))}:</b> {html.escape(src)}</p>'
+            f'<details class="fd-method"><summary>{html.escape(t("how_computed", lang))}</summary>{method}</details>')
 
 
 # -- panels -------------------------------------------------------------------------------------------------------
 
 class ChartPanel:
-    """One chart with its metric's definition, unit and source, a CSV link, the table and PNG via the modebar."""
+    """One chart with its definition, source and method, its text summary, downloads (CSV as shown, CSV
+    unrounded, XLSX, PNG via the toolbar) and the table behind it."""
 
     def __init__(self, name: str, lang: str):
         self.name = name
         self.lang = lang
+        self.head = widgets.HTML()
         self.out = widgets.Output()
         self.info = widgets.HTML()
-        self.widget = widgets.VBox([self.out, self.info])
+        self.widget = widgets.VBox([self.head, self.out, self.info], layout=widgets.Layout(max_width="100%"))
         self.widget.add_class("fd-panel")
         self.widget.add_class(f"fd-panel-{name}")
         self.table: pd.DataFrame | None = None
 
-    def show(self, view: View) -> None:
+    def show(self, view: View, state: dict | None = None) -> None:
         lang = self.lang
         self.table = view.table
-        shown = charts.display_table(view.table, view.meta, lang)
+        years = _years(view.table)
+        shown = present.people_table(view.table, view.meta, lang)
+        stem = view.filename or present.slug(view.meta.title_for(lang), *(_state_words(state or {}, lang)))
+        fig = charts.with_source(view.fig, present.source_line(view.meta, lang, years=years, demo=data.is_demo()))
+        summary = view.summary or charts.summary(view.fig, lang)
+        self.head.value = f'<h2 class="fd-chart-title" id="fd-chart-{self.name}">{html.escape(_fig_title(fig))}</h2>'
+
         # Set the Output widget's outputs from the kernel instead of capturing a display (`with self.out:`):
         # while Voilà executes the notebook, a capture makes nbclient mirror the output into the widget by sending
         # on the kernel's shell socket (jupyter_client's Session.send on a sync shadow of the asyncio socket), which
         # can swallow the wake-up for the execute reply, so the page stalled forever (jupyter/nbclient#312).
-        self.out.outputs = (_plotly_output(view.fig),)
+        self.out.outputs = (_plotly_output(fig, lang, stem),)
         note = f'<div class="fd-note">{html.escape(view.note)}</div>' if view.note else ""
         self.info.value = (
-            f'<div class="fd-meta">{note}{meta_html(view.meta, lang)}'
-            f'<div>{csv_link(view.table, self.name + ".csv", lang)} · '
+            f'<div class="fd-meta">{note}<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(summary)}</p>'
+            f'{meta_html(view.meta, lang, years)}'
+            f'<div class="fd-downloads">{csv_link(view.table, stem + ".csv", lang, view.meta, years=years)}'
+            f'{csv_link(view.table, stem + "-alle-decimaler.csv" if lang != "en" else stem + "-all-decimals.csv", lang, view.meta, rounded=False, years=years)}'
+            f'{xlsx_link(view.table, stem + ".xlsx", lang, view.meta, years=years)}'
             f'<span>{html.escape(t("png_hint", lang))}</span></div>'
             f'<details><summary>{html.escape(t("show_table", lang))}</summary>{table_html(shown)}</details></div>'
         )
 
     def fail(self, message: str) -> None:
         self.table = None
+        self.head.value = ""
         self.out.outputs = ()
         self.info.value = f'<div class="fd-error">{html.escape(message)}</div>'
 
 
-def _plotly_output(fig) -> dict:
+def _fig_title(fig) -> str:
+    text = fig.layout.title.text or ""
+    return text.replace("<br>", " ")
+
+
+def _state_words(state: dict, lang: str) -> list[str]:
+    """The choices of a view as words for a file name: year, breakdown, municipality."""
+    words = []
+    for key in ("year", "indikator", "by", "kommune"):
+        v = state.get(key)
+        if v is None or v == "total":
+            continue
+        if key == "by":
+            words.append(dimension_title(str(v), lang))
+        elif key == "kommune":
+            words.append(label("municipality", v, lang))
+        else:
+            words.append(str(v))
+    return words
+
+
+def _plotly_output(fig, lang: str = "da", filename: str = "figur") -> dict:
     """A display_data output holding the figure in plotly's mimetype (what pio.show's plotly_mimetype renderer sends)."""
-    bundle = PlotlyRenderer(config=charts.PLOTLY_CONFIG).to_mimebundle(fig.to_dict())
+    bundle = PlotlyRenderer(config=charts.plotly_config(lang, filename)).to_mimebundle(fig.to_dict())
     return {"output_type": "display_data", "data": bundle, "metadata": {}}
+
+
+def _js_output(code: str) -> dict:
+    """A display_data output running `code` in the page (Voilà renders trusted application/javascript)."""
+    return {"output_type": "display_data", "data": {"application/javascript": code}, "metadata": {}}
+
+
+def _address_js(query: str, lang: str, notebook: str | None = None) -> str:
+    """Make the address bar hold the current view (no reload), fill the share field, set <html lang> and <title>."""
+    title = json.dumps(document_title_for(lang, notebook))
+    return (f"(function(){{try{{history.replaceState(history.state, '', location.pathname + {json.dumps(query)});}}"
+            f"catch(e){{}}document.documentElement.lang={json.dumps(lang)};document.title={title};"
+            # the share field may be drawn after this runs: fill it when it is there
+            f"var n=0;(function fill(){{var f=document.getElementById('fd-share-url');"
+            f"if(f){{f.value=location.href;}}else if(n++<100){{setTimeout(fill,100);}}}})();}})();")
+
+
+def document_title_for(lang: str, notebook: str | None = None) -> str:
+    entry = next((d for d in DASHBOARDS if d[0] == notebook), None) if notebook else None
+    return (pick(entry[1], lang) + " – " if entry else "") + t("site", lang)
 
 
 @dataclass
@@ -231,7 +324,8 @@ class _Panel:
 
 @dataclass
 class Dashboard:
-    """A page: header and banner, URL-driven controls, and panels redrawn when the controls they use change."""
+    """A page: header and banner, URL-driven controls, headline figures, and panels redrawn when the controls
+    they use change. The address bar follows the controls (history.replaceState, no reload)."""
     notebook: str
     controls: list[Control] = field(default_factory=list)
     query: str | None = None
@@ -243,14 +337,19 @@ class Dashboard:
         self.panels: list[_Panel] = []
         self.texts: list[widgets.Widget] = []
         self.widgets: dict[str, widgets.Dropdown] = {}
+        self.headline_fn: Callable[[S], list] | None = None
         for c in self.controls:
             w = widgets.Dropdown(options=c.options, value=self.state.get(c.name), description=c.description,
-                                 style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+                                 style={"description_width": "initial"},
+                                 layout=widgets.Layout(width="auto", max_width="100%"))
             w.add_class(f"fd-control-{c.name}")
             w.observe(self._changed(c), names="value")
             self.widgets[c.name] = w
         self.head = widgets.HTML()
         self.link = widgets.HTML()
+        self.headlines = widgets.HTML()
+        self.headlines.add_class("fd-headlines-box")
+        self.js = widgets.Output(layout=widgets.Layout(display="none"))
         self._render_head()
 
     # state -------------------------------------------------------------------------------------------------------
@@ -259,6 +358,10 @@ class Dashboard:
         for c in self.controls:
             s[c.name] = c.convert(self.state.get(c.name))
         return s
+
+    def query_string(self) -> str:
+        """The current view as a query string (defaults left out), e.g. '?year=2012&by=gender'."""
+        return to_query(self.state.values, [c.choice for c in self.controls])
 
     def _render_head(self) -> None:
         choices = [c.choice for c in self.controls]
@@ -271,16 +374,43 @@ class Dashboard:
         def handler(change):
             value = validate(change["new"], control.choice)  # widget values are whitelisted too
             self.state.values[control.name] = value
-            self._render_head()  # the permalink and the language switch keep the current view
+            self._render_head()  # the address, the share field and the language switch keep the current view
             self.redraw(uses=control.name)
+            self._draw_headlines()
         return handler
 
     def _render_head_link(self) -> None:
-        choices = [c.choice for c in self.controls]
-        here = to_query(self.state.values, choices) or "?"
-        # the address in the link text too, so a user can read (and copy) what will be mailed
-        self.link.value = (f'<a id="fd-permalink" href="{html.escape(here)}">{html.escape(t("link_here", self.lang))}'
-                           f' <code>{html.escape(here)}</code></a>')
+        here = self.query_string()
+        lang = self.lang
+        # the full absolute address is only known in the browser: the page script fills the field and copies it
+        copy_js = ("var f=document.getElementById('fd-share-url');f.value=location.href;"
+                   "var m=document.getElementById('fd-share-msg');"
+                   "function ok(){m.textContent=" + json.dumps(t("copied", lang)) + ";}"
+                   "function no(){f.select();m.textContent=" + json.dumps(t("copy_failed", lang)) + ";}"
+                   "if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(location.href)"
+                   ".then(ok,no);}else{f.select();try{document.execCommand('copy')?ok():no();}catch(e){no();}}")
+        self.link.value = (
+            f'<div class="fd-share"><button type="button" id="fd-copy-link" onclick="{html.escape(copy_js)}">'
+            f'{html.escape(t("copy_link", lang))}</button>'
+            f'<input id="fd-share-url" type="text" readonly aria-label="{html.escape(t("link_here", lang))}" '
+            f'value="{html.escape(here)}"><span id="fd-share-msg" role="status"></span>'
+            f'<a id="fd-permalink" href="{html.escape(here or "?")}" hidden>{html.escape(here)}</a></div>')
+        self.js.outputs = (_js_output(_address_js(here, lang, self.notebook)),)
+
+    # headline figures --------------------------------------------------------------------------------------------
+    def add_headlines(self, fn: Callable[[S], list]) -> None:
+        """Headline figures at the top: fn(state) -> [(metric, result row), ...] (drawn on every change)."""
+        self.headline_fn = fn
+
+    def _draw_headlines(self) -> None:
+        if self.headline_fn is None:
+            return
+        try:
+            items = self.headline_fn(self.values())
+            self.headlines.value = headlines_html(items, self.lang)
+        except Exception:  # noqa: BLE001 - the charts still tell; the log keeps the traceback
+            log.exception("headlines failed")
+            self.headlines.value = ""
 
     # panels ------------------------------------------------------------------------------------------------------
     def add(self, fn: Callable[[S], View | None], uses: tuple[str, ...] | list[str] = ()) -> ChartPanel:
@@ -317,15 +447,37 @@ class Dashboard:
         if view is None or view.table is None or len(view.table) == 0:
             p.panel.fail(t("no_data", self.lang))
             return
-        p.panel.show(view)
+        p.panel.show(view, s)
         log.debug("panel %s drawn in %.3f s", p.panel.name, time.perf_counter() - started)
 
     def show(self) -> None:
         """Draw every panel and display the page."""
         self.redraw()
-        controls = widgets.HBox(list(self.widgets.values()), layout=widgets.Layout(flex_flow="row wrap", gap="1em"))
-        items = [self.head, controls, self.link, *self.texts, *[p.panel.widget for p in self.panels]]
-        display(widgets.VBox(items, layout=widgets.Layout(max_width="1100px")))
+        self._draw_headlines()
+        controls = widgets.HBox(list(self.widgets.values()),
+                                layout=widgets.Layout(flex_flow="row wrap", gap="0.5em 1em", max_width="100%"))
+        controls.add_class("fd-controls")
+        items = [self.js, self.head, self.headlines, controls, self.link, *self.texts,
+                 *[p.panel.widget for p in self.panels]]
+        page = widgets.VBox(items, layout=widgets.Layout(max_width="1100px"))
+        page.add_class("fd-page")
+        display(page)
+
+
+def headlines_html(items: list, lang: str) -> str:
+    """The headline figures as large numbers in plain sentences ('40 % af danskerne over 16 år ...')."""
+    parts = []
+    for metric, row in items:
+        value, sentence = present.headline(metric, row, lang)
+        p = present.pres(metric)
+        shown = value if p.format == "percent" else f"{value} {p.text('unit', lang)}"
+        big = f'<span class="fd-big">{html.escape(shown)}</span>'
+        text = big + html.escape(sentence).replace("{value}", f"<b>{html.escape(value)}</b>")
+        parts.append(f'<p class="fd-headline" data-metric="{html.escape(metric)}">{text}</p>')
+    if not parts:
+        return ""
+    return (f'<section class="fd-headlines" aria-label="{html.escape(t("headlines", lang))}">'
+            + "".join(parts) + "</section>")
 
 
 def _short_error(exc: Exception) -> str:

@@ -4,7 +4,8 @@
     res = run("participation_rate", year=2012, by="gender")
     res.data, res.meta
 """
-from .catalog import Column, Metric, Param, QueryError, list_metrics, load_metric, metric_names
+from .catalog import (Column, Metric, Param, Presentation, QueryError, list_metrics, load_metric, metric_names,
+                      presentation, survey_thresholds)
 from .engine import Result, WarehouseMissing, close_all, configure, connect, prepare, run, warehouse_path
 from .metadata import build_info, build_inputs, codebook, published_figures
 
@@ -12,6 +13,7 @@ __all__ = [
     "Column",
     "Metric",
     "Param",
+    "Presentation",
     "QueryError",
     "Result",
     "WarehouseMissing",
@@ -25,7 +27,9 @@ __all__ = [
     "load_metric",
     "metric_names",
     "prepare",
+    "presentation",
     "published_figures",
     "run",
+    "survey_thresholds",
     "warehouse_path",
 ]

@@ -361,3 +361,109 @@ def load_metric(name: str) -> Metric:
 def list_metrics() -> list[Metric]:
     """Every metric in the catalogue, sorted by name."""
     return [load_metric(n) for n in metric_names()]
+
+
+# -- presentation metadata and the survey thresholds ---------------------------------------------------------------
+# How people read a metric (plain-language definition, short unit, number format, value range, source document)
+# lives beside it in queries/<metric>.yml; the technical method stays in the SQL header (definition/definition_da).
+
+PRESENTATION_KEYS = ("definition_da", "definition_en", "unit_da", "unit_en", "format", "decimals", "range",
+                     "source_da", "source_en")
+PRESENTATION_OPTIONAL = ("value", "headline_da", "headline_en", "columns")
+VALUE_FORMATS = ("percent", "number")
+COLUMN_FORMATS = ("percent", "number", "text", "label", "yesno")
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """The metric's presentation metadata from queries/<metric>.yml (see PRESENTATION_KEYS)."""
+    name: str
+    definition_da: str
+    definition_en: str
+    unit_da: str
+    unit_en: str
+    format: str  # percent (a fraction 0-1 shown as %) or number
+    decimals: int
+    range: tuple[float, float] | None  # fixed axis range, None = from the data
+    source_da: str
+    source_en: str
+    value: str = "estimate"  # the result column holding the metric's figure
+    headline_da: str = ""
+    headline_en: str = ""
+    columns: dict = field(default_factory=dict)  # column -> {da, en, format, decimals}
+
+    def text(self, key: str, lang: str) -> str:
+        """definition, unit, source or headline in `lang`."""
+        return getattr(self, f"{key}_{_lang(lang)}")
+
+
+def parse_presentation(text: str, name: str) -> Presentation:
+    """Validate the YAML of queries/<name>.yml; ValueError names the file and the key."""
+    import yaml
+
+    where = f"queries/{name}.yml"
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{where}: not valid YAML ({exc})") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{where}: expected a mapping of keys")
+    missing = [k for k in PRESENTATION_KEYS if k not in doc]
+    unknown = [k for k in doc if k not in PRESENTATION_KEYS + PRESENTATION_OPTIONAL]
+    if missing or unknown:
+        raise ValueError(f"{where}: missing keys {missing}, unknown keys {unknown}")
+    for k in ("definition_da", "definition_en", "unit_da", "unit_en", "source_da", "source_en"):
+        if not isinstance(doc[k], str) or not doc[k].strip():
+            raise ValueError(f"{where}, key {k}: must be a non-empty text (value {doc[k]!r})")
+    if doc["format"] not in VALUE_FORMATS:
+        raise ValueError(f"{where}, key format: must be one of {', '.join(VALUE_FORMATS)} (value {doc['format']!r})")
+    if not isinstance(doc["decimals"], int) or not 0 <= doc["decimals"] <= 3:
+        raise ValueError(f"{where}, key decimals: must be an integer 0-3 (value {doc['decimals']!r})")
+    rng = doc["range"]
+    if rng is not None and not (isinstance(rng, list) and len(rng) == 2
+                                and all(isinstance(v, (int, float)) for v in rng) and rng[0] < rng[1]):
+        raise ValueError(f"{where}, key range: must be null or [low, high] with low < high (value {rng!r})")
+    cols = doc.get("columns") or {}
+    for col, spec in cols.items():
+        if not isinstance(spec, dict) or not spec.get("da") or not spec.get("en") \
+                or spec.get("format", "number") not in COLUMN_FORMATS:
+            raise ValueError(f"{where}, columns.{col}: needs da, en and a format among {', '.join(COLUMN_FORMATS)}"
+                             f" (value {spec!r})")
+    return Presentation(
+        name=name, definition_da=doc["definition_da"].strip(), definition_en=doc["definition_en"].strip(),
+        unit_da=doc["unit_da"], unit_en=doc["unit_en"], format=doc["format"], decimals=doc["decimals"],
+        range=None if rng is None else (float(rng[0]), float(rng[1])), source_da=doc["source_da"],
+        source_en=doc["source_en"], value=doc.get("value") or "estimate", headline_da=doc.get("headline_da") or "",
+        headline_en=doc.get("headline_en") or "", columns=dict(cols))
+
+
+@lru_cache(maxsize=None)
+def _presentation(name: str, mtime: int) -> Presentation:
+    return parse_presentation((QUERY_DIR / f"{name}.yml").read_text(encoding="utf-8"), name)
+
+
+def presentation(name: str) -> Presentation:
+    """The presentation metadata of metric `name` (queries/<name>.yml); QueryError for an unknown metric."""
+    if name not in metric_names():
+        raise QueryError(f"unknown metric {name!r}; valid metrics: {', '.join(metric_names())}")
+    path = QUERY_DIR / f"{name}.yml"
+    if not path.exists():
+        raise ValueError(f"{path.name} is missing: every metric needs its presentation metadata beside its SQL")
+    return _presentation(name, path.stat().st_mtime_ns)
+
+
+_THRESHOLD_MACRO = re.compile(r"macro\s+(?P<name>min_n_shown|min_n_reliable)\(\)\s+as\s+(?P<value>\d+)\s*;")
+
+
+@lru_cache(maxsize=None)
+def _thresholds(mtime: int) -> dict[str, int]:
+    found = {m["name"]: int(m["value"]) for m in _THRESHOLD_MACRO.finditer(MACRO_FILE.read_text(encoding="utf-8"))}
+    if set(found) != {"min_n_shown", "min_n_reliable"}:
+        raise ValueError(f"{MACRO_FILE.name}: cannot read the macros min_n_shown() and min_n_reliable()")
+    return found
+
+
+def survey_thresholds() -> dict[str, int]:
+    """The survey's publication thresholds as the SQL applies them (queries/_macros.sql, their one home):
+    min_n_shown (fewer respondents: suppressed) and min_n_reliable (fewer: shown, flagged uncertain)."""
+    return dict(_thresholds(MACRO_FILE.stat().st_mtime_ns))

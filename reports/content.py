@@ -14,7 +14,7 @@ import pandas as pd
 
 import queries
 from dashboards import charts, panels
-from dashboards.labels import dimension_title, label
+from dashboards.present import dimension_title, label
 from reports import captions, fmt
 from reports.text import SOURCE_NAMES, TEXT
 

@@ -1,13 +1,13 @@
 """Number formatting for the report, Danish (decimal comma, thousands point) or English.
 
-Built on the dashboards' formatter (dashboards.labels.fmt_number) so report and dashboards print the same text.
+Built on the presentation layer's formatter (dashboards.present, babel) so report and dashboards print the same text.
 The tests format query results with these functions and look for the text in the HTML and the PDF.
 """
 from __future__ import annotations
 
 import math
 
-from dashboards.labels import fmt_number
+from dashboards.present import fmt_number
 
 MISSING = "–"  # en dash: no value (suppressed cells say why in the flag column)
 NBSP = "\u00a0"  # between a number and its unit ("40,0 %", "1,8 mio."): the unit never wraps onto its own line

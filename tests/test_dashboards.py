@@ -199,7 +199,9 @@ def test_trend_lines_one_line_per_category():
     df = pd.concat([_survey_rows().iloc[:2].assign(year=y) for y in (2004, 2012)], ignore_index=True)
     fig = charts.trend_lines(df, _meta(), "da")
     assert [tr.name for tr in fig.data] == ["Mænd", "Kvinder"]
-    assert list(fig.data[0].x) == ["2004", "2012"]
+    assert list(fig.data[0].x) == [2004, 2012]
+    # the year axis is spaced by real years (2004 -> 2012 is eight years wide), ticks at the waves only
+    assert fig.layout.xaxis.type == "linear" and list(fig.layout.xaxis.tickvals) == [2004, 2012]
 
 
 def test_palette_is_okabe_ito():
@@ -418,5 +420,10 @@ def test_permalink_and_language_switch_follow_the_widgets(demo_db, monkeypatch):
     dash.widgets["by"].value = "total"
     assert 'href="?"' in dash.link.value
     dash.widgets["by"].value = "gender"
-    switch = re.search(r'<a href="([^"]*)" id="fd-lang">', dash.head.value).group(1)
+    switch = re.search(r'<a href="([^"]*)" id="fd-lang"', dash.head.value).group(1)
     assert "by=gender" in switch and "lang=en" in switch
+    # the address bar follows: the page script replaces the address with the current view (no reload)
+    js = dash.js.outputs[0]["data"]["application/javascript"]
+    assert "history.replaceState" in js and '"?by=gender"' in js
+    dash.widgets["by"].value = "total"
+    assert '"?by=gender"' not in dash.js.outputs[0]["data"]["application/javascript"]

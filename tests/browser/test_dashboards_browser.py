@@ -83,7 +83,7 @@ def test_widget_change_redraws_the_chart(rpage, voila_url):
     page.select_option(".fd-control-by select", label="Køn")
     page.wait_for_function("() => Array.from(document.querySelectorAll('.fd-panel-participation .xtick text'))"
                            ".map(e => e.textContent).join('|') === 'Mænd|Kvinder'")
-    assert "by=gender" in page.inner_text("#fd-permalink")
+    page.wait_for_function("() => location.search.includes('by=gender')")
 
 
 def test_url_parameters_preselect_widgets(rpage, voila_url):
@@ -126,12 +126,13 @@ def test_csv_download_holds_the_shown_rows(rpage, voila_url):
     with page.expect_download() as info:
         panel.locator("a.fd-csv").click()
     text = open(info.value.path(), encoding="utf-8-sig").read()
-    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert text.startswith("# Kilde: ")  # the source line, then the table
+    rows = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1]), delimiter=";"))
     shown = panel.locator("details table tbody tr").count()
     bars = ticks(page, "participation")
     assert len(rows) == shown == len(bars) == 6
-    assert [r["label_da"] for r in rows] == bars
-    assert all(r["year"] == "2012" for r in rows)
+    assert [r["Kategori"] for r in rows] == bars
+    assert all(r["År"] == "2012" for r in rows)
 
 
 def test_closing_the_page_shuts_its_kernel_down(browser, voila_url, voila_log):

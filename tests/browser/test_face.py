@@ -1,0 +1,184 @@
+"""The dashboards' face in headless Chromium: headline figures equal to the query layer's, the address bar follows
+the widgets and a copied link restores the view, downloads (CSV with Danish headings, a source and demo line and
+rounded values; PNG with the source and demo line drawn in; file names that say what is in them), a toolbar with
+nothing that leaves the machine, breakdowns a metric cannot do, 390 px without horizontal scrolling, <html lang>
+and <title>, and axe-core (npm, injected by Playwright) with no serious or critical violations on every page in
+Danish and English. Screenshots at 1400 and 390 px go to screenshots/face/ (git-ignored): look at them."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+import queries
+from dashboards import present
+from dashboards.labels import DASHBOARDS
+
+from .conftest import SCREENSHOTS, wait_drawn
+
+pytestmark = pytest.mark.browser
+
+FILES = [d[0] for d in DASHBOARDS]
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = SCREENSHOTS / "face"
+
+
+def open_page(rpage, base, file, query="", width=1400):
+    page = rpage.page
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.goto(f"{base}/voila/render/{file}{query}", wait_until="commit")
+    wait_drawn(page)
+    return page
+
+
+def axe_violations(page) -> list[tuple[str, str, int]]:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: npm install --prefix tests/browser axe-core@4 (CI's .ci/run does)")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => [v.id, v.impact, v.nodes.length]); }""")
+
+
+def screenshot(page, name: str, width: int) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    if page.locator("#rendered_cells").count():
+        height = page.evaluate("Math.ceil(document.querySelector('#rendered_cells').scrollHeight)")
+        page.set_viewport_size({"width": width, "height": min(max(height, 800), 9000)})
+        page.wait_for_timeout(400)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("file", ["", *FILES])
+def test_every_page_is_accessible_fits_a_phone_and_names_itself(rpage, voila_url, file, lang):
+    page = rpage.page
+    query = "?lang=en" if lang == "en" else ""
+    for width in (1400, 390):
+        if file:
+            open_page(rpage, voila_url, file, query, width)
+        else:
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.goto(f"{voila_url}/{query}")
+            page.wait_for_selector("ul.cards")
+        assert page.evaluate("document.documentElement.lang") == lang
+        if file:
+            entry = next(d for d in DASHBOARDS if d[0] == file)
+            assert page.title() == f"{entry[1][1 if lang == 'en' else 0]} – Frivilligdata"
+            assert page.locator("[role=main]").count() == 1 and page.locator("nav").count() >= 1
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{file or 'landing'} {lang} at {width} px scrolls sideways by {overflow} px"
+        bad = [v for v in axe_violations(page) if v[1] in ("serious", "critical")]
+        assert bad == [], f"{file or 'landing'} {lang} at {width} px: {bad}"
+        screenshot(page, f"{(file or '0_landing').replace('.ipynb', '')}_{lang}_{width}", width)
+    assert rpage.external == []
+
+
+def test_headline_figures_equal_the_query_layer(rpage, voila_url):
+    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2012")
+    for metric in ("participation_rate", "hours_per_month", "fte"):
+        row = queries.run(metric, year=2012, by="total").data.iloc[0].to_dict()
+        value, sentence = present.headline(metric, row, "da")
+        shown = page.locator(f".fd-headline[data-metric={metric}]").inner_text()
+        assert value in shown and sentence.replace("{value}", value).split(" (")[0] in shown.replace("\n", " ")
+    row = queries.run("participation_rate", year=2012, by="total").data.iloc[0]
+    assert present.percent(row["estimate"], "da", 0) in page.locator(".fd-headline").first.inner_text()
+
+
+def test_address_bar_follows_widgets_and_the_copied_link_restores_the_view(browser, voila_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(f"{voila_url}/voila/render/1_frivillige.ipynb", wait_until="commit")
+    wait_drawn(page)
+    page.select_option(".fd-control-by select", label="Køn")
+    page.wait_for_function("() => location.search.includes('by=gender')")
+    page.select_option(".fd-control-year select", label="2012")
+    page.wait_for_function("() => location.search.includes('year=2012')")
+    page.click("#fd-copy-link")
+    page.wait_for_function("() => document.getElementById('fd-share-msg').textContent.length > 0")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(voila_url + "/voila/render/1_frivillige.ipynb?") and "by=gender" in copied
+    assert page.input_value("#fd-share-url") == copied
+    page.close(run_before_unload=True)
+    again = context.new_page()
+    again.goto(copied, wait_until="commit")
+    wait_drawn(again)
+    assert again.eval_on_selector(".fd-control-by select", "s => s.options[s.selectedIndex].text") == "Køn"
+    assert again.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text") == "2012"
+    assert "2012" in again.locator(".fd-panel-participation .gtitle").text_content()
+    again.close(run_before_unload=True)
+    context.close()
+
+
+def test_csv_has_danish_headings_a_source_line_and_rounded_values(rpage, voila_url):
+    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2012&by=gender")
+    panel = page.locator(".fd-panel-participation")
+    with page.expect_download() as info:
+        panel.locator("a.fd-csv").click()
+    assert info.value.suggested_filename == "andel-der-har-arbejdet-frivilligt-2012-koen.csv"
+    lines = open(info.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert lines[0].startswith("# Kilde: Frivilligundersøgelsen 2012") and "Demodata" in lines[0]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:])), delimiter=";"))
+    assert "Kategori" in rows[0] and "Antal svar (n)" in rows[0] and "True" not in "\n".join(lines)
+    res = queries.run("participation_rate", year=2012, by="gender").data
+    estimate = next(c for c in rows[0] if c.startswith("Vores beregning"))
+    assert [r[estimate] for r in rows] == [present.percent(v, "da", 1) for v in res["estimate"]]
+    published = next((c for c in rows[0] if c.startswith("Offentliggjort")), None)
+    if published:  # the published figure in our unit: 42,0 % beside 42,0 %, not 0,42
+        assert all(r[published] == "" or r[published].endswith(" %") for r in rows)
+    # the researchers' file: the same rows unrounded
+    with page.expect_download() as info:
+        panel.locator("a.fd-csv-exact").click()
+    exact = open(info.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert exact[0] == lines[0] and len(exact) == len(lines)
+    assert any(len(x.split(";")[2]) > 8 for x in exact[2:])
+    with page.expect_download() as info:
+        panel.locator("a.fd-xlsx").click()
+    assert info.value.suggested_filename.endswith("-koen.xlsx")
+    assert open(info.value.path(), "rb").read(2) == b"PK"
+
+
+def test_png_download_carries_title_source_and_demo_line(rpage, voila_url):
+    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2021")
+    gd = ".fd-panel-participation .js-plotly-plot"
+    layout = page.evaluate(f"() => {{ const l = document.querySelector('{gd}').layout; "
+                           "return [l.title.text, l.title.subtitle && l.title.subtitle.text]; }")
+    assert "2021" in layout[0] and "Frivilligundersøgelsen 2021" in layout[1] and "Demodata" in layout[1]
+    # the subtitle is drawn in the SVG that the PNG is made from
+    assert "Demodata" in page.locator(f"{gd} .gtitle-subtitle").text_content()
+    page.hover(gd)
+    button = page.locator(f"{gd} .modebar-btn")
+    with page.expect_download() as info:
+        button.first.click()
+    assert info.value.suggested_filename == "andel-der-har-arbejdet-frivilligt-2021.png"
+    data = open(info.value.path(), "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "download.png").write_bytes(data)
+
+
+@pytest.mark.parametrize("file", FILES)
+def test_toolbar_has_only_png_download_and_nothing_leaves_localhost(rpage, voila_url, file):
+    page = open_page(rpage, voila_url, file)
+    for chart in page.locator(".js-plotly-plot").all():
+        chart.hover()
+        titles = chart.locator(".modebar-btn").evaluate_all("bs => bs.map(b => b.getAttribute('data-title'))")
+        assert titles == ["Hent figuren som PNG"], titles
+        hrefs = chart.locator(".modebar a[href]").evaluate_all("as => as.map(a => a.href)")
+        assert all(h.startswith(voila_url) or h.startswith("javascript") for h in hrefs), hrefs
+    links = page.locator("a[href]").evaluate_all("as => as.map(a => a.href)")
+    assert all(h.startswith((voila_url, "data:")) for h in links), [h for h in links if not h.startswith(voila_url)]
+    assert rpage.external == []
+
+
+@pytest.mark.parametrize("by", ["education", "urbanisation", "employment"])
+def test_a_breakdown_a_metric_cannot_do_is_explained_not_an_error(rpage, voila_url, by):
+    page = open_page(rpage, voila_url, "1_frivillige.ipynb", f"?by={by}")
+    assert page.locator(".fd-error").count() == 0, page.locator(".fd-error").all_inner_texts()
+    note = page.locator(".fd-panel-fte .fd-note").inner_text()
+    assert "kan ikke opdeles efter" in note and "hele landet" in note
+    assert "invalid dimension" not in page.inner_text("body")

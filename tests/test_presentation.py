@@ -1,0 +1,105 @@
+"""The presentation layer (dashboards/present.py) and the metrics' presentation metadata (queries/<metric>.yml)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import queries
+from conftest import REPO
+from dashboards import present
+from queries.catalog import parse_presentation
+
+
+@pytest.mark.parametrize("metric", queries.metric_names())
+def test_every_metric_has_valid_presentation_metadata(metric):
+    p = queries.presentation(metric)
+    meta = queries.load_metric(metric)
+    assert p.definition_da and p.definition_en and p.source_da and p.source_en
+    columns = {c.name for c in meta.columns}
+    assert p.value in columns, f"{metric}.yml: value column {p.value!r} is not a result column"
+    assert set(p.columns) <= columns, f"{metric}.yml describes columns the metric lacks: {set(p.columns) - columns}"
+    # plain language: no code, column names or R formulas in what policy staff read
+    for text in (p.definition_da, p.definition_en):
+        for jargon in ("svy", "~", "_", "= 1", "SQL", "domain"):
+            assert jargon not in text, f"{metric}.yml definition contains {jargon!r}: {text}"
+    if p.format == "percent" and p.range:
+        assert p.range[0] >= 0
+    for lang in ("da", "en"):
+        if p.text("headline", lang):
+            assert "{value}" in p.text("headline", lang)
+
+
+def test_a_broken_yaml_file_is_refused_naming_file_and_key():
+    good = (REPO / "queries" / "participation_rate.yml").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match=r"queries/x.yml, key format: .*'fraction'"):
+        parse_presentation(good.replace("format: percent", "format: fraction"), "x")
+    with pytest.raises(ValueError, match=r"queries/x.yml: missing keys \['decimals'\]"):
+        parse_presentation(good.replace("decimals: 1\n", ""), "x")
+    with pytest.raises(ValueError, match=r"queries/x.yml, key range"):
+        parse_presentation(good.replace("range: [0, 1]", "range: [1, 0]"), "x")
+
+
+def test_the_thresholds_come_from_the_sql_macros():
+    th = queries.survey_thresholds()
+    macros = (REPO / "queries" / "_macros.sql").read_text(encoding="utf-8")
+    assert f"min_n_shown() as {th['min_n_shown']};" in macros
+    assert f"min_n_reliable() as {th['min_n_reliable']};" in macros
+    text = present.t("uncertain_reason", "da")
+    assert text == f"usikkert ({th['min_n_shown']}-{th['min_n_reliable'] - 1} svar)"
+    assert str(th["min_n_shown"]) in present.methods_html("da")
+
+
+def test_layer_imports_without_ipywidgets():
+    code = ("import sys\nclass B:\n def find_spec(self, n, p, t=None):\n  if n.split('.')[0] == 'ipywidgets': "
+            "raise ImportError(n)\nsys.meta_path.insert(0, B())\n"
+            "import dashboards.present, dashboards.charts, dashboards.panels, reports.content, reports.build\n"
+            "assert 'ipywidgets' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_numbers_in_danish_and_english():
+    assert present.percent(0.40012, "da", 1) == "40,0 %"
+    assert present.percent(0.40012, "en", 1) == "40.0%"
+    assert present.number(8878, "da") == "8.878" and present.number(8878, "en") == "8,878"
+    assert present.interval(0.388, 0.4114, "da", fmt="percent", decimals=1) == "38,8-41,1 %"
+    assert present.number(-0.0001, "da", 1) == "0,0"
+    assert present.count(None, small=True) == present.SMALL_COUNT == "<5"
+
+
+def test_hover_text_has_estimate_interval_and_responses(demo_db):
+    row = queries.run("participation_rate", db=demo_db, year=2021, by="total").data.iloc[0]
+    text = present.hover_estimate(row["estimate"], row["ci_low"], row["ci_high"], row["n"], "participation_rate")
+    assert text == (f"{present.percent(row['estimate'], 'da', 1)} "
+                    f"({present.interval(row['ci_low'], row['ci_high'], 'da', fmt='percent', decimals=1)}) "
+                    f"· {present.number(row['n'], 'da')} svar")
+
+
+def test_people_table_rounds_as_shown_in_danish_without_true_false(demo_db):
+    df = queries.run("partnership_share", db=demo_db, by="municipality", municipality_code=147).data
+    table = present.people_table(df, "partnership_share", "da")
+    flat = table.astype(str).to_string()
+    assert "True" not in flat and "False" not in flat and "small_count" not in table.columns
+    assert "Andel partnerskabsaftaler" in table.columns
+    assert all(v.endswith(" %") for v in table["Andel partnerskabsaftaler"] if v)
+    exact = present.people_table(df, "partnership_share", "da", rounded=False)
+    assert exact["Andel partnerskabsaftaler"].tolist() == df["partnership_share"].tolist()
+
+
+def test_small_counts_of_persons_are_written_as_less_than_5():
+    df = pd.DataFrame({"year": [2021, 2021], "category": ["a", "b"], "n": pd.array([None, 812], dtype="Int64"),
+                       "estimate": [None, 0.4], "flag": ["small", "ok"]})
+    table = present.people_table(df, "participation_rate", "da")
+    assert table["Antal svar (n)"].tolist() == ["<5", "812"]
+    assert table.iloc[0][next(c for c in table.columns if c.startswith("Vores"))] == ""
+
+
+def test_csv_starts_with_source_year_and_demo_warning(demo_db):
+    df = queries.run("participation_rate", db=demo_db, year=2012, by="gender").data
+    text = present.csv_text(df, "participation_rate", "da", demo=True, years=[2012])
+    first, header = text.splitlines()[:2]
+    assert first == "# Kilde: Frivilligundersøgelsen 2012. Demodata: syntetiske svar, ikke den rigtige undersøgelse"
+    assert header.startswith("År;Kategori;")
+    assert present.slug("Andel der har arbejdet frivilligt", 2021, "Køn") == "andel-der-har-arbejdet-frivilligt-2021-koen"
