@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 WAREHOUSE := data/warehouse.duckdb
 DEMO := data/raw/demo
 PORT ?= 8866
+WORKERS ?= 1
 YEAR ?= 2012
 REPORT_LANG ?= $(if $(filter en,$(LANG)),en,da)
 
@@ -35,8 +36,8 @@ $(WAREHOUSE): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.
 
 warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data
 
-dashboard: $(WAREHOUSE) ## Serve the dashboards with Voilà on http://localhost:8866
-	$(PY) -m dashboards.serve --port=$(PORT)
+dashboard: $(WAREHOUSE) ## Serve the dashboards on http://localhost:8866 (WORKERS=2: two Voilà workers behind nginx)
+	$(if $(filter 1,$(WORKERS)),$(PY) -m dashboards.serve --port=$(PORT),$(PY) -m dashboards.cluster --workers=$(WORKERS) --port=$(PORT))
 
 lab: $(WAREHOUSE) ## Open the dashboard notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab --notebook-dir=dashboards $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -50,6 +51,7 @@ report: $(WAREHOUSE) ## Render the annual report: make report YEAR=2012 [LANG=en
 bench: $(VENV)/.installed ## Run the benchmarks in bench/ (slow; prints ratios against baselines)
 	$(PY) bench/queries.py
 	$(PY) bench/dashboards.py
+	$(PY) bench/load.py
 
 clean: ## Remove built artefacts (warehouse, demo data, reports), not the venv
 	rm -rf $(WAREHOUSE) $(DEMO) reports/[0-9]* screenshots .pytest_cache

@@ -219,15 +219,15 @@ def voila_app():
             return [alive, *handlers]
 
         def listen(self):
-            """Voilà's listen, but binding first so that the address printed is the one actually served (port 0
-            = any free port; Voilà may move to a neighbour when port_retries > 0)."""
+            """Voilà's listen, but binding first so that the address printed is the one actually served (Voilà
+            moves to a neighbouring port when the port is taken and port_retries > 0)."""
             import errno
 
             import tornado.httpserver
             import tornado.ioloop
             from tornado.netutil import bind_sockets
 
-            ports = [0] if self.port == 0 else list(self.random_ports(self.port, self.port_retries + 1))
+            ports = list(self.random_ports(self.port, self.port_retries + 1))
             sockets = None
             for port in ports:
                 try:
@@ -239,8 +239,9 @@ def voila_app():
                         continue
                     raise
             if not sockets:
-                print(f"error: no port to serve on (tried {', '.join(map(str, ports))})", file=sys.stderr,
-                      flush=True)
+                # (the preheated kernels were told this port: moving silently would break their pages)
+                print(f"error: port {', '.join(map(str, ports))} is in use on {self.ip}; choose another with "
+                      f"--port N", file=sys.stderr, flush=True)
                 self.exit(1)
             server = tornado.httpserver.HTTPServer(self.app)
             server.add_sockets(sockets)
@@ -294,6 +295,14 @@ def environment(base: dict | None = None) -> dict:
     return env
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
 def committed_config() -> dict:
     """voila.json as committed (the defaults documented in docs/load.md)."""
     return json.loads((REPO / "voila.json").read_text(encoding="utf-8"))
@@ -311,6 +320,9 @@ def main(argv: list[str] | None = None) -> None:
     except UsageError as exc:
         print(f"error: {exc}\n{USAGE}", file=sys.stderr)
         raise SystemExit(2) from None
+    if opts.port == 0:
+        # pick the free port now: the preheated kernels are told the server's port before it listens
+        opts.port = free_port()
     os.chdir(REPO)
     os.environ.update(environment())
     from traitlets.config import Config

@@ -173,3 +173,45 @@ def _shot(name: str):
 
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS / name
+
+
+def test_two_workers_behind_nginx_keep_a_page_with_its_kernel(browser, demo_db, tmp_path):
+    """make dashboard WORKERS=2: the page is served through nginx, its websocket reaches the worker holding its
+    kernel (a widget change redraws), and the browser keeps the worker its cookie names."""
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    port = free_port()
+    log = tmp_path / "cluster.log"
+    proc = subprocess.Popen([sys.executable, "-m", "dashboards.cluster", "--workers", "2", f"--port={port}",
+                             "--pool-size=0"], cwd=REPO, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        assert log_has(log, rf"Frivilligdata: open http://127\.0\.0\.1:{port}/ \(2 Voilà workers behind nginx",
+                       180), log.read_text(errors="replace")[-2000:]
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{port}/voila/render/{PAGE}", wait_until="commit")
+        wait_drawn(page, timeout=150_000)
+        worker = next(c["value"] for c in ctx.cookies() if c["name"] == "frivillig_worker")
+        assert worker in ("fd_w0", "fd_w1")
+        before = page.evaluate("Array.from(document.querySelectorAll('.fd-panel-cooperations .legendtext'))"
+                               ".map(e => e.textContent)")
+        page.select_option(".fd-control-by select", label="Sektor")
+        page.wait_for_function(
+            "(b) => { const t = Array.from(document.querySelectorAll('.fd-panel-cooperations .legendtext'))"
+            ".map(e => e.textContent); return t.length > 0 && t.join('|') !== b; }",
+            arg="|".join(before), timeout=60_000)
+        page.goto(f"http://127.0.0.1:{port}/")
+        assert next(c["value"] for c in ctx.cookies() if c["name"] == "frivillig_worker") == worker
+        page.close(run_before_unload=True)
+        ctx.close()
+    finally:
+        proc.terminate()  # the cluster stops its workers and nginx
+        try:
+            proc.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
