@@ -123,6 +123,18 @@ class Server:
                 pass
         return total / 2**20
 
+    def server_cpu(self) -> float:
+        """CPU of the server process(es) alone (Voilà, or the workers and nginx), without kernels."""
+        total = 0.0
+        for p in self.processes():
+            try:
+                if "ipykernel_launcher" not in " ".join(p.cmdline()):
+                    t = p.cpu_times()
+                    total += t.user + t.system
+            except psutil.Error:
+                pass
+        return total
+
     def cpu_seconds(self) -> float:
         """CPU of the whole tree so far: live processes plus those that exited since we first saw them."""
         live: dict[int, float] = {}
@@ -209,6 +221,7 @@ async def round_(browser, server: Server, urls: list[tuple[str, object]], timeou
     await settle(server)
     stats = {"kernels": 0, "rss": 0.0}
     cpu0 = server.cpu_seconds()
+    srv0 = server.server_cpu()
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample(server, stats, stop))
     recs = await asyncio.gather(*(visit(browser, u, c, timeout_ms) for u, c in urls))
@@ -224,12 +237,13 @@ async def round_(browser, server: Server, urls: list[tuple[str, object]], timeou
     stop.set()
     await sampler
     cpu = server.cpu_seconds() - cpu0
+    srv = server.server_cpu() - srv0
     drawn = [r["drawn"] for r in recs if r["drawn"] is not None]
     redraws = [r["redraw"] for r in recs if r["redraw"] is not None]
     return {"n": len(urls), "p50": pct(drawn, 0.5), "p95": pct(drawn, 0.95), "max": max(drawn) if drawn else None,
             "redraw50": pct(redraws, 0.5), "redraw95": pct(redraws, 0.95),
             "never": len(urls) - len(drawn), "errors": sum(r["error"] for r in recs),
-            "kernels": stats["kernels"], "rss": stats["rss"], "cpu": cpu / len(urls), "closed_at": time.time()}
+            "kernels": stats["kernels"], "rss": stats["rss"], "cpu": cpu / len(urls), "srv": srv / len(urls), "closed_at": time.time()}
 
 
 def fmt(v, spec=".2f"):
@@ -276,15 +290,15 @@ async def run(args) -> list[tuple[dict, dict]]:
 
 def report(rows, args) -> None:
     print(f"\nbench/load.py: workers={args.workers}, kernels counted after {args.after:.0f} s; "
-          "times in s, redraw in ms, RSS in MB (most seen), CPU in s per visit")
+          "times in s, redraw in ms, RSS in MB (most seen), CPU in s per visit (all, and of it the server process without kernels)")
     head = (f"{'N':>3} {'server':8} {'p50':>6} {'p95':>6} {'max':>6} {'redraw50':>8} {'redraw95':>8} {'never':>5} "
-            f"{'errors':>6} {'kern':>4} {'after':>5} {'RSS MB':>7} {'CPU/visit':>9}")
+            f"{'errors':>6} {'kern':>4} {'after':>5} {'RSS MB':>7} {'CPU/visit':>9} {'server':>6}")
     print(head)
     for prod, flo in rows:
         for name, r in (("product", prod), ("floor", flo)):
             print(f"{r['n']:>3} {name:8} {fmt(r['p50']):>6} {fmt(r['p95']):>6} {fmt(r['max']):>6} "
                   f"{fmt(r['redraw50'], '.0f'):>8} {fmt(r['redraw95'], '.0f'):>8} {r['never']:>5} {r['errors']:>6} "
-                  f"{r['kernels']:>4} {r['after']:>5} {r['rss']:>7.0f} {r['cpu']:>9.2f}")
+                  f"{r['kernels']:>4} {r['after']:>5} {r['rss']:>7.0f} {r['cpu']:>9.2f} {r['srv']:>6.2f}")
     print(f"\n{'N':>3} {'p50 ratio':>9} {'p95 ratio':>9} {'CPU ratio':>9} {'RSS ratio':>9}   targets")
     for prod, flo in rows:
         def ratio(k):
