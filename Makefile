@@ -8,6 +8,7 @@ DEMO := data/raw/demo
 PORT ?= 8866
 LAB_PORT ?= 8888
 LAB_FLAGS ?=
+WORKERS ?= 1
 YEAR ?= 2012
 REPORT_LANG ?= $(if $(filter en,$(LANG)),en,da)
 
@@ -37,8 +38,8 @@ $(WAREHOUSE): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.
 
 warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data
 
-dashboard: $(WAREHOUSE) ## Serve the dashboards with Voilà on http://localhost:8866
-	$(PY) -m dashboards.serve --port=$(PORT)
+dashboard: $(WAREHOUSE) ## Serve the dashboards on http://localhost:8866 (WORKERS=2: two Voilà workers behind nginx)
+	$(if $(filter 1,$(WORKERS)),$(PY) -m dashboards.serve --port=$(PORT),$(PY) -m dashboards.cluster --workers=$(WORKERS) --port=$(PORT))
 
 lab: $(WAREHOUSE) ## Open JupyterLab at the repository root on port 8888 (LAB_PORT=...): notebooks/, queries/
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
@@ -59,6 +60,7 @@ bench: $(VENV)/.installed ## Run the benchmarks in bench/ (slow; prints ratios a
 	$(PY) bench/queries.py
 	$(PY) bench/dashboards.py
 	$(PY) bench/report.py
+	$(PY) bench/load.py
 
 clean: ## Remove built artefacts (warehouse, demo data, reports), not the venv
 	rm -rf $(WAREHOUSE) $(DEMO) reports/[0-9]* screenshots .pytest_cache

@@ -15,6 +15,8 @@ import pandas as pd
 
 import queries
 
+from . import cache
+
 # A dashboard kernel is one of many on a shared server: cap DuckDB unless the environment says otherwise.
 DEFAULT_THREADS = 2
 DEFAULT_MEMORY = "512MB"
@@ -51,7 +53,8 @@ def _configure() -> None:
 
 @lru_cache(maxsize=256)
 def _run(metric: str, items: tuple, key: tuple[str, int]) -> queries.Result:
-    return queries.run(metric, db=key[0], **dict(items))
+    # shared with the other kernels through dashboards.cache (keyed on the warehouse build and the SQL files)
+    return cache.result(metric, items, key[0], key[1], lambda: queries.run(metric, db=key[0], **dict(items)))
 
 
 def run(metric: str, db=None, **params) -> queries.Result:
@@ -72,7 +75,7 @@ def has_metric(metric: str) -> bool:
 @lru_cache(maxsize=8)
 def _build_info(key: tuple[str, int]) -> dict[str, str]:
     try:
-        return queries.build_info(key[0])
+        return cache.build_info(key[0], key[1], lambda: queries.build_info(key[0]))
     except (queries.WarehouseMissing, Exception):  # noqa: BLE001 - a missing table is shown as "unknown"
         return {}
 

@@ -44,6 +44,21 @@ UI: dict[str, tuple[str, str]] = {
                   "Invalid value in the address: {name}={value!r}. Showing {default} instead."),
     "unknown_param": ("Ukendt parameter i adressen ignoreret: {name}.",
                       "Unknown parameter in the address ignored: {name}."),
+    # serving (dashboards.serve): the busy page and the message when a page's kernel is gone
+    "busy_title": ("Der er travlt lige nu", "The dashboards are busy right now"),
+    "busy_text": ("Mange bruger dashboards lige nu, så der er ikke plads til en side mere. Prøv igen om lidt.",
+                  "Many people are using the dashboards right now, so there is no room for one more page. "
+                  "Please try again shortly."),
+    "busy_retry": ("Siden prøver igen af sig selv om {seconds} sekunder.",
+                   "This page tries again by itself in {seconds} seconds."),
+    "busy_now": ("Prøv igen nu", "Try again now"),
+    "kernel_lost": ("Forbindelsen til beregningerne bag siden er tabt, så figurerne kan ikke længere opdateres. "
+                    "Genindlæs siden for at fortsætte.",
+                    "The computation behind this page has stopped, so the charts can no longer be updated. "
+                    "Reload the page to continue."),
+    "server_lost": ("Serveren svarer ikke. Genindlæs siden, når den er tilbage.",
+                    "The server does not answer. Reload the page when it is back."),
+    "reload": ("Genindlæs", "Reload"),
     "trend": ("Udvikling over bølgerne", "Trend over the waves"),
     "map": ("Kort over de 98 kommuner", "Map of the 98 municipalities"),
     "ranked": ("Kommunerne rangeret", "Municipalities ranked"),

@@ -1,26 +1,107 @@
-"""Serve the dashboards with Voilà: `python -m dashboards.serve [--port 8866] [voila options...]`.
+"""Serve the dashboards with Voilà: `python -m dashboards.serve [--port 8866] [options]` (`--help` lists them).
 
-Runs from the repository root so that Voilà reads ./voila.json (source stripped, no tracebacks, idle kernels
-culled, one preheated kernel per notebook: the page's URL parameters reach it through voila.utils.get_query_string,
-see dashboards.state), puts this package's Voilà template `frivillig` on the Jupyter path (the Danish landing page at
-`/` and notebook pages without CDN stylesheets), caps DuckDB in every kernel through the environment, and sets the
-`_xsrf` cookie on notebook pages so that closing a page shuts its kernel down.
+Runs from the repository root so that Voilà reads ./voila.json (source stripped, no tracebacks, abandoned kernels
+culled, the preheated pool, the live-kernel cap; see docs/load.md), puts this package's Voilà template `frivillig`
+on the Jupyter path (the Danish landing page at `/`, notebook pages without CDN stylesheets, the busy page and the
+kernel-lost message), caps DuckDB in every kernel through the environment, and sets the `_xsrf` cookie on notebook
+pages so that closing a page shuts its kernel down.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
+TEMPLATE_DIR = TEMPLATE_ROOT / "voila" / "templates" / "frivillig"
 TEMPLATE = "frivillig"
 KERNEL_ENV = {"FRIVILLIGDATA_THREADS": "2", "FRIVILLIGDATA_MEMORY_LIMIT": "512MB"}
+DEFAULT_PORT = 8866
+USAGE = ("usage: python -m dashboards.serve [--port N] [--max-kernels N] [--pool-size N] [--retry-after S] "
+         "[--root DIR] [--Class.trait=value ...]")
+# The page texts of the busy page and the kernel-lost message live in dashboards.labels.UI (keys below).
+SERVE_TEXT_KEYS = ("busy_title", "busy_text", "busy_retry", "busy_now")
+PAGE_TEXT_KEYS = ("kernel_lost", "server_lost", "reload")  # shown by kernel_watch.html.j2 in a notebook page
+
+
+class UsageError(ValueError):
+    """A command-line option dashboards.serve does not accept."""
+
+
+@dataclass
+class Options:
+    port: int = DEFAULT_PORT
+    root: str = "dashboards"
+    max_kernels: int | None = None  # None: voila.json's FrivilligVoila.max_kernels
+    pool_size: int | None = None  # None: voila.json's VoilaConfiguration.default_pool_size
+    retry_after: int | None = None
+    voila: list[str] = field(default_factory=list)  # --Class.trait=value options passed to Voilà as given
+
+
+# option -> (attribute, converter, what it must be)
+_OWN = {
+    "--port": ("port", "port", "a port number 0-65535 (0 = any free port)"),
+    "--root": ("root", "dir", "a folder of notebooks"),
+    "--max-kernels": ("max_kernels", "count1", "a whole number >= 1"),
+    "--pool-size": ("pool_size", "count0", "a whole number >= 0"),
+    "--retry-after": ("retry_after", "count1", "whole seconds >= 1"),
+}
+_TRAIT = re.compile(r"^--([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
+
+
+def _convert(option: str, kind: str, text: str):
+    what = _OWN[option][2]
+    if kind == "dir":
+        if not text or not (REPO / text).is_dir():
+            raise UsageError(f"{option}: no folder {text!r} in {REPO} (must be {what})")
+        return text
+    if not re.fullmatch(r"\d{1,9}", text):
+        raise UsageError(f"{option}: {text!r} is not {what}")
+    value = int(text)
+    if (kind == "port" and value > 65535) or (kind == "count1" and value < 1):
+        raise UsageError(f"{option}: {text!r} is not {what}")
+    return value
+
+
+def parse_args(argv: list[str]) -> Options:
+    """Options from the command line: `--opt value` or `--opt=value`; Voilà's own `--Class.trait=value` pass through.
+    Unknown or repeated options raise UsageError."""
+    opts = Options()
+    seen: set[str] = set()
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if name in _OWN:
+            if not eq:
+                if i + 1 >= len(argv) or argv[i + 1].startswith("--"):
+                    raise UsageError(f"{name} needs a value: {name} VALUE or {name}=VALUE")
+                i += 1
+                value = argv[i]
+            if name in seen:
+                raise UsageError(f"{name} given more than once")
+            seen.add(name)
+            attr, kind, _ = _OWN[name]
+            setattr(opts, attr, _convert(name, kind, value))
+        elif m := _TRAIT.match(arg):
+            if m.group(1) in seen:
+                raise UsageError(f"--{m.group(1)} given more than once")
+            seen.add(m.group(1))
+            opts.voila.append(arg)
+        else:
+            known = ", ".join(_OWN)
+            raise UsageError(f"unknown option {arg!r}; known: {known}, and Voilà settings as --Class.trait=value")
+        i += 1
+    return opts
 
 
 def page_config_hook(page_config, **_kwargs):
-    """Give the landing page the dashboard list and whether the warehouse holds demo data."""
-    from .labels import DASHBOARDS, label
+    """Give the pages the dashboard list, whether the warehouse holds demo data, and the serving texts."""
+    from .labels import DASHBOARDS, label, t
 
     page_config["frivilligdata"] = {
         "demo": _is_demo(),
@@ -28,6 +109,7 @@ def page_config_hook(page_config, **_kwargs):
         "demo_text_en": label("data_kind", "demo", "en"),
         "dashboards": [{"file": f, "title_da": ti[0], "title_en": ti[1], "desc_da": de[0], "desc_en": de[1]}
                        for f, ti, de in DASHBOARDS],
+        "texts": {lang: {k: t(k, lang) for k in PAGE_TEXT_KEYS} for lang in ("da", "en")},
     }
     return page_config
 
@@ -42,35 +124,165 @@ def _is_demo() -> bool:
         return True
 
 
-def voila_app():
-    """Voilà whose notebook pages set the `_xsrf` cookie.
+def busy_page(lang: str, retry_after: int, live: int, cap: int) -> str:
+    """The page a visitor gets when the live-kernel cap is reached (retries by itself after `retry_after` s)."""
+    import jinja2
 
-    On page close Voilà's widget manager posts `_xsrf` from that cookie to /voila/api/shutdown/<kernel>, but Voilà
-    0.5.13's notebook handler never sets the cookie (voila-dashboards/voila#1458): the post was refused (403) and
-    every closed page left its kernel running until culled. Reading `xsrf_token` sets the cookie (tornado). Done in
-    the handler rather than a prelaunch hook, which Voilà does not allow together with preheated kernels.
+    from .labels import t
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
+    texts = {k: t(k, lang, seconds=retry_after) for k in SERVE_TEXT_KEYS}
+    return env.get_template("busy.html.j2").render(lang=lang, retry_after=retry_after, texts=texts, live=live,
+                                                   cap=cap)
+
+
+def voila_app():
+    """Voilà with the Frivilligdata additions to its notebook page handler and two small endpoints.
+
+    - The notebook page sets the `_xsrf` cookie: on page close Voilà's widget manager posts `_xsrf` from that cookie
+      to /voila/api/shutdown/<kernel>, but Voilà 0.5.13's notebook handler never sets it (voila-dashboards/voila#1458),
+      so the post was refused (403) and every closed page left its kernel running until culled. Reading
+      `xsrf_token` sets the cookie (tornado). Done in the handler rather than a prelaunch hook, which Voilà does not
+      allow together with preheated kernels.
+    - The live-kernel cap: when `max_kernels` pages already hold a kernel, a new page gets the busy page (503 with
+      Retry-After) instead of a kernel; the preheated pool does not count.
+    - /voila/frivillig/kernel/<id> tells a page whether its kernel still lives (the kernel-lost message polls it).
     """
     import tornado.web
-    from voila.app import Voila
+    from traitlets import Integer
+    from voila.app import Voila, _kernel_id_regex
     from voila.tornado.handler import TornadoVoilaHandler
 
     class PageHandler(TornadoVoilaHandler):
         @tornado.web.authenticated
         async def get(self, path=None):
+            app = self.settings["frivilligdata_app"]
+            live = app.page_kernels()
+            if live + app.admitting >= app.max_kernels:
+                lang = "en" if self.get_argument("lang", "da").strip().lower() == "en" else "da"
+                self.log.warning("Frivilligdata: %d of %d page kernels in use: busy page for %s", live,
+                                 app.max_kernels, path)
+                self.set_status(503)
+                self.set_header("Retry-After", str(app.retry_after))
+                self.set_header("Content-Type", "text/html; charset=UTF-8")
+                self.set_header("Cache-Control", "no-store")
+                self.finish(busy_page(lang, app.retry_after, live, app.max_kernels))
+                return
             self.xsrf_token  # noqa: B018 - the property sets the cookie before the page starts streaming
-            await super().get(path=path)
+            app.admitting += 1
+            self._fd_admitted = True
+            try:
+                await super().get(path=path)
+            finally:
+                self._fd_release()
+
+        def flush(self, *args, **kwargs):
+            # the first chunk of the page is written after its kernel is claimed: from then page_kernels() counts it
+            self._fd_release()
+            return super().flush(*args, **kwargs)
+
+        def _fd_release(self):
+            if getattr(self, "_fd_admitted", False):
+                self._fd_admitted = False
+                self.settings["frivilligdata_app"].admitting -= 1
+
+    class KernelAliveHandler(tornado.web.RequestHandler):
+        async def get(self, kernel_id):
+            km = self.settings["frivilligdata_app"].kernel_manager
+            alive = False
+            if kernel_id in km:
+                try:
+                    alive = bool(await km.get_kernel(kernel_id).is_alive())
+                except Exception:  # noqa: BLE001 - a kernel being torn down counts as gone
+                    alive = False
+            self.set_header("Cache-Control", "no-store")
+            self.finish({"alive": alive})
 
     class FrivilligVoila(Voila):
+        max_kernels = Integer(12, config=True, help="Most pages served at once (each holds a kernel); the "
+                              "preheated pool comes on top. A visitor beyond it gets the busy page.")
+        retry_after = Integer(15, config=True, help="Seconds after which the busy page tries again by itself")
+        admitting = 0  # pages admitted whose kernel is not yet claimed
+
+        def init_settings(self, *args, **kwargs):
+            settings = super().init_settings(*args, **kwargs)
+            settings["frivilligdata_app"] = self
+            return settings
+
         def init_handlers(self):
-            return [(h[0], PageHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
-                    for h in super().init_handlers()]
+            from jupyter_server.utils import url_path_join
+
+            handlers = [(h[0], PageHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
+                        for h in super().init_handlers()]
+            alive = (url_path_join(self.server_url, r"/voila/frivillig/kernel/%s" % _kernel_id_regex),
+                     KernelAliveHandler)
+            return [alive, *handlers]
+
+        def listen(self):
+            """Voilà's listen, but binding first so that the address printed is the one actually served (Voilà
+            moves to a neighbouring port when the port is taken and port_retries > 0)."""
+            import errno
+
+            import tornado.httpserver
+            import tornado.ioloop
+            from tornado.netutil import bind_sockets
+
+            ports = list(self.random_ports(self.port, self.port_retries + 1))
+            sockets = None
+            for port in ports:
+                try:
+                    sockets = bind_sockets(port, self.ip)
+                    break
+                except OSError as e:
+                    if e.errno in (errno.EADDRINUSE, errno.EACCES):
+                        self.log.info("Port %i is not available, trying another port.", port)
+                        continue
+                    raise
+            if not sockets:
+                # (the preheated kernels were told this port: moving silently would break their pages)
+                print(f"error: port {', '.join(map(str, ports))} is in use on {self.ip}; choose another with "
+                      f"--port N", file=sys.stderr, flush=True)
+                self.exit(1)
+            server = tornado.httpserver.HTTPServer(self.app)
+            server.add_sockets(sockets)
+            self.port = sockets[0].getsockname()[1]
+            print(f"Frivilligdata: open http://{self.ip}:{self.port}{self.base_url}", flush=True)
+            self.ioloop = tornado.ioloop.IOLoop.current()
+            try:
+                self.ioloop.start()
+            except KeyboardInterrupt:
+                self.log.info("Stopping...")
+            finally:
+                self.stop()
+
+        def pooled_kernels(self) -> set[str]:
+            """Kernels waiting in the preheated pool (not yet given to a page)."""
+            ids = set()
+            for pool in getattr(self.kernel_manager, "_pools", {}).values():
+                for task in pool:
+                    try:
+                        if task.done() and not task.cancelled() and task.exception() is None:
+                            ids.add(task.result()["kernel_id"])
+                    except Exception:  # noqa: BLE001 - a failed pool start holds no kernel
+                        pass
+            return ids
+
+        def page_kernels(self) -> int:
+            """Kernels that serve a page (live kernels minus the preheated pool)."""
+            return len(set(self.kernel_manager.list_kernel_ids()) - self.pooled_kernels())
 
     return FrivilligVoila
 
 
-def voila_argv(port: int, extra: list[str] | None = None, root: str = "dashboards") -> list[str]:
-    return [root, f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1", f"--template={TEMPLATE}",
-            *(extra or [])]
+def voila_argv(opts: Options) -> list[str]:
+    argv = [opts.root, f"--port={opts.port}", "--no-browser", "--Voila.ip=127.0.0.1", f"--template={TEMPLATE}"]
+    if opts.pool_size is not None:
+        argv.append(f"--VoilaConfiguration.default_pool_size={opts.pool_size}")
+    if opts.max_kernels is not None:
+        argv.append(f"--FrivilligVoila.max_kernels={opts.max_kernels}")
+    if opts.retry_after is not None:
+        argv.append(f"--FrivilligVoila.retry_after={opts.retry_after}")
+    return [*argv, *opts.voila]
 
 
 def environment(base: dict | None = None) -> dict:
@@ -83,26 +295,41 @@ def environment(base: dict | None = None) -> dict:
     return env
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def committed_config() -> dict:
+    """voila.json as committed (the defaults documented in docs/load.md)."""
+    return json.loads((REPO / "voila.json").read_text(encoding="utf-8"))
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    port = 8866
-    root = "dashboards"
-    rest = []
-    for a in args:
-        if a.startswith("--port="):
-            port = int(a.split("=", 1)[1])
-        elif a.startswith("--root="):  # another folder of notebooks (bench/ serves its floor notebook)
-            root = a.split("=", 1)[1]
-        else:
-            rest.append(a)
+    if any(a in ("-h", "--help") for a in args):
+        print(__doc__.splitlines()[0] + "\n\n" + USAGE + "\n\n" + "\n".join(
+            f"  {k:14} {v[2]}" for k, v in _OWN.items()) + "\n  --Class.trait=value  any Voilà setting, e.g. "
+            "--MappingKernelManager.cull_idle_timeout=60\n\nDefaults: voila.json; see docs/load.md.")
+        return
+    try:
+        opts = parse_args(args)
+    except UsageError as exc:
+        print(f"error: {exc}\n{USAGE}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if opts.port == 0:
+        # pick the free port now: the preheated kernels are told the server's port before it listens
+        opts.port = free_port()
     os.chdir(REPO)
     os.environ.update(environment())
     from traitlets.config import Config
 
     config = Config()
     config.VoilaConfiguration.page_config_hook = page_config_hook
-    print(f"Frivilligdata: open http://localhost:{port}", flush=True)
-    voila_app().launch_instance(argv=voila_argv(port, rest, root), config=config)
+    voila_app().launch_instance(argv=voila_argv(opts), config=config)
 
 
 if __name__ == "__main__":

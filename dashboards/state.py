@@ -99,7 +99,7 @@ def current_query_string() -> str:
     """The page's query string: Voilà passes it as $QUERY_STRING; a preheated kernel has to wait for the request
     (asked once: a kernel serves one page)."""
     if os.environ.get("VOILA_PREHEAT", "False") not in ("False", ""):
-        from voila.utils import get_query_string  # blocks until a browser claims this preheated kernel
+        from .preheat import get_query_string  # blocks until a browser claims this preheated kernel
 
         return get_query_string() or ""
     return os.environ.get("QUERY_STRING", "")

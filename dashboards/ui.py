@@ -19,7 +19,7 @@ import pandas as pd
 from plotly.io.base_renderers import PlotlyRenderer
 from IPython.display import display
 
-from . import charts, data, present
+from . import cache, charts, data, present
 from .present import View  # noqa: F401 - panels return it; ui.View stays importable
 from .labels import DASHBOARDS, dimension_title, label, municipalities, pick, t
 from .state import Choice, State, current_query_string, parse_query, to_query, validate
@@ -439,7 +439,7 @@ class Dashboard:
     def _draw(self, p: _Panel, s: S) -> None:
         started = time.perf_counter()
         try:
-            view = p.fn(s)
+            view = cache.view(self.notebook, p.fn, s, lambda: p.fn(s))  # shared between kernels per build
         except Exception as exc:  # noqa: BLE001 - the page shows a short message, the log keeps the traceback
             log.exception("panel %s failed", p.panel.name)
             p.panel.fail(t("load_error", self.lang, msg=_short_error(exc)))

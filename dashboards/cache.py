@@ -1,0 +1,186 @@
+"""Results and chart views shared between dashboard kernels: computed once per warehouse build, read by every page.
+
+Every visitor gets a new kernel; without this each kernel ran the same queries and built the same plotly figures
+again. Entries are files in a cache folder beside the warehouse (`data/warehouse.cache/<build id>/...`, or
+$FRIVILLIGDATA_CACHE; `FRIVILLIGDATA_CACHE=off` turns the cache off), keyed on
+
+- the warehouse's build id: a checksum of its build_info (built_at, data_kind, versions) and of the SHA-256 of
+  every input file, so a rebuilt warehouse gets a new folder (the folders of older builds are removed);
+- the code version: size and modification time of every file that shapes a result or a view (queries/*.sql and
+  *.py, dashboards/*.py, data/reference/*.csv), so an edited metric or chart is recomputed;
+- what was asked: the metric and its parameters, or the notebook, the panel function (its compiled code) and the
+  page state (year, by, kommune, lang ...).
+
+The numbers still come only from the query layer: a cached result is what `queries.run` returned for that build.
+Files are written to a temporary name and renamed, so a kernel never reads half a file; two kernels computing the
+same entry at once both write the same content. The folder holds pickles: it must be writable only by the
+account that runs the dashboards (as the warehouse itself).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE_ENV = "FRIVILLIGDATA_CACHE"
+# The files whose content shapes a result or a view (their size and mtime are part of every key).
+CODE_GLOBS = ("queries/*.sql", "queries/*.py", "dashboards/*.py", "data/reference/*.csv")
+FORMAT = 1  # bump when what is stored changes shape
+
+
+def enabled() -> bool:
+    return os.environ.get(CACHE_ENV, "").strip().lower() not in ("off", "0", "false", "no")
+
+
+def folder(db_path: str | os.PathLike) -> Path:
+    """The cache folder of a warehouse: $FRIVILLIGDATA_CACHE, else `<warehouse stem>.cache` beside it."""
+    env = os.environ.get(CACHE_ENV, "").strip()
+    if env and enabled():
+        return Path(env).expanduser().resolve()
+    p = Path(db_path)
+    return p.with_name(p.stem + ".cache")
+
+
+@lru_cache(maxsize=8)
+def build_id(db_path: str, identity: int) -> str:
+    """Checksum of the warehouse's build_info and input files (identity = its mtime, so a rebuilt file is re-read).
+
+    Remembered per file identity (inode, mtime, size) in the cache folder, so that a kernel whose views are all
+    cached does not open the warehouse at all."""
+    try:
+        st = os.stat(db_path)
+    except OSError:
+        return _compute_build_id(db_path)
+    memo = folder(db_path) / ".ids" / f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+    try:
+        return memo.read_text(encoding="ascii").strip()
+    except OSError:
+        pass
+    bid = _compute_build_id(db_path)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        for old in memo.parent.iterdir():  # identities of replaced warehouse files
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=memo.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(bid)
+        os.replace(tmp, memo)
+    except OSError:
+        pass
+    return bid
+
+
+def _compute_build_id(db_path: str) -> str:
+    import queries
+
+    info = queries.build_info(db_path)
+    inputs = queries.build_inputs(db_path)
+    h = hashlib.sha256()
+    for k in sorted(info):
+        h.update(f"{k}={info[k]}\n".encode())
+    for file, sha in sorted(zip(inputs["file"], inputs["sha256"])):
+        h.update(f"{file}:{sha}\n".encode())
+    return h.hexdigest()[:20]
+
+
+def code_version() -> str:
+    """Size and mtime of every file in CODE_GLOBS (an edited metric or chart module changes every key)."""
+    h = hashlib.sha256(f"format {FORMAT}".encode())
+    for pattern in CODE_GLOBS:
+        folder_, glob = pattern.rsplit("/", 1)
+        for entry in sorted(os.scandir(REPO / folder_), key=lambda e: e.name):
+            if entry.is_file() and Path(entry.name).match(glob):
+                st = entry.stat()
+                h.update(f"{pattern}:{entry.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def _entry(db_path: str, identity: int, kind: str, key: str) -> Path | None:
+    if not enabled() or identity == 0:  # no warehouse: nothing to cache (the query layer reports it)
+        return None
+    root = folder(db_path)
+    bid = build_id(db_path, identity)
+    build_dir = root / bid
+    if not build_dir.is_dir():
+        build_dir.mkdir(parents=True, exist_ok=True)
+        for old in root.iterdir():  # results of earlier builds of this warehouse are no longer valid
+            if old.is_dir() and old.name != bid and not old.name.startswith("."):
+                shutil.rmtree(old, ignore_errors=True)
+    digest = hashlib.sha256(f"{code_version()}\n{key}".encode()).hexdigest()[:32]
+    return build_dir / kind / f"{digest}.pkl"
+
+
+def get_or_compute(db_path: str, identity: int, kind: str, key: str, compute: Callable[[], object]):
+    """The stored value for (warehouse build, code version, kind, key), else compute() stored for the next kernel."""
+    path = _entry(db_path, identity, kind, key)
+    if path is None:
+        return compute()
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - an unreadable entry (other Python, interrupted disk) is recomputed
+        path.unlink(missing_ok=True)
+    value = compute()
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, AttributeError, TypeError):  # not storable (a local class): used, not kept
+        return value
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+        os.replace(tmp, path)
+    except OSError:  # a read-only or full disk costs speed, not correctness
+        pass
+    return value
+
+
+class FigureDict(dict):
+    """A plotly figure kept as its dict (what the page sends): building a plotly Figure again costs more than the
+    query behind it. Offers the to_dict() the page code calls."""
+
+    def to_dict(self) -> dict:
+        return dict(self)
+
+
+def _code_key(fn) -> str:
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return repr(fn)
+    return hashlib.sha256(code.co_code + repr((code.co_consts, code.co_names)).encode()).hexdigest()[:16]
+
+
+def view(notebook: str, fn, state: dict, compute: Callable[[], object], db=None):
+    """A panel's view (figure as a dict, table, metadata, note) for this page state, shared between kernels."""
+    from . import data
+
+    db_path, identity = data._key(db)
+
+    def build():
+        v = compute()
+        fig = getattr(v, "fig", None)
+        if fig is not None and hasattr(fig, "to_dict") and not isinstance(fig, FigureDict):
+            v.fig = FigureDict(fig.to_dict())
+        return v
+
+    key = f"{notebook}\n{getattr(fn, '__name__', fn)}\n{_code_key(fn)}\n{sorted(state.items())!r}"
+    return get_or_compute(db_path, identity, "views", key, build)
+
+
+def build_info(db_path: str, identity: int, compute: Callable[[], object]):
+    """The warehouse's build_info (the demo banner needs it on every page), shared between kernels."""
+    return get_or_compute(db_path, identity, "build_info", "build_info", compute)
+
+
+def result(metric: str, items: tuple, db_path: str, identity: int, compute: Callable[[], object]):
+    """A query result (queries.Result) for this metric and parameters, shared between kernels."""
+    return get_or_compute(db_path, identity, "results", f"{metric}\n{items!r}", compute)

@@ -1,0 +1,58 @@
+"""The page's request in a preheated kernel, without importing Voilà.
+
+A preheated kernel runs the notebook before anyone asks for the page and waits for the request (its URL
+parameters) on Voilà's websocket /voila/query/<kernel id>. `voila.utils.get_query_string` does this, but importing
+`voila.utils` imports Voilà's server side (jupyter_server, jupyterlab_server, nbconvert): 2.1 s of CPU in every
+kernel, more than the rest of a visit together (issue 11). This module does the same few steps as Voilà 0.5.13's
+`voila.utils.wait_for_request`: connect to the websocket the server offers, receive the request info (a JSON
+object of CGI-style variables such as QUERY_STRING), put it in os.environ. It waits longer for the connection than
+Voilà's 5 s, which a busy server can exceed (the page then lost its URL parameters).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+
+OPEN_TIMEOUT = 60  # seconds to connect to a busy server
+
+
+def _url() -> str:
+    protocol = os.getenv("VOILA_WS_PROTOCOL", "ws")
+    ip = os.getenv("VOILA_APP_IP", "127.0.0.1")
+    port = os.getenv("VOILA_APP_PORT", "8866")
+    base = os.getenv("VOILA_WS_BASE_URL", os.getenv("VOILA_SERVER_URL", "/"))
+    return f"{protocol}://{ip}:{port}{base}voila/query/{os.getenv('VOILA_KERNEL_ID')}"
+
+
+async def _receive(url: str) -> str | None:
+    from websockets.asyncio.client import connect
+
+    try:
+        async with connect(url, open_timeout=OPEN_TIMEOUT, max_size=None) as ws:
+            return await ws.recv()
+    except (OSError, TimeoutError, asyncio.TimeoutError) as exc:
+        import sys
+
+        print(f"frivilligdata: no request info from {url}: {exc}", file=sys.__stderr__, flush=True)
+        return None
+
+
+def wait_for_request() -> None:
+    """Block until the server hands this preheated kernel a request; its variables go to os.environ."""
+    if os.getenv("VOILA_PREHEAT", "False") in ("False", ""):
+        return
+    info: list[str | None] = [None]
+    # a thread with its own event loop: the kernel's loop is busy running this very cell
+    thread = threading.Thread(target=lambda: info.__setitem__(0, asyncio.run(_receive(_url()))), daemon=True)
+    thread.start()
+    thread.join()
+    if info[0] is not None:
+        for k, v in json.loads(info[0]).items():
+            os.environ[k] = v
+
+
+def get_query_string() -> str:
+    wait_for_request()
+    return os.getenv("QUERY_STRING") or ""

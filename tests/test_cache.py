@@ -1,0 +1,110 @@
+"""dashboards.cache: results and views computed once per warehouse build and shared between kernels; a rebuilt
+warehouse (new build id) or an edited metric file invalidates them; the numbers are the query layer's."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import queries
+from dashboards import cache, data
+
+from conftest import FIXTURE_RAW, REPO, run_etl_build
+
+
+@pytest.fixture
+def own_db(tmp_path, fixture_db):
+    """A copy of the fixture warehouse with its own cache folder beside it."""
+    db = tmp_path / "wh.duckdb"
+    shutil.copyfile(fixture_db, db)
+    data._run.cache_clear()
+    data._build_info.cache_clear()
+    cache.build_id.cache_clear()
+    yield db
+    data._run.cache_clear()
+    data._build_info.cache_clear()
+    cache.build_id.cache_clear()
+    queries.close_all()
+
+
+def entries(db, kind):
+    return sorted((db.with_name(db.stem + ".cache")).glob(f"*/{kind}/*.pkl"))
+
+
+def test_a_result_is_computed_once_and_read_by_the_next_kernel(own_db):
+    first = data.run("participation_rate", db=own_db, year=2012, by="gender")
+    assert len(entries(own_db, "results")) == 1
+    # another kernel: nothing in memory, the query layer must not be asked again
+    code = (f"import queries, sys\nfrom dashboards import data\n"
+            f"queries.run = lambda *a, **k: sys.exit('the query layer was asked again')\n"
+            f"r = data.run('participation_rate', db={str(own_db)!r}, year=2012, by='gender')\n"
+            f"print(r.data.to_json())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == first.data.to_json()
+    # and it is what the query layer computes
+    pd.testing.assert_frame_equal(first.data, queries.run("participation_rate", db=own_db, year=2012,
+                                                          by="gender").data)
+
+
+def test_a_rebuilt_warehouse_gets_a_new_build_id_and_the_old_entries_go(own_db, tmp_path):
+    data.run("participation_rate", db=own_db, year=2012)
+    root = own_db.with_name(own_db.stem + ".cache")
+    [old_dir] = [p for p in root.iterdir() if not p.name.startswith(".")]
+    queries.close_all()
+    proc = run_etl_build(FIXTURE_RAW, own_db)  # same inputs, new build (built_at differs)
+    assert proc.returncode == 0, proc.stderr
+    data._run.cache_clear()
+    data.run("participation_rate", db=own_db, year=2012)
+    dirs = [p for p in root.iterdir() if not p.name.startswith(".")]
+    assert len(dirs) == 1 and dirs[0] != old_dir
+
+
+def test_an_edited_metric_file_changes_the_key(own_db, monkeypatch):
+    stat = os.stat(REPO / "queries" / "participation_rate.sql")
+    before = cache.code_version()
+    try:
+        os.utime(REPO / "queries" / "participation_rate.sql", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+        assert cache.code_version() != before
+    finally:
+        os.utime(REPO / "queries" / "participation_rate.sql", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert cache.code_version() == before
+
+
+def test_a_view_keeps_its_figure_as_a_dict_and_is_shared(own_db):
+    import plotly.graph_objects as go
+
+    from dashboards.ui import View
+
+    calls = []
+
+    def panel(s):
+        calls.append(s)
+        return View(go.Figure(go.Bar(x=["a"], y=[1])), pd.DataFrame({"x": [1]}), None)
+
+    s = {"year": 2012, "lang": "da"}
+    v1 = cache.view("x.ipynb", panel, s, lambda: panel(s), db=own_db)
+    v2 = cache.view("x.ipynb", panel, s, lambda: panel(s), db=own_db)
+    assert len(calls) == 1
+    assert isinstance(v2.fig, cache.FigureDict) and v2.fig.to_dict()["data"][0]["type"] == "bar"
+    cache.view("x.ipynb", panel, {"year": 2021, "lang": "da"}, lambda: panel(s), db=own_db)
+    assert len(calls) == 2  # another state is another entry
+    assert v1.table.equals(v2.table)
+
+
+def test_a_value_that_cannot_be_stored_is_used_not_kept(own_db):
+    class Local:
+        pass
+
+    value = cache.get_or_compute(str(own_db), 1, "views", "k", Local)
+    assert isinstance(value, Local) and entries(own_db, "views") == []
+
+
+def test_off_switch(own_db, monkeypatch):
+    monkeypatch.setenv(cache.CACHE_ENV, "off")
+    data.run("participation_rate", db=own_db, year=2012)
+    assert not own_db.with_name(own_db.stem + ".cache").exists()

@@ -1,0 +1,60 @@
+"""dashboards.preheat: a preheated kernel gets its page's request without importing Voilà's server side."""
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import threading
+
+from dashboards import preheat
+
+REPO = preheat.__file__.rsplit("/dashboards/", 1)[0]
+
+
+def _server(payload: dict, ready: list, paths: list):
+    import tornado.web
+    import tornado.websocket
+
+    class Query(tornado.websocket.WebSocketHandler):
+        def open(self, kernel_id):
+            paths.append(kernel_id)
+            self.write_message(json.dumps(payload))
+
+    async def main():
+        app = tornado.web.Application([(r"/base/voila/query/(.*)", Query)])
+        server = app.listen(0, "127.0.0.1")
+        ready.append(next(iter(server._sockets.values())).getsockname()[1])
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def test_the_request_info_reaches_the_environment(monkeypatch):
+    ready, paths = [], []
+    threading.Thread(target=_server, args=({"QUERY_STRING": "year=2012&by=gender", "SERVER_PORT": "1"}, ready,
+                                           paths), daemon=True).start()
+    while not ready:
+        pass
+    for k, v in {"VOILA_PREHEAT": "True", "VOILA_APP_PORT": str(ready[0]), "VOILA_KERNEL_ID": "abc-1",
+                 "VOILA_SERVER_URL": "/base/"}.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
+    assert preheat.get_query_string() == "year=2012&by=gender"
+    assert paths == ["abc-1"]
+
+
+def test_without_preheat_the_environment_is_used(monkeypatch):
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "kommune=147")
+    assert preheat.get_query_string() == "kommune=147"
+
+
+def test_a_dashboard_kernel_does_not_import_voila():
+    code = ("import sys\nfrom dashboards import data, panels, ui, preheat, state\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('voila', 'jupyter_server', "
+            "'jupyterlab_server', 'nbconvert')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
