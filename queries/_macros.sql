@@ -43,9 +43,7 @@ create or replace macro ci_high(est, se, hi) as
         case when hi is null then est + z_95() * se else least(est + z_95() * se, hi) end
     end;
 
--- === small counts of persons ================================================================================
--- === differences: changes between waves and contrasts within a wave =================================================
-
+-- === small counts of persons =======================================================================================
 
 -- Disclosure rule for counts of persons (survey respondents, n): a count of 1-4 is not shown (null; the UI shows
 -- '<5'); 0 and 5 or more are shown. Counts of public administrative records (municipalities, §18 applications,
@@ -311,7 +309,9 @@ create or replace macro framework_answers() as table
     from municipal_survey as s
     cross join (select code as element from labels where dimension = 'framework_element') as e
     where s.responded = 1;
-=======
+
+-- === differences: changes between waves and contrasts within a wave ==============================================
+
 -- Differences of two survey estimates (issue 13): changes between waves and contrasts within a wave.
 --
 -- Covariance of two weighted domain means of one wave, as R survey's svyby(~y, ~by, design, svymean, covmat = TRUE)
