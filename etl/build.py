@@ -279,8 +279,11 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
         # a DuckDB error of another kind (a failed commit) counts when its text names an OS cause (disk full, ...)
         if not isinstance(e, DISK_ERRORS) and not known_cause(e):
             raise
-        where = getattr(e, "filename", None) or tmp
-        raise BuildFailed(f"{cause_of(e)} while writing {where} (the new warehouse); {db_path} was not changed") from e
+        where = getattr(e, "filename", None)
+        if where and pathlib.Path(where).parent == raw_dir:  # an input file failed while being read
+            raise BuildFailed(f"{cause_of(e)} while reading {where}; {db_path} was not changed") from e
+        raise BuildFailed(f"{cause_of(e)} while writing {where or tmp} (the new warehouse); {db_path} was not "
+                          "changed") from e
     finally:
         if con is not None:
             try:

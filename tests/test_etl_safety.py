@@ -404,3 +404,24 @@ def test_queries_db_that_is_not_a_warehouse(tmp_path, kind):
     proc = run_queries("run", "participation_rate", "--db", str(db))
     assert proc.returncode == 2 and proc.stderr.startswith(expected), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_read_error_of_an_input_file(existing_db, monkeypatch, capsys):
+    """An I/O error while the dialect is sniffed (a failing disk under the raw folder): exit 2, named as a read."""
+    import builtins
+
+    import etl.dialect
+
+    def failing_open(path, mode="r", *args, **kwargs):
+        if str(path).endswith("population.csv") and mode == "rb":
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
+        return builtins.open(path, mode, *args, **kwargs)
+    monkeypatch.setattr(etl.dialect, "open", failing_open, raising=False)
+    from etl import build as b
+
+    before = existing_db.read_bytes()
+    assert b.main(FIXTURE_RAW, existing_db) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: input/output error while reading {FIXTURE_RAW / 'population.csv'}; {existing_db} was not "
+                   "changed\n"), err
+    unchanged(existing_db, before, [existing_db.name])
