@@ -254,6 +254,8 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
         ))
     charts.base_layout(fig, lang, charts.wrap_label(title_text, TITLE_CHARS), height=200 + 34 * max(len(table), 3))
     fig.update_xaxes(range=value_range, fixedrange=True, tickformat=".0%" if fraction else ",", title=unit)
+    if not fraction and value_range[1] - value_range[0] <= 10 and float(value_range[1]).is_integer():
+        fig.update_xaxes(dtick=1)  # a count scale such as the framework score: every whole number, 0-7
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, title=None,
                      automargin=True, fixedrange=True)
     fig.update_layout(showlegend=True, barmode="overlay", bargap=0.25,
