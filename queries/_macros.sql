@@ -137,10 +137,10 @@ create or replace macro survey_domain_means(respondents, all_in_domain, y_binary
             year,
             category,
             category_number,
-            all_in_domain or in_domain as in_domain,
+            in_domain,
             case when all_in_domain or in_domain then w else 0 end as w,
             y,
-            case when y_binary then y else y2 end as y2
+            y2
         from query_table(respondents)
     ),
     domain_sums as (
@@ -149,12 +149,13 @@ create or replace macro survey_domain_means(respondents, all_in_domain, y_binary
             category,
             category_number,
             count(*) as n_all,
-            cast(count_if(in_domain) as bigint) as n,
+            -- the shortcuts are constants: DuckDB folds these cases and computes equal aggregates once
+            case when all_in_domain then count(*) else cast(count_if(in_domain) as bigint) end as n,
             sum(w) as sw,
             sum(w * y) as swy,
             sum(w * w) as sw2,
             sum(w * w * y) as sw2y,
-            sum(w * w * y2) as sw2y2
+            case when y_binary then sum(w * w * y) else sum(w * w * y2) end as sw2y2
         from domain_weights
         group by year, category, category_number
     ),
