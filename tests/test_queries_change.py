@@ -122,6 +122,18 @@ def test_golden_file_is_what_the_r_script_writes(tmp_path):
     assert out.read_text() == GOLDEN.read_text()
 
 
+def test_second_survey_is_what_its_generator_writes(tmp_path):
+    out = tmp_path / "survey.csv"
+    proc = subprocess.run([sys.executable, str(REPO / "tests" / "r" / "make_change_survey.py"), str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text() == UNEQUAL_SURVEY.read_text()
+    regions = pd.read_csv(out, skiprows=1).merge(
+        pd.read_csv(REPO / "data" / "reference" / "municipalities.csv"), left_on="municipality_code",
+        right_on="kommunekode").groupby(["year", "regionskode"]).size()
+    assert [regions[(2015, r)] for r in (1081, 1082, 1083, 1084)] == [49, 50, 99, 100]  # the flag edges
+
+
 # --- by hand on the fixture --------------------------------------------------------------------------------------
 
 def _fixture_wave(year: int) -> pd.DataFrame:

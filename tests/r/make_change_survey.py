@@ -1,5 +1,6 @@
 """Write tests/r/change_survey.csv: a second synthetic survey (contract format) with unequal weights, for the change
-and contrast tests (tests/test_queries_change.py, tests/r/change_golden.R). Committed; rerun only to change it.
+and contrast tests (tests/test_queries_change.py, tests/r/change_golden.R). Committed; rerun only to change it
+(`python tests/r/make_change_survey.py [OUT]`).
 
 Three waves (2015, 2018, 2021). Weights are log-normal, so they are unequal within every category. The regions
 have fixed sizes per wave, chosen to sit on the reporting edges: in 2015 regions 1081-1084 have 49, 50, 99 and 100
@@ -32,7 +33,7 @@ HEADER = ["respondent_id", "year", "weight", "gender", "age", "municipality_code
           "recruited"]
 
 
-def main() -> None:
+def main(out: pathlib.Path = OUT) -> None:
     rng = random.Random(20131)
     with open(REF, encoding="utf-8") as f:
         munis: dict[int, list[int]] = {}
@@ -60,13 +61,15 @@ def main() -> None:
                 else:
                     row += [""] * 8
                 rows.append(row)
-    with open(OUT, "w", encoding="utf-8", newline="") as f:
+    with open(out, "w", encoding="utf-8", newline="") as f:
         f.write("# synthetic survey with unequal weights for the change tests (tests/r/make_change_survey.py)\n")
         w = csv.writer(f, lineterminator="\n")
         w.writerow(HEADER)
         w.writerows(rows)
-    print(f"wrote {len(rows)} respondents to {OUT}")
+    print(f"wrote {len(rows)} respondents to {out}")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
