@@ -52,10 +52,11 @@ def main() -> None:
             floors.append(timed([sys.executable, "-c", FLOOR]))
             builds.append(timed([sys.executable, "-m", "reports", "build", "--year", str(args.year),
                                  "--lang", args.lang, "--out", out]))
-        stem = pathlib.Path(out) / f"frivilligrapport-{args.year}.{args.lang}"
-        pages = pdf_structure(stem.with_suffix(".pdf")).pages
-        html_kb = stem.with_suffix(".html").stat().st_size / 1024
-        pdf_kb = stem.with_suffix(".pdf").stat().st_size / 1024
+            print(f"  run {len(builds)}: floor {floors[-1]:.1f} s, build {builds[-1]:.1f} s", flush=True)
+        stem = f"frivilligrapport-{args.year}.{args.lang}"
+        html, pdf = pathlib.Path(out) / f"{stem}.html", pathlib.Path(out) / f"{stem}.pdf"
+        pages = pdf_structure(pdf).pages
+        html_kb, pdf_kb = html.stat().st_size / 1024, pdf.stat().st_size / 1024
     b, f = statistics.median(builds), statistics.median(floors)
     print(f"report {args.year} {args.lang}: build median {b:.1f} s over {args.runs} runs "
           f"(min {min(builds):.1f}, max {max(builds):.1f})")
