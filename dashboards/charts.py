@@ -452,8 +452,8 @@ SOURCE_CHARS = 52  # the source line under a chart title wraps like the title (1
 
 def with_source(fig: go.Figure, source_text: str) -> go.Figure:
     """The figure with its source (and the demo warning) as a subtitle under the title, so a downloaded PNG says
-    where the numbers come from. A copy: the report's figures stay as they are."""
-    out = go.Figure(fig)
+    where the numbers come from. Changes `fig` in place (a copy would validate the whole figure again)."""
+    out = fig
     lines = wrap_label(source_text, SOURCE_CHARS).count("<br>") + 1
     out.update_layout(title={"subtitle": {"text": wrap_label(source_text, SOURCE_CHARS),
                                           "font": {"size": 11, "color": "#444444"}}},
