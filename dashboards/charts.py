@@ -45,7 +45,9 @@ def plotly_config(lang: str = "da", filename: str = "figur") -> dict:
     cfg = dict(PLOTLY_CONFIG, toImageButtonOptions=dict(PLOTLY_CONFIG["toImageButtonOptions"], filename=filename))
     if lang != "en":
         cfg["locale"] = "da"
-        cfg["locales"] = {"da": {"dictionary": {"Download plot as a png": t("png_title", "da"),
+        # the key as plotly.js 3 writes it ('PNG') and as plotly.js 2 did ('png')
+        cfg["locales"] = {"da": {"dictionary": {"Download plot as a PNG": t("png_title", "da"),
+                                                "Download plot as a png": t("png_title", "da"),
                                                 "Download plot": t("png_title", "da")}}}
     return cfg
 
@@ -85,7 +87,7 @@ def base_layout(fig: go.Figure, lang: str, title_text: str, *, height: int = 420
     wrapped = wrap_label(title_text, TITLE_CHARS)
     lines = wrapped.count("<br>") + 1
     fig.update_layout(
-        title={"text": wrapped, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={"text": wrapped, "x": 0, "xanchor": "left", "font": {"size": 16}, "pad": {"l": 10}},
         separators=separators(lang),
         template="plotly_white",
         colorway=OKABE_ITO,
@@ -450,8 +452,8 @@ SOURCE_CHARS = 52  # the source line under a chart title wraps like the title (1
 
 def with_source(fig: go.Figure, source_text: str) -> go.Figure:
     """The figure with its source (and the demo warning) as a subtitle under the title, so a downloaded PNG says
-    where the numbers come from. A copy: the report's figures stay as they are."""
-    out = go.Figure(fig)
+    where the numbers come from. Changes `fig` in place (a copy would validate the whole figure again)."""
+    out = fig
     lines = wrap_label(source_text, SOURCE_CHARS).count("<br>") + 1
     out.update_layout(title={"subtitle": {"text": wrap_label(source_text, SOURCE_CHARS),
                                           "font": {"size": 11, "color": "#444444"}}},

@@ -256,7 +256,6 @@ class ChartPanel:
             f'{meta_html(view.meta, lang, years)}'
             f'<div class="fd-downloads">{csv_link(view.table, stem + ".csv", lang, view.meta, years=years)}'
             f'{csv_link(view.table, stem + "-alle-decimaler.csv" if lang != "en" else stem + "-all-decimals.csv", lang, view.meta, rounded=False, years=years)}'
-            f'{xlsx_link(view.table, stem + ".xlsx", lang, view.meta, years=years)}'
             f'<span>{html.escape(t("png_hint", lang))}</span></div>'
             f'<details><summary>{html.escape(t("show_table", lang))}</summary>{table_html(shown)}</details></div>'
         )
