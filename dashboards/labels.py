@@ -6,6 +6,8 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
 REPO = Path(__file__).resolve().parent.parent
 LABELS_CSV = REPO / "data" / "reference" / "labels.csv"
 MUNICIPALITIES_CSV = REPO / "data" / "reference" / "municipalities.csv"
@@ -35,7 +37,6 @@ UI: dict[str, tuple[str, str]] = {
     "suppressed_reason": ("for få svar (under {min_n_shown})", "too few responses (under {min_n_shown})"),
     "uncertain_reason": ("usikkert ({min_n_shown}-{max_n_uncertain} svar)",
                          "uncertain ({min_n_shown}-{max_n_uncertain} responses)"),
-    "small_reason": ("færre end 5 personer", "fewer than 5 persons"),
     "suppressed_note": ("Tomme felter: {cats} – {reason}.", "Gaps: {cats} – {reason}."),
     "no_data": ("Ingen data for dette valg.", "No data for this selection."),
     "load_error": ("Tallene til denne figur kunne ikke hentes ({msg}).",
@@ -261,7 +262,7 @@ def codes(dimension: str) -> list[str]:
 
 def fmt_number(x, lang: str = "da", decimals: int = 0, percent: bool = False) -> str:
     """A number as text: Danish 1.234,5 or English 1,234.5; percent multiplies a fraction by 100."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
         return ""
     try:
         value = float(x)

@@ -78,7 +78,7 @@ def interval(low, high, lang: str = "da", *, fmt: str = "number", decimals: int 
 
 
 def count(x, lang: str = "da", *, small: bool = False) -> str:
-    """A count; a count the query layer suppressed by the small-count rule (null, marked small) is '<5'."""
+    """A count; a count of persons the query layer nulled by its small-count rule (small=True) is '<5'."""
     if _isnan(x):
         return SMALL_COUNT if small else ""
     return number(x, lang, 0)
@@ -261,9 +261,7 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
     labels instead of codes, values rounded as displayed (text) or unrounded (numbers), reasons instead of flags,
     yes/no instead of True/False. Helper columns (label_*, dimension, small_count) are left out."""
     out = pd.DataFrame(index=df.index)
-    reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang),
-              "small": t("small_reason", lang)}
-    small = df["flag"].astype(str).eq("small") if "flag" in df.columns else pd.Series(False, index=df.index)
+    reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
     for col in df.columns:
         if col in ("label_da", "label_en", "dimension", "small_count") or col.endswith("_label_en" if lang != "en"
                                                                                       else "_label_da"):
@@ -292,7 +290,8 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
         elif not rounded:
             out[head] = series
         elif _is_count_column(col, series) and fmt == "number":
-            out[head] = [count(v, lang, small=bool(s)) for v, s in zip(series, small)]
+            # the query layer nulls a count of persons (n) of 1-4 by its small-count rule, and only then
+            out[head] = [count(v, lang, small=col == "n" and pd.isna(v)) for v in series]
         elif fmt == "percent":
             out[head] = [percent(v, lang, dec) for v in series]
         else:

@@ -19,6 +19,7 @@ import jinja2
 import plotly.offline
 
 from dashboards import data as dashboard_data
+from dashboards import present
 from reports import captions, content, fmt
 from reports.pdf import Chromium, PdfError, add_metadata, pdf_structure
 from reports.text import METHODS, TEXT
@@ -181,7 +182,7 @@ def _content(source: content.Source, year: int, lang: str) -> tuple[dict, list]:
         summary_change_head=t["change"],
         key_figures=report.key_figures(), summary_notes=report.summary_notes,
         chapters=chapters, appendix=appendix, toc_headings=toc_headings,
-        methods=[(h, [p.format(year=year, hours_per_fte=fmt.number(report.hours_per_fte, 0, lang)) for p in ps])
+        methods=[(h, present.methods_items(lang) if ps is None else [p.format(year=year) for p in ps])
                  for h, ps in METHODS[lang]],
         data_sources=report.data_sources(), published_sources=report.published_sources(),
     )

@@ -1,9 +1,7 @@
 """The words under and inside the report's figures: each metric's definition and each chart's text summary.
 
-`definition` is the one place the report reads a metric's caption. Until the shared presentation layer (plain
-definitions in queries/<metric>.yml, issue 10) is merged it reads the metric's SQL header (definition_da /
-definition) and leaves out what is written for researchers: R and SQL formulas, column and metric names. After
-the merge, only this function changes. Column names a sentence still carries (granted_dkk) stay until then.
+`definition` is the one place the report reads a metric's caption: the shared presentation layer's plain
+definition (queries/<metric>.yml through dashboards.present), the same words the dashboards show under a chart.
 
 `chart_summary` words what a chart shows from the plotly figure itself (the values it draws), for the figure's
 alternative text in the HTML and the tagged PDF.
@@ -13,38 +11,12 @@ from __future__ import annotations
 import math
 import re
 
-import queries
+from dashboards import present
 from reports import fmt
-
-# Marks of text written for researchers: a parenthesis with a formula, column or file name, or SQL literal is
-# dropped; so is a sentence with an R call.
-_TECHNICAL = re.compile(r"svy|~|=|<|_|\.csv|'|\bby\b")
-_R_CODE = re.compile(r"svy|~")
-_PARENS = re.compile(r"\s*\([^()]*\)")
-_SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-ZÆØÅ0-9])")
-
 
 def definition(metric: str, lang: str) -> str:
     """The metric's definition in plain words, in the report's language (no R code, no code names)."""
-    text = queries.load_metric(metric).definition_for(lang)
-    # 'hours_per_month (timer om måneden)': the plain words in the parenthesis replace the column name
-    text = re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+ \(([^()]*)\)", lambda m: m.group(1) if not _TECHNICAL.search(m.group(1))
-                  else m.group(0), text)
-    for _ in range(3):  # nested parentheses, innermost first
-        text = _PARENS.sub(lambda m: "" if _TECHNICAL.search(m.group(0)) else m.group(0), text)
-    names = queries.metric_names()
-    kept = []
-    for sentence in _SENTENCE.split(text):
-        code = _R_CODE.search(sentence)
-        if code:  # 'Share of volunteers by form: svymean(...) ...' keeps what comes before the formula
-            head = sentence[:code.start()]
-            sentence = head[:head.rindex(":")] + "." if ":" in head else ""
-        if sentence and not any(re.search(rf"\b{n}\b", sentence) for n in names):
-            kept.append(sentence)
-    out = " ".join(kept).strip()
-    out = re.sub(r"\s+([,.;:])", r"\1", out).replace(" %", fmt.NBSP + "%")
-    out = re.sub(r"[;:]$", ".", out)
-    return out or queries.load_metric(metric).title_for(lang)
+    return present.caption(metric, lang).replace(" %", fmt.NBSP + "%")
 
 
 # ---------------------------------------------------------------------------------------------------- charts

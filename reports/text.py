@@ -146,36 +146,9 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 # Methods chapter: (heading, paragraphs). {placeholders} are filled from the build (hours per FTE, n, waves).
-METHODS: dict[str, list[tuple[str, list[str]]]] = {
+METHODS: dict[str, list[tuple[str, list[str] | None]]] = {
     "da": [
-        ("Vægte", [
-            "Hvert svar i frivilligundersøgelsen har en vægt (kolonnen <code>weight</code>), så de vægtede svar "
-            "ligner befolkningen på 16 år og derover. Alle andele, gennemsnit og summer for befolkningen er "
-            "vægtede; n er altid det uvægtede antal svar.",
-        ]),
-        ("Standardfejl", [
-            "Standardfejlen er linearisering (Taylor-udvikling) som i R-pakken <code>survey</code> med designet "
-            "<code>svydesign(ids = ~1, weights = ~weight)</code>: hver måling er sit eget design, og en gruppe "
-            "(fx kvinder eller 40-49-årige) estimeres inden for målingens design som med "
-            "<code>svyby(~y, ~gruppe, design, svymean)</code>, ikke som et delsæt. Tallene stemmer med R til 6 "
-            "betydende cifre (testet).",
-        ]),
-        ("95\u00a0%-intervaller", [
-            "Intervallet er skøn ± 1,959964 × standardfejl; for andele afgrænset til 0-100 %. Antal personer er "
-            "andelen ganget med befolkningen på 16 år og derover samme år (population.csv), med andelens "
-            "interval. Fuldtidsstillinger er samlede timer divideret med {hours_per_fte} timer (37 timer × 52 uger).",
-        ]),
-        ("Små grupper", [
-            "Bygger et skøn på under 50 svar, vises det ikke (\u201efor få svar\u201c). Bygger det på 50-99 svar, "
-            "vises det, men er markeret som usikkert (*). I tabeller over kommuner, tilskud og samarbejder vises "
-            "antal på 1-4 enheder som \u201e&lt;5\u201c.",
-        ]),
-        ("Kommuner og tilskud", [
-            "Kommuneundersøgelsens andele er andele af de kommuner, der har svaret, uden vægte og uden "
-            "standardfejl (en totaltælling). Rammescoren tæller, hvor mange af de syv rammeelementer en kommune "
-            "har (vurderingen af, om samarbejdet er steget, tæller ikke med). Tilskud efter §18 pr. indbygger er bevilget beløb divideret med kommunens befolkning; "
-            "udbetalingsgraden er bevilget beløb i forhold til det afsatte budget.",
-        ]),
+        ("Beregninger", None),  # the presentation layer's methods text (dashboards.present.methods_items)
         ("Demodata", [
             "Datavarehuset indeholder demodata: syntetiske svar, dannet af et program med fast startværdi og "
             "kalibreret, så de offentliggjorte tal fra 2012 genskabes inden for stikprøveusikkerheden. De er ikke "
@@ -188,35 +161,7 @@ METHODS: dict[str, list[tuple[str, list[str]]]] = {
         ]),
     ],
     "en": [
-        ("Weights", [
-            "Every response in the volunteer survey carries a weight (column <code>weight</code>) so that the "
-            "weighted responses resemble the population aged 16 and over. All shares, means and totals for the "
-            "population are weighted; n is always the unweighted number of responses.",
-        ]),
-        ("Standard errors", [
-            "Standard errors are the linearisation (Taylor series) estimator of the R package <code>survey</code> "
-            "for the design <code>svydesign(ids = ~1, weights = ~weight)</code>: each wave is its own design, and "
-            "a domain (e.g. women or 40-49 year-olds) is estimated within the wave's design as "
-            "<code>svyby(~y, ~domain, design, svymean)</code> does, never as a subset. Our figures agree with R "
-            "to 6 significant digits (tested).",
-        ]),
-        ("95% intervals", [
-            "The interval is estimate ± 1.959964 × standard error, clipped to 0-100% for shares. Counts of people "
-            "are the share times the population aged 16 and over in the same year (population.csv), with the "
-            "share's interval. Full-time equivalents are total hours divided by {hours_per_fte} hours "
-            "(37 hours × 52 weeks).",
-        ]),
-        ("Small groups", [
-            "An estimate based on fewer than 50 responses is not shown (\u201ctoo few responses\u201d). One based "
-            "on 50-99 responses is shown but marked uncertain (*). In tables of municipalities, grants and "
-            "cooperations, counts of 1-4 units are shown as \u201c&lt;5\u201d.",
-        ]),
-        ("Municipalities and grants", [
-            "Shares from the municipal survey are shares of the responding municipalities, unweighted and without "
-            "standard errors (a census). The framework score counts how many of the seven framework elements a "
-            "municipality has (the assessment of whether cooperation has increased is not counted). Section 18 grants per inhabitant are the granted amount divided by the "
-            "municipality's population; the payout ratio is the granted amount against the budget set aside.",
-        ]),
+        ("How the figures are computed", None),  # the presentation layer's methods text (dashboards.present.methods_items)
         ("Demo data", [
             "The warehouse holds demo data: synthetic responses generated by a program with a fixed seed, "
             "calibrated so that the published 2012 figures are reproduced within sampling error. They are not the "

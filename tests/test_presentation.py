@@ -90,7 +90,7 @@ def test_people_table_rounds_as_shown_in_danish_without_true_false(demo_db):
 
 def test_small_counts_of_persons_are_written_as_less_than_5():
     df = pd.DataFrame({"year": [2021, 2021], "category": ["a", "b"], "n": pd.array([None, 812], dtype="Int64"),
-                       "estimate": [None, 0.4], "flag": ["small", "ok"]})
+                       "estimate": [None, 0.4], "flag": ["suppressed", "ok"]})
     table = present.people_table(df, "participation_rate", "da")
     assert table["Antal svar (n)"].tolist() == ["<5", "812"]
     assert table.iloc[0][next(c for c in table.columns if c.startswith("Vores"))] == ""
