@@ -489,7 +489,7 @@ create or replace macro survey_change(estimates, wave_pairs, by_name, suppress) 
 --   two categories: disjoint domains, empty overlap, covariance 0, and se^2 = se_cat^2 + se_ref^2.
 -- Returns the contrast contract columns: year, dimension, category, reference, label_da, label_en,
 -- reference_label_da, reference_label_en, estimate, se, ci_low, ci_high, estimate_category, estimate_reference, n,
--- n_reference, flag, verdict. The reference itself is not a row.
+-- n_reference, flag, verdict. The reference itself is not a row. by_name 'total' is an error.
 create or replace macro survey_contrast(sums, by_name, reference_code, suppress) as table
     with
     -- the categories with their means and SEs (as survey_domain_means)
@@ -507,6 +507,10 @@ create or replace macro survey_contrast(sums, by_name, reference_code, suppress)
             swy / nullif(sw, 0) as mean,
             domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave) as se
         from query_table(sums)
+        -- a contrast needs a breakdown: total has the one category 'all'
+        where case when by_name = 'total' then error('by must be one of the breakdowns gender, age_group, region, '
+            || 'landsdel, east_west, urbanisation, education, employment (a contrast needs one); got ''total''')
+            else true end
     ),
     -- the whole population (of the estimation domain) of each wave: the categories partition the wave, so its sums
     -- are the sums over the categories (outside the estimation domain the weights are 0)
