@@ -121,15 +121,17 @@ create or replace macro population_16plus(by_name, wave) as table
 
 -- === survey estimation =============================================================================================
 
--- Weighted domain means with their linearisation SEs, one row per (year, category), from a relation
+-- The sums behind weighted domain means, one row per (year, category), from a relation
 -- respondents(year, category, category_number, w, y, y2, in_domain) (survey_respondents_by gives the categories):
 -- one row per respondent, every respondent of the wave in exactly one category; y2 is y squared; in_domain says
 -- whether the respondent is in the estimation domain. Respondents outside it (e.g. everyone but the volunteers who
 -- answered) still count in the wave's n, as in svyby(~y, ~by, subset(design, ...), svymean). Two shortcuts let
 -- DuckDB skip per-respondent work: all_in_domain := true when every respondent is in the domain (in_domain is then not
 -- read), y_binary := true when y is 0/1 (the sum of w^2 y^2 is then the sum of w^2 y, computed once; y2 not read).
--- Returns (year, category as text, n, mean, se).
-create or replace macro survey_domain_means(respondents, all_in_domain, y_binary) as table
+-- Returns (year, category as text, n, n_wave, sw, swy, sw2, sw2y, sw2y2): n the respondents in the domain and the
+-- category, n_wave the respondents of the wave, and the sums of w, w y, w^2, w^2 y, w^2 y^2 over the domain in the
+-- category (survey_domain_means turns them into means and SEs, survey_contrast into differences).
+create or replace macro survey_domain_sums(respondents, all_in_domain, y_binary) as table
     with
     -- outside the domain a respondent weighs 0: the sums of aggregates filtered on in_domain, at half the cost
     domain_weights as (
@@ -169,10 +171,25 @@ create or replace macro survey_domain_means(respondents, all_in_domain, y_binary
         year,
         coalesce(category, cast(category_number as varchar)) as category,
         n,
-        swy / nullif(sw, 0) as mean,
-        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, w.n_wave) as se
+        w.n_wave,
+        sw,
+        swy,
+        sw2,
+        sw2y,
+        sw2y2
     from domain_sums
     join waves as w using (year);
+
+-- Weighted domain means with their linearisation SEs, one row per (year, category), from the same relation
+-- respondents and shortcuts as survey_domain_sums. Returns (year, category as text, n, mean, se).
+create or replace macro survey_domain_means(respondents, all_in_domain, y_binary) as table
+    select
+        year,
+        category,
+        n,
+        swy / nullif(sw, 0) as mean,
+        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave) as se
+    from survey_domain_sums(respondents, all_in_domain, y_binary);
 
 -- The same where the wave is stacked once per category: every respondent of the wave appears once in every
 -- category, and the category's domain is the rows with in_domain true (a question or an answer, as in area_share,
@@ -344,3 +361,242 @@ create or replace macro difference_flag(n_a, n_b) as survey_flag(least(coalesce(
 -- the difference is not shown.
 create or replace macro difference_verdict(ci_lo, ci_hi) as
     case when ci_lo > 0 or ci_hi < 0 then 'reliable' when ci_lo is not null and ci_hi is not null then 'not_reliable' end;
+
+-- The pairs of survey waves a change compares, (year, since): for every wave year (later_wave, or every wave when
+-- null) the earlier wave since (earlier_wave, or the wave before year when null); only pairs with since < year (the
+-- first wave has no wave before it).
+create or replace macro survey_wave_pairs(later_wave, earlier_wave) as table
+    with
+    survey_waves as (
+        select distinct year from survey_respondents
+    ),
+    wave_pairs as (
+        select
+            y.year,
+            coalesce(earlier_wave, (select max(p.year) from survey_waves as p where p.year < y.year)) as since
+        from survey_waves as y
+        where later_wave is null or y.year = later_wave
+    )
+    select year, since from wave_pairs where since < year;
+
+-- A difference a - b of two survey estimates with its SE, 95 % interval, flag and verdict, from a relation
+-- compared(year, other, category, mean_a, se_a, n_a, mean_b, se_b, n_b, cov_ab): side a is the category in the wave
+-- `year`; side b is the wave `other` (a change) or the reference `other` of the same wave (a contrast); cov_ab their
+-- covariance, 0 between waves.
+--   estimate = mean_a - mean_b; se = difference_se(se_a, se_b, cov_ab); interval estimate +/- 1.959964 se, not
+--   clipped; flag = difference_flag(n_a, n_b): suppressed (estimates, se, interval and verdict null, when suppress)
+--   when either side has n < 50, uncertain when either has n < 100; verdict 'reliable' when the interval excludes 0.
+-- Returns (year, other, category, estimate_a, estimate_b, estimate, se, ci_low, ci_high, n_a, n_b, flag, verdict).
+create or replace macro survey_difference(compared, suppress) as table
+    with
+    differences as (
+        select
+            year,
+            other,
+            category,
+            n_a,
+            n_b,
+            difference_flag(n_a, n_b) as flag,
+            survey_shown(least(coalesce(n_a, 0), coalesce(n_b, 0)), suppress) as shown,
+            mean_a,
+            mean_b,
+            mean_a - mean_b as diff,
+            difference_se(se_a, se_b, cov_ab) as diff_se
+        from query_table(compared)
+    ),
+    differences_shown as (
+        select
+            year,
+            other,
+            category,
+            case when shown then mean_a end as estimate_a,
+            case when shown then mean_b end as estimate_b,
+            case when shown then diff end as estimate,
+            case when shown then diff_se end as se,
+            ci_low(case when shown then diff end, diff_se, null) as ci_low,
+            ci_high(case when shown then diff end, diff_se, null) as ci_high,
+            n_a,
+            n_b,
+            flag
+        from differences
+    )
+    select *, difference_verdict(ci_low, ci_high) as verdict
+    from differences_shown;
+
+-- The tail of a change metric broken down by by_name: per (year, since) pair of wave_pairs (survey_wave_pairs) and
+-- category, the estimate in wave year minus the estimate in wave since (survey_difference), from
+-- estimates(year, category, n, mean, se) (survey_domain_means over the waves of the pairs). Waves are independent
+-- samples, each its own design: covariance 0, so se = sqrt(se_year^2 + se_since^2). A category missing from one wave
+-- has n 0 there, hence is suppressed. Returns the change contract columns: year, since, dimension, category,
+-- label_da, label_en, estimate, se, ci_low, ci_high, estimate_year, estimate_since, n, n_since, flag, verdict.
+create or replace macro survey_change(estimates, wave_pairs, by_name, suppress) as table
+    with
+    category_estimates as (
+        select * from query_table(estimates)
+    ),
+    categories as (
+        select distinct category from category_estimates
+    ),
+    -- side a: the category in wave year; side b: the same category in wave since
+    compared as (
+        select
+            p.year,
+            p.since as other,
+            c.category,
+            a.mean as mean_a,
+            a.se as se_a,
+            coalesce(a.n, 0) as n_a,
+            b.mean as mean_b,
+            b.se as se_b,
+            coalesce(b.n, 0) as n_b,
+            0.0 as cov_ab
+        from query_table(wave_pairs) as p
+        cross join categories as c
+        left join category_estimates as a on a.year = p.year and a.category = c.category
+        left join category_estimates as b on b.year = p.since and b.category = c.category
+    ),
+    difference_verdicts as (
+        select * from survey_difference(compared, suppress)
+    )
+    select
+        d.year,
+        d.other as since,
+        by_name as dimension,
+        d.category,
+        l.label_da,
+        l.label_en,
+        d.estimate,
+        d.se,
+        d.ci_low,
+        d.ci_high,
+        d.estimate_a as estimate_year,
+        d.estimate_b as estimate_since,
+        person_count(d.n_a) as n,
+        person_count(d.n_b) as n_since,
+        d.flag,
+        d.verdict
+    from difference_verdicts as d
+    left join labels as l on l.dimension = by_name and l.code = d.category
+    order by d.year, d.other, l.sort_order, d.category;
+
+-- The tail of a contrast metric broken down by by_name: per wave and category, the category's estimate minus the
+-- reference's estimate in the same wave (survey_difference), from sums(year, category, n, n_wave, sw, swy, sw2, sw2y,
+-- sw2y2) (survey_domain_sums; every respondent of the wave in exactly one category). The reference is 'all' (the
+-- whole population of the wave, or of the estimation domain: all volunteers for hours) or another category of the
+-- breakdown. Both sides come from the same design, so the SE uses their covariance (domain_mean_cov), as
+-- svyby(~y, ~by, design, svymean, covmat = TRUE) followed by svycontrast:
+--   a category against the whole population: the category lies inside it, the overlap of the domains is the
+--   category (its sums of w^2, w^2 y, w^2 y^2), and se^2 = se_cat^2 + se_all^2 - 2 cov;
+--   two categories: disjoint domains, empty overlap, covariance 0, and se^2 = se_cat^2 + se_ref^2.
+-- Returns the contrast contract columns: year, dimension, category, reference, label_da, label_en,
+-- reference_label_da, reference_label_en, estimate, se, ci_low, ci_high, estimate_category, estimate_reference, n,
+-- n_reference, flag, verdict. The reference itself is not a row. by_name 'total' is an error.
+create or replace macro survey_contrast(sums, by_name, reference_code, suppress) as table
+    with
+    -- the categories with their means and SEs (as survey_domain_means)
+    category_sums as (
+        select
+            year,
+            category,
+            n,
+            n_wave,
+            sw,
+            swy,
+            sw2,
+            sw2y,
+            sw2y2,
+            swy / nullif(sw, 0) as mean,
+            domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave) as se
+        from query_table(sums)
+        -- a contrast needs a breakdown: total has the one category 'all'
+        where case when by_name = 'total' then error('by must be one of the breakdowns gender, age_group, region, '
+            || 'landsdel, east_west, urbanisation, education, employment (a contrast needs one); got ''total''')
+            else true end
+    ),
+    -- the whole population (of the estimation domain) of each wave: the categories partition the wave, so its sums
+    -- are the sums over the categories (outside the estimation domain the weights are 0)
+    population_sums as (
+        select
+            year,
+            cast(sum(n) as bigint) as n,
+            max(n_wave) as n_wave,
+            sum(sw) as sw,
+            sum(swy) as swy,
+            sum(sw2) as sw2,
+            sum(sw2y) as sw2y,
+            sum(sw2y2) as sw2y2
+        from category_sums
+        group by year
+    ),
+    population_estimates as (
+        select
+            year,
+            n,
+            sw,
+            swy / nullif(sw, 0) as mean,
+            domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave) as se
+        from population_sums
+    ),
+    -- side a: the category; side b: the reference of the same wave
+    compared as (
+        -- the whole population: the overlap of the two domains is the category
+        select
+            c.year,
+            'all' as other,
+            c.category,
+            c.mean as mean_a,
+            c.se as se_a,
+            c.n as n_a,
+            p.mean as mean_b,
+            p.se as se_b,
+            p.n as n_b,
+            domain_mean_cov(c.sw2y2, c.sw2y, c.sw2, c.mean, p.mean, c.sw, p.sw, c.n_wave) as cov_ab
+        from category_sums as c
+        join population_estimates as p on p.year = c.year
+        where reference_code = 'all'
+
+        union all
+
+        -- another category of the breakdown: disjoint domains, the overlap is empty
+        select
+            c.year,
+            r.category as other,
+            c.category,
+            c.mean as mean_a,
+            c.se as se_a,
+            c.n as n_a,
+            r.mean as mean_b,
+            r.se as se_b,
+            r.n as n_b,
+            domain_mean_cov(0, 0, 0, c.mean, r.mean, c.sw, r.sw, c.n_wave) as cov_ab
+        from category_sums as c
+        join category_sums as r on r.year = c.year and r.category = reference_code
+        where reference_code <> 'all' and c.category <> reference_code
+    ),
+    difference_verdicts as (
+        select * from survey_difference(compared, suppress)
+    )
+    select
+        d.year,
+        by_name as dimension,
+        d.category,
+        d.other as reference,
+        l.label_da,
+        l.label_en,
+        r.label_da as reference_label_da,
+        r.label_en as reference_label_en,
+        d.estimate,
+        d.se,
+        d.ci_low,
+        d.ci_high,
+        d.estimate_a as estimate_category,
+        d.estimate_b as estimate_reference,
+        person_count(d.n_a) as n,
+        person_count(d.n_b) as n_reference,
+        d.flag,
+        d.verdict
+    from difference_verdicts as d
+    left join labels as l on l.dimension = by_name and l.code = d.category
+    left join labels as r
+        on r.dimension = case when d.other = 'all' then 'total' else by_name end and r.code = d.other
+    order by d.year, l.sort_order, d.category;

@@ -354,7 +354,7 @@ def load_metric(name: str) -> Metric:
     names = metric_names(versions)
     if not isinstance(name, str) or name not in names:
         raise QueryError(f"unknown metric {name!r}; valid metrics: {', '.join(names)}")
-    # a metric may paste fragments and other metrics: any SQL file's change reloads it
+    # a metric reads the macros of _macros.sql and other metrics: any SQL file's change reloads it
     return _load(name, versions)
 
 

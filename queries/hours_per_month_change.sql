@@ -51,26 +51,33 @@
 
 with
 
--- survey_waves -> pairs(year, since): the waves compared
-{{include _survey_wave_pairs}}
+-- pairs(year, since): the waves compared
+pairs as (
+    select * from survey_wave_pairs(getvariable('year'), getvariable('since'))
+),
 
 -- the domain is the volunteers with an hours answer; every respondent of the wave counts in the SE
 respondents as (
     select
         year,
-        {{by}} as category,
+        category,
+        category_number,
         weight as w,
         hours_per_month as y,
         hours_per_month * hours_per_month as y2,
         volunteered = 1 and hours_per_month is not null as in_domain
-    from survey_respondents
+    from survey_respondents_by(coalesce(getvariable('by'), 'total'), null)
     where year in (select year from pairs) or year in (select since from pairs)
 ),
 
--- estimates(year, category, n, mean, se): the mean hours per month of the category's volunteers, with its SE
-{{include _survey_domain_means in_domain=in_domain y2=y2}}
+-- the mean hours per month of the category's volunteers, with its SE: (year, category, n, mean, se)
+estimates as (
+    select * from survey_domain_means(respondents, false, false)
+),
 
--- categories -> compared -> differences -> final: change, SE, interval, flag, verdict per (year, since, category)
-{{include _survey_change}}
+-- change, SE, interval, flag, verdict per (year, since, category), labels
+final as (
+    select * from survey_change(estimates, pairs, coalesce(getvariable('by'), 'total'), coalesce(getvariable('suppress'), true))
+)
 
 select * from final

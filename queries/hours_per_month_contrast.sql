@@ -62,20 +62,24 @@ with
 respondents as (
     select
         year,
-        {{by}} as category,
+        category,
+        category_number,
         weight as w,
         hours_per_month as y,
         hours_per_month * hours_per_month as y2,
         volunteered = 1 and hours_per_month is not null as in_domain
-    from survey_respondents
-    where $year is null or year = $year
+    from survey_respondents_by(coalesce(getvariable('by'), 'gender'), getvariable('year'))
 ),
 
--- domain_sums, waves, estimates(year, category, n, mean, se): the mean hours per month of the category's
--- volunteers, with its SE
-{{include _survey_domain_means in_domain=in_domain y2=y2}}
+-- the sums behind the mean hours per month of the category's volunteers: (year, category, n, n_wave and the weighted sums)
+sums as (
+    select * from survey_domain_sums(respondents, false, false)
+),
 
--- population_sums -> compared -> differences -> final: contrast, SE, interval, flag, verdict per (year, category)
-{{include _survey_contrast}}
+-- contrast with the reference, SE (covariance from the wave's design), interval, flag, verdict per (year, category)
+final as (
+    select * from survey_contrast(sums, coalesce(getvariable('by'), 'gender'), coalesce(getvariable('reference'), 'all'),
+        coalesce(getvariable('suppress'), true))
+)
 
 select * from final

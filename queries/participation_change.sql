@@ -49,24 +49,33 @@
 
 with
 
--- survey_waves -> pairs(year, since): the waves compared
-{{include _survey_wave_pairs}}
+-- pairs(year, since): the waves compared
+pairs as (
+    select * from survey_wave_pairs(getvariable('year'), getvariable('since'))
+),
 
 -- every respondent is in the domain; y is 0/1
 respondents as (
     select
         year,
-        {{by}} as category,
+        category,
+        category_number,
         weight as w,
-        volunteered as y
-    from survey_respondents
+        volunteered as y,
+        volunteered as y2,
+        true as in_domain
+    from survey_respondents_by(coalesce(getvariable('by'), 'total'), null)
     where year in (select year from pairs) or year in (select since from pairs)
 ),
 
--- estimates(year, category, n, mean, se): the weighted share who volunteered per (year, category), with its SE
-{{include _survey_domain_means in_domain=true y2=y}}
+-- the weighted share who volunteered per (year, category), with its SE: (year, category, n, mean, se)
+estimates as (
+    select * from survey_domain_means(respondents, true, true)
+),
 
--- categories -> compared -> differences -> final: change, SE, interval, flag, verdict per (year, since, category)
-{{include _survey_change}}
+-- change, SE, interval, flag, verdict per (year, since, category), labels
+final as (
+    select * from survey_change(estimates, pairs, coalesce(getvariable('by'), 'total'), coalesce(getvariable('suppress'), true))
+)
 
 select * from final

@@ -59,18 +59,24 @@ with
 respondents as (
     select
         year,
-        {{by}} as category,
+        category,
+        category_number,
         weight as w,
-        volunteered as y
-    from survey_respondents
-    where $year is null or year = $year
+        volunteered as y,
+        volunteered as y2,
+        true as in_domain
+    from survey_respondents_by(coalesce(getvariable('by'), 'gender'), getvariable('year'))
 ),
 
--- domain_sums, waves, estimates(year, category, n, mean, se): the weighted share who volunteered per (year,
--- category), with its SE
-{{include _survey_domain_means in_domain=true y2=y}}
+-- the sums behind the weighted share who volunteered per (year, category): (year, category, n, n_wave and the weighted sums)
+sums as (
+    select * from survey_domain_sums(respondents, true, true)
+),
 
--- population_sums -> compared -> differences -> final: contrast, SE, interval, flag, verdict per (year, category)
-{{include _survey_contrast}}
+-- contrast with the reference, SE (covariance from the wave's design), interval, flag, verdict per (year, category)
+final as (
+    select * from survey_contrast(sums, coalesce(getvariable('by'), 'gender'), coalesce(getvariable('reference'), 'all'),
+        coalesce(getvariable('suppress'), true))
+)
 
 select * from final

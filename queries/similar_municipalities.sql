@@ -1,10 +1,10 @@
 -- similar_municipalities: the municipalities closest to each municipality in number of inhabitants
 -- title_da: Kommuner nærmest i indbyggertal
 -- title_en: Municipalities closest in population
--- definition: For each municipality, the $neighbours other municipalities whose number of inhabitants (every age,
+-- definition: For each municipality, the `neighbours` other municipalities whose number of inhabitants (every age,
 --     population table) in the year is closest to its own, ranked by the absolute difference (ties: the smaller
 --     kommunekode first). Rank 0 is the municipality itself. Kommuneprofil compares a municipality with these.
--- definition_da: For hver kommune de $neighbours andre kommuner, hvis indbyggertal (alle aldre, befolkningstabellen
+-- definition_da: For hver kommune de `neighbours` andre kommuner, hvis indbyggertal (alle aldre, befolkningstabellen
 --     population) i året ligger nærmest kommunens eget, ordnet efter den absolutte forskel (ved lighed den laveste
 --     kommunekode først). Rang 0 er kommunen selv. Kommuneprofilen sammenligner en kommune med disse.
 -- unit: persons (inhabitants of all ages)
@@ -33,7 +33,7 @@ inhabitants as (
         cast(sum(p.persons) as bigint) as inhabitants
     from population as p
     join municipalities as m using (municipality_code)
-    where p.year = coalesce($year, (select max(year) from population))
+    where p.year = coalesce(getvariable('year'), (select max(year) from population))
     group by all
 ),
 
@@ -54,7 +54,7 @@ pairs as (
         ) - 1 as rank
     from inhabitants as a
     join inhabitants as b on a.year = b.year
-    where $municipality_code is null or a.municipality_code = $municipality_code
+    where getvariable('municipality_code') is null or a.municipality_code = getvariable('municipality_code')
 ),
 
 final as (
@@ -68,7 +68,7 @@ final as (
         cast(inhabitants as bigint) as inhabitants,
         cast(difference as bigint) as difference
     from pairs
-    where rank <= greatest(1, least($neighbours, 97))
+    where rank <= greatest(1, least(coalesce(getvariable('neighbours'), 5), 97))
     order by municipality_code, rank
 )
 

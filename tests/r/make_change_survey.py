@@ -52,7 +52,7 @@ def main(out: pathlib.Path = OUT) -> None:
                 p = 0.30 + trend + (0.06 if gender == "male" else 0) + (0.08 if 40 <= age < 70 else 0) \
                     + (0.05 if region == 1082 else 0)
                 vol = int(rng.random() < p)
-                row = [f"{year}-{i:05d}", year, f"{weight:g}", gender, age, rng.choice(munis[region]),
+                row = [f"{year}-{i:05d}", year, f"{weight:.4f}", gender, age, rng.choice(munis[region]),
                        rng.choice(URBANISATION), rng.choice(EDUCATION), rng.choice(EMPLOYMENT), vol]
                 if vol:
                     hours = round(math.exp(rng.gauss(2.0 + (0.3 if age >= 60 else 0), 0.8)) * 2) / 2
