@@ -1,5 +1,7 @@
 """The kernel manager of the dashboard server: Jupyter's, except that a page that has not yet connected keeps its
-kernel for a grace period (`unclaimed_grace`, seconds) before culling may take it.
+kernel for a grace period (`unclaimed_grace`, seconds) before culling may take it. A page counts as connected once a
+culling round has seen its websocket open (a page that connects and is dropped between two rounds is culled only
+after the grace period).
 
 Culling (voila.json: 90 idle seconds) is for pages that went away without saying so. But a kernel is idle from the
 moment its notebook has run until the browser, having received and drawn the page, opens the page's websocket;
@@ -27,11 +29,9 @@ class FrivilligKernelManager(AsyncMappingKernelManager):
         self._started_at[kernel_id] = time.monotonic()
         return kernel_id
 
-    def notify_connect(self, kernel_id):
-        self._ever_connected.add(kernel_id)
-        return super().notify_connect(kernel_id)
-
     async def cull_kernel_if_idle(self, kernel_id):
+        if self._kernel_connections.get(kernel_id, 0) > 0:  # seen at a culling round (every cull_interval)
+            self._ever_connected.add(kernel_id)
         started = self._started_at.get(kernel_id)
         if (kernel_id not in self._ever_connected and started is not None
                 and time.monotonic() - started < self.unclaimed_grace):

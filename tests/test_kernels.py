@@ -22,7 +22,7 @@ def test_unclaimed_kernels_are_spared_then_culled(monkeypatch, tmp_path):
     km._kernels.update({k: SimpleNamespace(execution_state="idle") for k in ("new", "old", "seen")})
     km._kernels["dead"] = SimpleNamespace(execution_state="dead")
     km._started_at.update({"new": now, "old": now - 61, "seen": now, "dead": now})
-    km._ever_connected.add("seen")  # its page connected (and went away): culled as usual
+    km._kernel_connections["seen"] = 1  # its page is connected: culling follows Jupyter's rules
 
     async def run():
         for k in ("new", "old", "seen", "dead"):
