@@ -27,10 +27,10 @@ def _url() -> str:
 
 
 async def _receive(url: str) -> str | None:
-    from websockets.asyncio.client import connect
+    from websockets.asyncio.client import connect as open_websocket
 
     try:
-        async with connect(url, open_timeout=OPEN_TIMEOUT, max_size=None) as ws:
+        async with open_websocket(url, open_timeout=OPEN_TIMEOUT, max_size=None) as ws:
             return await ws.recv()
     except (OSError, TimeoutError, asyncio.TimeoutError) as exc:
         import sys
