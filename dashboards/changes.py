@@ -28,10 +28,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "against_all_volunteers": ("i forhold til alle frivillige", "compared with all volunteers"),
     "against": ("i forhold til {label}", "compared with {label}"),
     "interval": ("95 %-interval {low} til {high}", "95% interval {low} to {high}"),
-    "reliable_change": ("en sikker ændring", "a reliable change"),
-    "not_reliable_change": ("ikke en sikker ændring", "not a reliable change"),
-    "reliable_difference": ("en sikker forskel", "a reliable difference"),
-    "not_reliable_difference": ("ikke en sikker forskel", "not a reliable difference"),
     "uncertain": ("usikkert tal (under 100 svar)", "uncertain figure (under 100 responses)"),
     "suppressed": ("ikke vist: for få svar (under 50)", "not shown: too few responses (under 50)"),
     "pp": ("procentpoint", "percentage points"),
@@ -88,7 +84,7 @@ def sentence(row, metric: str, lang: str, compared: str, kind: str) -> str:
     unit = tx("pp" if _is_rate(metric) else "hours", lang)
     interval = tx("interval", lang, low=_value(row["ci_low"], metric, lang, False),
                   high=_value(row["ci_high"], metric, lang, False))
-    verdict = tx(f"{row['verdict']}_{kind}", lang)
+    verdict = t(f"{row['verdict']}_{kind}", lang)  # the verdict's words, shared with the report
     text = f"{_value(row['estimate'], metric, lang, True)} {unit} {compared} ({interval}) · {verdict}"
     return text + (f" · {tx('uncertain', lang)}" if row["flag"] == "uncertain" else "")
 

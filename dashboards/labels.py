@@ -34,6 +34,11 @@ UI: dict[str, tuple[str, str]] = {
     "ours": ("Vores beregning", "Our estimate"),
     "published": ("Offentliggjort tal", "Published figure"),
     "ci": ("95 %-konfidensinterval", "95% confidence interval"),
+    # the plain verdict on a change between waves or a difference between groups (the query layer's verdict column)
+    "reliable_change": ("en sikker ændring", "a reliable change"),
+    "not_reliable_change": ("ikke en sikker ændring", "not a reliable change"),
+    "reliable_difference": ("en sikker forskel", "a reliable difference"),
+    "not_reliable_difference": ("ikke en sikker forskel", "not a reliable difference"),
     "suppressed_reason": ("for få svar (under {min_n_shown})", "too few responses (under {min_n_shown})"),
     "uncertain_reason": ("usikkert ({min_n_shown}-{max_n_uncertain} svar)",
                          "uncertain ({min_n_shown}-{max_n_uncertain} responses)"),

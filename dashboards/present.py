@@ -8,6 +8,7 @@ methods text, captions, headline sentences and the CSV/XLSX exports. Importing i
 """
 from __future__ import annotations
 
+import html
 import io
 import math
 import re
@@ -207,7 +208,8 @@ def methods_items(lang: str = "da") -> list[str]:
     th = thresholds()
     hours = queries.load_metric("fte").param("hours_per_fte").default
     return [pick(pair, lang).format(shown=th["min_n_shown"], reliable=th["min_n_reliable"],
-                                    reliable_1=th["min_n_reliable"] - 1, hours=number(hours, lang), small=SMALL_COUNT)
+                                    reliable_1=th["min_n_reliable"] - 1, hours=number(hours, lang),
+                                    small=html.escape(SMALL_COUNT))
             for pair in _METHODS]
 
 

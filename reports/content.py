@@ -14,13 +14,14 @@ import pandas as pd
 
 import queries
 from dashboards import charts, panels
+from dashboards import labels
 from dashboards.present import dimension_title, label
 from reports import captions, fmt
 from reports.text import SOURCE_NAMES, TEXT
 
-# ISSUE 13 HOOK: the metric that gives a survey figure's change between waves with its interval and verdict
-# (queries/<name>.sql, built by the changes issue). Used by Report._survey_change once it exists.
-CHANGE_METRICS = {"participation_rate": "participation_change"}
+# The metric that gives a survey figure's change between waves with its interval and verdict (Report._survey_change);
+# a figure without one shows the plain difference and is listed as such in the summary's notes.
+CHANGE_METRICS = {"participation_rate": "participation_change", "hours_per_month": "hours_per_month_change"}
 
 # The breakdowns of participation shown one figure each (the dashboard's "Opdeling" choices).
 BREAKDOWNS = ["gender", "age_group", "region", "landsdel", "east_west", "urbanisation", "education", "employment"]
@@ -575,8 +576,9 @@ class Report:
                 "municipal_response", self._text(f"Kommuner der har svaret ({my})", f"Municipalities responding ({my})"),
                 fmt.count(r.responded, lang), fmt.MISSING,
                 fmt.signed(r.responded - resp.loc[mprev].responded, 0, lang) if mprev else self.t["no_previous"],
-                note=self._text(f"af {r.municipalities} kommuner ({fmt.pct(r.response_rate, 0, lang)})",
-                                f"of {r.municipalities} municipalities ({fmt.pct(r.response_rate, 0, lang)})")
+                note=self._text(f"af {fmt.number(r.municipalities, 0, lang)} kommuner ({fmt.pct(r.response_rate, 0, lang)})",
+                                f"of {fmt.number(r.municipalities, 0, lang)} municipalities "
+                                f"({fmt.pct(r.response_rate, 0, lang)})")
                 + f" · {municipal}",
                 change_note=f"{mprev}: {fmt.count(resp.loc[mprev].responded, lang)}" if mprev else ""))
             shares = self.src.run("framework_share", year=my, by="total").data.set_index("element")
@@ -592,8 +594,9 @@ class Report:
                                f"Share of municipalities: {element_label.lower()} ({my})"),
                     fmt.pct(s.share, 0, lang), fmt.MISSING,
                     fmt.pp(s.share - b.share, 0, lang) if b is not None else self.t["no_previous"],
-                    note=self._text(f"{fmt.count(s.yes_count, lang)} af {s.answer_count} kommuner, der har svaret",
-                                    f"{fmt.count(s.yes_count, lang)} of {s.answer_count} responding municipalities")
+                    note=self._text(f"{fmt.count(s.yes_count, lang)} af {fmt.number(s.answer_count, 0, lang)} kommuner, der har svaret",
+                                    f"{fmt.count(s.yes_count, lang)} of {fmt.number(s.answer_count, 0, lang)} responding "
+                                    "municipalities")
                     + f" · {municipal}",
                     change_note=f"{mprev}: {fmt.pct(b.share, 0, lang)}" if b is not None else ""))
             staff = self.src.run("staff_fte_total", by="total").data.set_index("year")
@@ -654,9 +657,9 @@ class Report:
     def _survey_change(self, metric: str, change, now, before) -> tuple[str, str]:
         """The change since the previous wave: (text, note).
 
-        ISSUE 13 HOOK: when the change metric of the changes issue is in queries/ (CHANGE_METRICS), its estimate,
-        95 % interval and verdict are shown. Until then the text is the difference of the two estimates and the
-        summary says that its interval is not computed yet; no interval is made up here.
+        With a change metric (CHANGE_METRICS) its estimate, 95 % interval and verdict are shown; otherwise the text
+        is the difference of the two estimates and the summary says that its interval is not computed; no interval
+        is made up here.
         """
         name = CHANGE_METRICS.get(metric)
         if name is None or not self.src.has(name):
@@ -667,8 +670,8 @@ class Report:
         text = change(row.estimate, 0.0)
         interval = self._text("95\u00a0%-interval", "95% interval")
         note = f"{interval} {change(row.ci_low, 0.0)} {self._text('til', 'to')} {change(row.ci_high, 0.0)}"
-        if "verdict" in row.index and isinstance(row.verdict, str):
-            note += f" · {row.verdict}"
+        if isinstance(row.verdict, str):  # 'reliable' / 'not_reliable' in the dashboards' words
+            note += " · " + labels.t(f"{row.verdict}_change", self.lang)
         return text, note
 
     # ----- appendix and sources
