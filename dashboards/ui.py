@@ -235,14 +235,25 @@ class ChartPanel:
         self.widget.add_class(f"fd-panel-{name}")
         self.table: pd.DataFrame | None = None
 
+    def decorate(self, view: View) -> View:
+        """The view as the page shows it: the source and demo line drawn under the title (so a PNG carries them)
+        and the chart's text summary. Done once per view, before the shared cache turns the figure into a dict."""
+        years = _years(view.table)
+        if view.fig is not None and not isinstance(view.fig, dict):
+            view.summary = view.summary or charts.summary(view.fig, self.lang)
+            view.fig = charts.with_source(view.fig, present.source_line(view.meta, self.lang, years=years,
+                                                                        demo=data.is_demo()))
+        return view
+
     def show(self, view: View, state: dict | None = None) -> None:
         lang = self.lang
         self.table = view.table
         years = _years(view.table)
         shown = present.people_table(view.table, view.meta, lang)
         stem = view.filename or present.slug(view.meta.title_for(lang), *(_state_words(state or {}, lang)))
-        fig = charts.with_source(view.fig, present.source_line(view.meta, lang, years=years, demo=data.is_demo()))
-        summary = view.summary or charts.summary(view.fig, lang)
+        if not isinstance(view.fig, dict):  # not through the cache: draw the source line and summary here
+            view = self.decorate(view)
+        fig, summary = view.fig, view.summary
         self.head.value = f'<h2 class="fd-chart-title" id="fd-chart-{self.name}">{html.escape(_fig_title(fig))}</h2>'
 
         # Set the Output widget's outputs from the kernel instead of capturing a display (`with self.out:`):
@@ -268,7 +279,9 @@ class ChartPanel:
 
 
 def _fig_title(fig) -> str:
-    text = fig.layout.title.text or ""
+    layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout.to_plotly_json()
+    title = layout.get("title") or {}
+    text = (title.get("text") if isinstance(title, dict) else title) or ""
     return text.replace("<br>", " ")
 
 
@@ -290,7 +303,8 @@ def _state_words(state: dict, lang: str) -> list[str]:
 
 def _plotly_output(fig, lang: str = "da", filename: str = "figur") -> dict:
     """A display_data output holding the figure in plotly's mimetype (what pio.show's plotly_mimetype renderer sends)."""
-    bundle = PlotlyRenderer(config=charts.plotly_config(lang, filename)).to_mimebundle(fig.to_dict())
+    bundle = PlotlyRenderer(config=charts.plotly_config(lang, filename)).to_mimebundle(
+        fig.to_dict() if hasattr(fig, "to_dict") else fig)
     return {"output_type": "display_data", "data": bundle, "metadata": {}}
 
 
@@ -438,7 +452,8 @@ class Dashboard:
     def _draw(self, p: _Panel, s: S) -> None:
         started = time.perf_counter()
         try:
-            view = cache.view(self.notebook, p.fn, s, lambda: p.fn(s))  # shared between kernels per build
+            # computed and decorated once per build and page state, shared between kernels
+            view = cache.view(self.notebook, p.fn, s, lambda: p.panel.decorate(p.fn(s)))
         except Exception as exc:  # noqa: BLE001 - the page shows a short message, the log keeps the traceback
             log.exception("panel %s failed", p.panel.name)
             p.panel.fail(t("load_error", self.lang, msg=_short_error(exc)))
