@@ -182,7 +182,8 @@ def _content(source: content.Source, year: int, lang: str) -> tuple[dict, list]:
         summary_change_head=t["change"],
         key_figures=report.key_figures(), summary_notes=report.summary_notes,
         chapters=chapters, appendix=appendix, toc_headings=toc_headings,
-        methods=[(h, present.methods_items(lang) if ps is None else [p.format(year=year) for p in ps])
+        methods=[(h, [i.replace(" %", fmt.NBSP + "%") for i in present.methods_items(lang)] if ps is None
+                  else [p.format(year=year) for p in ps])
                  for h, ps in METHODS[lang]],
         data_sources=report.data_sources(), published_sources=report.published_sources(),
     )

@@ -301,8 +301,8 @@ def test_methods_appendix_sources_and_demo_banner(report):
     title_page = re.search(r'<section class="title-page".*?</section>', html, re.S).group(0)
     assert 'id="demo-banner"' in title_page and "Demodata" in title_page
     methods = re.search(r'<section class="chapter" id="methods">.*?</section>', html, re.S).group(0)
-    for item in present.methods_items("da"):  # the one methods text, shared with Om data
-        assert item in methods, item
+    for item in present.methods_items("da"):  # the one methods text, shared with Om data (units kept on the line)
+        assert item.replace(" %", fmt.NBSP + "%") in methods, item
     for needle in ("svydesign(ids = ~1, weights = ~weight)", "svyby", "Under 50", "50-99", "&lt;5", "Demodata", "1.924"):
         assert needle in methods, needle
     assert 'id="appendix"' in html and 'id="sources"' in html

@@ -97,7 +97,9 @@ def kernel_shut_down(log_path: Path, kernel_id: str, timeout: float = 15) -> boo
     return False
 
 
-@pytest.fixture(scope="session")
+# package scope: Playwright's sync API keeps an event loop running in this thread until it stops, so it must stop
+# before the tests outside tests/browser that run their own (asyncio.run, the report's PDF printing)
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 
