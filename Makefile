@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 WAREHOUSE := data/warehouse.duckdb
 DEMO := data/raw/demo
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 PORT ?= 8866
 LAB_PORT ?= 8888
 LAB_FLAGS ?=
@@ -50,7 +51,12 @@ lab: $(WAREHOUSE) ## Open JupyterLab at the repository root on port 8888 (LAB_PO
 docs: $(VENV)/.installed ## Regenerate docs/codebook.md and docs/metrics.md from the code
 	$(PY) -m etl.docs
 
-test: $(WAREHOUSE) ## Run the test suite (unit, warehouse, notebooks, browser)
+# axe-core (npm) for the accessibility checks of the browser tests, injected into the pages by Playwright
+$(AXE):
+	@command -v npm >/dev/null || { echo "error: npm not found (apt-get install npm); the accessibility tests need axe-core"; exit 1; }
+	npm install --prefix tests/browser --no-save --no-package-lock --silent axe-core@4
+
+test: $(WAREHOUSE) $(AXE) ## Run the test suite (unit, warehouse, notebooks, browser)
 	$(VENV)/bin/pytest
 
 report: $(WAREHOUSE) ## Render the annual report: make report YEAR=2021 [LANG=en] -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
