@@ -79,6 +79,21 @@ create or replace macro survey_respondents_by(by_name, wave) as table
     from survey_respondents
     where wave is null or year = wave;
 
+-- Hours per month as a survey variable, one row per respondent of the wave (every wave when wave is null) under
+-- breakdown by_name: the estimation domain is the volunteers with an hours answer (in_domain), y their hours per
+-- month and y2 its square; everyone else still counts in the wave's n. The one definition that hours_per_month and
+-- its change and contrast metrics read (survey_domain_means / survey_domain_sums with all_in_domain := false).
+create or replace macro hours_observations(by_name, wave) as table
+    select
+        year,
+        category,
+        category_number,
+        weight as w,
+        hours_per_month as y,
+        hours_per_month * hours_per_month as y2,
+        volunteered = 1 and hours_per_month is not null as in_domain
+    from survey_respondents_by(by_name, wave);
+
 -- The municipalities with category = the code of their group under breakdown by_name: total ('all'), region
 -- (region_code), landsdel (landsdel_code), east_west, municipality (municipality_code). allowed is the metric's
 -- whitelist: a name outside it stops the query; an allowed name that is not a geography (e.g. target_group) gives

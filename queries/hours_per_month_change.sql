@@ -58,15 +58,7 @@ pairs as (
 
 -- the domain is the volunteers with an hours answer; every respondent of the wave counts in the SE
 respondents as (
-    select
-        year,
-        category,
-        category_number,
-        weight as w,
-        hours_per_month as y,
-        hours_per_month * hours_per_month as y2,
-        volunteered = 1 and hours_per_month is not null as in_domain
-    from survey_respondents_by(coalesce(getvariable('by'), 'total'), null)
+    select * from hours_observations(coalesce(getvariable('by'), 'total'), null)
     where year in (select year from pairs) or year in (select since from pairs)
 ),
 

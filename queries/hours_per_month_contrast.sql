@@ -60,15 +60,7 @@ with
 
 -- the domain is the volunteers with an hours answer; every respondent of the wave counts in the SE
 respondents as (
-    select
-        year,
-        category,
-        category_number,
-        weight as w,
-        hours_per_month as y,
-        hours_per_month * hours_per_month as y2,
-        volunteered = 1 and hours_per_month is not null as in_domain
-    from survey_respondents_by(coalesce(getvariable('by'), 'gender'), getvariable('year'))
+    select * from hours_observations(coalesce(getvariable('by'), 'gender'), getvariable('year'))
 ),
 
 -- the sums behind the mean hours per month of the category's volunteers: (year, category, n, n_wave and the weighted sums)
