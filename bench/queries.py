@@ -80,7 +80,7 @@ def generate_survey(path: Path, n: int, year: int = 2012, seed: int = 1) -> None
             select
                 'b' || (row_number() over ()) as respondent_id,
                 {year} as year,
-                weight,
+                printf('%.6f', weight) as weight,  -- six decimals: never read as a thousands grouping (1.711)
                 ['male', 'female'][gender + 1] as gender,
                 age,
                 municipality_code,

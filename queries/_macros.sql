@@ -160,11 +160,14 @@ create or replace macro survey_domain_sums(respondents, all_in_domain, y_binary)
             y2
         from query_table(respondents)
     ),
+    -- one grouping key per breakdown, so DuckDB groups an integer geography code by perfect hash (a second, null
+    -- text key in the same group by costs about half the query): the text categories in the first branch, the
+    -- numbered ones (region, landsdel) in the second. The branch that does not apply is folded away at planning
+    -- time (category_number is a constant null for a text breakdown, a column without nulls for a numbered one).
     domain_sums as (
         select
             year,
             category,
-            category_number,
             count(*) as n_all,
             -- the shortcuts are constants: DuckDB folds these cases and computes equal aggregates once
             case when all_in_domain then count(*) else cast(count_if(in_domain) as bigint) end as n,
@@ -174,26 +177,36 @@ create or replace macro survey_domain_sums(respondents, all_in_domain, y_binary)
             sum(w * w * y) as sw2y,
             case when y_binary then sum(w * w * y) else sum(w * w * y2) end as sw2y2
         from domain_weights
-        group by year, category, category_number
+        where category_number is null
+        group by year, category
+        union all by name
+        select
+            year,
+            cast(category_number as varchar) as category,
+            count(*) as n_all,
+            case when all_in_domain then count(*) else cast(count_if(in_domain) as bigint) end as n,
+            sum(w) as sw,
+            sum(w * y) as swy,
+            sum(w * w) as sw2,
+            sum(w * w * y) as sw2y,
+            case when y_binary then sum(w * w * y) else sum(w * w * y2) end as sw2y2
+        from domain_weights
+        where category_number is not null
+        group by year, category_number
     ),
-    -- every respondent of the wave counts in the variance of a domain mean (a join: cheaper here than a window)
-    waves as (
-        select year, sum(n_all) as n_wave
-        from domain_sums
-        group by year
-    )
+    -- every respondent of the wave counts in the variance of a domain mean (a window over the few category rows:
+    -- cheaper to plan than joining a second grouping back)
     select
         year,
-        coalesce(category, cast(category_number as varchar)) as category,
+        category,
         n,
-        w.n_wave,
+        sum(n_all) over (partition by year) as n_wave,
         sw,
         swy,
         sw2,
         sw2y,
         sw2y2
-    from domain_sums
-    join waves as w using (year);
+    from domain_sums;
 
 -- Weighted domain means with their linearisation SEs, one row per (year, category), from the same relation
 -- respondents and shortcuts as survey_domain_sums. Returns (year, category as text, n, mean, se).
