@@ -9,7 +9,7 @@ $FRIVILLIGDATA_CACHE; `FRIVILLIGDATA_CACHE=off` turns the cache off), keyed on
 - the code version: size and modification time of every file that shapes a result or a view (queries/*.sql and
   *.py, dashboards/*.py, data/reference/*.csv), so an edited metric or chart is recomputed;
 - what was asked: the metric and its parameters, or the notebook, the panel function (its compiled code) and the
-  page state (year, by, kommune, lang ...).
+  page state (year, by, kommune, lang ...), and for a view the address of the map's geometry (dashboards.geo).
 
 The numbers still come only from the query layer: a cached result is what `queries.run` returned for that build.
 Files are written to a temporary name and renamed, so a kernel never reads half a file; two kernels computing the
@@ -26,6 +26,8 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
+
+from . import geo
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE_ENV = "FRIVILLIGDATA_CACHE"
@@ -172,7 +174,9 @@ def view(notebook: str, fn, state: dict, compute: Callable[[], object], db=None)
             v.fig = FigureDict(fig.to_dict())
         return v
 
-    key = f"{notebook}\n{getattr(fn, '__name__', fn)}\n{_code_key(fn)}\n{sorted(state.items())!r}"
+    # a map drawn under the dashboard server names the address of its geometry (dashboards.geo): part of the key
+    key = (f"{notebook}\n{getattr(fn, '__name__', fn)}\n{_code_key(fn)}\n{sorted(state.items())!r}\n"
+           f"{os.environ.get(geo.URL_ENV, '')}")
     return get_or_compute(db_path, identity, "views", key, build)
 
 

@@ -23,13 +23,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import base_layout, is_fraction, title, unit_title
-from .labels import REPO, fmt_number, municipalities, pick
+from .geo import BORNHOLM, GEOJSON_PATH, INSET_BOX, inset, trace_geojson
+from .labels import fmt_number, municipalities, pick
 
-GEOJSON_PATH = REPO / "data" / "reference" / "municipalities.geojson"
-BORNHOLM = 400
-# Bornholm's shift into the inset (degrees lon, lat) and the inset's frame (lon, lat corners)
-INSET_SHIFT = (-2.57, 2.21)
-INSET_BOX = ((11.95, 57.08), (12.75, 57.62))
 # light to dark blue; the lightest is still visibly a fill on the white page (municipalities with 0 are not "sea")
 COLOURSCALE = [[0.0, "#deebf7"], [0.25, "#9ecae1"], [0.5, "#4292c6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
 NO_VALUE = "#bdbdbd"
@@ -97,18 +93,8 @@ def boundaries(path: Path = GEOJSON_PATH) -> dict:
 
 @lru_cache(maxsize=4)
 def _inset_geojson(path: str, mtime_ns: int) -> dict:
-    """The boundaries with Bornholm moved into the inset, features keyed by id = municipality code."""
-    data = _load(path, mtime_ns)
-    dx, dy = INSET_SHIFT
-    features = []
-    for f in data["features"]:
-        code = f["properties"]["municipality_code"]
-        coords = f["geometry"]["coordinates"]
-        if code == BORNHOLM:
-            coords = [[[[x + dx, y + dy] for x, y in ring] for ring in poly] for poly in coords]
-        features.append({"type": "Feature", "id": code, "properties": f["properties"],
-                         "geometry": {"type": "MultiPolygon", "coordinates": coords}})
-    return {"type": "FeatureCollection", "features": features}
+    """The validated boundaries as drawn (dashboards.geo.inset: Bornholm in the inset, features keyed by id)."""
+    return inset(_load(path, mtime_ns))
 
 
 def drawn_geojson(path: Path = GEOJSON_PATH) -> dict:
@@ -177,7 +163,7 @@ def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "
     # municipalities (the grey ones at the bottom of the colour scale) is added unvalidated; tests check its dict
     fig._validate = False
     fig.add_trace(go.Choropleth(
-        geojson=gj, featureidkey="id", locations=[c for c, _, _ in with_value + without],
+        geojson=trace_geojson(gj), featureidkey="id", locations=[c for c, _, _ in with_value + without],
         z=vals + [zmin] * len(without), zmin=zmin, zmax=hi, colorscale=scale,
         marker={"line": {"color": "#ffffff", "width": 0.6}},
         text=[f"<b>{munis[c]['name']}</b><br>{munis[c]['region']}<br>{hover_value(v, meta, lang, unit)}"

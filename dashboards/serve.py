@@ -147,9 +147,13 @@ def voila_app():
     - The live-kernel cap: when `max_kernels` pages already hold a kernel, a new page gets the busy page (503 with
       Retry-After) instead of a kernel; the preheated pool does not count.
     - /voila/frivillig/kernel/<id> tells a page whether its kernel still lives (the kernel-lost message polls it).
+    - /voila/frivillig/municipalities.geojson serves the map's geometry (dashboards.geo), so that a map names this
+      address instead of carrying the boundaries in every redraw; the kernels learn it from $FRIVILLIGDATA_GEOJSON_URL.
     """
     import tornado.web
     from traitlets import Integer
+
+    from . import geo
     from voila.app import Voila, _kernel_id_regex
     from voila.tornado.handler import TornadoVoilaHandler
 
@@ -198,6 +202,15 @@ def voila_app():
             self.set_header("Cache-Control", "no-store")
             self.finish({"alive": alive})
 
+    class GeojsonHandler(tornado.web.RequestHandler):
+        def get(self):
+            body, version = geo.drawn_bytes()
+            self.set_header("Content-Type", "application/geo+json")
+            # the address carries the version: a page may keep it as long as it likes
+            self.set_header("Cache-Control", "public, max-age=31536000, immutable" if self.get_argument("v", "") == version
+                            else "no-cache")
+            self.finish(body)
+
     class FrivilligVoila(Voila):
         max_kernels = Integer(12, config=True, help="Most pages served at once (each holds a kernel); the "
                               "preheated pool comes on top. A visitor beyond it gets the busy page.")
@@ -205,6 +218,8 @@ def voila_app():
         admitting = 0  # pages admitted whose kernel is not yet claimed
 
         def init_settings(self, *args, **kwargs):
+            # before the kernel manager starts the preheated kernels, which inherit this environment
+            os.environ[geo.URL_ENV] = geo.served_url(self.base_url)
             settings = super().init_settings(*args, **kwargs)
             settings["frivilligdata_app"] = self
             return settings
@@ -216,7 +231,8 @@ def voila_app():
                         for h in super().init_handlers()]
             alive = (url_path_join(self.server_url, r"/voila/frivillig/kernel/%s" % _kernel_id_regex),
                      KernelAliveHandler)
-            return [alive, *handlers]
+            geojson = (url_path_join(self.server_url, "/" + geo.ROUTE), GeojsonHandler)
+            return [alive, geojson, *handlers]
 
         def listen(self):
             """Voilà's listen, but binding first so that the address printed is the one actually served (Voilà

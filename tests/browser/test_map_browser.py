@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards import data, map as dmap
+from dashboards import data, geo as dgeo, map as dmap
 from dashboards.labels import municipalities
 from dashboards.panels import indicator_options
 
@@ -34,7 +34,8 @@ def map_state(page, panel: str) -> dict:
               paths: paths.length,
               fills: paths.map(e => getComputedStyle(e).fill),
               traces: gd.data.map(t => ({type: t.type, name: t.name, locations: t.locations || null,
-                                         legendgroup: t.legendgroup || null, mode: t.mode || null})),
+                                         legendgroup: t.legendgroup || null, mode: t.mode || null,
+                                         geojson: typeof t.geojson === 'string' ? t.geojson : null})),
               title: gd._fullLayout.title.text,
               legend: Array.from(gd.querySelectorAll('.legendtext')).map(e => e.textContent),
               credit: Array.from(gd.querySelectorAll('.annotation-text')).map(e => e.textContent),
@@ -51,6 +52,11 @@ def test_kommunerne_map_draws_the_98_municipalities_offline(rpage, voila_url):
     assert drawn["paths"] == 98
     choro = [t for t in drawn["traces"] if t["type"] == "choropleth"]
     assert len(choro) == 1 and len(set(choro[0]["locations"])) == 98
+    # the geometry comes once from the dashboard server (dashboards.geo), not inside every redraw
+    assert choro[0]["geojson"] and choro[0]["geojson"].startswith("/" + dgeo.ROUTE + "?v="), choro[0]["geojson"]
+    served = page.request.get(voila_url + choro[0]["geojson"])
+    assert served.ok and served.body() == dgeo.drawn_bytes()[0]
+    assert "immutable" in served.headers["cache-control"]
     df = data.run("framework_score", year=2012, by="municipality").data
     silent = int((df["responded"] == 0).sum())
     grey = sum(1 for f in drawn["fills"] if f.replace(" ", "") == "rgb(189,189,189)")  # dmap.NO_VALUE
