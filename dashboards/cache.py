@@ -18,6 +18,7 @@ account that runs the dashboards (as the warehouse itself).
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import pickle
@@ -92,14 +93,15 @@ def _compute_build_id(db_path: str) -> str:
 
 
 def code_version() -> str:
-    """Size and mtime of every file in CODE_GLOBS (an edited metric or chart module changes every key)."""
+    """Size and mtime of every file in CODE_GLOBS (an edited metric or chart module changes every key). Computed
+    for every view a page draws: one directory listing per glob, names matched as text."""
     h = hashlib.sha256(f"format {FORMAT}".encode())
     for pattern in CODE_GLOBS:
         folder_, glob = pattern.rsplit("/", 1)
-        for entry in sorted(os.scandir(REPO / folder_), key=lambda e: e.name):
-            if entry.is_file() and Path(entry.name).match(glob):
-                st = entry.stat()
-                h.update(f"{pattern}:{entry.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        with os.scandir(REPO / folder_) as entries:
+            found = sorted((e.name, e.stat()) for e in entries if fnmatch.fnmatchcase(e.name, glob) and e.is_file())
+        for name, st in found:
+            h.update(f"{pattern}:{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:16]
 
 

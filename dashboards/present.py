@@ -36,6 +36,7 @@ class View:
     note: str = ""
     summary: str = ""  # one or two sentences saying what the chart shows (its text alternative)
     filename: str = ""  # file name stem for downloads, e.g. frivillige-andel-2021-koen
+    info_html: str = ""  # what the page shows under the chart (table, downloads), built once with the view
 
 
 # -- numbers ------------------------------------------------------------------------------------------------------

@@ -235,41 +235,50 @@ class ChartPanel:
         self.widget.add_class(f"fd-panel-{name}")
         self.table: pd.DataFrame | None = None
 
-    def decorate(self, view: View) -> View:
-        """The view as the page shows it: the source and demo line drawn under the title (so a PNG carries them)
-        and the chart's text summary. Done once per view, before the shared cache turns the figure into a dict."""
+    def decorate(self, view: View, state: dict | None = None) -> View:
+        """The view as the page shows it: the source and demo line drawn under the title (so a PNG carries them),
+        the chart's text summary, and what goes under the chart (definition, table, downloads). Done once per view
+        and page state, before the shared cache turns the figure into a dict, so a page drawn from the cache
+        formats no table."""
         years = _years(view.table)
         if view.fig is not None and not isinstance(view.fig, dict):
             view.summary = view.summary or charts.summary(view.fig, self.lang)
             view.fig = charts.with_source(view.fig, present.source_line(view.meta, self.lang, years=years,
                                                                         demo=data.is_demo()))
+        view.info_html = self._info_html(view, state)
         return view
 
-    def show(self, view: View, state: dict | None = None) -> None:
+    def _stem(self, view: View, state: dict | None) -> str:
+        return view.filename or present.slug(view.meta.title_for(self.lang), *(_state_words(state or {}, self.lang)))
+
+    def _info_html(self, view: View, state: dict | None) -> str:
         lang = self.lang
-        self.table = view.table
         years = _years(view.table)
         shown = present.people_table(view.table, view.meta, lang)
-        stem = view.filename or present.slug(view.meta.title_for(lang), *(_state_words(state or {}, lang)))
-        if not isinstance(view.fig, dict):  # not through the cache: draw the source line and summary here
-            view = self.decorate(view)
-        fig, summary = view.fig, view.summary
-        self.head.value = f'<h2 class="fd-chart-title" id="fd-chart-{self.name}">{html.escape(_fig_title(fig))}</h2>'
-
-        # Set the Output widget's outputs from the kernel instead of capturing a display (`with self.out:`):
-        # while Voilà executes the notebook, a capture makes nbclient mirror the output into the widget by sending
-        # on the kernel's shell socket (jupyter_client's Session.send on a sync shadow of the asyncio socket), which
-        # can swallow the wake-up for the execute reply, so the page stalled forever (jupyter/nbclient#312).
-        self.out.outputs = (_plotly_output(fig, lang, stem),)
+        stem = self._stem(view, state)
         note = f'<div class="fd-note">{html.escape(view.note)}</div>' if view.note else ""
-        self.info.value = (
-            f'<div class="fd-meta">{note}<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(summary)}</p>'
+        return (
+            f'<div class="fd-meta">{note}<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(view.summary)}</p>'
             f'{meta_html(view.meta, lang, years)}'
             f'<div class="fd-downloads">{csv_link(view.table, stem + ".csv", lang, view.meta, years=years)}'
             f'{csv_link(view.table, stem + "-alle-decimaler.csv" if lang != "en" else stem + "-all-decimals.csv", lang, view.meta, rounded=False, years=years)}'
             f'<span>{html.escape(t("png_hint", lang))}</span></div>'
             f'<details><summary>{html.escape(t("show_table", lang))}</summary>{table_html(shown)}</details></div>'
         )
+
+    def show(self, view: View, state: dict | None = None) -> None:
+        self.table = view.table
+        if not isinstance(view.fig, dict) or not view.info_html:  # not through the cache: decorate it here
+            view = self.decorate(view, state)
+        fig = view.fig
+        self.head.value = f'<h2 class="fd-chart-title" id="fd-chart-{self.name}">{html.escape(_fig_title(fig))}</h2>'
+
+        # Set the Output widget's outputs from the kernel instead of capturing a display (`with self.out:`):
+        # while Voilà executes the notebook, a capture makes nbclient mirror the output into the widget by sending
+        # on the kernel's shell socket (jupyter_client's Session.send on a sync shadow of the asyncio socket), which
+        # can swallow the wake-up for the execute reply, so the page stalled forever (jupyter/nbclient#312).
+        self.out.outputs = (_plotly_output(fig, self.lang, self._stem(view, state)),)
+        self.info.value = view.info_html
 
     def fail(self, message: str) -> None:
         self.table = None
@@ -453,7 +462,7 @@ class Dashboard:
         started = time.perf_counter()
         try:
             # computed and decorated once per build and page state, shared between kernels
-            view = cache.view(self.notebook, p.fn, s, lambda: p.panel.decorate(p.fn(s)))
+            view = cache.view(self.notebook, p.fn, s, lambda: p.panel.decorate(p.fn(s), s))
         except Exception as exc:  # noqa: BLE001 - the page shows a short message, the log keeps the traceback
             log.exception("panel %s failed", p.panel.name)
             p.panel.fail(t("load_error", self.lang, msg=_short_error(exc)))

@@ -442,9 +442,15 @@ def _presentation(name: str, mtime: int) -> Presentation:
     return parse_presentation((QUERY_DIR / f"{name}.yml").read_text(encoding="utf-8"), name)
 
 
+_METRIC_NAME = re.compile(r"[a-z][a-z0-9_]*")  # a metric file's name; helpers start with '_'
+
+
 def presentation(name: str) -> Presentation:
-    """The presentation metadata of metric `name` (queries/<name>.yml); QueryError for an unknown metric."""
-    if name not in metric_names():
+    """The presentation metadata of metric `name` (queries/<name>.yml); QueryError for an unknown metric.
+
+    Called for every cell a page formats: a name is checked against its SQL file (one stat), and only an unknown
+    one lists the folder for the message."""
+    if not isinstance(name, str) or not _METRIC_NAME.fullmatch(name) or not (QUERY_DIR / f"{name}.sql").is_file():
         raise QueryError(f"unknown metric {name!r}; valid metrics: {', '.join(metric_names())}")
     path = QUERY_DIR / f"{name}.yml"
     if not path.exists():
