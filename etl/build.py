@@ -92,6 +92,9 @@ DUCKDB_MAGIC = (8, b"DUCK")  # a DuckDB database file carries "DUCK" at byte 8
 # Free space below (raw input / 4 + 1 MiB) cannot hold the new warehouse: a lower bound, so it never refuses a
 # build that would fit; the real failure (ENOSPC) is caught anyway, this only says it before any work is done.
 MIN_FREE_BYTES = 1 << 20
+# The oldest DuckDB that opens the warehouse: written in the 1.5 storage format, so that the duckdb shell from PyPI
+# (`pip install duckdb-cli`, 1.5) opens data/warehouse.duckdb as it is (docs/sql.md), not only the Python package.
+STORAGE_VERSION = "v1.5.0"
 
 
 def check_inputs(raw_dir: pathlib.Path) -> None:
@@ -241,7 +244,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
     try:
         _remove(tmp, tmp_wal, staging_dir)
         staging_dir.mkdir()
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
         con.execute(f"set temp_directory = {lit(str(staging_dir / 'spill'))}")
         con.execute("set enable_progress_bar = false")
         b = Build(con, raw_dir, staging_dir)

@@ -225,6 +225,44 @@ def test_every_metric_file_runs_as_it_is_in_duckdb_and_gives_what_run_gives(plai
             pd.testing.assert_frame_equal(raw_run(plain, name, **request), expected, obj=f"{name} {request}")
 
 
+DUCKDB_SHELL = Path(sys.executable).with_name("duckdb")  # the duckdb-cli package (test extra)
+
+
+def shell_run(db, name: str, **variables) -> list[dict]:
+    """queries/<name>.sql read as it is by the duckdb shell (`duckdb -readonly WAREHOUSE`), after `set variable`
+    lines, as docs/sql.md shows a researcher; the rows as the shell prints them in JSON."""
+    script = "".join(f'set variable "{k}" = {queries.engine.sql_literal(v)};\n' for k, v in variables.items())
+    script += f".read {QUERY_DIR / (name + '.sql')}\n"
+    proc = subprocess.run([str(DUCKDB_SHELL), "-readonly", "-json", str(db)], input=script, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    return json.loads(proc.stdout) if proc.stdout.strip() else []
+
+
+@pytest.mark.parametrize("name", ALL_METRICS)
+def test_every_metric_file_runs_as_it_is_in_the_duckdb_shell(fixture_db, name):
+    """The warehouse is written in a format the duckdb shell from PyPI reads, its stored macros are what the files
+    use, and the shell's rows are what run() gives (default request, and one breakdown of one year)."""
+    m = load_metric(name)
+    requests = [{}]
+    if m.dimensions:
+        by = [d for d in m.dimensions if d != m.default_by][:1] or [m.default_by]
+        years = run(name, db=fixture_db).data["year"].dropna().unique()[:1] if "year" in m.param_names else []
+        requests.append({"by": by[0], **({"year": int(years[0])} if len(years) else {})})
+    for request in requests:
+        expected = run(name, db=fixture_db, **request).data
+        got = pd.DataFrame(shell_run(fixture_db, name, **request), columns=list(expected.columns))
+        assert len(got) == len(expected), (name, request)
+        for col in expected.columns:
+            want = expected[col]
+            if pd.api.types.is_numeric_dtype(want) and not pd.api.types.is_bool_dtype(want):
+                pd.testing.assert_series_equal(pd.to_numeric(got[col]).astype(float), want.astype(float),
+                                               check_names=False, rtol=1e-12, obj=f"{name} {request} {col}")
+            else:
+                assert [None if pd.isna(v) else v for v in got[col]] == [None if pd.isna(v) else v for v in want], \
+                    (name, request, col)
+
+
 @pytest.mark.parametrize("name", [m for m in ALL_METRICS if load_metric(m).dimensions])
 def test_a_dimension_outside_the_whitelist_stops_the_sql_as_it_is(plain, name):
     """The file maps only its declared dimensions: any other name (another metric's, or text) is an error."""
