@@ -36,8 +36,9 @@ demo: $(DEMO)/.generated ## Generate the synthetic demo data into data/raw/demo 
 
 $(WAREHOUSE): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.csv queries/*.sql queries/macros.py)
 	$(PY) -m etl build --raw $(DEMO) --db $(WAREHOUSE)
+	$(PY) -m dashboards.prebuild --db $(WAREHOUSE)
 
-warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data
+warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data (and the dashboards' default views)
 
 dashboard: $(WAREHOUSE) ## Serve the dashboards on http://localhost:8866 (WORKERS=2: two Voilà workers behind nginx)
 	$(if $(filter 1,$(WORKERS)),$(PY) -m dashboards.serve --port=$(PORT),$(PY) -m dashboards.cluster --workers=$(WORKERS) --port=$(PORT))

@@ -24,6 +24,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import types
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -160,7 +161,14 @@ def _code_key(fn) -> str:
     code = getattr(fn, "__code__", None)
     if code is None:
         return repr(fn)
-    return hashlib.sha256(code.co_code + repr((code.co_consts, code.co_names)).encode()).hexdigest()[:16]
+    return _code_digest(code)
+
+
+def _code_digest(code: types.CodeType) -> str:
+    """The compiled code of a function, the same in every kernel (a nested function's code object is taken by its
+    own digest: its repr holds a memory address)."""
+    consts = [_code_digest(c) if isinstance(c, types.CodeType) else repr(c) for c in code.co_consts]
+    return hashlib.sha256(code.co_code + repr((consts, code.co_names)).encode()).hexdigest()[:16]
 
 
 def view(notebook: str, fn, state: dict, compute: Callable[[], object], db=None):

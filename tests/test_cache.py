@@ -108,3 +108,25 @@ def test_off_switch(own_db, monkeypatch):
     monkeypatch.setenv(cache.CACHE_ENV, "off")
     data.run("participation_rate", db=own_db, year=2012)
     assert not own_db.with_name(own_db.stem + ".cache").exists()
+
+
+def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
+    """`python -m dashboards.prebuild` (run by `make warehouse`) builds every dashboard's default view, Danish and
+    English; a page opened afterwards (same code, same server address of the map geometry) only reads the cache."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("FRIVILLIGDATA_GEOJSON_URL", None)
+    proc = subprocess.run([sys.executable, "-m", "dashboards.prebuild", "--db", str(own_db)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    built = entries(own_db, "views")
+    assert len(built) >= 20  # 5 dashboards x 2 languages, several panels each
+    # the same run again computes no view: every one is read back
+    check = ("import sys; from dashboards import cache, prebuild\n"
+             "read = cache.get_or_compute\n"
+             "def computed(*a): raise AssertionError('computed ' + repr(a[2:4]))\n"
+             "cache.get_or_compute = lambda db, ident, kind, key, compute: read(db, ident, kind, key, computed)\n"
+             "sys.exit(1 if prebuild.prebuild(sys.argv[1]) else 0)\n")
+    proc = subprocess.run([sys.executable, "-c", check, str(own_db)], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert entries(own_db, "views") == built
