@@ -41,7 +41,14 @@ with
 
 -- every respondent is in the domain; y is 0/1
 respondents as (
-    select *, weight as w, volunteered as y, volunteered as y2, true as in_domain
+    select
+        year,
+        category,
+        category_number,
+        weight as w,
+        volunteered as y,
+        volunteered as y2,
+        true as in_domain
     from survey_respondents_by(coalesce(getvariable('by'), 'total'), getvariable('year'))
 ),
 
