@@ -2,7 +2,8 @@
 
 `change_view`: each category's change since the previous wave and since the first wave, as a dot-and-whisker chart and
 in words ("+1,2 procentpoint siden 2017 (95 %-interval −0,9 til 3,3) · ikke en sikker ændring").
-`contrast_view`: each category against the whole population and against the first category of the breakdown.
+`contrast_view`: each category against the whole population and against a reference category of the breakdown (the
+page's "Sammenlign med" control; default the first category, men for gender).
 The numbers come from the query layer (`<metric>_change`, `<metric>_contrast`); this module only words and draws them.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ import plotly.graph_objects as go
 from reports import fmt  # the report's number formats ("+1,2 procentpoint"), shared so both print the same text
 
 from . import charts, data
-from .labels import dimension_title, pick, t
+from .labels import codes, dimension_title, label, pick, t
 from .ui import View
 
 # Texts of these views, (Danish, English).
@@ -190,14 +191,42 @@ def _note(rows: list[dict]) -> str:
     return " ▪ ".join(f"{group}: " + "; ".join(texts) for group, texts in by_group.items())
 
 
-def contrast_rows(metric: str, year: int, by: str, lang: str) -> list[dict]:
-    """Per category, the difference from the whole population and from the first category of the breakdown."""
+def contrast_breakdown(metric: str, by: str) -> str:
+    """The breakdown the contrast panel shows for the page's breakdown: itself, or for 'total' (nothing to contrast)
+    the contrast metric's default (gender)."""
+    meta = data.meta(f"{STEMS[metric]}_contrast")
+    return by if by in meta.dimensions else meta.default_by
+
+
+def reference_codes(metric: str, by: str) -> list[str]:
+    """The categories a contrast can take as its reference: the codes of the breakdown (the query layer's whitelist,
+    in label order) that the survey has in some wave (not the 0-15 year-olds of the label file)."""
+    present = set(data.run(metric, by=by).data["category"].astype(str))
+    return [code for code in codes(by) if code in present]
+
+
+def reference_options(metric: str, dimensions: list[str], lang: str) -> dict[str, list[tuple[str, str]]]:
+    """For each breakdown of the page, the reference categories the contrast panel offers, (label, code): those of the
+    breakdown it shows (gender for 'total')."""
+    out = {}
+    for by in dimensions:
+        shown = contrast_breakdown(metric, by)
+        out[by] = [(label(shown, code, lang), code) for code in reference_codes(metric, shown)]
+    return out
+
+
+def contrast_rows(metric: str, year: int, by: str, lang: str, reference: str | None = None) -> list[dict]:
+    """Per category, the difference from the whole population and from the reference category (None or a code not of
+    this breakdown: its first category)."""
     name = f"{STEMS[metric]}_contrast"
     rows = []
     everyone = data.run(name, year=year, by=by, reference="all").data
     against_all = tx("against_all" if _is_rate(metric) else "against_all_volunteers", lang)
-    first = everyone["category"].iloc[0] if len(everyone) else None
-    for reference in ("all", first):
+    categories = reference_codes(metric, by)
+    chosen = reference if reference in categories else (categories[0] if categories else None)
+    for reference in ("all", chosen):
+        if reference is None:
+            continue
         res = everyone if reference == "all" else data.run(name, year=year, by=by, reference=reference).data
         for _, r in res.iterrows():
             compared = against_all if reference == "all" else tx("against", lang, label=_label(r, lang, "reference_label"))
@@ -208,14 +237,15 @@ def contrast_rows(metric: str, year: int, by: str, lang: str) -> list[dict]:
     return rows
 
 
-def contrast_view(metric: str, year: int, by: str, lang: str) -> View:
-    """Each category against the whole population and against the breakdown's first category (total: by gender)."""
+def contrast_view(metric: str, year: int, by: str, lang: str, reference: str | None = None) -> View:
+    """Each category against the whole population and against the reference category (default the breakdown's
+    first; total: by gender)."""
     meta = data.meta(f"{STEMS[metric]}_contrast")
     note = ""
-    if by not in meta.dimensions:  # 'total' has nothing to contrast: show the metric's default breakdown
-        by = meta.default_by
+    if by != contrast_breakdown(metric, by):  # 'total' has nothing to contrast: show the metric's default breakdown
+        by = contrast_breakdown(metric, by)
         note = tx("total_note", lang, dimension=dimension_title(by, lang).lower())
-    rows = contrast_rows(metric, year, by, lang)
+    rows = contrast_rows(metric, year, by, lang, reference)
     title_text = (f"{tx('contrast_title', lang)}: {charts.title(data.meta(metric), lang)}, "
                   f"{dimension_title(by, lang).lower()}, {year}")
     fig = _figure(rows, metric, lang, title_text) if rows else None

@@ -21,6 +21,7 @@ UI: dict[str, tuple[str, str]] = {
     "switch_lang": ("English", "Dansk"),
     "year": ("Bølge (år)", "Wave (year)"),
     "by": ("Opdeling", "Breakdown"),
+    "ref": ("Sammenlign med", "Compare with"),
     "kommune": ("Kommune", "Municipality"),
     "indicator": ("Indikator", "Indicator"),
     "whole_country": ("Hele landet", "Whole country"),

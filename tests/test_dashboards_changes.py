@@ -51,3 +51,41 @@ def test_contrast_view_total_shows_gender_and_follows_the_query(fixture_db):
     assert {trace.name for trace in view.fig.data} == {"compared with the whole population", "compared with Men"}
     reliable = [s for trace in view.fig.data for s in trace.marker.symbol]
     assert set(reliable) <= {"circle", "circle-open"} and "circle" in reliable
+
+
+def test_contrast_view_against_a_chosen_reference(fixture_db):
+    """Women as the reference: men's difference is the negative of women's against men, from the query layer."""
+    with data.using(fixture_db):
+        view = changes.contrast_view("participation_rate", 2012, "gender", "en", "female")
+        fallback = changes.contrast_view("participation_rate", 2012, "gender", "en", "1081")
+    row_ = run("participation_contrast", year=2012, by="gender", reference="female", db=fixture_db).data.iloc[0]
+    assert row_.category == "male"
+    assert f"; {fmt.signed(100 * row_.estimate, 1, 'en')} percentage points compared with Women" in view.note
+    assert "+43.8 percentage points compared with Women" in view.note  # 5.5/8 - 2/8
+    assert "compared with Men" not in view.note
+    assert {trace.name for trace in view.fig.data} == {"compared with the whole population", "compared with Women"}
+    assert "compared with Men" in fallback.note  # a code of another breakdown: the first category
+
+
+def test_reference_control_follows_the_breakdown_and_refuses_other_values(fixture_db):
+    """The reference's options are the shown breakdown's categories; an address value outside them falls back with a
+    note, and a new breakdown resets a choice it does not offer."""
+    from dashboards import panels, ui
+
+    with data.using(fixture_db):
+        dims = panels.dimensions("participation_rate")
+        options = changes.reference_options("participation_rate", dims, "da")
+        ctrls = [ui.by_control(dims, "da"), ui.dependent_control("ref", ui.t("ref", "da"), "by", options)]
+        assert options["total"] == options["gender"] == [("Mænd", "male"), ("Kvinder", "female")]
+        assert "0-15" not in [code for _, code in options["age_group"]]  # no respondents under 16
+        ok = ui.Dashboard("1_frivillige.ipynb", ctrls, query="?by=gender&ref=female")
+        assert ok.values().ref == "female" and ok.state.notes == [] and ok.query_string() == "?by=gender&ref=female"
+        for bad in ("1081", "drop table", "x" * 80):
+            d = ui.Dashboard("1_frivillige.ipynb", ctrls, query=f"?by=gender&ref={bad}")
+            assert d.values().ref is None and d.widgets["ref"].value == "male"
+            assert [n.name for n in d.state.notes] == ["ref"] and "Viser i stedet Mænd" in d.head.value
+            assert d.query_string() == "?by=gender"
+        ok.widgets["by"].value = "region"
+        assert ok.values().ref is None and ok.widgets["ref"].value == options["region"][0][1]
+        ok.widgets["ref"].value = options["region"][-1][1]
+        assert ok.query_string() == f"?by=region&ref={options['region'][-1][1]}"
