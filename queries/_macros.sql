@@ -494,6 +494,26 @@ create or replace macro survey_change(estimates, wave_pairs, by_name, suppress) 
     left join labels as l on l.dimension = by_name and l.code = d.category
     order by d.year, d.other, l.sort_order, d.category;
 
+-- Survey means turned into totals over the population 16+ (a register figure, treated as fixed, not estimated):
+-- from estimates(year, category, n, mean, se) (survey_domain_means), mean and se times population x factor, where
+-- population is that wave's residents 16+ in the category (population_16plus) and factor a constant (1 for a count
+-- of volunteers from a rate; 12 for hours per year from hours per month; 12 / hours_per_fte for full-time
+-- equivalents). A fixed factor scales the SE: se(P f m) = P f se(m). Fed to survey_change, a change of such a total
+-- between waves is P_year f m_year - P_since f m_since with
+--   se = sqrt((P_year f se_year)^2 + (P_since f se_since)^2)
+-- (independent waves; the populations of the two years differ, so this is not P f times the SE of the change of
+-- m). A wave without a population figure gives mean and se null (the change is then not shown). Returns (year,
+-- category, n, mean, se).
+create or replace macro population_scaled(estimates, by_name, factor) as table
+    select
+        e.year,
+        e.category,
+        e.n,
+        e.mean * p.population * factor as mean,
+        e.se * p.population * factor as se
+    from query_table(estimates) as e
+    left join population_16plus(by_name, null) as p on p.year = e.year and p.category = e.category;
+
 -- The tail of a contrast metric broken down by by_name: per wave and category, the category's estimate minus the
 -- reference's estimate in the same wave (survey_difference), from sums(year, category, n, n_wave, sw, swy, sw2, sw2y,
 -- sw2y2) (survey_domain_sums; every respondent of the wave in exactly one category). The reference is 'all' (the

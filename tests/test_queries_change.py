@@ -26,6 +26,11 @@ from queries import QueryError, connect, run
 GOLDEN = REPO / "tests" / "r" / "change_golden.csv"
 SCRIPT = REPO / "tests" / "r" / "change_golden.R"
 UNEQUAL_SURVEY = REPO / "tests" / "r" / "change_survey.csv"
+UNEQUAL_POPULATION = REPO / "tests" / "r" / "change_population.csv"
+# The metric behind each golden metric's changes (the level metric's name in the golden file).
+CHANGE_METRIC = {"participation_rate": "participation_change", "hours_per_month": "hours_per_month_change",
+                 "volunteers_count": "volunteers_count_change", "total_hours_per_year": "total_hours_per_year_change",
+                 "fte": "fte_change"}
 Z = 1.959964
 REL = 1e-6  # the issue's tolerance: our estimates and SEs equal R's to 1e-6 relative
 # A domain whose answers are all equal has SE 0: R's svyby gives 0 (or 1e-17), R's delta method and our one-pass sums
@@ -40,6 +45,7 @@ def unequal_db(tmp_path_factory):
     for f in FIXTURE_RAW.iterdir():
         shutil.copy(f, raw / f.name)
     shutil.copy(UNEQUAL_SURVEY, raw / "survey_respondents.csv")
+    shutil.copy(UNEQUAL_POPULATION, raw / "population.csv")  # its waves' population, different in every wave
     db = tmp_path_factory.mktemp("unequal_warehouse") / "warehouse.duckdb"
     proc = run_etl_build(raw, db)
     assert proc.returncode == 0, proc.stderr
@@ -60,10 +66,12 @@ def test_golden_file_covers_what_the_issue_asks(golden):
     for survey, years in (("fixture", [2012, 2014]), ("unequal", [2015, 2018, 2021])):
         g = golden[golden.survey == survey]
         changes = g[g.kind == "change"]
-        assert set(changes.metric) == {"participation_rate", "hours_per_month"}
-        assert set(changes.dimension) == {"total", "gender", "age_group", "region"}
-        pairs = {(y2, int(y1)) for y2, y1 in zip(changes.year, changes.other)}
-        assert pairs == {(b, a) for a in years for b in years if a < b}  # every pair of waves
+        assert set(changes.metric) == set(CHANGE_METRIC)
+        for metric in CHANGE_METRIC:
+            of_metric = changes[changes.metric == metric]
+            assert set(of_metric.dimension) == {"total", "gender", "age_group", "region"}
+            pairs = {(y2, int(y1)) for y2, y1 in zip(of_metric.year, of_metric.other)}
+            assert pairs == {(b, a) for a in years for b in years if a < b}  # every pair of waves
         contrasts = g[g.kind == "contrast"]
         assert set(contrasts.dimension) == {"gender", "age_group", "region"}
         assert set(contrasts.year) == set(years) and "all" in set(contrasts.other)
@@ -71,8 +79,8 @@ def test_golden_file_covers_what_the_issue_asks(golden):
 
 def _ours(kind: str, metric: str, db, year: int, other: str, dim: str) -> pd.DataFrame:
     if kind == "change":
-        return run(f"{metric.replace('participation_rate', 'participation')}_change", year=year, since=int(other),
-                   by=dim, db=db, suppress=False).data.rename(columns={"n_since": "n_other"})
+        return run(CHANGE_METRIC[metric], year=year, since=int(other), by=dim, db=db,
+                   suppress=False).data.rename(columns={"n_since": "n_other"})
     return run(f"{metric.replace('participation_rate', 'participation')}_contrast", year=year, by=dim,
                reference=other, db=db, suppress=False).data.rename(columns={"n_reference": "n_other"})
 
@@ -88,7 +96,7 @@ def _count(n):
 
 
 def test_changes_and_contrasts_equal_r(golden, dbs):
-    """Every golden row (752): estimate and SE to 1e-6 relative, both n (R's count under the small-count rule,
+    """Every golden row (920): estimate and SE to 1e-6 relative, both n (R's count under the small-count rule,
     person_count in queries/_macros.sql: 1-4 persons not shown); prints the worst relative difference."""
     min_persons = connect(dbs["fixture"]).execute("select min_persons_shown()").fetchone()[0]
 
@@ -135,10 +143,14 @@ def test_golden_file_is_what_the_r_script_writes(tmp_path):
 
 def test_second_survey_is_what_its_generator_writes(tmp_path):
     out = tmp_path / "survey.csv"
-    proc = subprocess.run([sys.executable, str(REPO / "tests" / "r" / "make_change_survey.py"), str(out)],
-                          capture_output=True, text=True)
+    population = tmp_path / "population.csv"
+    proc = subprocess.run([sys.executable, str(REPO / "tests" / "r" / "make_change_survey.py"), str(out),
+                           str(population)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert out.read_text() == UNEQUAL_SURVEY.read_text()
+    assert population.read_text() == UNEQUAL_POPULATION.read_text()
+    residents = pd.read_csv(population, skiprows=1).query("age_group != '0-15'").groupby("year").persons.sum()
+    assert residents.is_unique  # every wave has its own population: a change mixing them up would not match R
     regions = pd.read_csv(out, skiprows=1).merge(
         pd.read_csv(REPO / "data" / "reference" / "municipalities.csv"), left_on="municipality_code",
         right_on="kommunekode").groupby(["year", "regionskode"]).size()
@@ -302,6 +314,31 @@ def test_change_defaults_to_the_previous_wave_and_agrees_with_the_levels(demo_db
     since_first = run("participation_change", since=years[0], by="total", db=demo_db).data
     assert list(since_first.year) == years[1:] and set(since_first.since) == {years[0]}
 
+
+
+@pytest.mark.parametrize("change, level, unscaled", [
+    ("volunteers_count_change", "volunteers_count", "participation_rate"),
+    ("total_hours_per_year_change", "total_hours_per_year", None),
+    ("fte_change", "fte", None),
+])
+def test_scaled_changes_agree_with_their_levels(demo_db, change, level, unscaled):
+    """A change of a count or total is the difference of the level metric's estimates, and its SE combines the two
+    waves' SEs (each the mean's SE times its own population), not the SE of the change of the mean times one
+    population."""
+    changes = run(change, by="gender", since=2004, db=demo_db).data
+    levels = run(level, by="gender", db=demo_db).data.set_index(["year", "category"])
+    assert len(changes) == 8 and (changes.flag == "ok").all()
+    for _, c in changes.iterrows():
+        a, b = levels.loc[(c.year, c.category)], levels.loc[(c.since, c.category)]
+        assert (c.estimate_year, c.estimate_since) == (pytest.approx(a.estimate, rel=1e-12), pytest.approx(b.estimate, rel=1e-12))
+        assert c.estimate == pytest.approx(a.estimate - b.estimate, rel=1e-12)
+        assert c.se == pytest.approx(math.hypot(a.se, b.se), rel=1e-12)
+        assert c.verdict == ("reliable" if c.ci_low > 0 or c.ci_high < 0 else "not_reliable")
+        assert a.population != b.population
+    if unscaled:
+        rates = run(unscaled.replace("_rate", "") + "_change", by="gender", since=2004, db=demo_db).data
+        one_population = rates.se.to_numpy() * levels.loc[list(zip(changes.year, changes.category))].population.to_numpy()
+        assert not np.allclose(changes.se.to_numpy(), one_population, rtol=1e-6)
 
 # --- requests ----------------------------------------------------------------------------------------------------
 

@@ -10,6 +10,10 @@
 # total, gender, age group and region it writes
 #   change:   every pair of waves y1 < y2 and category: estimate(y2) - estimate(y1), se = sqrt(se1^2 + se2^2) of the
 #             svyby domain estimates (independent samples);
+#   scaled changes: for the number of volunteers (rate x population 16+), total hours per year (mean hours per month
+#             per resident x 12 x population) and full-time equivalents (that / 1924), by the same breakdowns and
+#             pairs of waves with a population (tests/fixtures/raw/population.csv, tests/r/change_population.csv;
+#             a register figure, fixed): P2 f m2 - P1 f m1 and se = sqrt((P2 f se2)^2 + (P1 f se1)^2);
 #   contrast: per wave, breakdown (gender, age group, region) and category, the category minus a reference of the
 #             same design: every other category, with svyby(..., covmat = TRUE) + svycontrast(b, c(1, -1)); and the
 #             whole population (reference 'all'), with svytotal of the domain sums and the ratio contrast
@@ -23,6 +27,8 @@ suppressPackageStartupMessages(library(survey))
 args <- commandArgs(trailingOnly = TRUE)
 output <- if (length(args) >= 1) args[1] else "tests/r/change_golden.csv"
 inputs <- c(fixture = "tests/fixtures/raw/survey_respondents.csv", unequal = "tests/r/change_survey.csv")
+populations <- c(fixture = "tests/fixtures/raw/population.csv", unequal = "tests/r/change_population.csv")
+hours_per_fte <- 1924
 
 read_contract <- function(path) {
   lines <- readLines(path, encoding = "UTF-8")
@@ -36,13 +42,17 @@ add <- function(...) rows[[length(rows) + 1]] <<- data.frame(..., stringsAsFacto
 
 # domain estimates of one wave: svyby for a breakdown, svymean for the total
 domain_estimates <- function(design, metric, dim) {
+  v <- design$variables
   if (metric == "participation_rate") {
-    f <- ~volunteered; d <- design
-  } else {
+    f <- ~volunteered; d <- design; in_dom <- rep(TRUE, nrow(v))
+  } else if (metric == "hours_per_month") {
     f <- ~hours_per_month; d <- subset(design, volunteered == 1 & !is.na(hours_per_month))
+    in_dom <- v$volunteered == 1 & !is.na(v$hours_per_month)
+  } else {  # hours per month per resident: 0 for non-volunteers, volunteers without an hours answer left out
+    d <- update(design, hours_resident = ifelse(volunteered == 1, hours_per_month, 0))
+    d <- subset(d, volunteered == 0 | !is.na(hours_per_month)); f <- ~hours_resident
+    in_dom <- v$volunteered == 0 | !is.na(v$hours_per_month)
   }
-  in_dom <- if (metric == "participation_rate") rep(TRUE, nrow(design$variables)) else
-    design$variables$volunteered == 1 & !is.na(design$variables$hours_per_month)
   cats_all <- design$variables[[dim]]
   if (dim == "total") {
     m <- svymean(f, d, na.rm = TRUE)
@@ -78,6 +88,36 @@ for (survey_name in names(inputs)) {
   years <- sort(unique(d$year))
   designs <- lapply(years, function(y) svydesign(ids = ~1, weights = ~weight, data = d[d$year == y, ]))
   names(designs) <- years
+
+  # residents 16+ per (year, category): a register figure, fixed
+  pop <- read_contract(populations[[survey_name]])
+  pop <- pop[pop$age_group != "0-15", ]
+  pop$region <- as.character(munis$regionskode[match(pop$municipality_code, munis$kommunekode)])
+  pop$total <- "all"
+  population_of <- function(year, dim, cat) sum(pop$persons[pop$year == year & pop[[dim]] == cat])
+
+  # counts and totals over the population (volunteers, hours per year, full-time equivalents): the domain mean times
+  # population x factor in each wave; a change between waves P2 f m2 - P1 f m1, se sqrt((P2 f se2)^2 + (P1 f se1)^2)
+  scaled <- list(volunteers_count = list(base = "participation_rate", factor = 1),
+                 total_hours_per_year = list(base = "hours_per_resident", factor = 12),
+                 fte = list(base = "hours_per_resident", factor = 12 / hours_per_fte))
+  for (metric in names(scaled)) {
+    for (dim in c("total", "gender", "age_group", "region")) {
+      per_wave <- lapply(designs, function(des) domain_estimates(des, scaled[[metric]]$base, dim)$est)
+      f <- scaled[[metric]]$factor
+      for (i in seq_along(years)) for (j in seq_along(years)) if (years[i] < years[j]) {
+        if (!(years[i] %in% pop$year && years[j] %in% pop$year)) next
+        a <- per_wave[[j]]; b <- per_wave[[i]]
+        for (cat in intersect(a$category, b$category)) {
+          ea <- a[a$category == cat, ]; eb <- b[b$category == cat, ]
+          pa <- population_of(years[j], dim, cat) * f; pb <- population_of(years[i], dim, cat) * f
+          add(survey = survey_name, kind = "change", metric = metric, dimension = dim, category = cat,
+              year = years[j], other = as.character(years[i]), estimate = pa * ea$estimate - pb * eb$estimate,
+              se = sqrt((pa * ea$se)^2 + (pb * eb$se)^2), n = ea$n, n_other = eb$n)
+        }
+      }
+    }
+  }
 
   for (metric in c("participation_rate", "hours_per_month")) {
     for (dim in c("total", "gender", "age_group", "region")) {
