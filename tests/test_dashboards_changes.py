@@ -34,8 +34,8 @@ def test_change_view_on_the_fixture(fixture_db):
         view = changes.change_view("participation_rate", 2014, "gender", "da")
         first = changes.change_view("participation_rate", 2012, "gender", "da")
     expected = run("participation_change", year=2014, since=2012, by="gender", db=fixture_db).data
-    assert len(view.table) == 2 and list(view.table["Gruppe"]) == list(expected.label_da)
-    assert list(view.table["Forskel (procentpoint)"]) == pytest.approx(list(expected.estimate * 100))
+    assert len(view.table) == 2 and list(view.table["group"]) == list(expected.label_da)
+    assert list(view.table["estimate"]) == pytest.approx(list(expected.estimate))
     assert f"Kvinder: {fmt.signed(100 * (2.5 / 8 - 2 / 8), 1)} procentpoint siden 2012" in view.note
     assert "Mænd: 0,0 procentpoint siden 2012" in view.note  # 5.5/8 both waves
     assert [trace.name for trace in view.fig.data] == ["siden 2012"]
@@ -89,3 +89,48 @@ def test_reference_control_follows_the_breakdown_and_refuses_other_values(fixtur
         assert ok.values().ref is None and ok.widgets["ref"].value == options["region"][0][1]
         ok.widgets["ref"].value = options["region"][-1][1]
         assert ok.query_string() == f"?by=region&ref={options['region'][-1][1]}"
+
+
+def test_change_table_goes_through_the_people_table(fixture_db):
+    """The panel's table is formatted like every table: percentage points with the metric's decimals, headings from
+    the catalogue, the flag as its reason with the thresholds of the SQL, and a count of 1-4 persons (nulled by the
+    query layer) as '<5' on both sides."""
+    from dashboards import present
+
+    with data.using(fixture_db):
+        view = changes.change_view("participation_rate", 2014, "gender", "da")
+        expected = run("participation_change", year=2014, since=2012, by="gender", db=fixture_db).data
+        table = view.table.copy()
+        table.loc[0, ["n", "n_since"]] = None  # what person_count gives for 1-4 respondents
+        table.loc[1, "flag"] = "uncertain"
+        shown = present.people_table(table, view.meta, "da")
+    th = present.thresholds()
+    assert list(shown.columns[:4]) == ["Gruppe", "Sammenlignet med", "Ændring (procentpoint)", "95 %-interval, nedre"]
+    assert shown.loc[0, "Antal svar (n)"] == "<5" and shown.loc[0, "Antal svar (n), tidligere måling"] == "<5"
+    assert shown.loc[1, "Antal svar (n)"] == present.number(expected.n.iloc[1], "da")
+    assert shown.loc[1, "Ændring (procentpoint)"] == present.number(100 * expected.estimate.iloc[1], "da", 1)
+    assert shown.loc[1, "Bemærkning"] == f"usikkert ({th['min_n_shown']}-{th['min_n_reliable'] - 1} svar)"
+
+
+def test_panel_texts_take_the_thresholds_from_the_sql(monkeypatch):
+    """The 'under 50' and 'under 100' of the panels' sentences are the query layer's thresholds: other thresholds
+    from the SQL give other words."""
+    import queries
+
+    monkeypatch.setattr(queries, "survey_thresholds", lambda *a, **k: {"min_n_shown": 30, "min_n_reliable": 70})
+    suppressed = changes.sentence(row(flag="suppressed", estimate=None), "participation_rate", "da", "siden 2012",
+                                  "change")
+    assert suppressed == "siden 2012: ikke vist: for få svar (under 30)"
+    uncertain = changes.sentence(row(flag="uncertain"), "participation_rate", "en", "since 2012", "change")
+    assert uncertain.endswith("· uncertain figure (under 70 responses)")
+
+
+def test_the_dashboards_do_not_import_the_report():
+    """Layering: the report builds on the presentation layer, never the other way round (signed changes and
+    percentage points live in dashboards.present; reports.fmt adapts them)."""
+    import pathlib
+    import re
+
+    folder = pathlib.Path(changes.__file__).parent
+    offenders = [f.name for f in folder.glob("*.py") if re.search(r"^\s*(from|import) reports\b", f.read_text(), re.M)]
+    assert offenders == []
