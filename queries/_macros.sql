@@ -263,13 +263,47 @@ create or replace macro survey_final(estimates, by_name, suppress, ci_max) as ta
     left join labels as l on l.dimension = by_name and l.code = s.category
     order by s.year, l.sort_order, s.category;
 
--- The whole "share of volunteers by answer" for a survey question whose answers are the codes of labels dimension
--- question (organisation_form, recruited): for every code the weighted share of the volunteers who answered, as
--- svymean(~factor(question), subset(design, volunteered == 1), na.rm = TRUE), suppression, 95 % interval clipped to
--- [0, 1], labels and flag.
-create or replace macro volunteer_answer_shares(question, wave, suppress) as table
-    with
-    answers as (
+-- The area question as stacked survey observations, one row per respondent of the wave (every wave when wave is null)
+-- and area (labels 'area'): category the area code, y = 1 when active in it. With base 'volunteers' the domain is
+-- the volunteers who answered the area question; with 'population' every respondent (a non-volunteer counts as not
+-- active), so the share is of all residents 16+. y is 0/1, so y2 = y. Read by area_share and area_share_change
+-- (survey_stacked_means).
+create or replace macro area_observations(wave, base) as table
+    with respondents as (
+        select
+            r.year,
+            a.code as area,
+            r.weight as w,
+            r.volunteered,
+            case a.code
+                when 'culture_sport_leisure' then r.area_culture_sport_leisure
+                when 'social_health' then r.area_social_health
+                when 'housing_local' then r.area_housing_local
+                when 'politics_religion_interest' then r.area_politics_religion_interest
+                when 'education' then r.area_education
+            end as active
+        from survey_respondents as r
+        cross join (select code from labels where dimension = 'area') as a
+        where wave is null or r.year = wave
+    )
+    select
+        year,
+        area as category,
+        w,
+        case when base = 'volunteers' then active else volunteered * coalesce(active, 0) end as y,
+        case when base = 'volunteers' then active else volunteered * coalesce(active, 0) end as y2,
+        case
+            when base = 'volunteers' then volunteered = 1 and active is not null
+            else volunteered = 0 or active is not null
+        end as in_domain
+    from respondents;
+
+-- The answers to a volunteer question whose answers are the codes of labels dimension question (organisation_form,
+-- recruited) as stacked survey observations, one row per respondent of the wave (every wave when wave is null) and
+-- code: y = 1 when the answer is the code; the domain is the volunteers who answered. Read by
+-- volunteer_answer_shares and the *_share_change metrics (survey_stacked_means).
+create or replace macro volunteer_answer_observations(question, wave) as table
+    with answers as (
         select
             year,
             weight,
@@ -277,21 +311,30 @@ create or replace macro volunteer_answer_shares(question, wave, suppress) as tab
             case question
                 when 'organisation_form' then organisation_form
                 when 'recruited' then recruited
-                else error('volunteer_answer_shares: no survey question ' || coalesce('''' || question || '''', 'null'))
+                else error('volunteer_answer_observations: no survey question '
+                    || coalesce('''' || question || '''', 'null'))
             end as answer
         from survey_respondents
         where wave is null or year = wave
-    ),
+    )
+    select
+        r.year,
+        c.code as category,
+        r.weight as w,
+        cast(coalesce(r.answer = c.code, false) as integer) as y,
+        cast(coalesce(r.answer = c.code, false) as integer) as y2,
+        r.volunteered = 1 and r.answer is not null as in_domain
+    from answers as r
+    cross join (select code from labels where dimension = question) as c;
+
+-- The whole "share of volunteers by answer" for a survey question whose answers are the codes of labels dimension
+-- question (organisation_form, recruited): for every code the weighted share of the volunteers who answered, as
+-- svymean(~factor(question), subset(design, volunteered == 1), na.rm = TRUE), suppression, 95 % interval clipped to
+-- [0, 1], labels and flag.
+create or replace macro volunteer_answer_shares(question, wave, suppress) as table
+    with
     observations as (
-        select
-            r.year,
-            c.code as category,
-            r.weight as w,
-            cast(coalesce(r.answer = c.code, false) as integer) as y,
-            cast(coalesce(r.answer = c.code, false) as integer) as y2,
-            r.volunteered = 1 and r.answer is not null as in_domain
-        from answers as r
-        cross join (select code from labels where dimension = question) as c
+        select * from volunteer_answer_observations(question, wave)
     ),
     estimates as (
         select * from survey_stacked_means(observations, suppress)

@@ -30,7 +30,13 @@ UNEQUAL_POPULATION = REPO / "tests" / "r" / "change_population.csv"
 # The metric behind each golden metric's changes (the level metric's name in the golden file).
 CHANGE_METRIC = {"participation_rate": "participation_change", "hours_per_month": "hours_per_month_change",
                  "volunteers_count": "volunteers_count_change", "total_hours_per_year": "total_hours_per_year_change",
-                 "fte": "fte_change"}
+                 "fte": "fte_change", "area_share": "area_share_change",
+                 "area_share_population": "area_share_change", "organisation_form_share": "organisation_form_share_change",
+                 "recruitment_share": "recruitment_share_change"}
+# Extra parameters of a golden metric's change metric, and the question a share metric's rows are the codes of.
+CHANGE_PARAMS = {"area_share_population": {"base": "population"}}
+SHARE_DIMENSION = {"area_share": "area", "area_share_population": "area", "organisation_form_share": "organisation_form",
+                   "recruitment_share": "recruited"}
 Z = 1.959964
 REL = 1e-6  # the issue's tolerance: our estimates and SEs equal R's to 1e-6 relative
 # A domain whose answers are all equal has SE 0: R's svyby gives 0 (or 1e-17), R's delta method and our one-pass sums
@@ -69,7 +75,8 @@ def test_golden_file_covers_what_the_issue_asks(golden):
         assert set(changes.metric) == set(CHANGE_METRIC)
         for metric in CHANGE_METRIC:
             of_metric = changes[changes.metric == metric]
-            assert set(of_metric.dimension) == {"total", "gender", "age_group", "region"}
+            dims = {SHARE_DIMENSION[metric]} if metric in SHARE_DIMENSION else {"total", "gender", "age_group", "region"}
+            assert set(of_metric.dimension) == dims
             pairs = {(y2, int(y1)) for y2, y1 in zip(of_metric.year, of_metric.other)}
             assert pairs == {(b, a) for a in years for b in years if a < b}  # every pair of waves
         contrasts = g[g.kind == "contrast"]
@@ -79,8 +86,9 @@ def test_golden_file_covers_what_the_issue_asks(golden):
 
 def _ours(kind: str, metric: str, db, year: int, other: str, dim: str) -> pd.DataFrame:
     if kind == "change":
-        return run(CHANGE_METRIC[metric], year=year, since=int(other), by=dim, db=db,
-                   suppress=False).data.rename(columns={"n_since": "n_other"})
+        params = CHANGE_PARAMS.get(metric, {}) if metric in SHARE_DIMENSION else {"by": dim}
+        return run(CHANGE_METRIC[metric], year=year, since=int(other), db=db, suppress=False,
+                   **params).data.rename(columns={"n_since": "n_other"})
     return run(f"{metric.replace('participation_rate', 'participation')}_contrast", year=year, by=dim,
                reference=other, db=db, suppress=False).data.rename(columns={"n_reference": "n_other"})
 
@@ -96,7 +104,7 @@ def _count(n):
 
 
 def test_changes_and_contrasts_equal_r(golden, dbs):
-    """Every golden row (920): estimate and SE to 1e-6 relative, both n (R's count under the small-count rule,
+    """Every golden row (988): estimate and SE to 1e-6 relative, both n (R's count under the small-count rule,
     person_count in queries/_macros.sql: 1-4 persons not shown); prints the worst relative difference."""
     min_persons = connect(dbs["fixture"]).execute("select min_persons_shown()").fetchone()[0]
 
@@ -339,6 +347,25 @@ def test_scaled_changes_agree_with_their_levels(demo_db, change, level, unscaled
         rates = run(unscaled.replace("_rate", "") + "_change", by="gender", since=2004, db=demo_db).data
         one_population = rates.se.to_numpy() * levels.loc[list(zip(changes.year, changes.category))].population.to_numpy()
         assert not np.allclose(changes.se.to_numpy(), one_population, rtol=1e-6)
+
+
+@pytest.mark.parametrize("change, level, params", [
+    ("area_share_change", "area_share", {}),
+    ("area_share_change", "area_share", {"base": "population"}),
+    ("organisation_form_share_change", "organisation_form_share", {}),
+    ("recruitment_share_change", "recruitment_share", {}),
+])
+def test_share_changes_agree_with_their_levels(demo_db, change, level, params):
+    """Every later wave against the first: the level metric's shares, their difference and sqrt(se1^2 + se2^2)."""
+    changes = run(change, since=2004, db=demo_db, **params).data
+    levels = run(level, db=demo_db, **params).data.set_index(["year", "category"])
+    codes = levels.loc[2004].index
+    assert len(changes) == 4 * len(codes) and set(changes.category) == set(codes)
+    for _, c in changes.iterrows():
+        a, b = levels.loc[(c.year, c.category)], levels.loc[(c.since, c.category)]
+        assert c.estimate == pytest.approx(a.estimate - b.estimate, rel=1e-12, abs=1e-15)
+        assert c.se == pytest.approx(math.hypot(a.se, b.se), rel=1e-12)
+        assert (c.n, c.n_since, c.flag) == (a.n, b.n, "ok")
 
 # --- requests ----------------------------------------------------------------------------------------------------
 

@@ -14,6 +14,9 @@
 #             per resident x 12 x population) and full-time equivalents (that / 1924), by the same breakdowns and
 #             pairs of waves with a population (tests/fixtures/raw/population.csv, tests/r/change_population.csv;
 #             a register figure, fixed): P2 f m2 - P1 f m1 and se = sqrt((P2 f se2)^2 + (P1 f se1)^2);
+#   share changes: for the shares of the volunteers by area (base volunteers, and base population as
+#             area_share_population), organisation form and recruitment, per code: svymean of the 0/1 answer over the
+#             question's domain in each wave, the difference and sqrt(se1^2 + se2^2);
 #   contrast: per wave, breakdown (gender, age group, region) and category, the category minus a reference of the
 #             same design: every other category, with svyby(..., covmat = TRUE) + svycontrast(b, c(1, -1)); and the
 #             whole population (reference 'all'), with svytotal of the domain sums and the ratio contrast
@@ -66,6 +69,37 @@ domain_estimates <- function(design, metric, dim) {
   list(est = est, by = b)
 }
 
+# the labelled questions of the share metrics: metric -> labels dimension (area_share_population: base population)
+share_metrics <- c(area_share = "area", area_share_population = "area", organisation_form_share = "organisation_form",
+                   recruitment_share = "recruited")
+label_codes <- read.csv("data/reference/labels.csv", stringsAsFactors = FALSE)
+label_codes <- label_codes[order(label_codes$sort_order), ]
+
+# one wave's shares: per code of the question, svymean of the 0/1 answer over the question's domain (the volunteers who
+# answered; for area_share_population every respondent, a non-volunteer counting as not active)
+share_estimates <- function(design, metric) {
+  v <- design$variables
+  dim <- share_metrics[[metric]]
+  codes <- label_codes$code[label_codes$dimension == dim]
+  do.call(rbind, lapply(codes, function(code) {
+    if (dim == "area") {
+      answer <- v[[paste0("area_", code)]]
+      if (metric == "area_share") {
+        dom <- v$volunteered == 1 & !is.na(answer); y <- answer
+      } else {
+        dom <- v$volunteered == 0 | !is.na(answer); y <- ifelse(v$volunteered == 1, answer, 0)
+      }
+    } else {
+      answer <- v[[dim]]
+      dom <- v$volunteered == 1 & !is.na(answer); y <- as.numeric(answer == code)
+    }
+    y[!dom] <- 0  # outside the domain (weight 0 after subset): no NA for na.rm to drop
+    d <- subset(update(design, y_share = y, in_domain = dom), in_domain)
+    m <- svymean(~y_share, d)
+    data.frame(category = code, estimate = coef(m)[[1]], se = SE(m)[[1]], n = sum(dom), stringsAsFactors = FALSE)
+  }))
+}
+
 # category minus the whole population (or a category), as a ratio contrast of totals of the same design
 ratio_contrast <- function(design, metric, dim, cat, ref) {
   v <- design$variables
@@ -115,6 +149,21 @@ for (survey_name in names(inputs)) {
               year = years[j], other = as.character(years[i]), estimate = pa * ea$estimate - pb * eb$estimate,
               se = sqrt((pa * ea$se)^2 + (pb * eb$se)^2), n = ea$n, n_other = eb$n)
         }
+      }
+    }
+  }
+
+  # shares of the volunteers (stacked questions): per code, the weighted share in the question's domain, as
+  # svymean(~y, subset(design, domain)); the change between waves as for the rates, sqrt(se1^2 + se2^2)
+  for (metric in names(share_metrics)) {
+    per_wave <- lapply(designs, function(des) share_estimates(des, metric))
+    for (i in seq_along(years)) for (j in seq_along(years)) if (years[i] < years[j]) {
+      a <- per_wave[[j]]; b <- per_wave[[i]]
+      for (cat in a$category) {
+        ea <- a[a$category == cat, ]; eb <- b[b$category == cat, ]
+        add(survey = survey_name, kind = "change", metric = metric, dimension = share_metrics[[metric]],
+            category = cat, year = years[j], other = as.character(years[i]), estimate = ea$estimate - eb$estimate,
+            se = sqrt(ea$se^2 + eb$se^2), n = ea$n, n_other = eb$n)
       }
     }
   }
