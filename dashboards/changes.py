@@ -9,7 +9,6 @@ The numbers come from the query layer (`<metric>_change`, `<metric>_contrast`); 
 from __future__ import annotations
 
 import math
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -94,9 +93,16 @@ def _figure(rows: list[dict], metric: str, lang: str, title_text: str) -> go.Fig
                     "line": {"width": 2, "color": charts.OKABE_ITO[i % len(charts.OKABE_ITO)]}},
             text=[r["text"] for r in shown],
             hovertemplate="%{y}: %{text}<extra></extra>",
+            legendgroup=comparison,
+            showlegend=False,
+        ))
+        # the legend's entry: a filled dot in the comparison's colour (a data trace would show its first point's
+        # symbol, an open circle when that difference is not reliable)
+        fig.add_trace(go.Scatter(
+            name=comparison, x=[None], y=[None], mode="markers", legendgroup=comparison, hoverinfo="skip",
+            marker={"size": 11, "color": charts.OKABE_ITO[i % len(charts.OKABE_ITO)]},
         ))
     fig.add_vline(x=0, line_width=1, line_color="#555555")
-    title_text = "<br>".join(textwrap.wrap(title_text, 38, break_long_words=False))  # phone width
     charts.base_layout(fig, lang, title_text, height=180 + 34 * len(groups) * len(comparisons))
     # the legend under the title, from the left: two long entries wrap at phone width instead of covering the title
     fig.update_layout(title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},

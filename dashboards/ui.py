@@ -49,6 +49,9 @@ CSS = """
 .fd-def { font-size: 1.05em; color: #1b1b1b; }
 .fd-meta table { border-collapse: collapse; font-size: 0.95em; margin-top: 0.4em; }
 .fd-meta th, .fd-meta td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; }
+.fd-meta th, .fd-meta td { overflow-wrap: normal; }  /* cells break between words, never inside one ("Bemær-kning"):
+   a table wider than the page scrolls in .fd-tablewrap instead of squeezing a column to a letter a line */
+.fd-tablewrap td:last-child { min-width: 14em; }  /* the last column often holds words (a reason, a sentence) */
 .fd-tablewrap { overflow-x: auto; max-width: 100%; }
 .fd-downloads a { margin-right: 1em; white-space: nowrap; display: inline-block; }
 .fd-panel { border-top: 1px solid #ccc; padding-top: 0.6em; max-width: 100%; }

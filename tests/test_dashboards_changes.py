@@ -38,7 +38,7 @@ def test_change_view_on_the_fixture(fixture_db):
     assert list(view.table["estimate"]) == pytest.approx(list(expected.estimate))
     assert f"Kvinder: {fmt.signed(100 * (2.5 / 8 - 2 / 8), 1)} procentpoint siden 2012" in view.note
     assert "Mænd: 0,0 procentpoint siden 2012" in view.note  # 5.5/8 both waves
-    assert [trace.name for trace in view.fig.data] == ["siden 2012"]
+    assert [trace.name for trace in view.fig.data if trace.showlegend is False] == ["siden 2012"]
     assert first.fig is None and len(first.table) == 0  # the page says "Ingen data for dette valg."
 
 
@@ -49,7 +49,9 @@ def test_contrast_view_total_shows_gender_and_follows_the_query(fixture_db):
     assert "Men: +21.9 percentage points compared with the whole population" in view.note  # 5.5/8 - 7.5/16
     assert "a reliable difference; \u221243.8 percentage points compared with Men" in view.note  # women: 2/8 - 5.5/8
     assert {trace.name for trace in view.fig.data} == {"compared with the whole population", "compared with Men"}
-    reliable = [s for trace in view.fig.data for s in trace.marker.symbol]
+    reliable = [s for trace in view.fig.data if trace.showlegend is False for s in trace.marker.symbol]
+    legend = [trace for trace in view.fig.data if trace.showlegend is not False]
+    assert len(legend) == 2 and all(trace.marker.symbol is None for trace in legend)  # filled dots in the legend
     assert set(reliable) <= {"circle", "circle-open"} and "circle" in reliable
 
 
