@@ -266,12 +266,13 @@ create or replace macro survey_final(estimates, by_name, suppress, ci_max) as ta
 -- The area question as stacked survey observations, one row per respondent of the wave (every wave when wave is null)
 -- and area (labels 'area'): category the area code, y = 1 when active in it. With base 'volunteers' the domain is
 -- the volunteers who answered the area question; with 'population' every respondent (a non-volunteer counts as not
--- active), so the share is of all residents 16+. y is 0/1, so y2 = y. Read by area_share and area_share_change
--- (survey_stacked_means).
+-- active), so the share is of all residents 16+. y is 0/1, so y2 = y. With respondent_id, for a breakdown by the
+-- respondents' groups. Read by area_share, area_share_change and area_share_contrast.
 create or replace macro area_observations(wave, base) as table
     with respondents as (
         select
             r.year,
+            r.respondent_id,
             a.code as area,
             r.weight as w,
             r.volunteered,
@@ -288,6 +289,7 @@ create or replace macro area_observations(wave, base) as table
     )
     select
         year,
+        respondent_id,
         area as category,
         w,
         case when base = 'volunteers' then active else volunteered * coalesce(active, 0) end as y,
@@ -300,12 +302,14 @@ create or replace macro area_observations(wave, base) as table
 
 -- The answers to a volunteer question whose answers are the codes of labels dimension question (organisation_form,
 -- recruited) as stacked survey observations, one row per respondent of the wave (every wave when wave is null) and
--- code: y = 1 when the answer is the code; the domain is the volunteers who answered. Read by
--- volunteer_answer_shares and the *_share_change metrics (survey_stacked_means).
+-- code: y = 1 when the answer is the code; the domain is the volunteers who answered; with respondent_id, for a
+-- breakdown by the respondents' groups. Read by volunteer_answer_shares and the *_share_change and *_share_contrast
+-- metrics.
 create or replace macro volunteer_answer_observations(question, wave) as table
     with answers as (
         select
             year,
+            respondent_id,
             weight,
             volunteered,
             case question
@@ -319,6 +323,7 @@ create or replace macro volunteer_answer_observations(question, wave) as table
     )
     select
         r.year,
+        r.respondent_id,
         c.code as category,
         r.weight as w,
         cast(coalesce(r.answer = c.code, false) as integer) as y,
@@ -566,6 +571,9 @@ create or replace macro population_scaled(estimates, by_name, factor) as table
 --   a category against the whole population: the category lies inside it, the overlap of the domains is the
 --   category (its sums of w^2, w^2 y, w^2 y^2), and se^2 = se_cat^2 + se_all^2 - 2 cov;
 --   two categories: disjoint domains, empty overlap, covariance 0, and se^2 = se_cat^2 + se_ref^2.
+-- The wave key year may be any comparable value that names one design: the share contrasts pass {year, code}, so each
+-- answer code of a stacked question is contrasted on its own over the wave's respondents (survey_domain_sums counts
+-- n_wave per key, which for stacked observations is the wave's n).
 -- Returns the contrast contract columns: year, dimension, category, reference, label_da, label_en,
 -- reference_label_da, reference_label_en, estimate, se, ci_low, ci_high, estimate_category, estimate_reference, n,
 -- n_reference, flag, verdict. The reference itself is not a row. by_name 'total' is an error.

@@ -60,7 +60,7 @@ def unequal_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def golden() -> pd.DataFrame:
-    return pd.read_csv(GOLDEN, dtype={"category": str, "other": str})
+    return pd.read_csv(GOLDEN, dtype={"category": str, "other": str, "answer": str})
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +80,15 @@ def test_golden_file_covers_what_the_issue_asks(golden):
             pairs = {(y2, int(y1)) for y2, y1 in zip(of_metric.year, of_metric.other)}
             assert pairs == {(b, a) for a in years for b in years if a < b}  # every pair of waves
         contrasts = g[g.kind == "contrast"]
-        assert set(contrasts.dimension) == {"gender", "age_group", "region"}
-        assert set(contrasts.year) == set(years) and "all" in set(contrasts.other)
+        for metric in ("participation_rate", "hours_per_month"):
+            of_metric = contrasts[contrasts.metric == metric]
+            assert set(of_metric.dimension) == {"gender", "age_group", "region"}
+            assert set(of_metric.year) == set(years) and "all" in set(of_metric.other)
+        for metric, question in SHARE_DIMENSION.items():
+            of_metric = contrasts[contrasts.metric == metric]
+            assert set(of_metric.dimension) == {"gender", "region"} and set(of_metric.year) == set(years)
+            assert "all" in set(of_metric.other) and len(set(of_metric.other)) >= 3  # the whole domain and categories
+            assert of_metric.answer.notna().all() and len(set(of_metric.answer)) >= 3
 
 
 def _ours(kind: str, metric: str, db, year: int, other: str, dim: str) -> pd.DataFrame:
@@ -89,6 +96,10 @@ def _ours(kind: str, metric: str, db, year: int, other: str, dim: str) -> pd.Dat
         params = CHANGE_PARAMS.get(metric, {}) if metric in SHARE_DIMENSION else {"by": dim}
         return run(CHANGE_METRIC[metric], year=year, since=int(other), db=db, suppress=False,
                    **params).data.rename(columns={"n_since": "n_other"})
+    if metric in SHARE_DIMENSION:  # one row per answer code and category
+        name = f"{metric.replace('_population', '')}_contrast"
+        return run(name, year=year, by=dim, reference=other, db=db, suppress=False, **CHANGE_PARAMS.get(metric, {})
+                   ).data.rename(columns={"n_reference": "n_other"}).set_index(["answer", "category"], drop=False)
     return run(f"{metric.replace('participation_rate', 'participation')}_contrast", year=year, by=dim,
                reference=other, db=db, suppress=False).data.rename(columns={"n_reference": "n_other"})
 
@@ -104,7 +115,7 @@ def _count(n):
 
 
 def test_changes_and_contrasts_equal_r(golden, dbs):
-    """Every golden row (988): estimate and SE to 1e-6 relative, both n (R's count under the small-count rule,
+    """Every golden row (1984): estimate and SE to 1e-6 relative, both n (R's count under the small-count rule,
     person_count in queries/_macros.sql: 1-4 persons not shown); prints the worst relative difference."""
     min_persons = connect(dbs["fixture"]).execute("select min_persons_shown()").fetchone()[0]
 
@@ -115,10 +126,13 @@ def test_changes_and_contrasts_equal_r(golden, dbs):
     tiny_se_rows, tiny_se_worst = 0, 0.0
     for (survey, kind, metric, dim, year, other), expected in golden.groupby(
             ["survey", "kind", "metric", "dimension", "year", "other"]):
-        ours = _ours(kind, metric, dbs[survey], int(year), other, dim).set_index("category")
+        ours = _ours(kind, metric, dbs[survey], int(year), other, dim)
+        share_contrast = kind == "contrast" and metric in SHARE_DIMENSION
+        if not share_contrast:
+            ours = ours.set_index("category")
         assert len(ours.dropna(subset=["estimate"])) == len(expected), (survey, kind, metric, dim, year, other)
         for _, r in expected.iterrows():
-            row = ours.loc[r.category]
+            row = ours.loc[(r.answer, r.category)] if share_contrast else ours.loc[r.category]
             assert (_count(row.n), _count(row.n_other)) == (shown(r.n), shown(r.n_other)), \
                 (survey, kind, metric, dim, year, other, r.category)
             # an estimate that is 0 in exact arithmetic (equal rates) is compared absolutely

@@ -17,6 +17,8 @@
 #   share changes: for the shares of the volunteers by area (base volunteers, and base population as
 #             area_share_population), organisation form and recruitment, per code: svymean of the 0/1 answer over the
 #             question's domain in each wave, the difference and sqrt(se1^2 + se2^2);
+#   share contrasts: per wave, share metric and answer code, each category of gender and region against everyone in
+#             the question's domain and against the breakdown's first category (column answer: the code);
 #   contrast: per wave, breakdown (gender, age group, region) and category, the category minus a reference of the
 #             same design: every other category, with svyby(..., covmat = TRUE) + svycontrast(b, c(1, -1)); and the
 #             whole population (reference 'all'), with svytotal of the domain sums and the ratio contrast
@@ -41,7 +43,8 @@ read_contract <- function(path) {
 munis <- read.csv("data/reference/municipalities.csv", stringsAsFactors = FALSE)
 
 rows <- list()
-add <- function(...) rows[[length(rows) + 1]] <<- data.frame(..., stringsAsFactors = FALSE)
+# answer: the code of a share metric's question a contrast is of (empty for the other rows)
+add <- function(..., answer = NA) rows[[length(rows) + 1]] <<- data.frame(..., answer = answer, stringsAsFactors = FALSE)
 
 # domain estimates of one wave: svyby for a breakdown, svymean for the total
 domain_estimates <- function(design, metric, dim) {
@@ -75,6 +78,24 @@ share_metrics <- c(area_share = "area", area_share_population = "area", organisa
 label_codes <- read.csv("data/reference/labels.csv", stringsAsFactors = FALSE)
 label_codes <- label_codes[order(label_codes$sort_order), ]
 
+# the 0/1 answer y and the domain of one code of a share metric, over the rows of design
+share_answer <- function(v, metric, code) {
+  dim <- share_metrics[[metric]]
+  if (dim == "area") {
+    answer <- v[[paste0("area_", code)]]
+    if (metric == "area_share") {
+      dom <- v$volunteered == 1 & !is.na(answer); y <- answer
+    } else {
+      dom <- v$volunteered == 0 | !is.na(answer); y <- ifelse(v$volunteered == 1, answer, 0)
+    }
+  } else {
+    answer <- v[[dim]]
+    dom <- v$volunteered == 1 & !is.na(answer); y <- as.numeric(answer == code)
+  }
+  y[!dom] <- 0  # outside the domain (weight 0 after subset): no NA for na.rm to drop
+  list(y = y, dom = dom)
+}
+
 # one wave's shares: per code of the question, svymean of the 0/1 answer over the question's domain (the volunteers who
 # answered; for area_share_population every respondent, a non-volunteer counting as not active)
 share_estimates <- function(design, metric) {
@@ -82,18 +103,7 @@ share_estimates <- function(design, metric) {
   dim <- share_metrics[[metric]]
   codes <- label_codes$code[label_codes$dimension == dim]
   do.call(rbind, lapply(codes, function(code) {
-    if (dim == "area") {
-      answer <- v[[paste0("area_", code)]]
-      if (metric == "area_share") {
-        dom <- v$volunteered == 1 & !is.na(answer); y <- answer
-      } else {
-        dom <- v$volunteered == 0 | !is.na(answer); y <- ifelse(v$volunteered == 1, answer, 0)
-      }
-    } else {
-      answer <- v[[dim]]
-      dom <- v$volunteered == 1 & !is.na(answer); y <- as.numeric(answer == code)
-    }
-    y[!dom] <- 0  # outside the domain (weight 0 after subset): no NA for na.rm to drop
+    a <- share_answer(v, metric, code); y <- a$y; dom <- a$dom
     d <- subset(update(design, y_share = y, in_domain = dom), in_domain)
     m <- svymean(~y_share, d)
     data.frame(category = code, estimate = coef(m)[[1]], se = SE(m)[[1]], n = sum(dom), stringsAsFactors = FALSE)
@@ -164,6 +174,47 @@ for (survey_name in names(inputs)) {
         add(survey = survey_name, kind = "change", metric = metric, dimension = share_metrics[[metric]],
             category = cat, year = years[j], other = as.character(years[i]), estimate = ea$estimate - eb$estimate,
             se = sqrt(ea$se^2 + eb$se^2), n = ea$n, n_other = eb$n)
+      }
+    }
+  }
+
+  # contrasts of the shares within a wave, per code: each category of gender and region against everyone in the
+  # question's domain (ratio contrast of svytotals, delta method) and against the breakdown's first category
+  # (svyby(..., covmat = TRUE) + svycontrast, checked against the ratio contrast)
+  for (metric in names(share_metrics)) {
+    dim_q <- share_metrics[[metric]]
+    for (k in seq_along(years)) {
+      des <- designs[[k]]; v <- des$variables
+      for (code in label_codes$code[label_codes$dimension == dim_q]) {
+        a <- share_answer(v, metric, code)
+        for (dim in c("gender", "region")) {
+          g <- v[[dim]]
+          des2 <- update(des, y_share = a$y, in_domain = a$dom)
+          b <- svyby(~y_share, as.formula(paste0("~", dim)), subset(des2, in_domain), svymean, covmat = TRUE)
+          cats <- as.character(b[[dim]])
+          ratio <- function(cat, ref) {
+            in_ref <- if (ref == "all") rep(1, nrow(v)) else as.numeric(g == ref)
+            d3 <- update(des, yc = a$y * a$dom * (g == cat), dc = a$dom * (g == cat),
+                         yr = a$y * a$dom * in_ref, dr = a$dom * in_ref)
+            svycontrast(svytotal(~yc + dc + yr + dr, d3), quote(yc / dc - yr / dr))
+          }
+          ref <- cats[1]
+          for (cat in cats) {
+            r <- ratio(cat, "all")
+            add(survey = survey_name, kind = "contrast", metric = metric, dimension = dim, category = cat,
+                year = years[k], other = "all", estimate = coef(r)[[1]], se = SE(r)[[1]],
+                n = sum(a$dom & g == cat), n_other = sum(a$dom), answer = code)
+            if (cat == ref) next
+            w <- setNames(rep(0, length(cats)), cats); w[cat] <- 1; w[ref] <- -1
+            s <- svycontrast(b, w)
+            check <- ratio(cat, ref)
+            stopifnot(abs(coef(s)[[1]] - coef(check)[[1]]) < 1e-12,
+                      abs(SE(s)[[1]] - SE(check)[[1]]) <= 1e-9 * SE(s)[[1]] + 1e-6)
+            add(survey = survey_name, kind = "contrast", metric = metric, dimension = dim, category = cat,
+                year = years[k], other = ref, estimate = coef(s)[[1]], se = SE(s)[[1]],
+                n = sum(a$dom & g == cat), n_other = sum(a$dom & g == ref), answer = code)
+          }
+        }
       }
     }
   }
