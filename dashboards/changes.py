@@ -195,7 +195,8 @@ def contrast_rows(metric: str, year: int, by: str, lang: str, reference: str | N
             continue
         res = everyone if reference == "all" else data.run(name, year=year, by=by, reference=reference).data
         for _, r in res.iterrows():
-            compared = against_all if reference == "all" else t("against", lang, label=_label(r, lang, "reference_label"))
+            compared = (against_all if reference == "all"
+                        else t("against", lang, label=_label(r, lang, "reference_label")))
             rows.append({"group": _label(r, lang), "compared_with": compared, "difference": r["estimate"],
                          "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"], "n_other": r["n_reference"],
                          "flag": r["flag"], "verdict": r["verdict"], "verdict_text": _verdict(r["verdict"], lang),

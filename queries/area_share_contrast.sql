@@ -1,24 +1,24 @@
 -- area_share_contrast: difference in the share active in each area between each category and a reference in one wave
 -- title_da: Forskel i de frivilliges fordeling på områder
 -- title_en: Difference in volunteers by area of activity
--- definition: For each of the five areas, the share active in it (as area_share, with the same base) of each
---     category of the breakdown minus that of the reference in the same wave: everyone in the denominator
---     (reference = 'all') or another category (e.g. women against men). Both shares come from the wave's design and the same question's domain, so the standard error uses their
---     covariance, as svyby(~y, ~by, subset(design, domain), svymean, covmat = TRUE) followed by svycontrast:
---     se = sqrt(se_cat^2 + se_ref^2 - 2 cov), where cov is 0 between two categories (disjoint domains) and, against
---     all of the denominator, domain_mean_cov over the category's part of the domain (survey_domain_sums and
---     survey_contrast in _macros.sql, each answer code contrasted on its own). 95 % interval = difference +/-
---     1.959964 SE (not clipped); verdict 'reliable' when the interval excludes 0. Not shown when either side has
---     fewer than 50 respondents in the denominator, uncertain when either has fewer than 100.
+-- definition: For each of the five areas, the share active in it (as area_share, with the same base) of each category
+--     of the breakdown minus that of the reference in the same wave: everyone in the denominator (reference = 'all') or
+--     another category (e.g. women against men). Both shares come from the wave's design and the same question's
+--     domain, so the standard error uses their covariance, as svyby(~y, ~by, subset(design, domain), svymean, covmat =
+--     TRUE) followed by svycontrast: se = sqrt(se_cat^2 + se_ref^2 - 2 cov), where cov is 0 between two categories
+--     (disjoint domains) and, against all of the denominator, domain_mean_cov over the category's part of the domain
+--     (survey_domain_sums and survey_contrast in _macros.sql, each answer code contrasted on its own). 95 % interval =
+--     difference +/- 1.959964 SE (not clipped); verdict 'reliable' when the interval excludes 0. Not shown when either
+--     side has fewer than 50 respondents in the denominator, uncertain when either has fewer than 100.
 -- definition_da: For hvert af de fem områder andelen, der er aktiv inden for området (som area_share, med samme base),
---     i hver gruppe i opdelingen minus andelen for referencen i samme måling: alle i nævneren (reference = 'all')
---     eller en anden gruppe (fx kvinder mod mænd). Begge andele kommer fra målingens design og samme spørgsmåls domæne, så standardfejlen bruger deres
---     kovarians som svyby(~y, ~by, subset(design, domain), svymean, covmat = TRUE) efterfulgt af svycontrast: se =
---     kvadratroden af se_cat^2 + se_ref^2 - 2 cov, hvor cov er 0 mellem to grupper (de overlapper ikke) og mod hele
---     nævneren domain_mean_cov over gruppens del af domænet (survey_domain_sums og survey_contrast i _macros.sql,
---     hver svarkode for sig). 95 %-interval = forskel ± 1,959964 × standardfejl; forskellen er sikker, når
---     intervallet ikke indeholder 0. Vises ikke, når en af siderne har under 50 svar i nævneren, og er usikker, når
---     en af dem har under 100.
+--     i hver gruppe i opdelingen minus andelen for referencen i samme måling: alle i nævneren (reference = 'all') eller
+--     en anden gruppe (fx kvinder mod mænd). Begge andele kommer fra målingens design og samme spørgsmåls domæne, så
+--     standardfejlen bruger deres kovarians som svyby(~y, ~by, subset(design, domain), svymean, covmat = TRUE)
+--     efterfulgt af svycontrast: se = kvadratroden af se_cat^2 + se_ref^2 - 2 cov, hvor cov er 0 mellem to grupper (de
+--     overlapper ikke) og mod hele nævneren domain_mean_cov over gruppens del af domænet (survey_domain_sums og
+--     survey_contrast i _macros.sql, hver svarkode for sig). 95 %-interval = forskel ± 1,959964 × standardfejl;
+--     forskellen er sikker, når intervallet ikke indeholder 0. Vises ikke, når en af siderne har under 50 svar i
+--     nævneren, og er usikker, når en af dem har under 100.
 -- unit: difference of shares (fraction -1 to 1; x 100 = percentage points)
 -- unit_da: forskel mellem andele (-1 til 1; × 100 = procentpoint)
 -- source: survey_respondents, labels
@@ -91,8 +91,8 @@ sums as (
 -- contrast with the reference, SE (covariance from the wave's design), interval, flag, verdict per wave, code and
 -- category
 contrasts as (
-    select * from survey_contrast(sums, coalesce(getvariable('by'), 'gender'), coalesce(getvariable('reference'), 'all'),
-        coalesce(getvariable('suppress'), true))
+    select * from survey_contrast(sums, coalesce(getvariable('by'), 'gender'),
+        coalesce(getvariable('reference'), 'all'), coalesce(getvariable('suppress'), true))
 ),
 
 final as (

@@ -30,13 +30,13 @@ UNEQUAL_POPULATION = REPO / "tests" / "r" / "change_population.csv"
 # The metric behind each golden metric's changes (the level metric's name in the golden file).
 CHANGE_METRIC = {"participation_rate": "participation_change", "hours_per_month": "hours_per_month_change",
                  "volunteers_count": "volunteers_count_change", "total_hours_per_year": "total_hours_per_year_change",
-                 "fte": "fte_change", "area_share": "area_share_change",
-                 "area_share_population": "area_share_change", "organisation_form_share": "organisation_form_share_change",
+                 "fte": "fte_change", "area_share": "area_share_change", "area_share_population": "area_share_change",
+                 "organisation_form_share": "organisation_form_share_change",
                  "recruitment_share": "recruitment_share_change"}
 # Extra parameters of a golden metric's change metric, and the question a share metric's rows are the codes of.
 CHANGE_PARAMS = {"area_share_population": {"base": "population"}}
-SHARE_DIMENSION = {"area_share": "area", "area_share_population": "area", "organisation_form_share": "organisation_form",
-                   "recruitment_share": "recruited"}
+SHARE_DIMENSION = {"area_share": "area", "area_share_population": "area",
+                   "organisation_form_share": "organisation_form", "recruitment_share": "recruited"}
 Z = 1.959964
 REL = 1e-6  # the issue's tolerance: our estimates and SEs equal R's to 1e-6 relative
 # A domain whose answers are all equal has SE 0: R's svyby gives 0 (or 1e-17), R's delta method and our one-pass sums
@@ -75,7 +75,8 @@ def test_golden_file_covers_what_the_issue_asks(golden):
         assert set(changes.metric) == set(CHANGE_METRIC)
         for metric in CHANGE_METRIC:
             of_metric = changes[changes.metric == metric]
-            dims = {SHARE_DIMENSION[metric]} if metric in SHARE_DIMENSION else {"total", "gender", "age_group", "region"}
+            dims = ({SHARE_DIMENSION[metric]} if metric in SHARE_DIMENSION
+                    else {"total", "gender", "age_group", "region"})
             assert set(of_metric.dimension) == dims
             pairs = {(y2, int(y1)) for y2, y1 in zip(of_metric.year, of_metric.other)}
             assert pairs == {(b, a) for a in years for b in years if a < b}  # every pair of waves
@@ -352,14 +353,16 @@ def test_scaled_changes_agree_with_their_levels(demo_db, change, level, unscaled
     assert len(changes) == 8 and (changes.flag == "ok").all()
     for _, c in changes.iterrows():
         a, b = levels.loc[(c.year, c.category)], levels.loc[(c.since, c.category)]
-        assert (c.estimate_year, c.estimate_since) == (pytest.approx(a.estimate, rel=1e-12), pytest.approx(b.estimate, rel=1e-12))
+        assert c.estimate_year == pytest.approx(a.estimate, rel=1e-12)
+        assert c.estimate_since == pytest.approx(b.estimate, rel=1e-12)
         assert c.estimate == pytest.approx(a.estimate - b.estimate, rel=1e-12)
         assert c.se == pytest.approx(math.hypot(a.se, b.se), rel=1e-12)
         assert c.verdict == ("reliable" if c.ci_low > 0 or c.ci_high < 0 else "not_reliable")
         assert a.population != b.population
     if unscaled:
         rates = run(unscaled.replace("_rate", "") + "_change", by="gender", since=2004, db=demo_db).data
-        one_population = rates.se.to_numpy() * levels.loc[list(zip(changes.year, changes.category))].population.to_numpy()
+        populations = levels.loc[list(zip(changes.year, changes.category))].population.to_numpy()
+        one_population = rates.se.to_numpy() * populations
         assert not np.allclose(changes.se.to_numpy(), one_population, rtol=1e-6)
 
 
