@@ -136,3 +136,33 @@ def test_the_dashboards_do_not_import_the_report():
     folder = pathlib.Path(changes.__file__).parent
     offenders = [f.name for f in folder.glob("*.py") if re.search(r"^\s*(from|import) reports\b", f.read_text(), re.M)]
     assert offenders == []
+
+
+def test_the_view_cache_keys_a_panel_on_the_reference_only_when_it_uses_it(fixture_db, monkeypatch):
+    """Choosing another reference recomputes the contrast panel, not the panels that do not use it."""
+    from dashboards import cache, panels, ui
+
+    keys: dict[str, list] = {}
+
+    def record(notebook, fn, state, compute, db=None):
+        keys.setdefault(fn.__name__, []).append(dict(state))
+        return compute()
+
+    monkeypatch.setattr(cache, "view", record)
+    with data.using(fixture_db):
+        dims = panels.dimensions("participation_rate")
+        ctrls = [ui.by_control(dims, "da"), ui.dependent_control(
+            "ref", ui.t("ref", "da"), "by", changes.reference_options("participation_rate", dims, "da"))]
+        dash = ui.Dashboard("1_frivillige.ipynb", ctrls, query="?by=gender&ref=female")
+
+        def trend(s):
+            return None
+
+        def contrast(s):
+            return None
+
+        dash.add(trend, uses=["by"])
+        dash.add(contrast, uses=["by", "ref"])
+        dash.redraw()
+    assert keys["contrast"] == [{"lang": "da", "by": "gender", "ref": "female"}]
+    assert keys["trend"] == [{"lang": "da", "by": "gender"}]
