@@ -2,60 +2,22 @@
 
 `change_view`: each category's change since the previous wave and since the first wave, as a dot-and-whisker chart and
 in words ("+1,2 procentpoint siden 2017 (95 %-interval −0,9 til 3,3) · ikke en sikker ændring").
-`contrast_view`: each category against the whole population and against the first category of the breakdown.
+`contrast_view`: each category against the whole population and against a reference category of the breakdown (the
+page's "Sammenlign med" control; default the first category, men for gender).
 The numbers come from the query layer (`<metric>_change`, `<metric>_contrast`); this module only words and draws them.
 """
 from __future__ import annotations
 
 import math
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from reports import fmt  # the report's number formats ("+1,2 procentpoint"), shared so both print the same text
-
-from . import charts, data
-from .labels import dimension_title, pick, t
+from . import charts, data, present
+from .labels import codes, dimension_title, label, t
 from .ui import View
 
-# Texts of these views, (Danish, English).
-TEXTS: dict[str, tuple[str, str]] = {
-    "change_title": ("Ændring siden tidligere målinger", "Change since earlier waves"),
-    "contrast_title": ("Forskelle mellem grupperne", "Differences between the groups"),
-    "since": ("siden {year}", "since {year}"),
-    "against_all": ("i forhold til hele befolkningen", "compared with the whole population"),
-    "against_all_volunteers": ("i forhold til alle frivillige", "compared with all volunteers"),
-    "against": ("i forhold til {label}", "compared with {label}"),
-    "interval": ("95 %-interval {low} til {high}", "95% interval {low} to {high}"),
-    "uncertain": ("usikkert tal (under 100 svar)", "uncertain figure (under 100 responses)"),
-    "suppressed": ("ikke vist: for få svar (under 50)", "not shown: too few responses (under 50)"),
-    "pp": ("procentpoint", "percentage points"),
-    "hours": ("timer", "hours"),
-    "axis_rate": ("Procentpoint med 95 %-interval", "Percentage points with 95% interval"),
-    "axis_hours": ("Timer om måneden med 95 %-interval", "Hours per month with 95% interval"),
-    "legend_reliable": ("Fyldt prik: sikker · åben: ikke sikker", "Filled dot: reliable · open: not reliable"),
-    "total_note": ("Opdelingen er I alt; forskellene vises efter {dimension}.",
-                   "The breakdown is Total; the differences are shown by {dimension}."),
-    "group": ("Gruppe", "Group"),
-    "compared_with": ("Sammenlignet med", "Compared with"),
-    "difference_pp": ("Forskel (procentpoint)", "Difference (percentage points)"),
-    "difference_hours": ("Forskel (timer om måneden)", "Difference (hours per month)"),
-    "ci_low": ("95 %-interval, nedre", "95% interval, lower"),
-    "ci_high": ("95 %-interval, øvre", "95% interval, upper"),
-    "n": ("Antal svar (n)", "Responses (n)"),
-    "n_other": ("Antal svar (n), sammenligning", "Responses (n), comparison"),
-    "verdict": ("Vurdering", "Verdict"),
-    "reliable": ("sikker", "reliable"),
-    "not_reliable": ("ikke sikker", "not reliable"),
-    "text": ("I ord", "In words"),
-}
 MINUS = "\u2212"  # a typographic minus in running text, as the Danish style guide prints negative numbers
-
-
-def tx(key: str, lang: str, **values) -> str:
-    text = pick(TEXTS[key], lang)
-    return text.format(**values) if values else text
 
 
 # The level metric of the page -> the stem of its change and contrast metrics (<stem>_change, <stem>_contrast).
@@ -73,20 +35,20 @@ def _missing(x) -> bool:
 def _value(x, metric: str, lang: str, signed: bool) -> str:
     """A difference (a fraction for rates, shown in percentage points; hours as they are), one decimal."""
     v = float(x) * (100 if _is_rate(metric) else 1)
-    text = fmt.signed(v, 1, lang) if signed else fmt.number(v, 1, lang)
+    text = present.signed(v, lang, 1) if signed else present.number(v, lang, 1)
     return text.replace("-", MINUS)
 
 
 def sentence(row, metric: str, lang: str, compared: str, kind: str) -> str:
     """One difference in words: "+1,2 procentpoint siden 2017 (95 %-interval −0,9 til 3,3) · ikke en sikker ændring"."""
     if row["flag"] == "suppressed" or _missing(row["estimate"]):
-        return f"{compared}: {tx('suppressed', lang)}"
-    unit = tx("pp" if _is_rate(metric) else "hours", lang)
-    interval = tx("interval", lang, low=_value(row["ci_low"], metric, lang, False),
-                  high=_value(row["ci_high"], metric, lang, False))
+        return f"{compared}: {t('diff_suppressed', lang)}"
+    unit = t("pp" if _is_rate(metric) else "hours", lang)
+    interval = t("diff_interval", lang, low=_value(row["ci_low"], metric, lang, False),
+                 high=_value(row["ci_high"], metric, lang, False))
     verdict = t(f"{row['verdict']}_{kind}", lang)  # the verdict's words, shared with the report
     text = f"{_value(row['estimate'], metric, lang, True)} {unit} {compared} ({interval}) · {verdict}"
-    return text + (f" · {tx('uncertain', lang)}" if row["flag"] == "uncertain" else "")
+    return text + (f" · {t('diff_uncertain', lang)}" if row["flag"] == "uncertain" else "")
 
 
 def _label(row, lang: str, prefix: str = "label") -> str:
@@ -94,23 +56,16 @@ def _label(row, lang: str, prefix: str = "label") -> str:
     return str(row["category"] if _missing(value) else value)
 
 
-def _table(rows: list[dict], metric: str, lang: str) -> pd.DataFrame:
-    """The rows behind the chart as the page shows them (and the CSV holds them): differences in percentage points
-    for rates, verdicts in words, headings in the page language (flag keeps its name: the tables word it)."""
-    scale, unit = (100, "difference_pp") if _is_rate(metric) else (1, "difference_hours")
-    out = []
-    for r in rows:
-        out.append({tx("group", lang): r["group"], tx("compared_with", lang): r["compared_with"],
-                    tx(unit, lang): _scaled(r["difference"], scale), tx("ci_low", lang): _scaled(r["ci_low"], scale),
-                    tx("ci_high", lang): _scaled(r["ci_high"], scale), tx("n", lang): r["n"],
-                    tx("n_other", lang): r["n_other"], "flag": r["flag"],
-                    tx("verdict", lang): "" if _missing(r["verdict"]) else tx(r["verdict"], lang),
-                    tx("text", lang): r["text"]})
-    return pd.DataFrame(out)
-
-
-def _scaled(x, scale: float):
-    return None if _missing(x) else round(float(x) * scale, 6)
+def _table(rows: list[dict], n_other: str) -> pd.DataFrame:
+    """The rows behind the chart in the query layer's units and column names (group, compared_with, estimate, ci_low,
+    ci_high, n, n_other = n_since or n_reference, flag, verdict, sentence): the panel shows it through
+    present.people_table like every table (the metric's format, headings from the catalogue, '<5' for a small n,
+    the flag as its reason), and the CSV holds it."""
+    return pd.DataFrame([{"group": r["group"], "compared_with": r["compared_with"], "estimate": r["difference"],
+                          "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"], n_other: r["n_other"],
+                          "flag": r["flag"], "verdict": r["verdict_text"], "sentence": r["text"]} for r in rows],
+                        columns=["group", "compared_with", "estimate", "ci_low", "ci_high", "n", n_other, "flag",
+                                 "verdict", "sentence"])
 
 
 def _figure(rows: list[dict], metric: str, lang: str, title_text: str) -> go.Figure:
@@ -138,9 +93,16 @@ def _figure(rows: list[dict], metric: str, lang: str, title_text: str) -> go.Fig
                     "line": {"width": 2, "color": charts.OKABE_ITO[i % len(charts.OKABE_ITO)]}},
             text=[r["text"] for r in shown],
             hovertemplate="%{y}: %{text}<extra></extra>",
+            legendgroup=comparison,
+            showlegend=False,
+        ))
+        # the legend's entry: a filled dot in the comparison's colour (a data trace would show its first point's
+        # symbol, an open circle when that difference is not reliable)
+        fig.add_trace(go.Scatter(
+            name=comparison, x=[None], y=[None], mode="markers", legendgroup=comparison, hoverinfo="skip",
+            marker={"size": 11, "color": charts.OKABE_ITO[i % len(charts.OKABE_ITO)]},
         ))
     fig.add_vline(x=0, line_width=1, line_color="#555555")
-    title_text = "<br>".join(textwrap.wrap(title_text, 38, break_long_words=False))  # phone width
     charts.base_layout(fig, lang, title_text, height=180 + 34 * len(groups) * len(comparisons))
     # the legend under the title, from the left: two long entries wrap at phone width instead of covering the title
     fig.update_layout(title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
@@ -149,8 +111,8 @@ def _figure(rows: list[dict], metric: str, lang: str, title_text: str) -> go.Fig
                               "y": 1.0, "yanchor": "bottom"})
     fig.update_yaxes(categoryorder="array", categoryarray=[charts.wrap_label(g) for g in groups][::-1],
                      automargin=True)
-    axis = tx("axis_rate" if _is_rate(metric) else "axis_hours", lang)
-    fig.update_xaxes(title_text=f"{axis}<br><span style='font-size:11px'>{tx('legend_reliable', lang)}</span>",
+    axis = t("axis_rate" if _is_rate(metric) else "axis_hours", lang)
+    fig.update_xaxes(title_text=f"{axis}<br><span style='font-size:11px'>{t('legend_reliable', lang)}</span>",
                      zeroline=False)
     return fig
 
@@ -165,10 +127,10 @@ def change_rows(metric: str, year: int, by: str, lang: str) -> list[dict]:
     for since in dict.fromkeys([waves[-1], waves[0]]):
         res = data.run(name, year=year, since=since, by=by)
         for _, r in res.data.iterrows():
-            compared = tx("since", lang, year=since)
+            compared = t("change_since", lang, year=since)
             rows.append({"group": _label(r, lang), "compared_with": compared, "difference": r["estimate"],
                          "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"], "n_other": r["n_since"],
-                         "flag": r["flag"], "verdict": r["verdict"],
+                         "flag": r["flag"], "verdict": r["verdict"], "verdict_text": _verdict(r["verdict"], lang),
                          "text": sentence(r, metric, lang, compared, "change")})
     return rows
 
@@ -177,9 +139,14 @@ def change_view(metric: str, year: int, by: str, lang: str) -> View:
     """The change of each category since the previous and the first wave, drawn and in words."""
     rows = change_rows(metric, year, by, lang)
     meta = data.meta(f"{STEMS[metric]}_change")
-    title_text = f"{tx('change_title', lang)}: {charts.title(data.meta(metric), lang)}, {year}"
+    title_text = f"{t('change_title', lang)}: {charts.title(data.meta(metric), lang)}, {year}"
     fig = _figure(rows, metric, lang, title_text) if rows else None
-    return View(fig, _table(rows, metric, lang), meta, _note(rows))
+    return View(fig, _table(rows, "n_since"), meta, _note(rows))
+
+
+def _verdict(verdict, lang: str) -> str:
+    """The verdict in a table cell: 'sikker' / 'ikke sikker' (empty when the difference is not shown)."""
+    return "" if _missing(verdict) else t(f"verdict_{verdict}", lang)
 
 
 def _note(rows: list[dict]) -> str:
@@ -190,33 +157,63 @@ def _note(rows: list[dict]) -> str:
     return " ▪ ".join(f"{group}: " + "; ".join(texts) for group, texts in by_group.items())
 
 
-def contrast_rows(metric: str, year: int, by: str, lang: str) -> list[dict]:
-    """Per category, the difference from the whole population and from the first category of the breakdown."""
+def contrast_breakdown(metric: str, by: str) -> str:
+    """The breakdown the contrast panel shows for the page's breakdown: itself, or for 'total' (nothing to contrast)
+    the contrast metric's default (gender)."""
+    meta = data.meta(f"{STEMS[metric]}_contrast")
+    return by if by in meta.dimensions else meta.default_by
+
+
+def reference_codes(metric: str, by: str) -> list[str]:
+    """The categories a contrast can take as its reference: the codes of the breakdown (the query layer's whitelist,
+    in label order) that the survey has in some wave (not the 0-15 year-olds of the label file)."""
+    present = set(data.run(metric, by=by).data["category"].astype(str))
+    return [code for code in codes(by) if code in present]
+
+
+def reference_options(metric: str, dimensions: list[str], lang: str) -> dict[str, list[tuple[str, str]]]:
+    """For each breakdown of the page, the reference categories the contrast panel offers, (label, code): those of the
+    breakdown it shows (gender for 'total')."""
+    out = {}
+    for by in dimensions:
+        shown = contrast_breakdown(metric, by)
+        out[by] = [(label(shown, code, lang), code) for code in reference_codes(metric, shown)]
+    return out
+
+
+def contrast_rows(metric: str, year: int, by: str, lang: str, reference: str | None = None) -> list[dict]:
+    """Per category, the difference from the whole population and from the reference category (None or a code not of
+    this breakdown: its first category)."""
     name = f"{STEMS[metric]}_contrast"
     rows = []
     everyone = data.run(name, year=year, by=by, reference="all").data
-    against_all = tx("against_all" if _is_rate(metric) else "against_all_volunteers", lang)
-    first = everyone["category"].iloc[0] if len(everyone) else None
-    for reference in ("all", first):
+    against_all = t("against_all" if _is_rate(metric) else "against_all_volunteers", lang)
+    categories = reference_codes(metric, by)
+    chosen = reference if reference in categories else (categories[0] if categories else None)
+    for reference in ("all", chosen):
+        if reference is None:
+            continue
         res = everyone if reference == "all" else data.run(name, year=year, by=by, reference=reference).data
         for _, r in res.iterrows():
-            compared = against_all if reference == "all" else tx("against", lang, label=_label(r, lang, "reference_label"))
+            compared = (against_all if reference == "all"
+                        else t("against", lang, label=_label(r, lang, "reference_label")))
             rows.append({"group": _label(r, lang), "compared_with": compared, "difference": r["estimate"],
                          "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"], "n_other": r["n_reference"],
-                         "flag": r["flag"], "verdict": r["verdict"],
+                         "flag": r["flag"], "verdict": r["verdict"], "verdict_text": _verdict(r["verdict"], lang),
                          "text": sentence(r, metric, lang, compared, "difference")})
     return rows
 
 
-def contrast_view(metric: str, year: int, by: str, lang: str) -> View:
-    """Each category against the whole population and against the breakdown's first category (total: by gender)."""
+def contrast_view(metric: str, year: int, by: str, lang: str, reference: str | None = None) -> View:
+    """Each category against the whole population and against the reference category (default the breakdown's
+    first; total: by gender)."""
     meta = data.meta(f"{STEMS[metric]}_contrast")
     note = ""
-    if by not in meta.dimensions:  # 'total' has nothing to contrast: show the metric's default breakdown
-        by = meta.default_by
-        note = tx("total_note", lang, dimension=dimension_title(by, lang).lower())
-    rows = contrast_rows(metric, year, by, lang)
-    title_text = (f"{tx('contrast_title', lang)}: {charts.title(data.meta(metric), lang)}, "
+    if by != contrast_breakdown(metric, by):  # 'total' has nothing to contrast: show the metric's default breakdown
+        by = contrast_breakdown(metric, by)
+        note = t("total_note", lang, dimension=dimension_title(by, lang).lower())
+    rows = contrast_rows(metric, year, by, lang, reference)
+    title_text = (f"{t('contrast_title', lang)}: {charts.title(data.meta(metric), lang)}, "
                   f"{dimension_title(by, lang).lower()}, {year}")
     fig = _figure(rows, metric, lang, title_text) if rows else None
-    return View(fig, _table(rows, metric, lang), meta, " ".join(x for x in (note, _note(rows)) if x))
+    return View(fig, _table(rows, "n_reference"), meta, " ".join(x for x in (note, _note(rows)) if x))

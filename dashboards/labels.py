@@ -21,6 +21,7 @@ UI: dict[str, tuple[str, str]] = {
     "switch_lang": ("English", "Dansk"),
     "year": ("Bølge (år)", "Wave (year)"),
     "by": ("Opdeling", "Breakdown"),
+    "ref": ("Sammenlign med", "Compare with"),
     "kommune": ("Kommune", "Municipality"),
     "indicator": ("Indikator", "Indicator"),
     "whole_country": ("Hele landet", "Whole country"),
@@ -39,6 +40,26 @@ UI: dict[str, tuple[str, str]] = {
     "not_reliable_change": ("ikke en sikker ændring", "not a reliable change"),
     "reliable_difference": ("en sikker forskel", "a reliable difference"),
     "not_reliable_difference": ("ikke en sikker forskel", "not a reliable difference"),
+    "pp": ("procentpoint", "percentage points"),
+    # the change and contrast panels of "Hvem er de frivillige?" (dashboards/changes.py)
+    "change_title": ("Ændring siden tidligere målinger", "Change since earlier waves"),
+    "contrast_title": ("Forskelle mellem grupperne", "Differences between the groups"),
+    "change_since": ("siden {year}", "since {year}"),
+    "against_all": ("i forhold til hele befolkningen", "compared with the whole population"),
+    "against_all_volunteers": ("i forhold til alle frivillige", "compared with all volunteers"),
+    "against": ("i forhold til {label}", "compared with {label}"),
+    "diff_interval": ("95 %-interval {low} til {high}", "95% interval {low} to {high}"),
+    "diff_uncertain": ("usikkert tal (under {min_n_reliable} svar)", "uncertain figure (under {min_n_reliable} responses)"),
+    "diff_suppressed": ("ikke vist: for få svar (under {min_n_shown})",
+                        "not shown: too few responses (under {min_n_shown})"),
+    "hours": ("timer", "hours"),
+    "axis_rate": ("Procentpoint med 95 %-interval", "Percentage points with 95% interval"),
+    "axis_hours": ("Timer om måneden med 95 %-interval", "Hours per month with 95% interval"),
+    "legend_reliable": ("Fyldt prik: sikker · åben: ikke sikker", "Filled dot: reliable · open: not reliable"),
+    "total_note": ("Opdelingen er I alt; forskellene vises efter {dimension}.",
+                   "The breakdown is Total; the differences are shown by {dimension}."),
+    "verdict_reliable": ("sikker", "reliable"),
+    "verdict_not_reliable": ("ikke sikker", "not reliable"),
     "suppressed_reason": ("for få svar (under {min_n_shown})", "too few responses (under {min_n_shown})"),
     "uncertain_reason": ("usikkert ({min_n_shown}-{max_n_uncertain} svar)",
                          "uncertain ({min_n_shown}-{max_n_uncertain} responses)"),
@@ -168,14 +189,15 @@ def pick(pair: tuple[str, str], lang: str) -> str:
 
 
 def t(key: str, lang: str, **fmt) -> str:
-    """A UI text in the chosen language, formatted with fmt; {min_n_shown} and {max_n_uncertain} are the survey
-    thresholds as the query layer applies them (queries/_macros.sql, their one home)."""
+    """A UI text in the chosen language, formatted with fmt; {min_n_shown}, {min_n_reliable} and {max_n_uncertain}
+    are the survey thresholds as the query layer applies them (queries/_macros.sql, their one home)."""
     text = pick(UI[key], lang)
     if "{min_n_" in text or "{max_n_" in text:
         import queries
 
         th = queries.survey_thresholds()
-        fmt = {"min_n_shown": th["min_n_shown"], "max_n_uncertain": th["min_n_reliable"] - 1, **fmt}
+        fmt = {"min_n_shown": th["min_n_shown"], "min_n_reliable": th["min_n_reliable"],
+               "max_n_uncertain": th["min_n_reliable"] - 1, **fmt}
     return text.format(**fmt) if fmt else text
 
 
@@ -230,6 +252,13 @@ COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "start_year": ("Startår", "Start year"),
     "end_year": ("Slutår", "End year"),
     "published": ("Offentliggjort tal", "Published figure"),
+    # the tables of the change and contrast panels (dashboards/changes.py)
+    "group": ("Gruppe", "Group"),
+    "compared_with": ("Sammenlignet med", "Compared with"),
+    "n_since": ("Antal svar (n), tidligere måling", "Responses (n), earlier wave"),
+    "n_reference": ("Antal svar (n), sammenligning", "Responses (n), comparison"),
+    "verdict": ("Vurdering", "Verdict"),
+    "sentence": ("I ord", "In words"),
 }
 
 

@@ -25,6 +25,7 @@ from .labels import (COLUMN_TITLES, DASHBOARDS, LANGS, column_title, dimension_t
 LOCALES = {"da": "da_DK", "en": "en_GB"}
 MISSING = "–"  # no value (a suppressed cell says why elsewhere)
 SMALL_COUNT = "<5"  # how a count of persons suppressed by the query layer's small-count rule is written
+NBSP = "\u00a0"  # between a number and its unit ("40,0 %", "+1,2 procentpoint"): the unit never wraps alone
 
 
 @dataclass
@@ -70,6 +71,26 @@ def percent(x, lang: str = "da", decimals: int = 1) -> str:
     return format_percent(float(x), format=pattern, locale=LOCALES["en" if lang == "en" else "da"])
 
 
+def signed(x, lang: str = "da", decimals: int = 1) -> str:
+    """A change with an explicit sign: '+1,2', '-0,4', '0,0' (no '+0,0' or '-0,0'); '' when missing."""
+    if _isnan(x):
+        return ""
+    text = number(x, lang, decimals)
+    return text if text.startswith("-") or set(text) <= set("0,.") else "+" + text
+
+
+def pp(delta, lang: str = "da", decimals: int = 1) -> str:
+    """A change of a fraction in percentage points: 0.012 -> '+1,2 procentpoint'; '' when missing."""
+    if _isnan(delta):
+        return ""
+    return signed(100 * float(delta), lang, decimals) + NBSP + t("pp", lang)
+
+
+def points(x, lang: str = "da", decimals: int = 1) -> str:
+    """A difference of fractions in percentage points without sign or unit (a table cell): 0.012 -> '1,2'."""
+    return "" if _isnan(x) else number(100 * float(x), lang, decimals)
+
+
 def interval(low, high, lang: str = "da", *, fmt: str = "number", decimals: int = 0) -> str:
     """A 95 % interval: '38,8-41,1 %' for fractions, '1.700-1.900' for numbers; '' when a bound is missing."""
     if _isnan(low) or _isnan(high):
@@ -110,6 +131,8 @@ def value_text(x, metric, lang: str = "da", *, column: str | None = None, decima
     dec = dec if decimals is None else decimals
     if fmt == "percent":
         return percent(x, lang, dec)
+    if fmt == "points":
+        return points(x, lang, dec)
     if fmt == "number":
         return number(x, lang, dec)
     return "" if _isnan(x) and not isinstance(x, str) else str(x)
@@ -254,8 +277,13 @@ def methods_html(lang: str = "da") -> str:
 
 # -- tables and downloads -----------------------------------------------------------------------------------------
 
+def _is_person_count(col: str) -> bool:
+    """n and the n of a comparison's other side (n_since, n_reference): respondents, under the small-count rule."""
+    return col == "n" or col.startswith("n_")
+
+
 def _is_count_column(col: str, series: pd.Series) -> bool:
-    return col == "n" or pd.api.types.is_integer_dtype(series)
+    return _is_person_count(col) or pd.api.types.is_integer_dtype(series)
 
 
 def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = True,
@@ -294,9 +322,11 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
             out[head] = series
         elif _is_count_column(col, series) and fmt == "number":
             # the query layer nulls a count of persons (n) of 1-4 by its small-count rule, and only then
-            out[head] = [count(v, lang, small=col == "n" and pd.isna(v)) for v in series]
+            out[head] = [count(v, lang, small=_is_person_count(col) and pd.isna(v)) for v in series]
         elif fmt == "percent":
             out[head] = [percent(v, lang, dec) for v in series]
+        elif fmt == "points":
+            out[head] = [points(v, lang, dec) for v in series]
         else:
             out[head] = [number(v, lang, dec) for v in series]
     return out.reset_index(drop=True)

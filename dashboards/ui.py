@@ -22,7 +22,7 @@ from IPython.display import display
 from . import cache, charts, data, present
 from .present import View  # noqa: F401 - panels return it; ui.View stays importable
 from .labels import DASHBOARDS, dimension_title, label, municipalities, pick, t
-from .state import Choice, State, current_query_string, parse_query, to_query, validate
+from .state import Choice, Note, State, current_query_string, parse_query, to_query, validate
 
 log = logging.getLogger("frivilligdata.dashboards")
 # In a kernel sys.stderr is the page: tracebacks go to the process's real stderr (the Voilà server log) instead.
@@ -49,6 +49,9 @@ CSS = """
 .fd-def { font-size: 1.05em; color: #1b1b1b; }
 .fd-meta table { border-collapse: collapse; font-size: 0.95em; margin-top: 0.4em; }
 .fd-meta th, .fd-meta td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; }
+.fd-meta th, .fd-meta td { overflow-wrap: normal; }  /* cells break between words, never inside one ("Bemær-kning"):
+   a table wider than the page scrolls in .fd-tablewrap instead of squeezing a column to a letter a line */
+.fd-tablewrap td:last-child { min-width: 14em; }  /* the last column often holds words (a reason, a sentence) */
 .fd-tablewrap { overflow-x: auto; max-width: 100%; }
 .fd-downloads a { margin-right: 1em; white-space: nowrap; display: inline-block; }
 .fd-panel { border-top: 1px solid #ccc; padding-top: 0.6em; max-width: 100%; }
@@ -72,16 +75,31 @@ CSS = """
 
 @dataclass
 class Control:
-    """A widget tied to a URL parameter: options are (label, value-as-text) pairs; convert turns text into a value."""
+    """A widget tied to a URL parameter: options are (label, value-as-text) pairs; convert turns text into a value.
+
+    A control whose options depend on another control (`parent`, e.g. the reference category on the breakdown) has
+    `options_by`: parent value -> its options; `options` is then their union (the URL whitelist), the widget offers
+    those of the parent's current value, and default None stands for the first of them."""
     name: str
     description: str
     options: list[tuple[str, str]]
-    default: str
+    default: str | None
     convert: Callable[[str], object] = str
+    parent: str | None = None
+    options_by: dict[str, list[tuple[str, str]]] | None = None
 
     @property
     def choice(self) -> Choice:
-        return Choice(self.name, tuple(v for _, v in self.options), self.default)
+        return Choice(self.name, tuple(dict.fromkeys(v for _, v in self.options)), self.default)
+
+    def options_for(self, values: dict) -> list[tuple[str, str]]:
+        """The options offered under these control values (the parent's value picks them)."""
+        if self.parent is None or self.options_by is None:
+            return self.options
+        return self.options_by.get(values.get(self.parent) or "", [])
+
+    def allowed(self, value, values: dict) -> bool:
+        return value is None or value in {v for _, v in self.options_for(values)}
 
 
 class S(dict):
@@ -124,6 +142,14 @@ def kommune_control(lang: str, *, whole_country: bool = True, default: int | Non
     return Control("kommune", t("kommune", lang), opts, dflt, lambda v: None if v == "all" else int(v))
 
 
+def dependent_control(name: str, description: str, parent: str,
+                      options_by: dict[str, list[tuple[str, str]]]) -> Control:
+    """A control whose options follow the parent control's value (options_by: parent value -> (label, value) pairs);
+    its default (None, left out of the address) is the first option offered."""
+    union = [o for opts in options_by.values() for o in opts]
+    return Control(name, description, union, None, lambda v: v, parent=parent, options_by=options_by)
+
+
 def option_control(name: str, description: str, options: list[tuple[str, str]], default: str) -> Control:
     return Control(name, description, options, default)
 
@@ -137,7 +163,7 @@ def banner_html(lang: str) -> str:
     return f'<div class="fd-banner" id="fd-demo-banner">{html.escape(label("data_kind", "demo", lang))}.</div>'
 
 
-def notes_html(notes, controls: list[Control], lang: str) -> str:
+def notes_html(notes, controls: list[Control], lang: str, values: dict | None = None) -> str:
     """The fallback notes for rejected URL parameters."""
     by_name = {c.name: c for c in controls}
     parts = []
@@ -146,7 +172,9 @@ def notes_html(notes, controls: list[Control], lang: str) -> str:
             text = t("unknown_param", lang, name=n.name)
         else:
             c = by_name.get(n.name)
-            shown = next((lab for lab, v in c.options if v == n.default), n.default) if c else n.default
+            offered = c.options_for(values or {}) if c else []
+            default = n.default if n.default is not None or not offered else offered[0][1]
+            shown = next((lab for lab, v in offered if v == default), default) if c else n.default
             text = t("bad_param", lang, name=n.name, value=n.value, default=shown)
         parts.append(f'<div class="fd-note fd-fallback">{html.escape(text)}</div>')
     return "".join(parts)
@@ -360,8 +388,16 @@ class Dashboard:
         self.texts: list[widgets.Widget] = []
         self.widgets: dict[str, widgets.Dropdown] = {}
         self.headline_fn: Callable[[S], list] | None = None
+        self._muted = False  # set while a dependent control's options are replaced (not a user's choice)
         for c in self.controls:
-            w = widgets.Dropdown(options=c.options, value=self.state.get(c.name), description=c.description,
+            # a value allowed in the address but not under its parent's value (ref=1081 with by=gender) falls back
+            if not c.allowed(self.state.get(c.name), self.state.values):
+                self.state.notes.append(Note(c.name, str(self.state.get(c.name)), c.default))
+                self.state.values[c.name] = c.default
+            offered = c.options_for(self.state.values)
+            value = self.state.get(c.name)
+            w = widgets.Dropdown(options=offered, value=value if value is not None else
+                                 (offered[0][1] if offered else None), description=c.description,
                                  style={"description_width": "initial"},
                                  layout=widgets.Layout(width="auto", max_width="100%"))
             w.add_class(f"fd-control-{c.name}")
@@ -389,17 +425,41 @@ class Dashboard:
         choices = [c.choice for c in self.controls]
         other = dict(self.state.values, lang="da" if self.lang == "en" else "en")
         self.head.value = (header_html(self.notebook, self.lang, to_query(other, choices))
-                           + banner_html(self.lang) + notes_html(self.state.notes, self.controls, self.lang))
+                           + banner_html(self.lang)
+                           + notes_html(self.state.notes, self.controls, self.lang, self.state.values))
         self._render_head_link()
 
     def _changed(self, control: Control):
         def handler(change):
+            if self._muted:
+                return
             value = validate(change["new"], control.choice)  # widget values are whitelisted too
+            if not control.allowed(value, self.state.values):
+                value = control.default
             self.state.values[control.name] = value
+            self._follow(control.name)
             self._render_head()  # the address, the share field and the language switch keep the current view
             self.redraw(uses=control.name)
             self._draw_headlines()
         return handler
+
+    def _follow(self, parent: str) -> None:
+        """Offer the dependent controls of `parent` the options of its new value; a choice no longer offered
+        goes back to the default (the first option)."""
+        for c in self.controls:
+            if c.parent != parent:
+                continue
+            if not c.allowed(self.state.get(c.name), self.state.values):
+                self.state.values[c.name] = c.default
+            offered = c.options_for(self.state.values)
+            value = self.state.get(c.name)
+            self._muted = True
+            try:
+                w = self.widgets[c.name]
+                w.options = offered
+                w.value = value if value is not None else (offered[0][1] if offered else None)
+            finally:
+                self._muted = False
 
     def _render_head_link(self) -> None:
         here = self.query_string()
@@ -462,7 +522,10 @@ class Dashboard:
         started = time.perf_counter()
         try:
             # computed and decorated once per build and page state, shared between kernels
-            view = cache.view(self.notebook, p.fn, s, lambda: p.panel.decorate(p.fn(s), s))
+            # a dependent control (the contrast's reference) only keys the panels that use it
+            dependent = {c.name for c in self.controls if c.parent is not None and c.name not in p.uses}
+            key = {k: v for k, v in s.items() if k not in dependent}
+            view = cache.view(self.notebook, p.fn, key, lambda: p.panel.decorate(p.fn(s), s))
         except Exception as exc:  # noqa: BLE001 - the page shows a short message, the log keeps the traceback
             log.exception("panel %s failed", p.panel.name)
             p.panel.fail(t("load_error", self.lang, msg=_short_error(exc)))

@@ -281,35 +281,83 @@ create or replace macro survey_final(estimates, by_name, suppress, ci_max) as ta
     left join labels as l on l.dimension = by_name and l.code = s.category
     order by s.year, l.sort_order, s.category;
 
+-- The area question as stacked survey observations, one row per respondent of the wave (every wave when wave is null)
+-- and area (labels 'area'): category the area code, y = 1 when active in it. With base 'volunteers' the domain is
+-- the volunteers who answered the area question; with 'population' every respondent (a non-volunteer counts as not
+-- active), so the share is of all residents 16+. y is 0/1, so y2 = y. With respondent_id, for a breakdown by the
+-- respondents' groups. Read by area_share, area_share_change and area_share_contrast.
+create or replace macro area_observations(wave, base) as table
+    with respondents as (
+        select
+            r.year,
+            r.respondent_id,
+            a.code as area,
+            r.weight as w,
+            r.volunteered,
+            case a.code
+                when 'culture_sport_leisure' then r.area_culture_sport_leisure
+                when 'social_health' then r.area_social_health
+                when 'housing_local' then r.area_housing_local
+                when 'politics_religion_interest' then r.area_politics_religion_interest
+                when 'education' then r.area_education
+            end as active
+        from survey_respondents as r
+        cross join (select code from labels where dimension = 'area') as a
+        where wave is null or r.year = wave
+    )
+    select
+        year,
+        respondent_id,
+        area as category,
+        w,
+        case when base = 'volunteers' then active else volunteered * coalesce(active, 0) end as y,
+        case when base = 'volunteers' then active else volunteered * coalesce(active, 0) end as y2,
+        case
+            when base = 'volunteers' then volunteered = 1 and active is not null
+            else volunteered = 0 or active is not null
+        end as in_domain
+    from respondents;
+
+-- The answers to a volunteer question whose answers are the codes of labels dimension question (organisation_form,
+-- recruited) as stacked survey observations, one row per respondent of the wave (every wave when wave is null) and
+-- code: y = 1 when the answer is the code; the domain is the volunteers who answered; with respondent_id, for a
+-- breakdown by the respondents' groups. Read by volunteer_answer_shares and the *_share_change and *_share_contrast
+-- metrics.
+create or replace macro volunteer_answer_observations(question, wave) as table
+    with answers as (
+        select
+            year,
+            respondent_id,
+            weight,
+            volunteered,
+            case question
+                when 'organisation_form' then organisation_form
+                when 'recruited' then recruited
+                else error('volunteer_answer_observations: no survey question '
+                    || coalesce('''' || question || '''', 'null'))
+            end as answer
+        from survey_respondents
+        where wave is null or year = wave
+    )
+    select
+        r.year,
+        r.respondent_id,
+        c.code as category,
+        r.weight as w,
+        cast(coalesce(r.answer = c.code, false) as integer) as y,
+        cast(coalesce(r.answer = c.code, false) as integer) as y2,
+        r.volunteered = 1 and r.answer is not null as in_domain
+    from answers as r
+    cross join (select code from labels where dimension = question) as c;
+
 -- The whole "share of volunteers by answer" for a survey question whose answers are the codes of labels dimension
 -- question (organisation_form, recruited): for every code the weighted share of the volunteers who answered, as
 -- svymean(~factor(question), subset(design, volunteered == 1), na.rm = TRUE), suppression, 95 % interval clipped to
 -- [0, 1], labels and flag.
 create or replace macro volunteer_answer_shares(question, wave, suppress) as table
     with
-    answers as (
-        select
-            year,
-            weight,
-            volunteered,
-            case question
-                when 'organisation_form' then organisation_form
-                when 'recruited' then recruited
-                else error('volunteer_answer_shares: no survey question ' || coalesce('''' || question || '''', 'null'))
-            end as answer
-        from survey_respondents
-        where wave is null or year = wave
-    ),
     observations as (
-        select
-            r.year,
-            c.code as category,
-            r.weight as w,
-            cast(coalesce(r.answer = c.code, false) as integer) as y,
-            cast(coalesce(r.answer = c.code, false) as integer) as y2,
-            r.volunteered = 1 and r.answer is not null as in_domain
-        from answers as r
-        cross join (select code from labels where dimension = question) as c
+        select * from volunteer_answer_observations(question, wave)
     ),
     estimates as (
         select * from survey_stacked_means(observations, suppress)
@@ -512,6 +560,26 @@ create or replace macro survey_change(estimates, wave_pairs, by_name, suppress) 
     left join labels as l on l.dimension = by_name and l.code = d.category
     order by d.year, d.other, l.sort_order, d.category;
 
+-- Survey means turned into totals over the population 16+ (a register figure, treated as fixed, not estimated):
+-- from estimates(year, category, n, mean, se) (survey_domain_means), mean and se times population x factor, where
+-- population is that wave's residents 16+ in the category (population_16plus) and factor a constant (1 for a count
+-- of volunteers from a rate; 12 for hours per year from hours per month; 12 / hours_per_fte for full-time
+-- equivalents). A fixed factor scales the SE: se(P f m) = P f se(m). Fed to survey_change, a change of such a total
+-- between waves is P_year f m_year - P_since f m_since with
+--   se = sqrt((P_year f se_year)^2 + (P_since f se_since)^2)
+-- (independent waves; the populations of the two years differ, so this is not P f times the SE of the change of
+-- m). A wave without a population figure gives mean and se null (the change is then not shown). Returns (year,
+-- category, n, mean, se).
+create or replace macro population_scaled(estimates, by_name, factor) as table
+    select
+        e.year,
+        e.category,
+        e.n,
+        e.mean * p.population * factor as mean,
+        e.se * p.population * factor as se
+    from query_table(estimates) as e
+    left join population_16plus(by_name, null) as p on p.year = e.year and p.category = e.category;
+
 -- The tail of a contrast metric broken down by by_name: per wave and category, the category's estimate minus the
 -- reference's estimate in the same wave (survey_difference), from sums(year, category, n, n_wave, sw, swy, sw2, sw2y,
 -- sw2y2) (survey_domain_sums; every respondent of the wave in exactly one category). The reference is 'all' (the
@@ -521,6 +589,9 @@ create or replace macro survey_change(estimates, wave_pairs, by_name, suppress) 
 --   a category against the whole population: the category lies inside it, the overlap of the domains is the
 --   category (its sums of w^2, w^2 y, w^2 y^2), and se^2 = se_cat^2 + se_all^2 - 2 cov;
 --   two categories: disjoint domains, empty overlap, covariance 0, and se^2 = se_cat^2 + se_ref^2.
+-- The wave key year may be any comparable value that names one design: the share contrasts pass {year, code}, so each
+-- answer code of a stacked question is contrasted on its own over the wave's respondents (survey_domain_sums counts
+-- n_wave per key, which for stacked observations is the wave's n).
 -- Returns the contrast contract columns: year, dimension, category, reference, label_da, label_en,
 -- reference_label_da, reference_label_en, estimate, se, ci_low, ci_high, estimate_category, estimate_reference, n,
 -- n_reference, flag, verdict. The reference itself is not a row. by_name 'total' is an error.

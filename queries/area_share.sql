@@ -35,40 +35,9 @@
 
 with
 
-areas as (
-    select code as area, sort_order from labels where dimension = 'area'
-),
-
-respondents as (
-    select
-        r.year,
-        a.area,
-        r.weight as w,
-        r.volunteered,
-        case a.area
-            when 'culture_sport_leisure' then r.area_culture_sport_leisure
-            when 'social_health' then r.area_social_health
-            when 'housing_local' then r.area_housing_local
-            when 'politics_religion_interest' then r.area_politics_religion_interest
-            when 'education' then r.area_education
-        end as active
-    from survey_respondents as r
-    cross join areas as a
-    where getvariable('year') is null or r.year = getvariable('year')
-),
-
+-- one row per respondent and area: y = 1 when active in it, in_domain the denominator (base)
 observations as (
-    select
-        year,
-        area as category,
-        w,
-        case when coalesce(getvariable('base'), 'volunteers') = 'volunteers' then active else volunteered * coalesce(active, 0) end as y,
-        case
-            when coalesce(getvariable('base'), 'volunteers') = 'volunteers' then volunteered = 1 and active is not null
-            else volunteered = 0 or active is not null
-        end as in_domain,
-        y as y2  -- y is 0/1, so y squared is y
-    from respondents
+    select * from area_observations(getvariable('year'), coalesce(getvariable('base'), 'volunteers'))
 ),
 
 -- the weighted share active per (year, area), null when suppressed, with its SE: (year, category, n, estimate, se)

@@ -370,8 +370,9 @@ def list_metrics() -> list[Metric]:
 PRESENTATION_KEYS = ("definition_da", "definition_en", "unit_da", "unit_en", "format", "decimals", "range",
                      "source_da", "source_en")
 PRESENTATION_OPTIONAL = ("value", "headline_da", "headline_en", "columns")
-VALUE_FORMATS = ("percent", "number")
-COLUMN_FORMATS = ("percent", "number", "text", "label", "yesno")
+# points: a difference of fractions (-1 to 1) written in percentage points (x 100, no % sign)
+VALUE_FORMATS = ("percent", "points", "number")
+COLUMN_FORMATS = ("percent", "points", "number", "text", "label", "yesno")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ from reports.text import SOURCE_NAMES, TEXT
 
 # The metric that gives a survey figure's change between waves with its interval and verdict (Report._survey_change);
 # a figure without one shows the plain difference and is listed as such in the summary's notes.
-CHANGE_METRICS = {"participation_rate": "participation_change", "hours_per_month": "hours_per_month_change"}
+CHANGE_METRICS = {"participation_rate": "participation_change", "hours_per_month": "hours_per_month_change",
+                  "volunteers_count": "volunteers_count_change", "total_hours_per_year": "total_hours_per_year_change",
+                  "fte": "fte_change"}
 
 # The breakdowns of participation shown one figure each (the dashboard's "Opdeling" choices).
 BREAKDOWNS = ["gender", "age_group", "region", "landsdel", "east_west", "urbanisation", "education", "employment"]
@@ -255,7 +257,7 @@ class Report:
             self._definition("participation_rate"),
             self._source("participation_rate", ", ".join(map(str, waves))),
             "; ".join(f"{v}: {fmt.number(n, 0, lang)}" for v, n in zip(trend.table["year"], trend.table["n"])),
-            fig=trend.fig))
+            note=self._changes_note([("participation_rate", "")], waves, since_first=True), fig=trend.fig))
         table_rows: list[list] = []
         table_cls: list[str] = []
         for dim in BREAKDOWNS:
@@ -336,8 +338,28 @@ class Report:
             note=self._text("Timer i alt og fuldtidsstillinger er afrundet efter deres standardfejl",
                             "Total hours and full-time equivalents are rounded to their standard error")
             + f" ({self._text('fuldtidsstillinger', 'full-time equivalents')} "
-            + ", ".join(fmt.rounding_note(st, lang) for st in sorted(steps)) + ").",
+            + ", ".join(fmt.rounding_note(st, lang) for st in sorted(steps)) + ")."
+            + self._changes_note([("hours_per_month", self._text("timer pr. frivillig", "hours per volunteer")),
+                                  ("total_hours_per_year", self._text("timer i alt", "total hours")),
+                                  ("fte", self._text("fuldtidsstillinger", "full-time equivalents"))],
+                                 [int(w) for w in hours.index], lead=" "),
             table=html_table(head, rows, set(range(1, 8)))))
+
+    def _changes_note(self, measures: list[tuple[str, str]], waves: list[int], since_first: bool = False,
+                      lead: str = "") -> str:
+        """The changes a figure or table over the waves shows, each with its 95 % interval and verdict: "Ændring
+        2017-2021: timer pr. frivillig +0,3 timer siden 2017 (95 %-interval ...) · ikke en sikker ændring; ..."."""
+        if len(waves) < 2:
+            return ""
+        last, previous, first = waves[-1], waves[-2], waves[0]
+        parts = []
+        for metric, name in measures:
+            sentences = [self.change_sentence(metric, previous, last)]
+            if since_first and first != previous:
+                sentences.append(self.change_sentence(metric, first, last))
+            parts.append((f"{name} " if name else "") + "; ".join(sentences))
+        head = self._text(f"Ændring til {last}", f"Change to {last}")
+        return f"{lead}{head}: " + "; ".join(parts) + "."
 
     def _municipalities(self) -> Chapter:
         t, lang = self.t, self.lang
@@ -529,10 +551,11 @@ class Report:
 
         hours_unit = self._text("\u00a0timer", "\u00a0hours")
         mio = self._text("\u00a0mio.", "\u00a0million")
+        change = self._change_formats()
         survey("participation_rate", "participation_rate", self._text("Andel der har arbejdet frivilligt",
                                                                        "Share who volunteered"),
                lambda r: fmt.pct(r.estimate, 1, lang), lambda r: fmt.pct_interval(r.ci_low, r.ci_high, 1, lang),
-               lambda a, b: fmt.pp(a - b, 1, lang))
+               change["participation_rate"])
 
         def in_millions(r, unit=""):
             d = fmt.millions_decimals(fmt.step_for(r.se))
@@ -543,21 +566,17 @@ class Report:
             return fmt.interval(r.ci_low / 1e6, r.ci_high / 1e6, d, lang) + mio
 
         survey("volunteers_count", "volunteers_count", self._text("Antal frivillige (16+)", "Number of volunteers (16+)"),
-               in_millions, millions_interval,
-               lambda a, b: fmt.signed((a - b) / 1e6, 2, lang) + mio)
+               in_millions, millions_interval, change["volunteers_count"])
         survey("hours_per_month", "hours_per_month", self._text("Timer om måneden pr. frivillig",
                                                                  "Hours per month per volunteer"),
                lambda r: fmt.number(r.estimate, 1, lang) + hours_unit,
-               lambda r: fmt.interval(r.ci_low, r.ci_high, 1, lang) + hours_unit,
-               lambda a, b: fmt.signed(a - b, 1, lang) + hours_unit)
+               lambda r: fmt.interval(r.ci_low, r.ci_high, 1, lang) + hours_unit, change["hours_per_month"])
         survey("total_hours_per_year", "total_hours_per_year", self._text("Frivillige timer om året i alt",
                                                                            "Total volunteer hours per year"),
-               lambda r: in_millions(r, hours_unit), millions_interval,
-               lambda a, b: fmt.signed((a - b) / 1e6, 0, lang) + mio)
+               lambda r: in_millions(r, hours_unit), millions_interval, change["total_hours_per_year"])
         survey("fte", "fte", self._text("Fuldtidsstillinger", "Full-time equivalents"),
                lambda r: fmt.rounded(r.estimate, fmt.step_for(r.se), lang),
-               lambda r: fmt.rounded_interval(r.ci_low, r.ci_high, fmt.step_for(r.se), lang),
-               lambda a, b: fmt.signed(round((a - b) / 1000) * 1000, 0, lang),
+               lambda r: fmt.rounded_interval(r.ci_low, r.ci_high, fmt.step_for(r.se), lang), change["fte"],
                note=lambda r: fmt.rounding_note(fmt.step_for(r.se), lang) + ", "
                + self._text(f"{fmt.number(self.hours_per_fte, 0, lang)} timer pr. stilling",
                             f"{fmt.number(self.hours_per_fte, 0, lang)} hours per FTE"))
@@ -654,6 +673,48 @@ class Report:
                 change_note=f"{cprev}: {fmt.pct(ps.loc[cprev].partnership_share, 1, lang)}" if cprev else ""))
         return out
 
+    def _change_formats(self) -> dict:
+        """How each survey figure's change is written, change(a, b) -> text of a - b with sign and unit (the summary
+        and the chapters' change sentences print the same)."""
+        lang = self.lang
+        hours_unit = self._text("\u00a0timer", "\u00a0hours")
+        mio = self._text("\u00a0mio.", "\u00a0million")
+        return {
+            "participation_rate": lambda a, b: fmt.pp(a - b, 1, lang),
+            # whole thousands: a change of tens of thousands reads wrongly as "+0,09 mio." (interval "0,00 mio.")
+            "volunteers_count": lambda a, b: fmt.signed(round((a - b) / 1000) * 1000, 0, lang),
+            "hours_per_month": lambda a, b: fmt.signed(a - b, 1, lang) + hours_unit,
+            "total_hours_per_year": lambda a, b: fmt.signed((a - b) / 1e6, 0, lang) + mio,
+            "fte": lambda a, b: fmt.signed(round((a - b) / 1000) * 1000, 0, lang),
+        }
+
+    def change_sentence(self, metric: str, since: int, year: int | None = None) -> str:
+        """A survey figure's change in words, as the dashboards write it: "+1,0 procentpoint siden 2017
+        (95 %-interval -1,0 procentpoint til +3,0 procentpoint) · ikke en sikker ændring"; suppressed: "siden 2017:
+        for få svar"."""
+        text, interval, remarks = self._change_parts(metric, self._change_formats()[metric], since=since, year=year)
+        since_text = self._text(f"siden {since}", f"since {since}")
+        if interval is None:
+            return f"{since_text}: {remarks[0]}"
+        return f"{text} {since_text} ({interval})" + "".join(f" · {r}" for r in remarks)
+
+    def _change_parts(self, metric: str, change, *, since: int | None = None,
+                      year: int | None = None) -> tuple[str, str | None, list[str]]:
+        """(change, its 95 % interval, [verdict, 'uncertain' remark]) from the figure's change metric; interval None
+        when the change is not shown (the remark says why)."""
+        row = self.src.run(CHANGE_METRICS[metric], year=year or self.year, since=since or self.previous_year,
+                           by="total").data.iloc[0]
+        if str(row.flag) == "suppressed" or not _isnum(row.estimate):
+            return fmt.MISSING, None, [self.t["suppressed"]]
+        interval = (self._text("95\u00a0%-interval", "95% interval") + f" {change(row.ci_low, 0.0)} "
+                    f"{self._text('til', 'to')} {change(row.ci_high, 0.0)}")
+        remarks = []
+        if isinstance(row.verdict, str):  # 'reliable' / 'not_reliable' in the dashboards' words
+            remarks.append(labels.t(f"{row.verdict}_change", self.lang))
+        if str(row.flag) == "uncertain":
+            remarks.append(labels.t("uncertain_reason", self.lang))
+        return change(row.estimate, 0.0), interval, remarks
+
     def _survey_change(self, metric: str, change, now, before) -> tuple[str, str]:
         """The change since the previous wave: (text, note).
 
@@ -664,15 +725,8 @@ class Report:
         name = CHANGE_METRICS.get(metric)
         if name is None or not self.src.has(name):
             return change(now.estimate, before.estimate), ""
-        row = self.src.run(name, year=self.year, since=self.previous_year, by="total").data.iloc[0]
-        if str(row.flag) == "suppressed" or not _isnum(row.estimate):
-            return fmt.MISSING, self.t["suppressed"]
-        text = change(row.estimate, 0.0)
-        interval = self._text("95\u00a0%-interval", "95% interval")
-        note = f"{interval} {change(row.ci_low, 0.0)} {self._text('til', 'to')} {change(row.ci_high, 0.0)}"
-        if isinstance(row.verdict, str):  # 'reliable' / 'not_reliable' in the dashboards' words
-            note += " · " + labels.t(f"{row.verdict}_change", self.lang)
-        return text, note
+        text, interval, remarks = self._change_parts(metric, change)
+        return text, " · ".join(([interval] if interval else []) + remarks)
 
     # ----- appendix and sources
 

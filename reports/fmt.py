@@ -1,16 +1,18 @@
 """Number formatting for the report, Danish (decimal comma, thousands point) or English.
 
-Built on the presentation layer's formatter (dashboards.present, babel) so report and dashboards print the same text.
+Built on the presentation layer's formatter (dashboards.present, babel) so report and dashboards print the same text:
+signed changes and percentage points are present.signed and present.pp, here with the report's argument order and
+an en dash for a missing value.
 The tests format query results with these functions and look for the text in the HTML and the PDF.
 """
 from __future__ import annotations
 
 import math
 
-from dashboards.present import fmt_number
+from dashboards import present
+from dashboards.present import NBSP, fmt_number  # noqa: F401 - NBSP: the report's own units use it too
 
 MISSING = "–"  # en dash: no value (suppressed cells say why in the flag column)
-NBSP = "\u00a0"  # between a number and its unit ("40,0 %", "1,8 mio."): the unit never wraps onto its own line
 
 
 def _isnan(x) -> bool:
@@ -29,11 +31,8 @@ def number(x, decimals: int = 0, lang: str = "da") -> str:
 
 
 def signed(x, decimals: int = 1, lang: str = "da") -> str:
-    """A change with an explicit sign: '+1,2', '-0,4', '0,0'."""
-    if _isnan(x):
-        return MISSING
-    text = number(x, decimals, lang)
-    return text if text.startswith("-") or set(text) <= set("0,.") else "+" + text
+    """A change with an explicit sign: '+1,2', '-0,4', '0,0' (dashboards.present.signed); None/NaN -> an en dash."""
+    return present.signed(x, lang, decimals) or MISSING
 
 
 def pct(rate, decimals: int = 1, lang: str = "da") -> str:
@@ -58,11 +57,9 @@ def interval(low, high, decimals: int = 0, lang: str = "da") -> str:
 
 
 def pp(delta, decimals: int = 1, lang: str = "da") -> str:
-    """A change of a fraction in percentage points: 0.012 -> '+1,2 procentpoint'."""
-    if _isnan(delta):
-        return MISSING
-    unit = NBSP + ("procentpoint" if lang == "da" else "percentage points")
-    return signed(100 * float(delta), decimals, lang) + unit
+    """A change of a fraction in percentage points: 0.012 -> '+1,2 procentpoint' (dashboards.present.pp); None/NaN
+    -> an en dash."""
+    return present.pp(delta, lang, decimals) or MISSING
 
 
 def count(x, lang: str = "da", small: bool = True) -> str:

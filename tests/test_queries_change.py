@@ -26,6 +26,17 @@ from queries import QueryError, connect, run
 GOLDEN = REPO / "tests" / "r" / "change_golden.csv"
 SCRIPT = REPO / "tests" / "r" / "change_golden.R"
 UNEQUAL_SURVEY = REPO / "tests" / "r" / "change_survey.csv"
+UNEQUAL_POPULATION = REPO / "tests" / "r" / "change_population.csv"
+# The metric behind each golden metric's changes (the level metric's name in the golden file).
+CHANGE_METRIC = {"participation_rate": "participation_change", "hours_per_month": "hours_per_month_change",
+                 "volunteers_count": "volunteers_count_change", "total_hours_per_year": "total_hours_per_year_change",
+                 "fte": "fte_change", "area_share": "area_share_change", "area_share_population": "area_share_change",
+                 "organisation_form_share": "organisation_form_share_change",
+                 "recruitment_share": "recruitment_share_change"}
+# Extra parameters of a golden metric's change metric, and the question a share metric's rows are the codes of.
+CHANGE_PARAMS = {"area_share_population": {"base": "population"}}
+SHARE_DIMENSION = {"area_share": "area", "area_share_population": "area",
+                   "organisation_form_share": "organisation_form", "recruitment_share": "recruited"}
 Z = 1.959964
 REL = 1e-6  # the issue's tolerance: our estimates and SEs equal R's to 1e-6 relative
 # A domain whose answers are all equal has SE 0: R's svyby gives 0 (or 1e-17), R's delta method and our one-pass sums
@@ -40,6 +51,7 @@ def unequal_db(tmp_path_factory):
     for f in FIXTURE_RAW.iterdir():
         shutil.copy(f, raw / f.name)
     shutil.copy(UNEQUAL_SURVEY, raw / "survey_respondents.csv")
+    shutil.copy(UNEQUAL_POPULATION, raw / "population.csv")  # its waves' population, different in every wave
     db = tmp_path_factory.mktemp("unequal_warehouse") / "warehouse.duckdb"
     proc = run_etl_build(raw, db)
     assert proc.returncode == 0, proc.stderr
@@ -48,7 +60,7 @@ def unequal_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def golden() -> pd.DataFrame:
-    return pd.read_csv(GOLDEN, dtype={"category": str, "other": str})
+    return pd.read_csv(GOLDEN, dtype={"category": str, "other": str, "answer": str})
 
 
 @pytest.fixture(scope="module")
@@ -60,19 +72,35 @@ def test_golden_file_covers_what_the_issue_asks(golden):
     for survey, years in (("fixture", [2012, 2014]), ("unequal", [2015, 2018, 2021])):
         g = golden[golden.survey == survey]
         changes = g[g.kind == "change"]
-        assert set(changes.metric) == {"participation_rate", "hours_per_month"}
-        assert set(changes.dimension) == {"total", "gender", "age_group", "region"}
-        pairs = {(y2, int(y1)) for y2, y1 in zip(changes.year, changes.other)}
-        assert pairs == {(b, a) for a in years for b in years if a < b}  # every pair of waves
+        assert set(changes.metric) == set(CHANGE_METRIC)
+        for metric in CHANGE_METRIC:
+            of_metric = changes[changes.metric == metric]
+            dims = ({SHARE_DIMENSION[metric]} if metric in SHARE_DIMENSION
+                    else {"total", "gender", "age_group", "region"})
+            assert set(of_metric.dimension) == dims
+            pairs = {(y2, int(y1)) for y2, y1 in zip(of_metric.year, of_metric.other)}
+            assert pairs == {(b, a) for a in years for b in years if a < b}  # every pair of waves
         contrasts = g[g.kind == "contrast"]
-        assert set(contrasts.dimension) == {"gender", "age_group", "region"}
-        assert set(contrasts.year) == set(years) and "all" in set(contrasts.other)
+        for metric in ("participation_rate", "hours_per_month"):
+            of_metric = contrasts[contrasts.metric == metric]
+            assert set(of_metric.dimension) == {"gender", "age_group", "region"}
+            assert set(of_metric.year) == set(years) and "all" in set(of_metric.other)
+        for metric, question in SHARE_DIMENSION.items():
+            of_metric = contrasts[contrasts.metric == metric]
+            assert set(of_metric.dimension) == {"gender", "region"} and set(of_metric.year) == set(years)
+            assert "all" in set(of_metric.other) and len(set(of_metric.other)) >= 3  # the whole domain and categories
+            assert of_metric.answer.notna().all() and len(set(of_metric.answer)) >= 3
 
 
 def _ours(kind: str, metric: str, db, year: int, other: str, dim: str) -> pd.DataFrame:
     if kind == "change":
-        return run(f"{metric.replace('participation_rate', 'participation')}_change", year=year, since=int(other),
-                   by=dim, db=db, suppress=False).data.rename(columns={"n_since": "n_other"})
+        params = CHANGE_PARAMS.get(metric, {}) if metric in SHARE_DIMENSION else {"by": dim}
+        return run(CHANGE_METRIC[metric], year=year, since=int(other), db=db, suppress=False,
+                   **params).data.rename(columns={"n_since": "n_other"})
+    if metric in SHARE_DIMENSION:  # one row per answer code and category
+        name = f"{metric.replace('_population', '')}_contrast"
+        return run(name, year=year, by=dim, reference=other, db=db, suppress=False, **CHANGE_PARAMS.get(metric, {})
+                   ).data.rename(columns={"n_reference": "n_other"}).set_index(["answer", "category"], drop=False)
     return run(f"{metric.replace('participation_rate', 'participation')}_contrast", year=year, by=dim,
                reference=other, db=db, suppress=False).data.rename(columns={"n_reference": "n_other"})
 
@@ -88,7 +116,7 @@ def _count(n):
 
 
 def test_changes_and_contrasts_equal_r(golden, dbs):
-    """Every golden row (752): estimate and SE to 1e-6 relative, both n (R's count under the small-count rule,
+    """Every golden row (1984): estimate and SE to 1e-6 relative, both n (R's count under the small-count rule,
     person_count in queries/_macros.sql: 1-4 persons not shown); prints the worst relative difference."""
     min_persons = connect(dbs["fixture"]).execute("select min_persons_shown()").fetchone()[0]
 
@@ -99,10 +127,13 @@ def test_changes_and_contrasts_equal_r(golden, dbs):
     tiny_se_rows, tiny_se_worst = 0, 0.0
     for (survey, kind, metric, dim, year, other), expected in golden.groupby(
             ["survey", "kind", "metric", "dimension", "year", "other"]):
-        ours = _ours(kind, metric, dbs[survey], int(year), other, dim).set_index("category")
+        ours = _ours(kind, metric, dbs[survey], int(year), other, dim)
+        share_contrast = kind == "contrast" and metric in SHARE_DIMENSION
+        if not share_contrast:
+            ours = ours.set_index("category")
         assert len(ours.dropna(subset=["estimate"])) == len(expected), (survey, kind, metric, dim, year, other)
         for _, r in expected.iterrows():
-            row = ours.loc[r.category]
+            row = ours.loc[(r.answer, r.category)] if share_contrast else ours.loc[r.category]
             assert (_count(row.n), _count(row.n_other)) == (shown(r.n), shown(r.n_other)), \
                 (survey, kind, metric, dim, year, other, r.category)
             # an estimate that is 0 in exact arithmetic (equal rates) is compared absolutely
@@ -135,10 +166,14 @@ def test_golden_file_is_what_the_r_script_writes(tmp_path):
 
 def test_second_survey_is_what_its_generator_writes(tmp_path):
     out = tmp_path / "survey.csv"
-    proc = subprocess.run([sys.executable, str(REPO / "tests" / "r" / "make_change_survey.py"), str(out)],
-                          capture_output=True, text=True)
+    population = tmp_path / "population.csv"
+    proc = subprocess.run([sys.executable, str(REPO / "tests" / "r" / "make_change_survey.py"), str(out),
+                           str(population)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert out.read_text() == UNEQUAL_SURVEY.read_text()
+    assert population.read_text() == UNEQUAL_POPULATION.read_text()
+    residents = pd.read_csv(population, skiprows=1).query("age_group != '0-15'").groupby("year").persons.sum()
+    assert residents.is_unique  # every wave has its own population: a change mixing them up would not match R
     regions = pd.read_csv(out, skiprows=1).merge(
         pd.read_csv(REPO / "data" / "reference" / "municipalities.csv"), left_on="municipality_code",
         right_on="kommunekode").groupby(["year", "regionskode"]).size()
@@ -302,6 +337,52 @@ def test_change_defaults_to_the_previous_wave_and_agrees_with_the_levels(demo_db
     since_first = run("participation_change", since=years[0], by="total", db=demo_db).data
     assert list(since_first.year) == years[1:] and set(since_first.since) == {years[0]}
 
+
+
+@pytest.mark.parametrize("change, level, unscaled", [
+    ("volunteers_count_change", "volunteers_count", "participation_rate"),
+    ("total_hours_per_year_change", "total_hours_per_year", None),
+    ("fte_change", "fte", None),
+])
+def test_scaled_changes_agree_with_their_levels(demo_db, change, level, unscaled):
+    """A change of a count or total is the difference of the level metric's estimates, and its SE combines the two
+    waves' SEs (each the mean's SE times its own population), not the SE of the change of the mean times one
+    population."""
+    changes = run(change, by="gender", since=2004, db=demo_db).data
+    levels = run(level, by="gender", db=demo_db).data.set_index(["year", "category"])
+    assert len(changes) == 8 and (changes.flag == "ok").all()
+    for _, c in changes.iterrows():
+        a, b = levels.loc[(c.year, c.category)], levels.loc[(c.since, c.category)]
+        assert c.estimate_year == pytest.approx(a.estimate, rel=1e-12)
+        assert c.estimate_since == pytest.approx(b.estimate, rel=1e-12)
+        assert c.estimate == pytest.approx(a.estimate - b.estimate, rel=1e-12)
+        assert c.se == pytest.approx(math.hypot(a.se, b.se), rel=1e-12)
+        assert c.verdict == ("reliable" if c.ci_low > 0 or c.ci_high < 0 else "not_reliable")
+        assert a.population != b.population
+    if unscaled:
+        rates = run(unscaled.replace("_rate", "") + "_change", by="gender", since=2004, db=demo_db).data
+        populations = levels.loc[list(zip(changes.year, changes.category))].population.to_numpy()
+        one_population = rates.se.to_numpy() * populations
+        assert not np.allclose(changes.se.to_numpy(), one_population, rtol=1e-6)
+
+
+@pytest.mark.parametrize("change, level, params", [
+    ("area_share_change", "area_share", {}),
+    ("area_share_change", "area_share", {"base": "population"}),
+    ("organisation_form_share_change", "organisation_form_share", {}),
+    ("recruitment_share_change", "recruitment_share", {}),
+])
+def test_share_changes_agree_with_their_levels(demo_db, change, level, params):
+    """Every later wave against the first: the level metric's shares, their difference and sqrt(se1^2 + se2^2)."""
+    changes = run(change, since=2004, db=demo_db, **params).data
+    levels = run(level, db=demo_db, **params).data.set_index(["year", "category"])
+    codes = levels.loc[2004].index
+    assert len(changes) == 4 * len(codes) and set(changes.category) == set(codes)
+    for _, c in changes.iterrows():
+        a, b = levels.loc[(c.year, c.category)], levels.loc[(c.since, c.category)]
+        assert c.estimate == pytest.approx(a.estimate - b.estimate, rel=1e-12, abs=1e-15)
+        assert c.se == pytest.approx(math.hypot(a.se, b.se), rel=1e-12)
+        assert (c.n, c.n_since, c.flag) == (a.n, b.n, "ok")
 
 # --- requests ----------------------------------------------------------------------------------------------------
 

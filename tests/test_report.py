@@ -231,6 +231,51 @@ def test_summary_key_figures_equal_the_query_layer(report, demo_db):
     assert f"{PREVIOUS}: {fmt.pct(before, 1)}" in rows["participation_rate"]["change"]
 
 
+# How the report writes each survey figure's change (the expected text is rebuilt here from the change metrics).
+NB = "\u00a0"
+CHANGE_TEXT = {
+    "participation_rate": ("participation_change", lambda x: fmt.pp(x, 1)),
+    "volunteers_count": ("volunteers_count_change", lambda x: fmt.signed(round(x / 1000) * 1000, 0)),
+    "hours_per_month": ("hours_per_month_change", lambda x: fmt.signed(x, 1) + f"{NB}timer"),
+    "total_hours_per_year": ("total_hours_per_year_change", lambda x: fmt.signed(x / 1e6, 0) + f"{NB}mio."),
+    "fte": ("fte_change", lambda x: fmt.signed(round(x / 1000) * 1000, 0)),
+}
+
+
+def _change_words(metric: str, db, since: int, year: int = YEAR) -> tuple[str, str, str]:
+    """(change, 95 % interval, verdict) of a survey figure as the report must print them, from the query layer; the
+    verdict decided here from the interval."""
+    name, text = CHANGE_TEXT[metric]
+    c = q(name, db, year=year, since=since, by="total").iloc[0]
+    assert c.flag == "ok"
+    verdict = "en sikker ændring" if c.ci_low > 0 or c.ci_high < 0 else "ikke en sikker ændring"
+    return text(c.estimate), f"95{NB}%-interval {text(c.ci_low)} til {text(c.ci_high)}", verdict
+
+
+def test_every_change_in_the_summary_carries_its_interval_and_verdict(report, demo_db):
+    """The summary's changes since the previous wave (share, number of volunteers, hours, total hours, full-time
+    equivalents): the change metric's estimate, 95 % interval and verdict; no plain difference is left ("and say so")."""
+    rows = key_rows(report.html)
+    for metric in CHANGE_TEXT:
+        change, interval, verdict = _change_words(metric, demo_db, PREVIOUS)
+        cell = rows[metric]["change"]
+        assert cell.startswith(change), (metric, cell)
+        assert f"{interval} · {verdict}" in cell, (metric, cell, interval, verdict)
+    assert "ikke beregnet" not in htmllib.unescape(report.html)  # the note on changes without an interval is gone
+
+
+def test_every_change_under_the_figures_over_the_waves_carries_its_interval_and_verdict(report, demo_db):
+    """The trend of participation (since the previous and the first wave) and the table of hours, total hours and
+    full-time equivalents over the waves state their changes with interval and verdict, in the dashboards' form."""
+    text = htmllib.unescape(report.html)
+    waves = sorted(w for w in q("participation_rate", demo_db, by="total")["year"] if w <= YEAR)
+    for metric, sinces in (("participation_rate", {waves[-2], waves[0]}), ("hours_per_month", {waves[-2]}),
+                           ("total_hours_per_year", {waves[-2]}), ("fte", {waves[-2]})):
+        for since in sinces:
+            change, interval, verdict = _change_words(metric, demo_db, since)
+            sentence = f"{change} siden {since} ({interval}) · {verdict}"
+            assert sentence in text, (metric, since, sentence)
+
 def test_tables_carry_query_numbers(report, demo_db):
     """A spot check of the tables: every breakdown row of participation and every published figure."""
     text = htmllib.unescape(report.html)

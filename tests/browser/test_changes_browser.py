@@ -99,3 +99,79 @@ def test_change_panel_follows_the_widgets(rpage, voila_url, demo_db):
     row = run("participation_change", year=2014, by="region", db=demo_db).data.iloc[0]
     assert expected(row, "da", f"siden {row.since}", WORDS["da"]) in note
     assert "Region" in page.locator(".fd-panel-contrast .fd-note").inner_text()
+
+
+def _contrast_note_with(page, text: str) -> str:
+    page.wait_for_function("(t) => { const n = document.querySelector('.fd-panel-contrast .fd-note');"
+                           " return n && n.innerText.includes(t); }", arg=text)
+    return page.locator(".fd-panel-contrast .fd-note").inner_text()
+
+
+def _reference_sentences(demo_db, year: int, by: str, reference: str, lang: str) -> list[str]:
+    """The panel's sentences against `reference`, rebuilt from the query layer."""
+    rows = run("participation_contrast", year=year, by=by, reference=reference, db=demo_db).data
+    assert len(rows) > 0
+    out = []
+    for _, row in rows.iterrows():
+        ref_label = row.reference_label_en if lang == "en" else row.reference_label_da
+        compared = ("compared with {}" if lang == "en" else "i forhold til {}").format(ref_label)
+        out.append(expected(row, lang, compared, WORDS[lang]["diff"]))
+    return out
+
+
+def test_choosing_a_reference_changes_the_contrast_sentences_and_the_address(rpage, voila_url, demo_db):
+    year = int(max(run("participation_rate", db=demo_db).data.year))
+    page = open_page(rpage, voila_url, f"?year={year}&by=gender")
+    ref = page.locator(".fd-control-ref select")
+    assert ref.input_value() == "Mænd"  # default: the breakdown's first category (ipywidgets' option values are labels)
+    assert [o.strip() for o in ref.locator("option").all_inner_texts()] == ["Mænd", "Kvinder"]
+    before = page.locator(".fd-panel-contrast .fd-note").inner_text()
+    for sentence in _reference_sentences(demo_db, year, "gender", "male", "da"):
+        assert sentence in before, (sentence, before)
+
+    page.select_option(".fd-control-ref select", label="Kvinder")
+    after = _contrast_note_with(page, "i forhold til Kvinder")
+    assert after != before
+    for sentence in _reference_sentences(demo_db, year, "gender", "female", "da"):
+        assert sentence in after, (sentence, after)
+    assert "i forhold til Mænd" not in after
+    page.wait_for_function("() => location.search.includes('ref=female')")
+    assert "ref=female" in page.locator("#fd-share-url").input_value()
+
+    # another breakdown offers its own categories, and the reference goes back to the first of them
+    page.select_option(".fd-control-by select", label="Region")
+    page.wait_for_function("() => !location.search.includes('ref=')")
+    first = run("participation_contrast", year=year, by="region", reference="all", db=demo_db).data.iloc[0]
+    note = _contrast_note_with(page, f"i forhold til {first.label_da}")
+    for sentence in _reference_sentences(demo_db, year, "region", first.category, "da"):
+        assert sentence in note, (sentence, note)
+    assert page.locator(".fd-control-ref select option").count() == 5
+    assert page.locator(".fd-error").count() == 0
+
+
+def test_the_reference_is_restored_from_the_address_in_english(rpage, voila_url, demo_db):
+    year = int(max(run("participation_rate", db=demo_db).data.year))
+    page = open_page(rpage, voila_url, f"?year={year}&by=age_group&ref=70%2B&lang=en")
+    assert page.locator(".fd-control-ref select").input_value() == "70 years and over"
+    note = page.locator(".fd-panel-contrast .fd-note").inner_text()
+    for sentence in _reference_sentences(demo_db, year, "age_group", "70+", "en"):
+        assert sentence in note, (sentence, note)
+    assert page.locator(".fd-fallback").count() == 0
+    shoot(rpage, voila_url, f"?year={year}&by=age_group&ref=70%2B&lang=en", "ref_en")
+
+
+@pytest.mark.parametrize("value", ["1081", "'; drop table labels; --", "x" * 60])
+def test_a_bad_reference_in_the_address_falls_back_with_a_note(rpage, voila_url, demo_db, value):
+    """A code of another breakdown, SQL-looking text and an over-long value: the first category, a note, no error."""
+    from urllib.parse import quote
+
+    year = int(max(run("participation_rate", db=demo_db).data.year))
+    page = open_page(rpage, voila_url, f"?year={year}&by=gender&ref={quote(value)}")
+    notes = page.locator(".fd-fallback").all_inner_texts()
+    assert len(notes) == 1 and "ref=" in notes[0] and "Mænd" in notes[0], notes
+    assert page.locator(".fd-error").count() == 0
+    assert page.locator(".fd-control-ref select").input_value() == "Mænd"
+    note = page.locator(".fd-panel-contrast .fd-note").inner_text()
+    for sentence in _reference_sentences(demo_db, year, "gender", "male", "da"):
+        assert sentence in note, (sentence, note)
+    page.wait_for_function("() => !location.search.includes('ref=')")

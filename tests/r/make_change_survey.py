@@ -7,6 +7,10 @@ have fixed sizes per wave, chosen to sit on the reporting edges: in 2015 regions
 respondents, in 2018 every region but Sjælland has 100, so the changes 2015-2018 by region are suppressed (49),
 uncertain (50, 99) and ok (100), and so are the 2015 contrasts against Region Sjælland.
 Deterministic: Python's random with a fixed seed (its generator is stable across Python versions).
+
+Beside it, change_population.csv: the population of the waves (contract format) for the changes of counts and totals
+(volunteers, hours per year, full-time equivalents), the fixture's 2014 population grown differently per wave, gender
+and age group, so that the two waves of a change have different populations (no randomness).
 """
 from __future__ import annotations
 
@@ -16,7 +20,10 @@ import pathlib
 import random
 
 OUT = pathlib.Path(__file__).with_name("change_survey.csv")
+POPULATION_OUT = pathlib.Path(__file__).with_name("change_population.csv")
 REF = pathlib.Path(__file__).resolve().parents[2] / "data" / "reference" / "municipalities.csv"
+FIXTURE_POPULATION = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "raw" / "population.csv"
+AGE_GROUPS = ["0-15", "16-29", "30-39", "40-49", "50-59", "60-69", "70+"]
 REGION_SIZES = {
     2015: {1081: 49, 1082: 50, 1083: 99, 1084: 100, 1085: 302},
     2018: {1081: 100, 1082: 100, 1083: 100, 1084: 100, 1085: 300},
@@ -69,7 +76,26 @@ def main(out: pathlib.Path = OUT) -> None:
     print(f"wrote {len(rows)} respondents to {out}")
 
 
+def population(out: pathlib.Path = POPULATION_OUT) -> None:
+    """The fixture's 2014 population, grown per wave, gender and age group (every wave has its own population)."""
+    with open(FIXTURE_POPULATION, encoding="utf-8") as f:
+        base = [r for r in csv.DictReader(line for line in f if not line.startswith("#")) if r["year"] == "2014"]
+    rows = []
+    for k, year in enumerate(REGION_SIZES):
+        for r in base:
+            growth = (1 + 0.03 * k + 0.01 * k * AGE_GROUPS.index(r["age_group"])
+                      + (0.02 * k if r["gender"] == "female" else 0))
+            rows.append([year, r["municipality_code"], r["gender"], r["age_group"], round(int(r["persons"]) * growth)])
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        f.write("# population of the synthetic change survey's waves (tests/r/make_change_survey.py)\n")
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["year", "municipality_code", "gender", "age_group", "persons"])
+        w.writerows(rows)
+    print(f"wrote {len(rows)} population rows to {out}")
+
+
 if __name__ == "__main__":
     import sys
 
     main(pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    population(pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else POPULATION_OUT)

@@ -1,0 +1,111 @@
+-- recruitment_share_contrast: difference in the share of volunteers by how they came to volunteer between each category and a reference in one wave
+-- title_da: Forskel i, hvordan de frivillige er kommet i gang
+-- title_en: Difference in how volunteers were recruited
+-- definition: For each value of recruited, the share of the volunteers who answered (as recruitment_share) in each
+--     category of the breakdown minus that of the reference in the same wave: all volunteers who answered (reference =
+--     'all') or another category (e.g. women against men). Both shares come from the wave's design and the same
+--     question's domain, so the standard error uses their covariance, as svyby(~y, ~by, subset(design, domain),
+--     svymean, covmat = TRUE) followed by svycontrast: se = sqrt(se_cat^2 + se_ref^2 - 2 cov), where cov is 0 between
+--     two categories (disjoint domains) and, against all of the denominator, domain_mean_cov over the category's part
+--     of the domain (survey_domain_sums and survey_contrast in _macros.sql, each answer code contrasted on its own). 95
+--     % interval = difference +/- 1.959964 SE (not clipped); verdict 'reliable' when the interval excludes 0. Not shown
+--     when either side has fewer than 50 respondents in the denominator, uncertain when either has fewer than 100.
+-- definition_da: For hver værdi af recruited andelen af de frivillige, der har svaret (som recruitment_share), i hver
+--     gruppe i opdelingen minus andelen for referencen i samme måling: alle frivillige, der har svaret (reference =
+--     'all'), eller en anden gruppe (fx kvinder mod mænd). Begge andele kommer fra målingens design og samme spørgsmåls
+--     domæne, så standardfejlen bruger deres kovarians som svyby(~y, ~by, subset(design, domain), svymean, covmat =
+--     TRUE) efterfulgt af svycontrast: se = kvadratroden af se_cat^2 + se_ref^2 - 2 cov, hvor cov er 0 mellem to
+--     grupper (de overlapper ikke) og mod hele nævneren domain_mean_cov over gruppens del af domænet
+--     (survey_domain_sums og survey_contrast i _macros.sql, hver svarkode for sig). 95 %-interval = forskel ± 1,959964
+--     × standardfejl; forskellen er sikker, når intervallet ikke indeholder 0. Vises ikke, når en af siderne har under
+--     50 svar i nævneren, og er usikker, når en af dem har under 100.
+-- unit: difference of shares (fraction -1 to 1; x 100 = percentage points)
+-- unit_da: forskel mellem andele (-1 til 1; × 100 = procentpoint)
+-- source: survey_respondents, labels
+-- years: select distinct year from survey_respondents
+-- param year: int = null; survey wave; null = every wave
+-- param by: dimension = gender; breakdown dimension (see the dimension lines)
+-- param reference: text = all; 'all' (the whole denominator of the wave) or a category code of the breakdown
+-- param suppress: bool = true; null estimates, se, interval and verdict when n < 50 on either side (false only
+--     for method checks)
+-- dimension gender: gender
+-- dimension age_group: age_group
+-- dimension region: region_code
+-- dimension landsdel: landsdel_code
+-- dimension east_west: east_west
+-- dimension urbanisation: urbanisation
+-- dimension education: education
+-- dimension employment: employment
+-- column year: int; survey wave
+-- column question: text; always 'recruited'
+-- column answer: text; the recruited code the share is of
+-- column answer_label_da: text; Danish label of the answer
+-- column answer_label_en: text; English label of the answer
+-- column dimension: text; the breakdown dimension (by)
+-- column category: text; the category code of the breakdown
+-- column reference: text; the reference: 'all' or a category code
+-- column label_da: text; Danish label of the category
+-- column label_en: text; English label of the category
+-- column reference_label_da: text; Danish label of the reference
+-- column reference_label_en: text; English label of the reference
+-- column estimate: double; share(category) - share(reference) (-1 to 1); null when suppressed
+-- column se: double; standard error of the difference (covariance from the wave's design)
+-- column ci_low: double; lower 95 % bound of the difference
+-- column ci_high: double; upper 95 % bound of the difference
+-- column estimate_category: double; the share in the category
+-- column estimate_reference: double; the share in the reference
+-- column n: int; unweighted respondents of the category in the denominator
+-- column n_reference: int; unweighted respondents of the reference in the denominator
+-- column flag: text; ok, uncertain (either n < 100) or suppressed (either n < 50)
+-- column verdict: text; reliable (the 95 % interval excludes 0) or not_reliable; null when suppressed
+
+with
+
+-- one row per respondent and answer code: y = 1 for the answer given, in_domain the volunteers who answered
+observations as (
+    select * from volunteer_answer_observations('recruited', getvariable('year'))
+),
+
+-- per answer code and category of the breakdown: the sums behind the share, with the wave and the answer code as the
+-- key survey_contrast compares within ({year, code}: each code is a question of its own, over the wave's n)
+respondents as (
+    select
+        {'year': o.year, 'code': o.category} as year,
+        r.category,
+        r.category_number,
+        o.w,
+        o.y,
+        o.y2,
+        o.in_domain
+    from observations as o
+    join survey_respondents_by(coalesce(getvariable('by'), 'gender'), getvariable('year')) as r
+        on r.year = o.year and r.respondent_id = o.respondent_id
+),
+
+-- (wave and code, category, n, n_wave and the weighted sums); y is 0/1
+sums as (
+    select * from survey_domain_sums(respondents, false, true)
+),
+
+-- contrast with the reference, SE (covariance from the wave's design), interval, flag, verdict per wave, code and
+-- category
+contrasts as (
+    select * from survey_contrast(sums, coalesce(getvariable('by'), 'gender'),
+        coalesce(getvariable('reference'), 'all'), coalesce(getvariable('suppress'), true))
+),
+
+final as (
+    select
+        c.year.year as year,
+        'recruited' as question,
+        c.year.code as answer,
+        a.label_da as answer_label_da,
+        a.label_en as answer_label_en,
+        c.* exclude (year)
+    from contrasts as c
+    left join labels as a on a.dimension = 'recruited' and a.code = c.year.code
+    left join labels as g on g.dimension = c.dimension and g.code = c.category
+    order by c.year.year, a.sort_order, c.year.code, g.sort_order, c.category
+)
+
+select * from final
