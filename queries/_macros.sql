@@ -59,11 +59,13 @@ create or replace macro person_count(n) as case when n > 0 and n < min_persons_s
 -- employment. A text code is in category, a number code (region, landsdel) in category_number, the other column
 -- null: DuckDB then groups numbers as numbers (3-5 times faster than as text on a million respondents), and
 -- survey_domain_means returns one text category. Any other name stops the query with an error listing these.
--- Returns (year, weight, volunteered, hours_per_month, category, category_number): the survey variables the
--- metrics estimate, not every column (binding 30 columns through each macro doubled the time DuckDB spent planning).
+-- Returns (year, respondent_id, weight, volunteered, hours_per_month, category, category_number): the key and the
+-- survey variables the metrics estimate, not every column (binding 30 columns through each macro doubled the time
+-- DuckDB spent planning).
 create or replace macro survey_respondents_by(by_name, wave) as table
     select
         year,
+        respondent_id,
         weight,
         volunteered,
         hours_per_month,
