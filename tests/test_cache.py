@@ -3,6 +3,7 @@ warehouse (new build id) or an edited metric file invalidates them; the numbers 
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 
 import queries
 from dashboards import cache, data
+from dashboards.labels import t
 
 from conftest import FIXTURE_RAW, REPO, run_etl_build
 
@@ -120,6 +122,10 @@ def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
     assert proc.returncode == 0, proc.stderr
     built = entries(own_db, "views")
     assert len(built) >= 20  # 5 dashboards x 2 languages, several panels each
+    downloads = {lang: t("download_csv", lang) for lang in ("da", "en")}
+    infos = [pickle.loads(p.read_bytes()).info_html for p in built]
+    for lang, text in downloads.items():  # both languages built, each dashboard in each
+        assert sum(text in info for info in infos) >= 5, lang
     # the same run again computes no view: every one is read back
     check = ("import sys; from dashboards import cache, prebuild\n"
              "read = cache.get_or_compute\n"
