@@ -32,9 +32,8 @@ SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#21
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "showLink": False,
-    "showSendToCloud": False,
-    "showEditInChartStudio": False,
+    "showSendToCloud": False,  # (showLink and showEditInChartStudio are off by default and unknown to plotly.py 6+,
+                               # which warned about them into the kernel's output on every chart)
     "modeBarButtons": [["toImage"]],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
