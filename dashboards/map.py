@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import base_layout, is_fraction, title, unit_title
-from .labels import REPO, fmt_number, municipalities, pick
+from .labels import REPO, fmt_number, municipalities, t
 
 GEOJSON_PATH = REPO / "data" / "reference" / "municipalities.geojson"
 BORNHOLM = 400
@@ -38,18 +38,9 @@ OUTLINE = "#000000"
 SMALL_DEG = 0.2  # a chosen municipality smaller than this (degrees) also gets a ring drawn around it
 CREDIT_COLOUR = "#595959"  # 7:1 on white
 
-# Texts of the map (da, en); the credit wording is Geodatastyrelsen's attribution requirement.
-TEXTS: dict[str, tuple[str, str]] = {
-    "credit": ("Indeholder data fra Geodatastyrelsen, DAGI", "Contains data from Geodatastyrelsen, DAGI"),
-    "not_answered": ("Ikke svaret", "Did not respond"),
-    "no_figure": ("Ingen tal", "No figure"),
-    "chosen": ("Valgt: {name}", "Chosen: {name}"),
-}
-
-
 def text(key: str, lang: str, **fmt) -> str:
-    out = pick(TEXTS[key], lang)
-    return out.format(**fmt) if fmt else out
+    """A text of the map from the UI catalogue (dashboards/labels.py, keys map_*)."""
+    return t(f"map_{key}", lang, **fmt)
 
 
 class BoundaryError(ValueError):

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import charts, data, panels
-from .labels import fmt_number, label, municipalities, pick, t
+from .labels import fmt_number, label, municipalities, t
 from .map import municipality_map
 
 # Titles of these charts wrap onto lines of at most this many characters: one line at 1400 px, two on a phone.
@@ -88,26 +88,11 @@ def keep_year_with_indicator(dash, indicator: str = "indikator", year: str = "ye
 
 # One colour per role, the same on every chart of the page (Okabe-Ito, as charts.OKABE_ITO).
 ROLE_COLOURS = {"municipality": "#D55E00", "region": "#0072B2", "country": "#000000", "similar": "#E69F00"}
-ROLE_TEXTS = {
-    "municipality": ("Kommunen", "The municipality"),
-    "region": ("Regionen", "The region"),
-    "country": ("Hele landet", "Whole country"),
-    "similar": ("De 5 kommuner nærmest i indbyggertal", "The 5 municipalities closest in population"),
-}
-PROFILE_TEXTS = {
-    "no_value": ("ingen tal", "no figure"),
-    "not_answered": ("ikke svaret", "did not respond"),
-    "peers_note": ("Sammenlignet med de 5 kommuner, hvis indbyggertal i {year} ligger nærmest {name}s ({n} "
-                   "indbyggere): {peers}.",
-                   "Compared with the 5 municipalities whose population in {year} is closest to {name}'s "
-                   "({n} inhabitants): {peers}."),
-    "survey_note": ("Undersøgelsen har for få svar pr. kommune: regionen og hele landet vises.",
-                    "The survey has too few responses per municipality: the region and the country are shown."),
-}
 
 
 def role_text(key: str, lang: str) -> str:
-    return pick(ROLE_TEXTS[key], lang)
+    """The legend name of a role (UI catalogue, keys role_*)."""
+    return t(f"role_{key}", lang)
 
 
 @dataclass
@@ -169,8 +154,8 @@ def comparison(indicator: str, kommune: int, lang: str, year: int | None = None,
         v = None if record is None else _num(record.get(value))
         why = ""
         if v is None:
-            why = pick(PROFILE_TEXTS["not_answered" if record is not None and _num(record.get("responded")) == 0
-                                    else "no_value"], lang)
+            why = t("profile_not_answered" if record is not None and _num(record.get("responded")) == 0
+                    else "profile_no_value", lang)
         return {"role": role, "municipality_code": code, "name": name, "year": year, value: v, "reason": why}
 
     rows = [row("municipality", kommune, munis[kommune]["name"], by_code.get(kommune)),
@@ -184,10 +169,10 @@ def comparison(indicator: str, kommune: int, lang: str, year: int | None = None,
                     title_text=f"{charts.title(meta, lang)}, {year}")
     note = ""
     if explain:
-        note = pick(PROFILE_TEXTS["peers_note"], lang).format(
-            year=near.year, name=munis[kommune]["name"], n=fmt_number(near.inhabitants, lang),
-            peers=", ".join(f"{munis[c]['name']} ({fmt_number(i, lang)})"
-                            for c, i in zip(near.codes, near.table[near.table["rank"] > 0]["inhabitants"])))
+        note = t("profile_peers_note", lang, year=near.year, name=munis[kommune]["name"],
+                 n=fmt_number(near.inhabitants, lang),
+                 peers=", ".join(f"{munis[c]['name']} ({fmt_number(i, lang)})"
+                                 for c, i in zip(near.codes, near.table[near.table["rank"] > 0]["inhabitants"])))
     return panels.View(fig, table, meta, note)
 
 
@@ -214,7 +199,7 @@ def survey_comparison(metric: str, kommune: int, lang: str) -> panels.View:
         axis = [0.0, _nice_ceiling(float(top) * 1.05 if pd.notna(top) else 1.0)]
     fig = role_bars(table, meta, lang, value="estimate", value_range=axis,
                     title_text=f"{charts.title(meta, lang)}, {year}")
-    return panels.View(fig, table, meta, pick(PROFILE_TEXTS["survey_note"], lang))
+    return panels.View(fig, table, meta, t("profile_survey_note", lang))
 
 
 def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: list[float],
