@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts, data, panels
+from . import charts, data, panels, present
 from .labels import fmt_number, label, municipalities, t
 from .map import municipality_map
 
@@ -38,6 +38,23 @@ def map_view(indicator: str, year: int | None, lang: str, highlight: int | None 
                            value_range=indicator_value_range(indicator, df, value),
                            title_text=charts.wrap_label(f"{charts.title(meta, lang)}, {year}", TITLE_CHARS))
     return panels.View(fig, df, meta, note)
+
+
+def headlines(indicator: str, year: int | None, lang: str) -> list[present.Headline]:
+    """Kommunerne's headline figures for an indicator and the year the map draws: the country's figure as the
+    query layer aggregates it (the metric's YAML sentence) and how many of the 98 municipalities have a figure."""
+    year, _ = panels.pick_year(panels.indicator_years(indicator), year, lang)
+    metric, value, _ = panels.MUNICIPAL_INDICATORS[indicator]
+    items = []
+    nat = data.run(metric, year=year, by="total").data
+    if len(nat) and _num(nat[value].iloc[0]) is not None:
+        items.append(present.headline_item(metric, nat.iloc[0].to_dict(), lang))
+    df, _, _ = panels.municipal_values(indicator, year)
+    shown = present.count(int(pd.to_numeric(df[value], errors="coerce").notna().sum()), lang)
+    total = len(municipalities())
+    items.append(present.Headline("municipalities", f"{shown} / {total}",
+                                  t("headline_municipalities", lang, value="{value}", total=total, year=year), shown))
+    return items
 
 
 def year_options(indicator: str) -> list[tuple[str, str]]:
@@ -93,6 +110,31 @@ ROLE_COLOURS = {"municipality": "#D55E00", "region": "#0072B2", "country": "#000
 def role_text(key: str, lang: str) -> str:
     """The legend name of a role (UI catalogue, keys role_*)."""
     return t(f"role_{key}", lang)
+
+
+# The indicators of the Kommuneprofil's headline figures (keys of panels.MUNICIPAL_INDICATORS).
+PROFILE_HEADLINES = ("framework_score", "granted_per_inhabitant", "partnership_share")
+
+
+def profile_headlines(kommune: int, lang: str) -> list[present.Headline]:
+    """The municipality's key figures beside the whole country's, each in its indicator's latest year."""
+    name = municipalities()[kommune]["name"]
+    items = []
+    for indicator in PROFILE_HEADLINES:
+        metric, value, _ = panels.MUNICIPAL_INDICATORS[indicator]
+        year = panels.indicator_years(indicator)[-1]
+        df, meta, value = panels.municipal_values(indicator, year)
+        own = next(iter(df[df["municipality_code"] == kommune].to_dict("records")), None)
+        v = None if own is None else _num(own.get(value))
+        nat = data.run(metric, year=year, by="total").data
+        country = present.headline_value(_num(nat[value].iloc[0]) if len(nat) else None, metric, lang) or present.MISSING
+        sentence = t("headline_profile", lang, title=charts.title(meta, lang), name=name, year=year, country=country)
+        if v is None:
+            sentence += ": " + t("profile_not_answered" if own is not None and _num(own.get("responded")) == 0
+                                 else "profile_no_value", lang)
+        items.append(present.Headline(metric, present.big_value(v, metric, lang), sentence,
+                                      present.headline_value(v, metric, lang)))
+    return items
 
 
 @dataclass

@@ -412,7 +412,8 @@ class Dashboard:
 
     # headline figures --------------------------------------------------------------------------------------------
     def add_headlines(self, fn: Callable[[S], list]) -> None:
-        """Headline figures at the top: fn(state) -> [(metric, result row), ...] (drawn on every change)."""
+        """Headline figures at the top: fn(state) -> [present.Headline or (metric, result row), ...] (drawn on
+        every change)."""
         self.headline_fn = fn
 
     def _draw_headlines(self) -> None:
@@ -479,15 +480,14 @@ class Dashboard:
 
 
 def headlines_html(items: list, lang: str) -> str:
-    """The headline figures as large numbers in plain sentences ('40 % af danskerne over 16 år ...')."""
+    """The headline figures as large numbers in plain sentences ('40 % af danskerne over 16 år ...'): items are
+    present.Headline or (metric, result row) pairs (the metric's YAML sentence)."""
     parts = []
-    for metric, row in items:
-        value, sentence = present.headline(metric, row, lang)
-        p = present.pres(metric)
-        shown = value if p.format == "percent" else f"{value} {p.text('unit', lang)}"
-        big = f'<span class="fd-big">{html.escape(shown)}</span>'
-        text = big + html.escape(sentence).replace("{value}", f"<b>{html.escape(value)}</b>")
-        parts.append(f'<p class="fd-headline" data-metric="{html.escape(metric)}">{text}</p>')
+    for item in items:
+        h = item if isinstance(item, present.Headline) else present.headline_item(*item, lang)
+        big = f'<span class="fd-big">{html.escape(h.big)}</span>'
+        text = big + html.escape(h.sentence).replace("{value}", f"<b>{html.escape(h.value)}</b>")
+        parts.append(f'<p class="fd-headline" data-metric="{html.escape(h.key)}">{text}</p>')
     if not parts:
         return ""
     return (f'<section class="fd-headlines" aria-label="{html.escape(t("headlines", lang))}">'

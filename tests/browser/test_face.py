@@ -87,6 +87,44 @@ def test_headline_figures_equal_the_query_layer(rpage, voila_url):
     assert present.percent(row["estimate"], "da", 0) in page.locator(".fd-headline").first.inner_text()
 
 
+def _headline(page, key: str) -> str:
+    return page.locator(f".fd-headline[data-metric={key}]").inner_text().replace("\n", " ")
+
+
+def test_kommunerne_headlines_equal_the_query_layer_and_follow_the_indicator(rpage, voila_url):
+    page = open_page(rpage, voila_url, "2_kommunerne.ipynb", "?indikator=framework_score&year=2012")
+    national = queries.run("framework_score", year=2012, by="total").data.iloc[0]
+    assert present.number(national["framework_score"], "da", 1) + " elementer" in _headline(page, "framework_score")
+    per_municipality = queries.run("framework_score", year=2012, by="municipality").data
+    answered = int(per_municipality["framework_score"].notna().sum())
+    response = queries.run("municipal_response").data
+    assert answered == int(response.loc[response["year"] == 2012, "responded"].iloc[0]) < 98
+    assert f"{answered} af de 98 kommuner har et tal i 2012" in _headline(page, "municipalities")
+    # another indicator: the headlines follow it
+    page.select_option(".fd-control-indikator select", label=queries.load_metric("payout_ratio").title_for("da"))
+    page.wait_for_selector(".fd-headline[data-metric=payout_ratio]")
+    year = int(page.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text"))
+    ratio = queries.run("payout_ratio", year=year, by="total").data.iloc[0]["payout_ratio"]
+    assert present.percent(ratio, "da", 0) in _headline(page, "payout_ratio") and str(year) in _headline(page, "payout_ratio")
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_kommuneprofil_headlines_are_the_municipality_beside_the_country(rpage, voila_url, lang):
+    page = open_page(rpage, voila_url, "4_kommuneprofil.ipynb", "?kommune=147" + ("&lang=en" if lang == "en" else ""))
+    for metric, value, decimals in (("framework_score", "framework_score", 1),
+                                    ("granted_per_inhabitant", "granted_dkk_per_inhabitant", 2),
+                                    ("partnership_share", "partnership_share", 0)):
+        trend = queries.run(metric, by="municipality").data
+        year = int(trend["year"].max())
+        own = trend[(trend["year"] == year) & (trend["category"].astype(str) == "147")][value].iloc[0]
+        country = queries.run(metric, year=year, by="total").data[value].iloc[0]
+        fmt = (lambda v: present.percent(v, lang, 0)) if value == "partnership_share" else \
+            (lambda v: present.number(v, lang, decimals))
+        shown = _headline(page, metric)
+        assert shown.startswith(fmt(own)) and "Frederiksberg" in shown and str(year) in shown
+        assert f"({'whole country' if lang == 'en' else 'hele landet'}: {fmt(country)})" in shown
+
+
 def test_address_bar_follows_widgets_and_the_copied_link_restores_the_view(browser, voila_url):
     context = browser.new_context(viewport={"width": 1280, "height": 1000},
                                   permissions=["clipboard-read", "clipboard-write"])
