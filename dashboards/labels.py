@@ -89,7 +89,7 @@ UI: dict[str, tuple[str, str]] = {
     "demo_short": ("syntetiske demodata", "synthetic demo data"),
     "how_computed": ("Sådan er tallet beregnet", "How the figure is computed"),
     "download_csv_exact": ("CSV med alle decimaler (til forskere)", "CSV with all decimals (for researchers)"),
-    "download_xlsx": ("Excel (XLSX)", "Excel (XLSX)"),
+    "download_xlsx": ("Hent som Excel (XLSX)", "Download as Excel (XLSX)"),
     "sheet_shown": ("Som vist", "As shown"),
     "sheet_exact": ("Alle decimaler", "All decimals"),
     "copy_link": ("Kopiér link", "Copy link"),
@@ -110,7 +110,6 @@ UI: dict[str, tuple[str, str]] = {
                                 "grey on the map"),
     "headline_profile": ("{title}, {name} {year} (hele landet: {country})",
                          "{title}, {name} {year} (whole country: {country})"),
-    "download_xlsx_button": ("Hent som Excel (XLSX)", "Download as Excel (XLSX)"),
     # the map (dashboards/map.py); the credit wording is Geodatastyrelsen's attribution requirement
     "map_credit": ("Indeholder data fra Geodatastyrelsen, DAGI", "Contains data from Geodatastyrelsen, DAGI"),
     "map_not_answered": ("Ikke svaret", "Did not respond"),

@@ -51,6 +51,9 @@ CSS = """
 .fd-meta th, .fd-meta td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; }
 .fd-tablewrap { overflow-x: auto; max-width: 100%; }
 .fd-downloads a { margin-right: 1em; white-space: nowrap; display: inline-block; }
+.fd-meta.fd-meta-top { margin-bottom: 0.3em; }
+.fd-panel .fd-xlsx { font-size: 0.9em; color: #0b4f86; background: #fff; border: 1px solid #0b4f86; border-radius: 4px;
+                     max-width: 100%; }
 .fd-panel { border-top: 1px solid #ccc; padding-top: 0.6em; max-width: 100%; }
 .fd-text { max-width: 1000px; font-size: 0.95em; overflow-wrap: anywhere; }
 .fd-text table { border-collapse: collapse; }
@@ -193,10 +196,18 @@ def csv_link(df: pd.DataFrame, filename: str, lang: str, meta=None, *, rounded: 
                       "fd-csv" if rounded else "fd-csv-exact", len(df))
 
 
-def xlsx_link(df: pd.DataFrame, filename: str, lang: str, meta, years=None) -> str:
-    payload = present.xlsx_bytes(df, meta, lang, demo=data.is_demo(), years=years)
-    return _data_link(payload, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename,
-                      t("download_xlsx", lang), "fd-xlsx", len(df))
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_js(payload: bytes, filename: str, mime: str) -> str:
+    """A script handing `payload` to the browser as a download (a Blob and a temporary link clicked once):
+    nothing is fetched, nothing leaves the page."""
+    return ("(function(){var b=atob(" + json.dumps(base64.b64encode(payload).decode("ascii")) + "),"
+            "a=new Uint8Array(b.length);for(var i=0;i<b.length;i++){a[i]=b.charCodeAt(i);}"
+            "var u=URL.createObjectURL(new Blob([a],{type:" + json.dumps(mime) + "})),"
+            "l=document.createElement('a');l.href=u;l.download=" + json.dumps(filename) + ";l.style.display='none';"
+            "document.body.appendChild(l);l.click();"
+            "setTimeout(function(){URL.revokeObjectURL(u);l.remove();},60000);})();")
 
 
 def _years(df: pd.DataFrame):
@@ -230,10 +241,19 @@ class ChartPanel:
         self.head = widgets.HTML()
         self.out = widgets.Output()
         self.info = widgets.HTML()
-        self.widget = widgets.VBox([self.head, self.out, self.info], layout=widgets.Layout(max_width="100%"))
+        # the XLSX is built only when asked for (building it on every redraw doubled the time of an update)
+        self.xlsx = widgets.Button(description=t("download_xlsx", lang), icon="download",
+                                   tooltip=t("download_xlsx", lang), layout=widgets.Layout(width="auto"))
+        self.xlsx.add_class("fd-xlsx")
+        self.xlsx.on_click(self._send_xlsx)
+        self.send = widgets.Output(layout=widgets.Layout(display="none"))
+        self.tablebox = widgets.HTML()
+        self.widget = widgets.VBox([self.head, self.out, self.info, self.xlsx, self.send, self.tablebox],
+                                   layout=widgets.Layout(max_width="100%"))
         self.widget.add_class("fd-panel")
         self.widget.add_class(f"fd-panel-{name}")
         self.table: pd.DataFrame | None = None
+        self._download: tuple | None = None  # (table, metric, file name stem, years) of the view shown
 
     def decorate(self, view: View) -> View:
         """The view as the page shows it: the source and demo line drawn under the title (so a PNG carries them)
@@ -263,18 +283,38 @@ class ChartPanel:
         self.out.outputs = (_plotly_output(fig, lang, stem),)
         note = f'<div class="fd-note">{html.escape(view.note)}</div>' if view.note else ""
         self.info.value = (
-            f'<div class="fd-meta">{note}<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(summary)}</p>'
+            f'<div class="fd-meta fd-meta-top">{note}<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(summary)}</p>'
             f'{meta_html(view.meta, lang, years)}'
             f'<div class="fd-downloads">{csv_link(view.table, stem + ".csv", lang, view.meta, years=years)}'
             f'{csv_link(view.table, stem + "-alle-decimaler.csv" if lang != "en" else stem + "-all-decimals.csv", lang, view.meta, rounded=False, years=years)}'
-            f'<span>{html.escape(t("png_hint", lang))}</span></div>'
-            f'<details><summary>{html.escape(t("show_table", lang))}</summary>{table_html(shown)}</details></div>'
+            f'<span>{html.escape(t("png_hint", lang))}</span></div></div>'
         )
+        self._download = (view.table, view.meta, stem, years)
+        self.xlsx.layout.display = None
+        self.tablebox.value = (f'<div class="fd-meta"><details><summary>{html.escape(t("show_table", lang))}</summary>'
+                               f'{table_html(shown)}</details></div>')
+
+    def _send_xlsx(self, _button=None) -> None:
+        """Build the XLSX of the table shown (rounded sheet, unrounded sheet, source and demo line) and hand it to
+        the browser."""
+        if self._download is None:
+            return
+        table, meta, stem, years = self._download
+        try:
+            payload = present.xlsx_bytes(table, meta, self.lang, demo=data.is_demo(), years=years)
+        except Exception:  # noqa: BLE001 - the page keeps working; the log keeps the traceback
+            log.exception("XLSX of panel %s failed", self.name)
+            return
+        self.send.outputs = ()
+        self.send.outputs = (_js_output(download_js(payload, stem + ".xlsx", XLSX_MIME)),)
 
     def fail(self, message: str) -> None:
         self.table = None
+        self._download = None
         self.head.value = ""
         self.out.outputs = ()
+        self.xlsx.layout.display = "none"
+        self.tablebox.value = ""
         self.info.value = f'<div class="fd-error">{html.escape(message)}</div>'
 
 

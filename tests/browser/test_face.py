@@ -176,6 +176,34 @@ def test_csv_has_danish_headings_a_source_line_and_rounded_values(rpage, voila_u
     assert any(len(x.split(";")[2]) > 8 for x in exact[2:])
 
 
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_xlsx_is_built_on_click_with_headings_a_source_line_and_both_sheets(rpage, voila_url, lang):
+    from openpyxl import load_workbook
+
+    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2012&by=gender" + ("&lang=en" if lang == "en" else ""))
+    panel = page.locator(".fd-panel-participation")
+    stem = panel.locator("a.fd-csv").get_attribute("download").removesuffix(".csv")
+    with page.expect_download() as info:
+        panel.locator("button.fd-xlsx").click()
+    assert info.value.suggested_filename == stem + ".xlsx"
+    data = open(info.value.path(), "rb").read()
+    assert data[:2] == b"PK"  # a zip container, as every XLSX
+    wb = load_workbook(io.BytesIO(data))
+    shown, exact = wb.worksheets
+    assert (shown.title, exact.title) == ((present.t("sheet_shown", lang), present.t("sheet_exact", lang)))
+    rows = [[c for c in r] for r in shown.iter_rows(values_only=True)]
+    source = "Kilde: Frivilligundersøgelsen 2012" if lang == "da" else "Source: The volunteer survey"
+    assert rows[0][0].startswith(source) and ("Demodata" if lang == "da" else "Demo data") in rows[0][0]
+    head = rows[1]
+    assert (present.t("category", lang) in head and present.column_title("n", lang) in head), head
+    res = queries.run("participation_rate", year=2012, by="gender").data
+    estimate = next(i for i, h in enumerate(head) if h.startswith(present.t("ours", lang)))
+    assert [r[estimate] for r in rows[2:]] == [present.percent(v, lang, 1) for v in res["estimate"]]
+    exact_rows = list(exact.iter_rows(values_only=True))
+    assert exact_rows[0][0] == rows[0][0] and [r[estimate] for r in exact_rows[2:]] == list(res["estimate"])
+    assert rpage.external == []
+
+
 def test_png_download_carries_title_source_and_demo_line(rpage, voila_url):
     page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2021")
     gd = ".fd-panel-participation .js-plotly-plot"
