@@ -297,6 +297,7 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
     yes/no instead of True/False. Helper columns (label_*, dimension, small_count) are left out."""
     out = pd.DataFrame(index=df.index)
     reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
+    persons = set(pres(metric).person_counts)
     for col in df.columns:
         if col in ("label_da", "label_en", "dimension", "small_count") or col.endswith("_label_en" if lang != "en"
                                                                                       else "_label_da"):
@@ -324,9 +325,13 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
             out[head] = series.astype("string").fillna("")
         elif not rounded:
             out[head] = series
+        elif col in persons:
+            # the query layer nulls a count of persons of 1-4 by its small-count rule; a row without a survey flag
+            # (a published figure that is not from the survey) has no respondents to count: left empty
+            surveyed = df["flag"].notna() if "flag" in df.columns else pd.Series(True, index=df.index)
+            out[head] = [count(v, lang, small=pd.isna(v) and bool(f)) for v, f in zip(series, surveyed)]
         elif _is_count_column(col, series) and fmt == "number":
-            # the query layer nulls a count of persons (n) of 1-4 by its small-count rule, and only then
-            out[head] = [count(v, lang, small=col == "n" and pd.isna(v)) for v in series]
+            out[head] = [count(v, lang) for v in series]
         elif fmt == "percent":
             out[head] = [percent(v, lang, dec) for v in series]
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -202,6 +203,29 @@ def test_xlsx_is_built_on_click_with_headings_a_source_line_and_both_sheets(rpag
     exact_rows = list(exact.iter_rows(values_only=True))
     assert exact_rows[0][0] == rows[0][0] and [r[estimate] for r in exact_rows[2:]] == list(res["estimate"])
     assert rpage.external == []
+
+
+def test_a_small_count_reads_less_than_5_and_its_suppressed_cell_shows_no_estimate(rpage, voila_url):
+    # the demo's one count of 1-4 persons: volunteers with an hours answer in Bornholm (landsdel), 2004
+    res = queries.run("hours_per_month", year=2004, by="landsdel").data
+    small = res[res["n"].isna()]
+    assert len(small) == 1 and small["flag"].iloc[0] == "suppressed"
+    name = small["label_da"].iloc[0]
+    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2004&by=landsdel")
+    panel = page.locator(".fd-panel-hours")
+    panel.locator("details summary", has_text="Vis tabellen bag figuren").click()
+    row = panel.locator("table.fd-table tr", has_text=name).first
+    cells = row.locator("td").all_inner_texts()
+    assert present.SMALL_COUNT in cells and not any(c.endswith("timer") or "," in c for c in cells), cells
+    with page.expect_download() as info:
+        panel.locator("a.fd-csv").click()
+    line = next(x for x in open(info.value.path(), encoding="utf-8-sig").read().splitlines() if f";{name};" in x)
+    assert ";<5;" in line and not re.search(r"\d,\d", line), line
+    # no estimate drawn for it: the bar's hover is empty and the gap is explained under the chart
+    custom = page.evaluate("() => document.querySelector('.fd-panel-hours .js-plotly-plot').data[0].customdata")
+    xs = page.evaluate("() => document.querySelector('.fd-panel-hours .js-plotly-plot').data[0].x")
+    assert custom[xs.index(name)][1] == ""
+    assert name in panel.locator(".annotation-text", has_text="Tomme felter").text_content()
 
 
 def test_png_download_carries_title_source_and_demo_line(rpage, voila_url):
