@@ -136,6 +136,7 @@ class Checker:
         self.suppressed_cells = 0
         self.suppressed_points = 0
         self.views = 0
+        self.xlsx_files = 0
 
     def page(self, dash: ui.Dashboard) -> None:
         lang = dash.lang
@@ -180,7 +181,28 @@ class Checker:
                 for col in estimates:
                     for where, rows in (("table", shown), ("csv", files["fd-csv"]), ("exact csv", files["fd-csv-exact"])):
                         assert rows[i][heading[col]] == "", (meta.name, where, col, rows[i][heading[col]])
+        if any(suppressed) or any(table[c].isna().any() for c in persons):
+            self.xlsx(panel, table, persons, estimates, heading, suppressed)
         self.figure(panel, table, suppressed, lang)
+
+    def xlsx(self, panel, table, persons, estimates, heading, suppressed) -> None:
+        """The XLSX the button hands to the browser: both sheets like the CSV files."""
+        from openpyxl import load_workbook
+
+        panel._send_xlsx()
+        script = panel.send.outputs[0]["data"]["application/javascript"]
+        payload = base64.b64decode(re.search(r'atob\("([^"]+)"\)', script).group(1))
+        for sheet in load_workbook(io.BytesIO(payload)).worksheets:
+            head, *rows = list(sheet.iter_rows(values_only=True))[1:]
+            rows = [dict(zip(head, r)) for r in rows]
+            for i, raw in enumerate(table.to_dict("records")):
+                for col in persons:
+                    cell = rows[i][heading[col]]
+                    assert cell in (None, SMALL) or float(str(cell).replace(".", "")) == 0 \
+                        or float(str(cell).replace(".", "")) >= 5, (sheet.title, col, cell)
+                if suppressed[i]:
+                    assert all(rows[i][heading[c]] in (None, "") for c in estimates), (sheet.title, rows[i])
+            self.xlsx_files += 1
 
     def figure(self, panel: ui.ChartPanel, table: pd.DataFrame, suppressed: list[bool], lang: str) -> None:
         fig = panel.out.outputs[0]["data"]["application/vnd.plotly.v1+json"]
@@ -233,6 +255,7 @@ def test_frivillige_every_wave_and_breakdown(monkeypatch, lang):
             check.page(dash)
     # the walk met the demo's small count (hours per month, Bornholm 2004) and its suppressed cells
     assert check.small_cells >= 1 and check.suppressed_cells >= 4 and check.suppressed_points >= 4, vars(check)
+    assert check.xlsx_files >= 2, vars(check)
     assert check.person_cells > 500
 
 
