@@ -17,9 +17,6 @@ from . import charts, data, panels, present
 from .labels import fmt_number, label, municipalities, t
 from .map import municipality_map
 
-# Titles of these charts wrap onto lines of at most this many characters: one line at 1400 px, two on a phone.
-TITLE_CHARS = 44
-
 # -- Kommunerne: the map and its year ----------------------------------------------------------------------------
 
 
@@ -36,7 +33,7 @@ def map_view(indicator: str, year: int | None, lang: str, highlight: int | None 
     df, meta, value = panels.municipal_values(indicator, year)
     fig = municipality_map(df, panels._column_meta(meta, value), lang, value=value, highlight=highlight,
                            value_range=indicator_value_range(indicator, df, value),
-                           title_text=charts.wrap_label(f"{charts.title(meta, lang)}, {year}", TITLE_CHARS))
+                           title_text=f"{charts.title(meta, lang)}, {year}")
     return panels.View(fig, df, meta, note)
 
 
@@ -279,8 +276,10 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
             text=labels, textposition="inside" if error else "outside", insidetextanchor="end",
             cliponaxis=False, hovertext=hover, hoverinfo="text",
         ))
-    charts.base_layout(fig, lang, charts.wrap_label(title_text, TITLE_CHARS), height=200 + 34 * max(len(table), 3))
-    fig.update_xaxes(range=value_range, fixedrange=True, tickformat=".0%" if fraction else ",", title=unit)
+    # the title wraps once, by base_layout's rule (charts.TITLE_CHARS)
+    charts.base_layout(fig, lang, title_text, height=200 + 34 * max(len(table), 3))
+    ticks = charts.percent_axis(lang) if fraction else {"tickformat": ","}
+    fig.update_xaxes(range=value_range, fixedrange=True, title=unit, **ticks)
     if not fraction and value_range[1] - value_range[0] <= 10 and float(value_range[1]).is_integer():
         fig.update_xaxes(dtick=1)  # a count scale such as the framework score: every whole number, 0-7
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, title=None,
