@@ -80,6 +80,20 @@ def separators(lang: str) -> str:
     return ".," if lang == "en" else ",."
 
 
+def value_axis(meta, lang: str, column: str = "estimate") -> dict:
+    """Tick format of a value axis: whole percentages for a fraction, written as the page language does ('40 %'
+    in Danish, '40%' in English), else numbers with thousands separators."""
+    if not is_fraction(meta, column):
+        return {"tickformat": ","}
+    return percent_axis(lang)
+
+
+def percent_axis(lang: str) -> dict:
+    """Tick format of an axis (or colour bar) of fractions shown as whole percentages in the page language."""
+    aliases = present.percent_tick_labels(lang)
+    return {"tickformat": ".0%", **({"labelalias": aliases} if aliases else {})}
+
+
 TITLE_CHARS = 36  # a chart title wraps onto lines of this many characters (fits a 390 px phone)
 
 
@@ -204,7 +218,7 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
                            hovertext=t("suppressed_reason", lang))
     base_layout(fig, lang, title_text or title(meta, lang), height=max(360, 40 * len(cats) + 140) if horizontal else 420)
     _gap_note(fig, gaps, lang)
-    axis = {"tickformat": ".0%" if is_fraction(meta) else ",", "rangemode": "tozero", "title": unit_title(meta, lang)}
+    axis = {**value_axis(meta, lang), "rangemode": "tozero", "title": unit_title(meta, lang)}
     if horizontal:
         fig.update_xaxes(**axis)
         fig.update_yaxes(autorange="reversed", title=None, automargin=True)
@@ -288,7 +302,7 @@ def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | N
     base_layout(fig, lang, title_text or f"{title(meta, lang)} – {t('trend', lang).lower()}")
     fig.update_xaxes(type="linear", tickmode="array", tickvals=years, ticktext=[str(y) for y in years],
                      title=t("year_label", lang), range=[years[0] - 0.7, years[-1] + 0.7] if years else None)
-    fig.update_yaxes(tickformat=".0%" if is_fraction(meta) else ",", rangemode="tozero", title=unit_title(meta, lang))
+    fig.update_yaxes(**value_axis(meta, lang), rangemode="tozero", title=unit_title(meta, lang))
     fig.update_layout(showlegend=len(order) > 1)
     _legend_below(fig, len(order))
     gaps = sorted({f"{lab} {y}" for lab, y, e in zip(df["_label"], df["year"], df["estimate"]) if _num(e) is None})
@@ -334,8 +348,7 @@ def grouped_bars(df: pd.DataFrame, meta, lang: str = "da", *, x: str, color: str
     fig.update_layout(barmode="stack" if stacked else "group")
     _legend_below(fig, len(fig.data))
     fig.update_xaxes(type="category", title=t("year_label", lang) if x in ("year", "start_year") else dimension_title(x, lang))
-    fig.update_yaxes(title=y_title or unit_title(meta, lang),
-                     tickformat=".0%" if is_fraction(meta) else ",")
+    fig.update_yaxes(title=y_title or unit_title(meta, lang), **value_axis(meta, lang))
     return fig
 
 
@@ -356,7 +369,7 @@ def profile_bars(df: pd.DataFrame, meta, lang: str = "da", *, level_col: str = "
         hovertemplate=f"%{{y}}: %{{x:{fmt}}}<extra></extra>",
     ))
     base_layout(fig, lang, title_text or title(meta, lang), height=260)
-    fig.update_xaxes(tickformat=".0%" if is_fraction(meta) else ",", rangemode="tozero", title=unit_title(meta, lang))
+    fig.update_xaxes(**value_axis(meta, lang), rangemode="tozero", title=unit_title(meta, lang))
     fig.update_yaxes(autorange="reversed", title=None, automargin=True)
     gaps = [n for n, e in zip(names, est) if e is None]
     _gap_note(fig, gaps, lang)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import base_layout, is_fraction, title, unit_title
+from .charts import base_layout, is_fraction, percent_axis, title, unit_title
 from .labels import REPO, fmt_number, municipalities, t
 
 GEOJSON_PATH = REPO / "data" / "reference" / "municipalities.geojson"
@@ -178,7 +178,7 @@ def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "
         showscale=bool(with_value),
         colorbar={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top",
                   "len": 0.9, "thickness": 12, "title": {"text": unit, "side": "top"},
-                  "tickformat": ".0%" if fraction else ",~r"},
+                  **(percent_axis(lang) if fraction else {"tickformat": ",~r"})},
     ))
     fig._validate = True
     # the legend entry of the grey (a choropleth has no legend symbol of its own)

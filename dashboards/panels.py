@@ -139,7 +139,7 @@ def share_over_time(metric: str, lang: str, *, value: str, by: str = "total",
     where = t("whole_country", lang) if municipality_code is None else label("municipality", municipality_code, lang)
     fig = charts.trend_lines(df.assign(flag="ok"), res.meta, lang, title_text=f"{charts.title(res.meta, lang)} – {where}")
     if charts.is_fraction(res.meta, value):
-        fig.update_yaxes(tickformat=".0%")
+        fig.update_yaxes(**charts.percent_axis(lang))
     return View(fig, table, res.meta)
 
 
@@ -164,7 +164,7 @@ def national_series(metric: str, lang: str, *, value: str, until_year: int | Non
     df = _until(res.data, until_year)
     fig = charts.grouped_bars(df, res.meta, lang, x="year", color=None, y=value)
     if charts.is_fraction(res.meta, value):
-        fig.update_yaxes(tickformat=".0%")
+        fig.update_yaxes(**charts.percent_axis(lang))
     return View(fig, df, res.meta)
 
 

@@ -78,11 +78,40 @@ def interval(low, high, lang: str = "da", *, fmt: str = "number", decimals: int 
     return number(low, lang, decimals) + "-" + number(high, lang, decimals)
 
 
+# The whole percentages a chart axis can carry as ticks (plotly picks steps of 1, 2, 5, 10 ... %).
+_TICK_PERCENTS = (*range(0, 151), *range(155, 505, 5))
+
+
+def percent_tick_labels(lang: str = "da") -> dict[str, str]:
+    """plotly's percent tick labels ('40%', d3 format '.0%') as the page language writes a percentage: Danish
+    '40 %' (a space before %), English unchanged (empty). Used as an axis's or colour bar's labelalias."""
+    if lang == "en":
+        return {}
+    return {f"{p}%": percent(p / 100, lang, 0) for p in _TICK_PERCENTS}
+
+
 def count(x, lang: str = "da", *, small: bool = False) -> str:
     """A count; a count of persons the query layer nulled by its small-count rule (small=True) is '<5'."""
     if _isnan(x):
         return SMALL_COUNT if small else ""
     return number(x, lang, 0)
+
+
+# A survey total is written to the power of ten at or below its standard error: finer digits are noise (166.000
+# full-time equivalents, not 165.972). One rule for the dashboards' headlines and the report (reports/fmt.py).
+
+def step_for(se) -> float:
+    """The rounding step for an estimate with this standard error: the largest power of ten not above it (min 1)."""
+    if _isnan(se) or float(se) <= 0:
+        return 1.0
+    return max(1.0, 10.0 ** math.floor(math.log10(float(se))))
+
+
+def rounded(x, step: float, lang: str = "da") -> str:
+    """x rounded to a multiple of step (a power of ten), e.g. 181913 with step 1000 -> '182.000'; NaN -> ''."""
+    if _isnan(x):
+        return ""
+    return number(round(float(x) / step) * step, lang, max(0, -math.floor(math.log10(step))))
 
 
 def yes_no(x, lang: str = "da") -> str:
@@ -181,10 +210,16 @@ def headline(metric, row, lang: str = "da") -> tuple[str, str]:
         raise ValueError(f"queries/{p.name}.yml has no headline_{lang}")
     dec = 0 if p.format == "percent" else p.decimals
     v = row[p.value]
-    value = value_text(v, metric, lang, column=p.value, decimals=dec)
     low, high = row.get("ci_low"), row.get("ci_high")
-    sentence = template.format(value="{value}", year=int(row["year"]) if "year" in row else "",
-                               interval=interval(low, high, lang, fmt=p.format, decimals=dec))
+    if p.format == "number" and p.decimals == 0 and not _isnan(row.get("se")):
+        # a survey total (volunteers, hours, full-time equivalents): rounded to its standard error, as the report
+        step = step_for(row["se"])
+        value = rounded(v, step, lang)
+        iv = rounded(low, step, lang) + "-" + rounded(high, step, lang) if not (_isnan(low) or _isnan(high)) else ""
+    else:
+        value = value_text(v, metric, lang, column=p.value, decimals=dec)
+        iv = interval(low, high, lang, fmt=p.format, decimals=dec)
+    sentence = template.format(value="{value}", year=int(row["year"]) if "year" in row else "", interval=iv)
     return value, sentence
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from .charts import SEQUENTIAL, base_layout, is_fraction, title, value_format
+from .charts import SEQUENTIAL, base_layout, is_fraction, percent_axis, title, value_format
 from .labels import REPO, fmt_number, label, municipalities, t
 
 TILES_CSV = REPO / "data" / "reference" / "municipality_tiles.csv"
@@ -106,7 +106,7 @@ def _add_colourbar(fig, lo, hi, meta, lang, *, x, y) -> None:
         x=x, y=y, mode="markers", hoverinfo="skip", showlegend=False, name="legend",
         marker={"size": 0.1, "opacity": 0, "color": [lo], "cmin": lo, "cmax": hi if hi > lo else lo + 1,
                 "colorscale": SEQUENTIAL, "showscale": True,
-                "colorbar": {"title": {"text": ""}, "tickformat": ".0%" if is_fraction(meta) else ",",
+                "colorbar": {"title": {"text": ""}, **(percent_axis(lang) if is_fraction(meta) else {"tickformat": ","}),
                              "thickness": 12, "len": 0.6}},
     ))
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 
 from dashboards.present import fmt_number
+from dashboards.present import rounded as present_rounded
+from dashboards.present import step_for  # noqa: F401 - the one rounding rule, read as fmt.step_for here
 
 MISSING = "–"  # en dash: no value (suppressed cells say why in the flag column)
 NBSP = "\u00a0"  # between a number and its unit ("40,0 %", "1,8 mio."): the unit never wraps onto its own line
@@ -98,21 +100,16 @@ def dkk_millions(x, decimals: int = 1, lang: str = "da") -> str:
 
 # ------------------------------------------------------------------------------------------- rounding to the SE
 # A survey estimate is printed to the power of ten at or below its standard error: digits finer than that are
-# noise (182.000 full-time equivalents, not 181.913). The rounding is stated beside the figure (rounding_note).
-
-
-def step_for(se) -> float:
-    """The rounding step for an estimate with this standard error: the largest power of ten not above it (min 1)."""
-    if _isnan(se) or float(se) <= 0:
-        return 1.0
-    return max(1.0, 10.0 ** math.floor(math.log10(float(se))))
+# noise (182.000 full-time equivalents, not 181.913); step_for and the rounding itself live in dashboards.present,
+# so the dashboards' headlines round as the report does. The rounding is stated beside the figure (rounding_note).
 
 
 def rounded(x, step: float, lang: str = "da") -> str:
-    """x rounded to a multiple of step (a power of ten), e.g. 181913 with step 1000 -> '182.000'."""
+    """x rounded to a multiple of step (a power of ten), e.g. 181913 with step 1000 -> '182.000' (the presentation
+    layer's rule, shared with the dashboards' headlines)."""
     if _isnan(x):
         return MISSING
-    return number(round(float(x) / step) * step, max(0, -math.floor(math.log10(step))), lang)
+    return present_rounded(x, step, lang)
 
 
 def rounded_interval(low, high, step: float, lang: str = "da") -> str:
