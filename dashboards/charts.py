@@ -101,7 +101,10 @@ def base_layout(fig: go.Figure, lang: str, title_text: str, *, height: int = 420
     wrapped = wrap_label(title_text, TITLE_CHARS)
     lines = wrapped.count("<br>") + 1
     fig.update_layout(
-        title={"text": wrapped, "x": 0, "xanchor": "left", "font": {"size": 16}, "pad": {"l": 10}},
+        # the title (and with_source's subtitle under it) hangs from the top of the figure, inside the top margin
+        # sized for its lines: centred in the margin (plotly's default) it ran into tall charts' plot area
+        title={"text": wrapped, "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+               "font": {"size": 16}, "pad": {"l": 10, "t": 12}},
         separators=separators(lang),
         template="plotly_white",
         colorway=OKABE_ITO,

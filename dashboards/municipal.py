@@ -49,7 +49,7 @@ def headlines(indicator: str, year: int | None, lang: str) -> list[present.Headl
     df, _, _ = panels.municipal_values(indicator, year)
     shown = present.count(int(pd.to_numeric(df[value], errors="coerce").notna().sum()), lang)
     total = len(municipalities())
-    items.append(present.Headline("municipalities", f"{shown} / {total}",
+    items.append(present.Headline("municipalities", f"{shown} / {total}", "",
                                   t("headline_municipalities", lang, value="{value}", total=total, year=year), shown))
     return items
 
@@ -129,8 +129,9 @@ def profile_headlines(kommune: int, lang: str) -> list[present.Headline]:
         if v is None:
             sentence += ": " + t("profile_not_answered" if own is not None and _num(own.get("responded")) == 0
                                  else "profile_no_value", lang)
-        items.append(present.Headline(metric, present.big_value(v, metric, lang), sentence,
-                                      present.headline_value(v, metric, lang)))
+        value_shown = present.headline_value(v, metric, lang)
+        items.append(present.Headline(metric, value_shown or present.MISSING,
+                                      present.headline_unit(metric, lang) if value_shown else "", sentence, value_shown))
     return items
 
 
@@ -289,7 +290,8 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
                       # into the title once it wrapped onto four lines on a phone
                       legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom",
                               "yref": "container", "traceorder": "normal"},
-                      margin={"l": 10, "r": 60, "t": 70, "b": 130})
+                      # the top margin stays base_layout's (it grows with the title's lines)
+                      margin={"l": 10, "r": 60, "b": 130})
     return fig
 
 

@@ -225,10 +225,11 @@ def headline(metric, row, lang: str = "da") -> tuple[str, str]:
 
 @dataclass
 class Headline:
-    """One headline figure as a page sets it: the large number (with its unit unless a percentage), the plain
+    """One headline figure as a page sets it: the large number and its unit (none for a percentage), the plain
     sentence with '{value}' where the number stands (set in bold) and a key naming it (the metric, for tests)."""
     key: str
     big: str
+    unit: str
     sentence: str
     value: str
 
@@ -237,7 +238,7 @@ def headline_item(metric, row, lang: str = "da") -> Headline:
     """The headline figure of a metric's result row (its YAML sentence, see `headline`)."""
     value, sentence = headline(metric, row, lang)
     p = pres(metric)
-    return Headline(p.name, value if p.format == "percent" else f"{value} {p.text('unit', lang)}", sentence, value)
+    return Headline(p.name, value, "" if p.format == "percent" else p.text("unit", lang), sentence, value)
 
 
 def headline_value(x, metric, lang: str = "da", *, column: str | None = None) -> str:
@@ -247,13 +248,10 @@ def headline_value(x, metric, lang: str = "da", *, column: str | None = None) ->
     return value_text(x, metric, lang, column=column or p.value, decimals=0 if fmt == "percent" else dec)
 
 
-def big_value(x, metric, lang: str = "da", *, column: str | None = None) -> str:
-    """The large number of a headline: the figure, with the metric's unit unless it is a percentage."""
+def headline_unit(metric, lang: str = "da", *, column: str | None = None) -> str:
+    """The unit beside a headline's large number: the metric's short unit, none for a percentage."""
     p = pres(metric)
-    text = headline_value(x, metric, lang, column=column)
-    if not text:
-        return MISSING
-    return text if column_format(metric, column or p.value)[0] == "percent" else f"{text} {p.text('unit', lang)}"
+    return "" if column_format(metric, column or p.value)[0] == "percent" else p.text("unit", lang)
 
 
 def hover_estimate(est, low, high, n, metric, lang: str = "da") -> str:

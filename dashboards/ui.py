@@ -62,6 +62,8 @@ CSS = """
 .fd-headline { margin: 0; flex: 1 1 260px; background: #f3f7fb; border-left: 6px solid #0072B2; padding: 0.6em 0.9em;
                border-radius: 4px; font-size: 1.05em; line-height: 1.4; }
 .fd-big { display: block; font-size: 2.2em; font-weight: bold; color: #0b4f86; line-height: 1.15; }
+.fd-number { white-space: nowrap; }
+.fd-unit { font-size: 0.5em; font-weight: normal; }
 .fd-share { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em; margin: 0.4em 0; }
 .fd-share button { font: inherit; padding: 0.25em 0.8em; border: 1px solid #0b4f86; border-radius: 4px;
                    background: #fff; color: #0b4f86; cursor: pointer; }
@@ -243,7 +245,8 @@ class ChartPanel:
         self.info = widgets.HTML()
         # the XLSX is built only when asked for (building it on every redraw doubled the time of an update)
         self.xlsx = widgets.Button(description=t("download_xlsx", lang), icon="download",
-                                   tooltip=t("download_xlsx", lang), layout=widgets.Layout(width="auto"))
+                                   tooltip=t("download_xlsx", lang),
+                                   layout=widgets.Layout(width="auto", align_self="flex-start"))
         self.xlsx.add_class("fd-xlsx")
         self.xlsx.on_click(self._send_xlsx)
         self.send = widgets.Output(layout=widgets.Layout(display="none"))
@@ -525,7 +528,8 @@ def headlines_html(items: list, lang: str) -> str:
     parts = []
     for item in items:
         h = item if isinstance(item, present.Headline) else present.headline_item(*item, lang)
-        big = f'<span class="fd-big">{html.escape(h.big)}</span>'
+        unit = f'<span class="fd-unit"> {html.escape(h.unit)}</span>' if h.unit else ""
+        big = f'<span class="fd-big"><span class="fd-number">{html.escape(h.big)}</span>{unit}</span>'
         text = big + html.escape(h.sentence).replace("{value}", f"<b>{html.escape(h.value)}</b>")
         parts.append(f'<p class="fd-headline" data-metric="{html.escape(h.key)}">{text}</p>')
     if not parts:
