@@ -482,7 +482,7 @@ def summary(fig: go.Figure, lang: str = "da", limit: int = 12) -> str:
     `limit` per series, as the value labels and hover texts write them."""
     parts = []
     for tr in fig.data:
-        if tr.type not in ("bar", "scatter") or tr.showlegend is False and tr.name in ("legend", "tiles"):
+        if tr.type not in ("bar", "scatter") or tr.showlegend is False and tr.name == "legend":
             continue
         xs = list(tr.x) if tr.x is not None else []
         ys = list(tr.y) if tr.y is not None else []
