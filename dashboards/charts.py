@@ -79,6 +79,20 @@ def separators(lang: str) -> str:
     return ".," if lang == "en" else ",."
 
 
+def value_axis(meta, lang: str, column: str = "estimate") -> dict:
+    """Tick format of a value axis: whole percentages for a fraction, written as the page language does ('40 %'
+    in Danish, '40%' in English), else numbers with thousands separators."""
+    if not is_fraction(meta, column):
+        return {"tickformat": ","}
+    return percent_axis(lang)
+
+
+def percent_axis(lang: str) -> dict:
+    """Tick format of an axis (or colour bar) of fractions shown as whole percentages in the page language."""
+    aliases = present.percent_tick_labels(lang)
+    return {"tickformat": ".0%", **({"labelalias": aliases} if aliases else {})}
+
+
 TITLE_CHARS = 36  # a chart title wraps onto lines of this many characters (fits a 390 px phone)
 
 
@@ -86,7 +100,10 @@ def base_layout(fig: go.Figure, lang: str, title_text: str, *, height: int = 420
     wrapped = wrap_label(title_text, TITLE_CHARS)
     lines = wrapped.count("<br>") + 1
     fig.update_layout(
-        title={"text": wrapped, "x": 0, "xanchor": "left", "font": {"size": 16}, "pad": {"l": 10}},
+        # the title (and with_source's subtitle under it) hangs from the top of the figure, inside the top margin
+        # sized for its lines: centred in the margin (plotly's default) it ran into tall charts' plot area
+        title={"text": wrapped, "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+               "font": {"size": 16}, "pad": {"l": 10, "t": 12}},
         separators=separators(lang),
         template="plotly_white",
         colorway=OKABE_ITO,
@@ -203,7 +220,7 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
                            hovertext=t("suppressed_reason", lang))
     base_layout(fig, lang, title_text or title(meta, lang), height=max(360, 40 * len(cats) + 140) if horizontal else 420)
     _gap_note(fig, gaps, lang)
-    axis = {"tickformat": ".0%" if is_fraction(meta) else ",", "rangemode": "tozero", "title": unit_title(meta, lang)}
+    axis = {**value_axis(meta, lang), "rangemode": "tozero", "title": unit_title(meta, lang)}
     if horizontal:
         fig.update_xaxes(**axis)
         fig.update_yaxes(autorange="reversed", title=None, automargin=True)
@@ -287,7 +304,7 @@ def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | N
     base_layout(fig, lang, title_text or f"{title(meta, lang)} – {t('trend', lang).lower()}")
     fig.update_xaxes(type="linear", tickmode="array", tickvals=years, ticktext=[str(y) for y in years],
                      title=t("year_label", lang), range=[years[0] - 0.7, years[-1] + 0.7] if years else None)
-    fig.update_yaxes(tickformat=".0%" if is_fraction(meta) else ",", rangemode="tozero", title=unit_title(meta, lang))
+    fig.update_yaxes(**value_axis(meta, lang), rangemode="tozero", title=unit_title(meta, lang))
     fig.update_layout(showlegend=len(order) > 1)
     _legend_below(fig, len(order))
     gaps = sorted({f"{lab} {y}" for lab, y, e in zip(df["_label"], df["year"], df["estimate"]) if _num(e) is None})
@@ -333,8 +350,7 @@ def grouped_bars(df: pd.DataFrame, meta, lang: str = "da", *, x: str, color: str
     fig.update_layout(barmode="stack" if stacked else "group")
     _legend_below(fig, len(fig.data))
     fig.update_xaxes(type="category", title=t("year_label", lang) if x in ("year", "start_year") else dimension_title(x, lang))
-    fig.update_yaxes(title=y_title or unit_title(meta, lang),
-                     tickformat=".0%" if is_fraction(meta) else ",")
+    fig.update_yaxes(title=y_title or unit_title(meta, lang), **value_axis(meta, lang))
     return fig
 
 
@@ -355,7 +371,7 @@ def profile_bars(df: pd.DataFrame, meta, lang: str = "da", *, level_col: str = "
         hovertemplate=f"%{{y}}: %{{x:{fmt}}}<extra></extra>",
     ))
     base_layout(fig, lang, title_text or title(meta, lang), height=260)
-    fig.update_xaxes(tickformat=".0%" if is_fraction(meta) else ",", rangemode="tozero", title=unit_title(meta, lang))
+    fig.update_xaxes(**value_axis(meta, lang), rangemode="tozero", title=unit_title(meta, lang))
     fig.update_yaxes(autorange="reversed", title=None, automargin=True)
     gaps = [n for n, e in zip(names, est) if e is None]
     _gap_note(fig, gaps, lang)
@@ -465,7 +481,7 @@ def summary(fig: go.Figure, lang: str = "da", limit: int = 12) -> str:
     `limit` per series, as the value labels and hover texts write them."""
     parts = []
     for tr in fig.data:
-        if tr.type not in ("bar", "scatter") or tr.showlegend is False and tr.name in ("legend", "tiles"):
+        if tr.type not in ("bar", "scatter") or tr.showlegend is False and tr.name == "legend":
             continue
         xs = list(tr.x) if tr.x is not None else []
         ys = list(tr.y) if tr.y is not None else []

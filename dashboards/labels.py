@@ -110,7 +110,7 @@ UI: dict[str, tuple[str, str]] = {
     "demo_short": ("syntetiske demodata", "synthetic demo data"),
     "how_computed": ("Sådan er tallet beregnet", "How the figure is computed"),
     "download_csv_exact": ("CSV med alle decimaler (til forskere)", "CSV with all decimals (for researchers)"),
-    "download_xlsx": ("Excel (XLSX)", "Excel (XLSX)"),
+    "download_xlsx": ("Hent som Excel (XLSX)", "Download as Excel (XLSX)"),
     "sheet_shown": ("Som vist", "As shown"),
     "sheet_exact": ("Alle decimaler", "All decimals"),
     "copy_link": ("Kopiér link", "Copy link"),
@@ -125,6 +125,31 @@ UI: dict[str, tuple[str, str]] = {
     "png_title": ("Hent figuren som PNG", "Download the chart as PNG"),
     "controls": ("Valg", "Choices"),
     "nav": ("Dashboards", "Dashboards"),
+    # headline figures of Kommunerne and Kommuneprofil (the metric's own sentence is in queries/<metric>.yml)
+    "headline_municipalities": ("{value} af de {total} kommuner har et tal i {year}; de øvrige er grå på kortet",
+                                "{value} of the {total} municipalities have a figure in {year}; the others are "
+                                "grey on the map"),
+    "headline_profile": ("{title}, {name} {year} (hele landet: {country})",
+                         "{title}, {name} {year} (whole country: {country})"),
+    # the map (dashboards/map.py); the credit wording is Geodatastyrelsen's attribution requirement
+    "map_credit": ("Indeholder data fra Geodatastyrelsen, DAGI", "Contains data from Geodatastyrelsen, DAGI"),
+    "map_not_answered": ("Ikke svaret", "Did not respond"),
+    "map_no_figure": ("Ingen tal", "No figure"),
+    "map_chosen": ("Valgt: {name}", "Chosen: {name}"),
+    # Kommuneprofil (dashboards/municipal.py): the roles on every chart, reasons at the axis and the notes
+    "role_municipality": ("Kommunen", "The municipality"),
+    "role_region": ("Regionen", "The region"),
+    "role_country": ("Hele landet", "Whole country"),
+    "role_similar": ("De 5 kommuner nærmest i indbyggertal", "The 5 municipalities closest in population"),
+    "profile_no_value": ("ingen tal", "no figure"),
+    "profile_not_answered": ("ikke svaret", "did not respond"),
+    "profile_peers_note": ("Sammenlignet med de 5 kommuner, hvis indbyggertal i {year} ligger nærmest {name}s ({n} "
+                           "indbyggere): {peers}.",
+                           "Compared with the 5 municipalities whose population in {year} is closest to {name}'s "
+                           "({n} inhabitants): {peers}."),
+    "profile_survey_note": ("Undersøgelsen har for få svar pr. kommune: regionen og hele landet vises.",
+                            "The survey has too few responses per municipality: the region and the country are "
+                            "shown."),
 }
 
 # Titles of the breakdown dimensions offered in the widgets.

@@ -22,9 +22,9 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import base_layout, is_fraction, title, unit_title
+from .charts import base_layout, is_fraction, percent_axis, title, unit_title
 from .geo import BORNHOLM, GEOJSON_PATH, INSET_BOX, inset, trace_geojson
-from .labels import fmt_number, municipalities, pick
+from .labels import fmt_number, municipalities, t
 
 # light to dark blue; the lightest is still visibly a fill on the white page (municipalities with 0 are not "sea")
 COLOURSCALE = [[0.0, "#deebf7"], [0.25, "#9ecae1"], [0.5, "#4292c6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
@@ -34,18 +34,9 @@ OUTLINE = "#000000"
 SMALL_DEG = 0.2  # a chosen municipality smaller than this (degrees) also gets a ring drawn around it
 CREDIT_COLOUR = "#595959"  # 7:1 on white
 
-# Texts of the map (da, en); the credit wording is Geodatastyrelsen's attribution requirement.
-TEXTS: dict[str, tuple[str, str]] = {
-    "credit": ("Indeholder data fra Geodatastyrelsen, DAGI", "Contains data from Geodatastyrelsen, DAGI"),
-    "not_answered": ("Ikke svaret", "Did not respond"),
-    "no_figure": ("Ingen tal", "No figure"),
-    "chosen": ("Valgt: {name}", "Chosen: {name}"),
-}
-
-
 def text(key: str, lang: str, **fmt) -> str:
-    out = pick(TEXTS[key], lang)
-    return out.format(**fmt) if fmt else out
+    """A text of the map from the UI catalogue (dashboards/labels.py, keys map_*)."""
+    return t(f"map_{key}", lang, **fmt)
 
 
 class BoundaryError(ValueError):
@@ -173,7 +164,7 @@ def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "
         showscale=bool(with_value),
         colorbar={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top",
                   "len": 0.9, "thickness": 12, "title": {"text": unit, "side": "top"},
-                  "tickformat": ".0%" if fraction else ",~r"},
+                  **(percent_axis(lang) if fraction else {"tickformat": ",~r"})},
     ))
     fig._validate = True
     # the legend entry of the grey (a choropleth has no legend symbol of its own)

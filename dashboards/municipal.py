@@ -13,12 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts, data, panels
-from .labels import fmt_number, label, municipalities, pick, t
+from . import charts, data, panels, present
+from .labels import fmt_number, label, municipalities, t
 from .map import municipality_map
-
-# Titles of these charts wrap onto lines of at most this many characters: one line at 1400 px, two on a phone.
-TITLE_CHARS = 44
 
 # -- Kommunerne: the map and its year ----------------------------------------------------------------------------
 
@@ -36,8 +33,25 @@ def map_view(indicator: str, year: int | None, lang: str, highlight: int | None 
     df, meta, value = panels.municipal_values(indicator, year)
     fig = municipality_map(df, panels._column_meta(meta, value), lang, value=value, highlight=highlight,
                            value_range=indicator_value_range(indicator, df, value),
-                           title_text=charts.wrap_label(f"{charts.title(meta, lang)}, {year}", TITLE_CHARS))
+                           title_text=f"{charts.title(meta, lang)}, {year}")
     return panels.View(fig, df, meta, note)
+
+
+def headlines(indicator: str, year: int | None, lang: str) -> list[present.Headline]:
+    """Kommunerne's headline figures for an indicator and the year the map draws: the country's figure as the
+    query layer aggregates it (the metric's YAML sentence) and how many of the 98 municipalities have a figure."""
+    year, _ = panels.pick_year(panels.indicator_years(indicator), year, lang)
+    metric, value, _ = panels.MUNICIPAL_INDICATORS[indicator]
+    items = []
+    nat = data.run(metric, year=year, by="total").data
+    if len(nat) and _num(nat[value].iloc[0]) is not None:
+        items.append(present.headline_item(metric, nat.iloc[0].to_dict(), lang))
+    df, _, _ = panels.municipal_values(indicator, year)
+    shown = present.count(int(pd.to_numeric(df[value], errors="coerce").notna().sum()), lang)
+    total = len(municipalities())
+    items.append(present.Headline("municipalities", f"{shown} / {total}", "",
+                                  t("headline_municipalities", lang, value="{value}", total=total, year=year), shown))
+    return items
 
 
 def year_options(indicator: str) -> list[tuple[str, str]]:
@@ -88,26 +102,37 @@ def keep_year_with_indicator(dash, indicator: str = "indikator", year: str = "ye
 
 # One colour per role, the same on every chart of the page (Okabe-Ito, as charts.OKABE_ITO).
 ROLE_COLOURS = {"municipality": "#D55E00", "region": "#0072B2", "country": "#000000", "similar": "#E69F00"}
-ROLE_TEXTS = {
-    "municipality": ("Kommunen", "The municipality"),
-    "region": ("Regionen", "The region"),
-    "country": ("Hele landet", "Whole country"),
-    "similar": ("De 5 kommuner nærmest i indbyggertal", "The 5 municipalities closest in population"),
-}
-PROFILE_TEXTS = {
-    "no_value": ("ingen tal", "no figure"),
-    "not_answered": ("ikke svaret", "did not respond"),
-    "peers_note": ("Sammenlignet med de 5 kommuner, hvis indbyggertal i {year} ligger nærmest {name}s ({n} "
-                   "indbyggere): {peers}.",
-                   "Compared with the 5 municipalities whose population in {year} is closest to {name}'s "
-                   "({n} inhabitants): {peers}."),
-    "survey_note": ("Undersøgelsen har for få svar pr. kommune: regionen og hele landet vises.",
-                    "The survey has too few responses per municipality: the region and the country are shown."),
-}
 
 
 def role_text(key: str, lang: str) -> str:
-    return pick(ROLE_TEXTS[key], lang)
+    """The legend name of a role (UI catalogue, keys role_*)."""
+    return t(f"role_{key}", lang)
+
+
+# The indicators of the Kommuneprofil's headline figures (keys of panels.MUNICIPAL_INDICATORS).
+PROFILE_HEADLINES = ("framework_score", "granted_per_inhabitant", "partnership_share")
+
+
+def profile_headlines(kommune: int, lang: str) -> list[present.Headline]:
+    """The municipality's key figures beside the whole country's, each in its indicator's latest year."""
+    name = municipalities()[kommune]["name"]
+    items = []
+    for indicator in PROFILE_HEADLINES:
+        metric, value, _ = panels.MUNICIPAL_INDICATORS[indicator]
+        year = panels.indicator_years(indicator)[-1]
+        df, meta, value = panels.municipal_values(indicator, year)
+        own = next(iter(df[df["municipality_code"] == kommune].to_dict("records")), None)
+        v = None if own is None else _num(own.get(value))
+        nat = data.run(metric, year=year, by="total").data
+        country = present.headline_value(_num(nat[value].iloc[0]) if len(nat) else None, metric, lang) or present.MISSING
+        sentence = t("headline_profile", lang, title=charts.title(meta, lang), name=name, year=year, country=country)
+        if v is None:
+            sentence += ": " + t("profile_not_answered" if own is not None and _num(own.get("responded")) == 0
+                                 else "profile_no_value", lang)
+        value_shown = present.headline_value(v, metric, lang)
+        items.append(present.Headline(metric, value_shown or present.MISSING,
+                                      present.headline_unit(metric, lang) if value_shown else "", sentence, value_shown))
+    return items
 
 
 @dataclass
@@ -169,8 +194,8 @@ def comparison(indicator: str, kommune: int, lang: str, year: int | None = None,
         v = None if record is None else _num(record.get(value))
         why = ""
         if v is None:
-            why = pick(PROFILE_TEXTS["not_answered" if record is not None and _num(record.get("responded")) == 0
-                                    else "no_value"], lang)
+            why = t("profile_not_answered" if record is not None and _num(record.get("responded")) == 0
+                    else "profile_no_value", lang)
         return {"role": role, "municipality_code": code, "name": name, "year": year, value: v, "reason": why}
 
     rows = [row("municipality", kommune, munis[kommune]["name"], by_code.get(kommune)),
@@ -184,10 +209,10 @@ def comparison(indicator: str, kommune: int, lang: str, year: int | None = None,
                     title_text=f"{charts.title(meta, lang)}, {year}")
     note = ""
     if explain:
-        note = pick(PROFILE_TEXTS["peers_note"], lang).format(
-            year=near.year, name=munis[kommune]["name"], n=fmt_number(near.inhabitants, lang),
-            peers=", ".join(f"{munis[c]['name']} ({fmt_number(i, lang)})"
-                            for c, i in zip(near.codes, near.table[near.table["rank"] > 0]["inhabitants"])))
+        note = t("profile_peers_note", lang, year=near.year, name=munis[kommune]["name"],
+                 n=fmt_number(near.inhabitants, lang),
+                 peers=", ".join(f"{munis[c]['name']} ({fmt_number(i, lang)})"
+                                 for c, i in zip(near.codes, near.table[near.table["rank"] > 0]["inhabitants"])))
     return panels.View(fig, table, meta, note)
 
 
@@ -214,7 +239,7 @@ def survey_comparison(metric: str, kommune: int, lang: str) -> panels.View:
         axis = [0.0, _nice_ceiling(float(top) * 1.05 if pd.notna(top) else 1.0)]
     fig = role_bars(table, meta, lang, value="estimate", value_range=axis,
                     title_text=f"{charts.title(meta, lang)}, {year}")
-    return panels.View(fig, table, meta, pick(PROFILE_TEXTS["survey_note"], lang))
+    return panels.View(fig, table, meta, t("profile_survey_note", lang))
 
 
 def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: list[float],
@@ -252,8 +277,10 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
             text=labels, textposition="inside" if error else "outside", insidetextanchor="end",
             cliponaxis=False, hovertext=hover, hoverinfo="text",
         ))
-    charts.base_layout(fig, lang, charts.wrap_label(title_text, TITLE_CHARS), height=200 + 34 * max(len(table), 3))
-    fig.update_xaxes(range=value_range, fixedrange=True, tickformat=".0%" if fraction else ",", title=unit)
+    # the title wraps once, by base_layout's rule (charts.TITLE_CHARS)
+    charts.base_layout(fig, lang, title_text, height=200 + 34 * max(len(table), 3))
+    ticks = charts.percent_axis(lang) if fraction else {"tickformat": ","}
+    fig.update_xaxes(range=value_range, fixedrange=True, title=unit, **ticks)
     if not fraction and value_range[1] - value_range[0] <= 10 and float(value_range[1]).is_integer():
         fig.update_xaxes(dtick=1)  # a count scale such as the framework score: every whole number, 0-7
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, title=None,
@@ -263,7 +290,8 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
                       # into the title once it wrapped onto four lines on a phone
                       legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom",
                               "yref": "container", "traceorder": "normal"},
-                      margin={"l": 10, "r": 60, "t": 70, "b": 130})
+                      # the top margin stays base_layout's (it grows with the title's lines)
+                      margin={"l": 10, "r": 60, "b": 130})
     return fig
 
 

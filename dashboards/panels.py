@@ -9,7 +9,6 @@ import pandas as pd
 
 from . import charts, data, present
 from .labels import column_title, dimension_title, label, municipalities, t
-from .tilemap import municipality_map
 from .present import View
 
 SURVEY_BREAKDOWNS = ["total", "gender", "age_group", "region", "landsdel", "east_west", "urbanisation",
@@ -139,7 +138,7 @@ def share_over_time(metric: str, lang: str, *, value: str, by: str = "total",
     where = t("whole_country", lang) if municipality_code is None else label("municipality", municipality_code, lang)
     fig = charts.trend_lines(df.assign(flag="ok"), res.meta, lang, title_text=f"{charts.title(res.meta, lang)} – {where}")
     if charts.is_fraction(res.meta, value):
-        fig.update_yaxes(tickformat=".0%")
+        fig.update_yaxes(**charts.percent_axis(lang))
     return View(fig, table, res.meta)
 
 
@@ -164,7 +163,7 @@ def national_series(metric: str, lang: str, *, value: str, until_year: int | Non
     df = _until(res.data, until_year)
     fig = charts.grouped_bars(df, res.meta, lang, x="year", color=None, y=value)
     if charts.is_fraction(res.meta, value):
-        fig.update_yaxes(tickformat=".0%")
+        fig.update_yaxes(**charts.percent_axis(lang))
     return View(fig, df, res.meta)
 
 
@@ -218,12 +217,11 @@ def pick_year(years: list[int], year: int | None, lang: str) -> tuple[int, str]:
 
 
 def municipal_map(indicator: str, year: int, lang: str, highlight: int | None = None) -> View:
-    """The indicator on the map of the 98 municipalities (table: the same rows)."""
-    year, note = pick_year(indicator_years(indicator), year, lang)
-    df, meta, value = municipal_values(indicator, year)
-    fig = municipality_map(df, _column_meta(meta, value), lang, value=value,
-                           title_text=f"{charts.title(meta, lang)}, {year}", highlight=highlight)
-    return View(fig, df, meta, note)
+    """The indicator on the map of the 98 municipalities (table: the same rows): the boundary map the dashboards
+    draw (dashboards/map.py through municipal.map_view), also in the annual report."""
+    from .municipal import map_view  # municipal builds on this module
+
+    return map_view(indicator, year, lang, highlight=highlight)
 
 
 def municipal_ranking(indicator: str, year: int, lang: str) -> View:

@@ -37,7 +37,8 @@ class View:
     note: str = ""
     summary: str = ""  # one or two sentences saying what the chart shows (its text alternative)
     filename: str = ""  # file name stem for downloads, e.g. frivillige-andel-2021-koen
-    info_html: str = ""  # what the page shows under the chart (table, downloads), built once with the view
+    info_html: str = ""  # what the page shows under the chart (definition, CSV links), built once with the view
+    table_html: str = ""  # and the table behind the chart, folded
 
 
 # -- numbers ------------------------------------------------------------------------------------------------------
@@ -100,11 +101,40 @@ def interval(low, high, lang: str = "da", *, fmt: str = "number", decimals: int 
     return number(low, lang, decimals) + "-" + number(high, lang, decimals)
 
 
+# The whole percentages a chart axis can carry as ticks (plotly picks steps of 1, 2, 5, 10 ... %).
+_TICK_PERCENTS = (*range(0, 151), *range(155, 505, 5))
+
+
+def percent_tick_labels(lang: str = "da") -> dict[str, str]:
+    """plotly's percent tick labels ('40%', d3 format '.0%') as the page language writes a percentage: Danish
+    '40 %' (a space before %), English unchanged (empty). Used as an axis's or colour bar's labelalias."""
+    if lang == "en":
+        return {}
+    return {f"{p}%": percent(p / 100, lang, 0) for p in _TICK_PERCENTS}
+
+
 def count(x, lang: str = "da", *, small: bool = False) -> str:
     """A count; a count of persons the query layer nulled by its small-count rule (small=True) is '<5'."""
     if _isnan(x):
         return SMALL_COUNT if small else ""
     return number(x, lang, 0)
+
+
+# A survey total is written to the power of ten at or below its standard error: finer digits are noise (166.000
+# full-time equivalents, not 165.972). One rule for the dashboards' headlines and the report (reports/fmt.py).
+
+def step_for(se) -> float:
+    """The rounding step for an estimate with this standard error: the largest power of ten not above it (min 1)."""
+    if _isnan(se) or float(se) <= 0:
+        return 1.0
+    return max(1.0, 10.0 ** math.floor(math.log10(float(se))))
+
+
+def rounded(x, step: float, lang: str = "da") -> str:
+    """x rounded to a multiple of step (a power of ten), e.g. 181913 with step 1000 -> '182.000'; NaN -> ''."""
+    if _isnan(x):
+        return ""
+    return number(round(float(x) / step) * step, lang, max(0, -math.floor(math.log10(step))))
 
 
 def yes_no(x, lang: str = "da") -> str:
@@ -205,11 +235,48 @@ def headline(metric, row, lang: str = "da") -> tuple[str, str]:
         raise ValueError(f"queries/{p.name}.yml has no headline_{lang}")
     dec = 0 if p.format == "percent" else p.decimals
     v = row[p.value]
-    value = value_text(v, metric, lang, column=p.value, decimals=dec)
     low, high = row.get("ci_low"), row.get("ci_high")
-    sentence = template.format(value="{value}", year=int(row["year"]) if "year" in row else "",
-                               interval=interval(low, high, lang, fmt=p.format, decimals=dec))
+    if p.format == "number" and p.decimals == 0 and not _isnan(row.get("se")):
+        # a survey total (volunteers, hours, full-time equivalents): rounded to its standard error, as the report
+        step = step_for(row["se"])
+        value = rounded(v, step, lang)
+        iv = rounded(low, step, lang) + "-" + rounded(high, step, lang) if not (_isnan(low) or _isnan(high)) else ""
+    else:
+        value = value_text(v, metric, lang, column=p.value, decimals=dec)
+        iv = interval(low, high, lang, fmt=p.format, decimals=dec)
+    sentence = template.format(value="{value}", year=int(row["year"]) if "year" in row else "", interval=iv)
     return value, sentence
+
+
+@dataclass
+class Headline:
+    """One headline figure as a page sets it: the large number and its unit (none for a percentage), the plain
+    sentence with '{value}' where the number stands (set in bold) and a key naming it (the metric, for tests)."""
+    key: str
+    big: str
+    unit: str
+    sentence: str
+    value: str
+
+
+def headline_item(metric, row, lang: str = "da") -> Headline:
+    """The headline figure of a metric's result row (its YAML sentence, see `headline`)."""
+    value, sentence = headline(metric, row, lang)
+    p = pres(metric)
+    return Headline(p.name, value, "" if p.format == "percent" else p.text("unit", lang), sentence, value)
+
+
+def headline_value(x, metric, lang: str = "da", *, column: str | None = None) -> str:
+    """A metric's figure as a headline quotes it: percentages without decimals, other figures as displayed."""
+    p = pres(metric)
+    fmt, dec = column_format(metric, column or p.value)
+    return value_text(x, metric, lang, column=column or p.value, decimals=0 if fmt == "percent" else dec)
+
+
+def headline_unit(metric, lang: str = "da", *, column: str | None = None) -> str:
+    """The unit beside a headline's large number: the metric's short unit, none for a percentage."""
+    p = pres(metric)
+    return "" if column_format(metric, column or p.value)[0] == "percent" else p.text("unit", lang)
 
 
 def hover_estimate(est, low, high, n, metric, lang: str = "da") -> str:
@@ -277,13 +344,10 @@ def methods_html(lang: str = "da") -> str:
 
 # -- tables and downloads -----------------------------------------------------------------------------------------
 
-def _is_person_count(col: str) -> bool:
-    """n and the n of a comparison's other side (n_since, n_reference): respondents, under the small-count rule."""
-    return col == "n" or col.startswith("n_")
-
-
 def _is_count_column(col: str, series: pd.Series) -> bool:
-    return _is_person_count(col) or pd.api.types.is_integer_dtype(series)
+    """A column written as a whole number: n and the n of a comparison's other side (n_since, n_reference), or
+    integers (which counts are persons, under the small-count rule, the metric's YAML says: person_counts)."""
+    return col == "n" or col.startswith("n_") or pd.api.types.is_integer_dtype(series)
 
 
 def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = True,
@@ -293,6 +357,7 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
     yes/no instead of True/False. Helper columns (label_*, dimension, small_count) are left out."""
     out = pd.DataFrame(index=df.index)
     reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
+    persons = set(pres(metric).person_counts)
     for col in df.columns:
         if col in ("label_da", "label_en", "dimension", "small_count") or col.endswith("_label_en" if lang != "en"
                                                                                       else "_label_da"):
@@ -320,9 +385,13 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
             out[head] = series.astype("string").fillna("")
         elif not rounded:
             out[head] = series
+        elif col in persons:
+            # the query layer nulls a count of persons of 1-4 by its small-count rule; a row without a survey flag
+            # (a published figure that is not from the survey) has no respondents to count: left empty
+            surveyed = df["flag"].notna() if "flag" in df.columns else pd.Series(True, index=df.index)
+            out[head] = [count(v, lang, small=pd.isna(v) and bool(f)) for v, f in zip(series, surveyed)]
         elif _is_count_column(col, series) and fmt == "number":
-            # the query layer nulls a count of persons (n) of 1-4 by its small-count rule, and only then
-            out[head] = [count(v, lang, small=_is_person_count(col) and pd.isna(v)) for v in series]
+            out[head] = [count(v, lang) for v in series]
         elif fmt == "percent":
             out[head] = [percent(v, lang, dec) for v in series]
         elif fmt == "points":

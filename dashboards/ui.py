@@ -54,6 +54,9 @@ CSS = """
 .fd-tablewrap td:last-child { min-width: 14em; }  /* the last column often holds words (a reason, a sentence) */
 .fd-tablewrap { overflow-x: auto; max-width: 100%; }
 .fd-downloads a { margin-right: 1em; white-space: nowrap; display: inline-block; }
+.fd-meta.fd-meta-top { margin-bottom: 0.3em; }
+.fd-panel .fd-xlsx { font-size: 0.9em; color: #0b4f86; background: #fff; border: 1px solid #0b4f86; border-radius: 4px;
+                     max-width: 100%; }
 .fd-panel { border-top: 1px solid #ccc; padding-top: 0.6em; max-width: 100%; }
 .fd-text { max-width: 1000px; font-size: 0.95em; overflow-wrap: anywhere; }
 .fd-text table { border-collapse: collapse; }
@@ -62,6 +65,8 @@ CSS = """
 .fd-headline { margin: 0; flex: 1 1 260px; background: #f3f7fb; border-left: 6px solid #0072B2; padding: 0.6em 0.9em;
                border-radius: 4px; font-size: 1.05em; line-height: 1.4; }
 .fd-big { display: block; font-size: 2.2em; font-weight: bold; color: #0b4f86; line-height: 1.15; }
+.fd-number { white-space: nowrap; }
+.fd-unit { font-size: 0.5em; font-weight: normal; }
 .fd-share { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em; margin: 0.4em 0; }
 .fd-share button { font: inherit; padding: 0.25em 0.8em; border: 1px solid #0b4f86; border-radius: 4px;
                    background: #fff; color: #0b4f86; cursor: pointer; }
@@ -221,10 +226,18 @@ def csv_link(df: pd.DataFrame, filename: str, lang: str, meta=None, *, rounded: 
                       "fd-csv" if rounded else "fd-csv-exact", len(df))
 
 
-def xlsx_link(df: pd.DataFrame, filename: str, lang: str, meta, years=None) -> str:
-    payload = present.xlsx_bytes(df, meta, lang, demo=data.is_demo(), years=years)
-    return _data_link(payload, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename,
-                      t("download_xlsx", lang), "fd-xlsx", len(df))
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_js(payload: bytes, filename: str, mime: str) -> str:
+    """A script handing `payload` to the browser as a download (a Blob and a temporary link clicked once):
+    nothing is fetched, nothing leaves the page."""
+    return ("(function(){var b=atob(" + json.dumps(base64.b64encode(payload).decode("ascii")) + "),"
+            "a=new Uint8Array(b.length);for(var i=0;i<b.length;i++){a[i]=b.charCodeAt(i);}"
+            "var u=URL.createObjectURL(new Blob([a],{type:" + json.dumps(mime) + "})),"
+            "l=document.createElement('a');l.href=u;l.download=" + json.dumps(filename) + ";l.style.display='none';"
+            "document.body.appendChild(l);l.click();"
+            "setTimeout(function(){URL.revokeObjectURL(u);l.remove();},60000);})();")
 
 
 def _years(df: pd.DataFrame):
@@ -258,10 +271,20 @@ class ChartPanel:
         self.head = widgets.HTML()
         self.out = widgets.Output()
         self.info = widgets.HTML()
-        self.widget = widgets.VBox([self.head, self.out, self.info], layout=widgets.Layout(max_width="100%"))
+        # the XLSX is built only when asked for (building it on every redraw doubled the time of an update)
+        self.xlsx = widgets.Button(description=t("download_xlsx", lang), icon="download",
+                                   tooltip=t("download_xlsx", lang),
+                                   layout=widgets.Layout(width="auto", align_self="flex-start"))
+        self.xlsx.add_class("fd-xlsx")
+        self.xlsx.on_click(self._send_xlsx)
+        self.send = widgets.Output(layout=widgets.Layout(display="none"))
+        self.tablebox = widgets.HTML()
+        self.widget = widgets.VBox([self.head, self.out, self.info, self.xlsx, self.send, self.tablebox],
+                                   layout=widgets.Layout(max_width="100%"))
         self.widget.add_class("fd-panel")
         self.widget.add_class(f"fd-panel-{name}")
         self.table: pd.DataFrame | None = None
+        self._download: tuple | None = None  # (table, metric, file name stem, years) of the view shown
 
     def decorate(self, view: View, state: dict | None = None) -> View:
         """The view as the page shows it: the source and demo line drawn under the title (so a PNG carries them),
@@ -273,45 +296,69 @@ class ChartPanel:
             view.summary = view.summary or charts.summary(view.fig, self.lang)
             view.fig = charts.with_source(view.fig, present.source_line(view.meta, self.lang, years=years,
                                                                         demo=data.is_demo()))
-        view.info_html = self._info_html(view, state)
+        view.info_html, view.table_html = self._info_html(view, state)
         return view
 
     def _stem(self, view: View, state: dict | None) -> str:
         return view.filename or present.slug(view.meta.title_for(self.lang), *(_state_words(state or {}, self.lang)))
 
-    def _info_html(self, view: View, state: dict | None) -> str:
+    def _info_html(self, view: View, state: dict | None) -> tuple[str, str]:
+        """What goes under the chart: its summary, definition, source, method and CSV links; and the table."""
         lang = self.lang
         years = _years(view.table)
-        shown = present.people_table(view.table, view.meta, lang)
         stem = self._stem(view, state)
         note = f'<div class="fd-note">{html.escape(view.note)}</div>' if view.note else ""
-        return (
-            f'<div class="fd-meta">{note}<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(view.summary)}</p>'
+        info = (
+            f'<div class="fd-meta fd-meta-top">{note}<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(view.summary)}</p>'
             f'{meta_html(view.meta, lang, years)}'
             f'<div class="fd-downloads">{csv_link(view.table, stem + ".csv", lang, view.meta, years=years)}'
             f'{csv_link(view.table, stem + "-alle-decimaler.csv" if lang != "en" else stem + "-all-decimals.csv", lang, view.meta, rounded=False, years=years)}'
-            f'<span>{html.escape(t("png_hint", lang))}</span></div>'
-            f'<details><summary>{html.escape(t("show_table", lang))}</summary>{table_html(shown)}</details></div>'
+            f'<span>{html.escape(t("png_hint", lang))}</span></div></div>'
         )
+        shown = present.people_table(view.table, view.meta, lang)
+        table = (f'<div class="fd-meta"><details><summary>{html.escape(t("show_table", lang))}</summary>'
+                 f'{table_html(shown)}</details></div>')
+        return info, table
+
+    def _send_xlsx(self, _button=None) -> None:
+        """Build the XLSX of the table shown (rounded sheet, unrounded sheet, source and demo line) and hand it to
+        the browser."""
+        if self._download is None:
+            return
+        table, meta, stem, years = self._download
+        try:
+            payload = present.xlsx_bytes(table, meta, self.lang, demo=data.is_demo(), years=years)
+        except Exception:  # noqa: BLE001 - the page keeps working; the log keeps the traceback
+            log.exception("XLSX of panel %s failed", self.name)
+            return
+        self.send.outputs = ()
+        self.send.outputs = (_js_output(download_js(payload, stem + ".xlsx", XLSX_MIME)),)
 
     def show(self, view: View, state: dict | None = None) -> None:
         self.table = view.table
         if not isinstance(view.fig, dict) or not view.info_html:  # not through the cache: decorate it here
             view = self.decorate(view, state)
         fig = view.fig
+        stem = self._stem(view, state)
         self.head.value = f'<h2 class="fd-chart-title" id="fd-chart-{self.name}">{html.escape(_fig_title(fig))}</h2>'
 
         # Set the Output widget's outputs from the kernel instead of capturing a display (`with self.out:`):
         # while Voilà executes the notebook, a capture makes nbclient mirror the output into the widget by sending
         # on the kernel's shell socket (jupyter_client's Session.send on a sync shadow of the asyncio socket), which
         # can swallow the wake-up for the execute reply, so the page stalled forever (jupyter/nbclient#312).
-        self.out.outputs = (_plotly_output(fig, self.lang, self._stem(view, state)),)
+        self.out.outputs = (_plotly_output(fig, self.lang, stem),)
         self.info.value = view.info_html
+        self._download = (view.table, view.meta, stem, _years(view.table))  # the XLSX, built when asked for
+        self.xlsx.layout.display = None
+        self.tablebox.value = view.table_html
 
     def fail(self, message: str) -> None:
         self.table = None
+        self._download = None
         self.head.value = ""
         self.out.outputs = ()
+        self.xlsx.layout.display = "none"
+        self.tablebox.value = ""
         self.info.value = f'<div class="fd-error">{html.escape(message)}</div>'
 
 
@@ -481,7 +528,8 @@ class Dashboard:
 
     # headline figures --------------------------------------------------------------------------------------------
     def add_headlines(self, fn: Callable[[S], list]) -> None:
-        """Headline figures at the top: fn(state) -> [(metric, result row), ...] (drawn on every change)."""
+        """Headline figures at the top: fn(state) -> [present.Headline or (metric, result row), ...] (drawn on
+        every change)."""
         self.headline_fn = fn
 
     def _draw_headlines(self) -> None:
@@ -551,15 +599,15 @@ class Dashboard:
 
 
 def headlines_html(items: list, lang: str) -> str:
-    """The headline figures as large numbers in plain sentences ('40 % af danskerne over 16 år ...')."""
+    """The headline figures as large numbers in plain sentences ('40 % af danskerne over 16 år ...'): items are
+    present.Headline or (metric, result row) pairs (the metric's YAML sentence)."""
     parts = []
-    for metric, row in items:
-        value, sentence = present.headline(metric, row, lang)
-        p = present.pres(metric)
-        shown = value if p.format == "percent" else f"{value} {p.text('unit', lang)}"
-        big = f'<span class="fd-big">{html.escape(shown)}</span>'
-        text = big + html.escape(sentence).replace("{value}", f"<b>{html.escape(value)}</b>")
-        parts.append(f'<p class="fd-headline" data-metric="{html.escape(metric)}">{text}</p>')
+    for item in items:
+        h = item if isinstance(item, present.Headline) else present.headline_item(*item, lang)
+        unit = f'<span class="fd-unit"> {html.escape(h.unit)}</span>' if h.unit else ""
+        big = f'<span class="fd-big"><span class="fd-number">{html.escape(h.big)}</span>{unit}</span>'
+        text = big + html.escape(h.sentence).replace("{value}", f"<b>{html.escape(h.value)}</b>")
+        parts.append(f'<p class="fd-headline" data-metric="{html.escape(h.key)}">{text}</p>')
     if not parts:
         return ""
     return (f'<section class="fd-headlines" aria-label="{html.escape(t("headlines", lang))}">'

@@ -369,7 +369,7 @@ def list_metrics() -> list[Metric]:
 
 PRESENTATION_KEYS = ("definition_da", "definition_en", "unit_da", "unit_en", "format", "decimals", "range",
                      "source_da", "source_en")
-PRESENTATION_OPTIONAL = ("value", "headline_da", "headline_en", "columns")
+PRESENTATION_OPTIONAL = ("value", "headline_da", "headline_en", "columns", "person_counts")
 # points: a difference of fractions (-1 to 1) written in percentage points (x 100, no % sign)
 VALUE_FORMATS = ("percent", "points", "number")
 COLUMN_FORMATS = ("percent", "points", "number", "text", "label", "yesno")
@@ -392,6 +392,9 @@ class Presentation:
     headline_da: str = ""
     headline_en: str = ""
     columns: dict = field(default_factory=dict)  # column -> {da, en, format, decimals}
+    # result columns that count persons (survey respondents): the SQL nulls 1-4 (person_count), pages write '<5';
+    # every other count (municipalities, applications, cooperations, inhabitants) is an exact public record
+    person_counts: tuple[str, ...] = ()
 
     def text(self, key: str, lang: str) -> str:
         """definition, unit, source or headline in `lang`."""
@@ -430,12 +433,15 @@ def parse_presentation(text: str, name: str) -> Presentation:
                 or spec.get("format", "number") not in COLUMN_FORMATS:
             raise ValueError(f"{where}, columns.{col}: needs da, en and a format among {', '.join(COLUMN_FORMATS)}"
                              f" (value {spec!r})")
+    persons = doc.get("person_counts") or []
+    if not isinstance(persons, list) or not all(isinstance(c, str) and c for c in persons):
+        raise ValueError(f"{where}, key person_counts: must be a list of result column names (value {persons!r})")
     return Presentation(
         name=name, definition_da=doc["definition_da"].strip(), definition_en=doc["definition_en"].strip(),
         unit_da=doc["unit_da"], unit_en=doc["unit_en"], format=doc["format"], decimals=doc["decimals"],
         range=None if rng is None else (float(rng[0]), float(rng[1])), source_da=doc["source_da"],
         source_en=doc["source_en"], value=doc.get("value") or "estimate", headline_da=doc.get("headline_da") or "",
-        headline_en=doc.get("headline_en") or "", columns=dict(cols))
+        headline_en=doc.get("headline_en") or "", columns=dict(cols), person_counts=tuple(persons))
 
 
 @lru_cache(maxsize=None)

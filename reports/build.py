@@ -33,7 +33,6 @@ DEFAULT_OUT = REPO / "reports"
 CHART_WIDTH_PX = 600
 CHART_HEIGHT_PX = 340
 # The dashboards' charts are sized for a screen (420 px); at 80 % two figures with captions fit on an A4 page.
-# Maps keep their height: their tiles have a fixed size in pixels.
 CHART_SCALE = 0.8
 
 

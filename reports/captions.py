@@ -61,46 +61,34 @@ def _words(lang: str) -> dict[str, str]:
     }[lang]
 
 
-def _map_summary(trace, lang: str, w: dict[str, str]) -> str:
-    """A tile map: how many municipalities have a value, and the three highest and lowest (from the hover text)."""
-    named: list[tuple[float, str, str]] = []
-    missing = 0
-    for hover in trace.hovertext or []:
-        text = str(hover).split("<br>")
-        name = text[0].split(" (")[0]
-        value_text = text[-1].rsplit(": ", 1)[-1].strip()
-        value = _parse(value_text, lang)
-        if value is None:
-            missing += 1
-        else:
-            named.append((value, name, value_text))
-    named.sort()
+def _choropleth_summary(trace, percent: bool, lang: str, w: dict[str, str]) -> str:
+    """The boundary map (dashboards/map.py): how many municipalities have a value, the three highest and lowest.
+    Municipalities without a figure sit at the bottom of the colour scale (z = zmin) and are counted apart."""
+    from dashboards.labels import municipalities
+
+    names = municipalities()
+    zmin = _num(trace.zmin)
+    named = sorted((v, names[int(code)]["name"]) for code, v in zip(trace.locations, trace.z)
+                   if _num(v) is not None and (zmin is None or v > zmin))
+    missing = len(trace.locations) - len(named)
+    f = _formatter([v for v, _ in named], percent, lang)
     parts = [f"{w['map']}, {w['coloured']}: {len(named)} {w['municipalities']}"]
     if missing:
         parts[0] += f", {missing} {w['no_value']}"
     if named:
-        parts.append(f"{w['highest']}: " + ", ".join(f"{n} {t}" for _, n, t in reversed(named[-3:])))
-        parts.append(f"{w['lowest']}: " + ", ".join(f"{n} {t}" for _, n, t in named[:3]))
+        parts.append(f"{w['highest']}: " + ", ".join(f"{n} {f(v)}" for v, n in reversed(named[-3:])))
+        parts.append(f"{w['lowest']}: " + ", ".join(f"{n} {f(v)}" for v, n in named[:3]))
     return "; ".join(parts) + "."
-
-
-def _parse(text: str, lang: str) -> float | None:
-    """'7,0' / '12,5 %' (da) or '7.0' / '12.5%' (en) back to a number; anything else is no value."""
-    t = text.replace("\u00a0", "").replace(" ", "").rstrip("%")
-    t = t.replace(".", "").replace(",", ".") if lang == "da" else t.replace(",", "")
-    try:
-        return float(t)
-    except ValueError:
-        return None
 
 
 def chart_summary(fig, lang: str) -> str:
     """What the chart shows, as text: chart type, axis, and the values of each series (or a summary of them)."""
     w = _words(lang)
     traces = [t for t in fig.data if t.name not in ("legend",)]
-    tiles = [t for t in traces if t.name == "tiles"]
-    if tiles:
-        return _map_summary(tiles[0], lang, w)
+    choropleths = [t for t in traces if t.type == "choropleth"]
+    if choropleths:
+        colorbar = choropleths[0].colorbar
+        return _choropleth_summary(choropleths[0], "%" in str(colorbar.tickformat or ""), lang, w)
     layout = fig.layout
     value_axis = layout.xaxis if traces and getattr(traces[0], "orientation", None) == "h" else layout.yaxis
     percent = "%" in str(value_axis.tickformat or "")

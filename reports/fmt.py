@@ -11,6 +11,7 @@ import math
 
 from dashboards import present
 from dashboards.present import NBSP, fmt_number  # noqa: F401 - NBSP: the report's own units use it too
+from dashboards.present import step_for  # noqa: F401 - the one rounding rule, read as fmt.step_for here
 
 MISSING = "–"  # en dash: no value (suppressed cells say why in the flag column)
 
@@ -95,21 +96,16 @@ def dkk_millions(x, decimals: int = 1, lang: str = "da") -> str:
 
 # ------------------------------------------------------------------------------------------- rounding to the SE
 # A survey estimate is printed to the power of ten at or below its standard error: digits finer than that are
-# noise (182.000 full-time equivalents, not 181.913). The rounding is stated beside the figure (rounding_note).
-
-
-def step_for(se) -> float:
-    """The rounding step for an estimate with this standard error: the largest power of ten not above it (min 1)."""
-    if _isnan(se) or float(se) <= 0:
-        return 1.0
-    return max(1.0, 10.0 ** math.floor(math.log10(float(se))))
+# noise (182.000 full-time equivalents, not 181.913); step_for and the rounding itself live in dashboards.present,
+# so the dashboards' headlines round as the report does. The rounding is stated beside the figure (rounding_note).
 
 
 def rounded(x, step: float, lang: str = "da") -> str:
-    """x rounded to a multiple of step (a power of ten), e.g. 181913 with step 1000 -> '182.000'."""
+    """x rounded to a multiple of step (a power of ten), e.g. 181913 with step 1000 -> '182.000' (the presentation
+    layer's rule, shared with the dashboards' headlines)."""
     if _isnan(x):
         return MISSING
-    return number(round(float(x) / step) * step, max(0, -math.floor(math.log10(step))), lang)
+    return present.rounded(x, step, lang)
 
 
 def rounded_interval(low, high, step: float, lang: str = "da") -> str:

@@ -2,7 +2,6 @@
 and the shape of the notebooks (thin, no SQL, outputs cleared)."""
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -11,7 +10,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from dashboards import charts, labels, state, tilemap
+from dashboards import charts, labels, state
 from dashboards.state import Choice, parse_query, to_query, validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -116,27 +115,6 @@ def test_every_ui_text_has_both_languages():
     assert labels.t("bad_param", "en", name="year", value="1999", default="2021").startswith("Invalid value")
 
 
-# -- tile map ---------------------------------------------------------------------------------------------------
-
-def test_tiles_cover_the_98_municipalities_once():
-    with open(REPO / "data" / "reference" / "municipalities.csv", encoding="utf-8") as f:
-        codes = {int(r["kommunekode"]) for r in csv.DictReader(f)}
-    tiles = tilemap.tiles()
-    assert set(tiles) == codes and len(codes) == 98
-    assert len(set(tiles.values())) == 98, "two municipalities share a tile"
-
-
-def test_tiles_resemble_denmark():
-    tl = tilemap.tiles()
-    col = {c: v[0] for c, v in tl.items()}
-    row = {c: v[1] for c, v in tl.items()}
-    assert row[813] < row[851] < row[751] < row[540]          # Frederikshavn, Aalborg, Aarhus, Sønderborg: north to south
-    assert col[561] < col[461] < col[330] < col[101]          # Esbjerg, Odense, Slagelse, København: west to east
-    assert col[400] == max(col.values())                      # Bornholm furthest east
-    assert col[101] > col[147] and col[185] > col[167]         # København east of Frederiksberg, Tårnby of Hvidovre
-    assert row[217] < row[101] < row[360]                     # Helsingør, København, Lolland
-
-
 def _meta(unit="rate (fraction 0-1)", columns=()):
     from queries import Column, Metric
 
@@ -145,22 +123,14 @@ def _meta(unit="rate (fraction 0-1)", columns=()):
                   years_sql=None, sql="", path=Path("m.sql"))
 
 
-def test_tile_map_colours_every_municipality_and_greys_missing():
-    df = pd.DataFrame({"municipality_code": [101, 147, 461], "v": [0.2, 0.8, None]})
-    fig = tilemap.tile_map(df, _meta(), "da", value="v")
-    tiles = fig.data[0]
-    assert len(tiles.x) == 98
-    colours = dict(zip(tiles.customdata, tiles.marker.color))
-    assert colours[461] == tilemap.NO_VALUE and colours[400] == tilemap.NO_VALUE
-    assert colours[101] != colours[147]
-    assert any("Frederiksberg" in h and "80,0 %" in h for h in tiles.hovertext)
-    assert any(tr.marker.showscale for tr in fig.data)
+def test_the_report_draws_the_boundary_map_of_the_dashboards(demo_db, monkeypatch):
+    from dashboards import municipal, panels
 
-
-def test_municipality_map_of_the_report_is_the_tile_map():
-    df = pd.DataFrame({"municipality_code": [101, 147], "v": [1.0, 2.0]})
-    fig = tilemap.municipality_map(df, _meta(unit="DKK"), "da", value="v")
-    assert fig.data[0].name == "tiles"  # the boundary map is dashboards/map.py (tests/test_map.py)
+    monkeypatch.setenv("FRIVILLIGDATA_CACHE", "off")
+    report = panels.municipal_map("framework_score", 2012, "da").fig.to_dict()
+    page = municipal.map_view("framework_score", 2012, "da").fig.to_dict()
+    assert [tr["type"] for tr in report["data"]][:2] == ["scattergeo", "choropleth"]  # dashboards/map.py
+    assert report["data"][1]["z"] == page["data"][1]["z"] and report["layout"]["title"] == page["layout"]["title"]
 
 
 # -- chart builders ---------------------------------------------------------------------------------------------

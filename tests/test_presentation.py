@@ -103,3 +103,27 @@ def test_csv_starts_with_source_year_and_demo_warning(demo_db):
     assert first == "# Kilde: Frivilligundersøgelsen 2012. Demodata: syntetiske svar, ikke den rigtige undersøgelse"
     assert header.startswith("År;Kategori;")
     assert present.slug("Andel der har arbejdet frivilligt", 2021, "Køn") == "andel-der-har-arbejdet-frivilligt-2021-koen"
+
+
+def test_a_survey_total_in_a_headline_is_rounded_as_the_report_rounds_it(demo_db):
+    from reports import fmt
+
+    row = queries.run("fte", year=2021, by="total").data.iloc[0].to_dict()
+    value, sentence = present.headline("fte", row, "da")
+    step = fmt.step_for(row["se"])
+    assert step >= 100 and value == fmt.rounded(row["estimate"], step) and value.endswith("000")
+    assert fmt.rounded(row["ci_low"], step) in sentence
+    # a mean keeps its decimals
+    hours = queries.run("hours_per_month", year=2021, by="total").data.iloc[0].to_dict()
+    assert present.headline("hours_per_month", hours, "da")[0] == present.number(hours["estimate"], "da", 1)
+
+
+def test_percent_axes_read_40_space_percent_in_danish_and_40_percent_in_english(demo_db):
+    from dashboards import panels
+
+    assert present.percent_tick_labels("da")["40%"] == "40 %" and present.percent_tick_labels("en") == {}
+    for lang, expected in (("da", "40 %"), ("en", None)):
+        fig = panels.survey_bars("participation_rate", 2021, "gender", lang).fig
+        axis = fig.layout.yaxis
+        assert axis.tickformat == ".0%"
+        assert (axis.labelalias or {}).get("40%") == expected

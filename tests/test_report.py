@@ -138,16 +138,18 @@ def test_every_dashboard_topic_has_a_figure_with_data(report):
 
 
 def test_maps_colour_municipalities_with_values(report):
-    """A map always places 98 tiles; it must also colour those with a value (not all grey "no value")."""
-    from dashboards.tilemap import NO_VALUE
+    """The report prints the dashboards' boundary map: 98 municipalities, those with a value coloured (not all the
+    grey of "no figure"), the map's credit and a text alternative that counts them."""
+    from dashboards.map import NO_VALUE
 
     grey = "rgb({}, {}, {})".format(*(int(NO_VALUE[i:i + 2], 16) for i in (1, 3, 5)))
     maps = [f for f in figures(report.html) if f["metric"] in ("framework_score", "granted_per_inhabitant")]
     assert len(maps) == 2
     for f in maps:
-        fills = re.findall(r'<path class="point\b[^"]*"[^>]*style="[^"]*fill: (rgb\([^)]*\))', f["svg"])
+        fills = re.findall(r"<path class=\"choroplethlocation\" fill=\"(rgb\([^)]*\))\"", f["svg"])
         coloured = [c for c in fills if c != grey]
-        assert len(fills) >= 98 and len(coloured) >= 50, f"{f['id']} colours only {len(coloured)} municipalities"
+        assert len(fills) == 98 and len(coloured) >= 50, f"{f['id']} colours only {len(coloured)} municipalities"
+        assert "Geodatastyrelsen" in f["svg"]
         assert re.search(r"\d+ kommuner", f["alt"]), f["alt"]
 
 

@@ -98,7 +98,9 @@ def test_change_panel_follows_the_widgets(rpage, voila_url, demo_db):
     note = page.locator(".fd-panel-change .fd-note").inner_text()
     row = run("participation_change", year=2014, by="region", db=demo_db).data.iloc[0]
     assert expected(row, "da", f"siden {row.since}", WORDS["da"]) in note
-    assert "Region" in page.locator(".fd-panel-contrast .fd-note").inner_text()
+    # the contrast panel is redrawn after the change panel: wait for it too (reading at once raced under load)
+    page.wait_for_function("() => (document.querySelector('.fd-panel-contrast .fd-note') || {}).innerText"
+                           " && document.querySelector('.fd-panel-contrast .fd-note').innerText.includes('Region')")
 
 
 def _contrast_note_with(page, text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,44 @@ def test_headline_figures_equal_the_query_layer(rpage, voila_url):
     assert present.percent(row["estimate"], "da", 0) in page.locator(".fd-headline").first.inner_text()
 
 
+def _headline(page, key: str) -> str:
+    return page.locator(f".fd-headline[data-metric={key}]").inner_text().replace("\n", " ")
+
+
+def test_kommunerne_headlines_equal_the_query_layer_and_follow_the_indicator(rpage, voila_url):
+    page = open_page(rpage, voila_url, "2_kommunerne.ipynb", "?indikator=framework_score&year=2012")
+    national = queries.run("framework_score", year=2012, by="total").data.iloc[0]
+    assert present.number(national["framework_score"], "da", 1) + " elementer" in _headline(page, "framework_score")
+    per_municipality = queries.run("framework_score", year=2012, by="municipality").data
+    answered = int(per_municipality["framework_score"].notna().sum())
+    response = queries.run("municipal_response").data
+    assert answered == int(response.loc[response["year"] == 2012, "responded"].iloc[0]) < 98
+    assert f"{answered} af de 98 kommuner har et tal i 2012" in _headline(page, "municipalities")
+    # another indicator: the headlines follow it
+    page.select_option(".fd-control-indikator select", label=queries.load_metric("payout_ratio").title_for("da"))
+    page.wait_for_selector(".fd-headline[data-metric=payout_ratio]")
+    year = int(page.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text"))
+    ratio = queries.run("payout_ratio", year=year, by="total").data.iloc[0]["payout_ratio"]
+    assert present.percent(ratio, "da", 0) in _headline(page, "payout_ratio") and str(year) in _headline(page, "payout_ratio")
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_kommuneprofil_headlines_are_the_municipality_beside_the_country(rpage, voila_url, lang):
+    page = open_page(rpage, voila_url, "4_kommuneprofil.ipynb", "?kommune=147" + ("&lang=en" if lang == "en" else ""))
+    for metric, value, decimals in (("framework_score", "framework_score", 1),
+                                    ("granted_per_inhabitant", "granted_dkk_per_inhabitant", 2),
+                                    ("partnership_share", "partnership_share", 0)):
+        trend = queries.run(metric, by="municipality").data
+        year = int(trend["year"].max())
+        own = trend[(trend["year"] == year) & (trend["category"].astype(str) == "147")][value].iloc[0]
+        country = queries.run(metric, year=year, by="total").data[value].iloc[0]
+        fmt = (lambda v: present.percent(v, lang, 0)) if value == "partnership_share" else \
+            (lambda v: present.number(v, lang, decimals))
+        shown = _headline(page, metric)
+        assert shown.startswith(fmt(own)) and "Frederiksberg" in shown and str(year) in shown
+        assert f"({'whole country' if lang == 'en' else 'hele landet'}: {fmt(country)})" in shown
+
+
 def test_address_bar_follows_widgets_and_the_copied_link_restores_the_view(browser, voila_url):
     context = browser.new_context(viewport={"width": 1280, "height": 1000},
                                   permissions=["clipboard-read", "clipboard-write"])
@@ -136,6 +175,57 @@ def test_csv_has_danish_headings_a_source_line_and_rounded_values(rpage, voila_u
     exact = open(info.value.path(), encoding="utf-8-sig").read().splitlines()
     assert exact[0] == lines[0] and len(exact) == len(lines)
     assert any(len(x.split(";")[2]) > 8 for x in exact[2:])
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_xlsx_is_built_on_click_with_headings_a_source_line_and_both_sheets(rpage, voila_url, lang):
+    from openpyxl import load_workbook
+
+    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2012&by=gender" + ("&lang=en" if lang == "en" else ""))
+    panel = page.locator(".fd-panel-participation")
+    stem = panel.locator("a.fd-csv").get_attribute("download").removesuffix(".csv")
+    with page.expect_download() as info:
+        panel.locator("button.fd-xlsx").click()
+    assert info.value.suggested_filename == stem + ".xlsx"
+    data = open(info.value.path(), "rb").read()
+    assert data[:2] == b"PK"  # a zip container, as every XLSX
+    wb = load_workbook(io.BytesIO(data))
+    shown, exact = wb.worksheets
+    assert (shown.title, exact.title) == ((present.t("sheet_shown", lang), present.t("sheet_exact", lang)))
+    rows = [[c for c in r] for r in shown.iter_rows(values_only=True)]
+    source = "Kilde: Frivilligundersøgelsen 2012" if lang == "da" else "Source: The volunteer survey"
+    assert rows[0][0].startswith(source) and ("Demodata" if lang == "da" else "Demo data") in rows[0][0]
+    head = rows[1]
+    assert (present.t("category", lang) in head and present.column_title("n", lang) in head), head
+    res = queries.run("participation_rate", year=2012, by="gender").data
+    estimate = next(i for i, h in enumerate(head) if h.startswith(present.t("ours", lang)))
+    assert [r[estimate] for r in rows[2:]] == [present.percent(v, lang, 1) for v in res["estimate"]]
+    exact_rows = list(exact.iter_rows(values_only=True))
+    assert exact_rows[0][0] == rows[0][0] and [r[estimate] for r in exact_rows[2:]] == list(res["estimate"])
+    assert rpage.external == []
+
+
+def test_a_small_count_reads_less_than_5_and_its_suppressed_cell_shows_no_estimate(rpage, voila_url):
+    # the demo's one count of 1-4 persons: volunteers with an hours answer in Bornholm (landsdel), 2004
+    res = queries.run("hours_per_month", year=2004, by="landsdel").data
+    small = res[res["n"].isna()]
+    assert len(small) == 1 and small["flag"].iloc[0] == "suppressed"
+    name = small["label_da"].iloc[0]
+    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2004&by=landsdel")
+    panel = page.locator(".fd-panel-hours")
+    panel.locator("details summary", has_text="Vis tabellen bag figuren").click()
+    row = panel.locator("table.fd-table tr", has_text=name).first
+    cells = row.locator("td").all_inner_texts()
+    assert present.SMALL_COUNT in cells and not any(c.endswith("timer") or "," in c for c in cells), cells
+    with page.expect_download() as info:
+        panel.locator("a.fd-csv").click()
+    line = next(x for x in open(info.value.path(), encoding="utf-8-sig").read().splitlines() if f";{name};" in x)
+    assert ";<5;" in line and not re.search(r"\d,\d", line), line
+    # no estimate drawn for it: the bar's hover is empty and the gap is explained under the chart
+    custom = page.evaluate("() => document.querySelector('.fd-panel-hours .js-plotly-plot').data[0].customdata")
+    xs = page.evaluate("() => document.querySelector('.fd-panel-hours .js-plotly-plot').data[0].x")
+    assert custom[xs.index(name)][1] == ""
+    assert name in panel.locator(".annotation-text", has_text="Tomme felter").text_content()
 
 
 def test_png_download_carries_title_source_and_demo_line(rpage, voila_url):
