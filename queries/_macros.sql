@@ -706,3 +706,46 @@ create or replace macro survey_contrast(sums, by_name, reference_code, suppress)
     left join labels as r
         on r.dimension = case when d.other = 'all' then 'total' else by_name end and r.code = d.other
     order by d.year, l.sort_order, d.category;
+
+-- The contrasts of the shares of a question's answers (area, organisation form, recruitment) between each category
+-- of breakdown by_name and a reference (reference_code 'all' or a category) in a wave (every wave when null), from
+-- observations(year, respondent_id, category = the answer code, w, y, y2, in_domain) stacked once per answer code
+-- (area_observations, volunteer_answer_observations): each answer code is contrasted on its own, with the wave and
+-- the code as survey_contrast's key ({year, code}: each code is a question of its own over the wave's n). Returns
+-- year, question, answer, answer_label_da, answer_label_en and survey_contrast's columns, ordered as the labels.
+create or replace macro survey_share_contrast(observations, question, by_name, wave, reference_code, suppress) as table
+    with
+    -- per answer code and category of the breakdown: the answers with the respondent's category
+    respondents as (
+        select
+            {'year': o.year, 'code': o.category} as year,
+            r.category,
+            r.category_number,
+            o.w,
+            o.y,
+            o.y2,
+            o.in_domain
+        from query_table(observations) as o
+        join survey_respondents_by(by_name, wave) as r
+            on r.year = o.year and r.respondent_id = o.respondent_id
+    ),
+    -- (wave and code, category, n, n_wave and the weighted sums); y is 0/1
+    sums as (
+        select * from survey_domain_sums(respondents, false, true)
+    ),
+    -- contrast with the reference, SE (covariance from the wave's design), interval, flag, verdict per wave, code
+    -- and category
+    contrasts as (
+        select * from survey_contrast(sums, by_name, reference_code, suppress)
+    )
+    select
+        c.year.year as year,
+        cast(question as varchar) as question,
+        c.year.code as answer,
+        a.label_da as answer_label_da,
+        a.label_en as answer_label_en,
+        c.* exclude (year)
+    from contrasts as c
+    left join labels as a on a.dimension = question and a.code = c.year.code
+    left join labels as g on g.dimension = c.dimension and g.code = c.category
+    order by c.year.year, a.sort_order, c.year.code, g.sort_order, c.category;

@@ -67,46 +67,10 @@ observations as (
     select * from volunteer_answer_observations('organisation_form', getvariable('year'))
 ),
 
--- per answer code and category of the breakdown: the sums behind the share, with the wave and the answer code as the
--- key survey_contrast compares within ({year, code}: each code is a question of its own, over the wave's n)
-respondents as (
-    select
-        {'year': o.year, 'code': o.category} as year,
-        r.category,
-        r.category_number,
-        o.w,
-        o.y,
-        o.y2,
-        o.in_domain
-    from observations as o
-    join survey_respondents_by(coalesce(getvariable('by'), 'gender'), getvariable('year')) as r
-        on r.year = o.year and r.respondent_id = o.respondent_id
-),
-
--- (wave and code, category, n, n_wave and the weighted sums); y is 0/1
-sums as (
-    select * from survey_domain_sums(respondents, false, true)
-),
-
--- contrast with the reference, SE (covariance from the wave's design), interval, flag, verdict per wave, code and
--- category
-contrasts as (
-    select * from survey_contrast(sums, coalesce(getvariable('by'), 'gender'),
-        coalesce(getvariable('reference'), 'all'), coalesce(getvariable('suppress'), true))
-),
-
+-- each answer code's share in each category against the reference, with its SE, interval, flag and verdict
 final as (
-    select
-        c.year.year as year,
-        'organisation_form' as question,
-        c.year.code as answer,
-        a.label_da as answer_label_da,
-        a.label_en as answer_label_en,
-        c.* exclude (year)
-    from contrasts as c
-    left join labels as a on a.dimension = 'organisation_form' and a.code = c.year.code
-    left join labels as g on g.dimension = c.dimension and g.code = c.category
-    order by c.year.year, a.sort_order, c.year.code, g.sort_order, c.category
+    select * from survey_share_contrast(observations, 'organisation_form', coalesce(getvariable('by'), 'gender'),
+        getvariable('year'), coalesce(getvariable('reference'), 'all'), coalesce(getvariable('suppress'), true))
 )
 
 select * from final
