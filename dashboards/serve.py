@@ -152,10 +152,10 @@ def voila_app():
     """
     import tornado.web
     from traitlets import Integer
-
-    from . import geo
     from voila.app import Voila, _kernel_id_regex
     from voila.tornado.handler import TornadoVoilaHandler
+
+    from . import geo
 
     class PageHandler(TornadoVoilaHandler):
         @tornado.web.authenticated
@@ -207,8 +207,8 @@ def voila_app():
             body, version = geo.drawn_bytes()
             self.set_header("Content-Type", "application/geo+json")
             # the address carries the version: a page may keep it as long as it likes
-            self.set_header("Cache-Control", "public, max-age=31536000, immutable" if self.get_argument("v", "") == version
-                            else "no-cache")
+            current = self.get_argument("v", "") == version
+            self.set_header("Cache-Control", "public, max-age=31536000, immutable" if current else "no-cache")
             self.finish(body)
 
     class FrivilligVoila(Voila):
