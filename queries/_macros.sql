@@ -86,6 +86,35 @@ create or replace macro survey_respondents_by(by_name, wave) as table
     from survey_respondents
     where wave is null or year = wave;
 
+-- Volunteering as a survey variable, one row per respondent of the wave (every wave when wave is null) under
+-- breakdown by_name: y = volunteered (0/1, so y2 = y) and everyone in the domain. The one definition that
+-- participation_rate, its change and contrast and volunteers_count_change read (survey_domain_means /
+-- survey_domain_sums with all_in_domain := true, y_binary := true).
+create or replace macro participation_observations(by_name, wave) as table
+    select
+        year,
+        category,
+        category_number,
+        weight as w,
+        volunteered as y,
+        volunteered as y2,
+        true as in_domain
+    from survey_respondents_by(by_name, wave);
+
+-- Hours per month per resident 16+ as a survey variable, one row per respondent: y = hours per month, 0 for
+-- non-volunteers; a volunteer without an hours answer is out of the domain (na.rm), as
+-- svymean(~I(volunteered * hours_per_month), design, na.rm = TRUE). Read by total_hours_per_year and its change.
+create or replace macro resident_hours_observations(by_name, wave) as table
+    select
+        year,
+        category,
+        category_number,
+        weight as w,
+        case when volunteered = 1 then hours_per_month else 0 end as y,
+        case when volunteered = 1 then hours_per_month * hours_per_month else 0 end as y2,
+        volunteered = 0 or hours_per_month is not null as in_domain
+    from survey_respondents_by(by_name, wave);
+
 -- Hours per month as a survey variable, one row per respondent of the wave (every wave when wave is null) under
 -- breakdown by_name: the estimation domain is the volunteers with an hours answer (in_domain), y their hours per
 -- month and y2 its square; everyone else still counts in the wave's n. The one definition that hours_per_month and

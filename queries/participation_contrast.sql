@@ -57,15 +57,7 @@ with
 
 -- every respondent is in the domain; y is 0/1
 respondents as (
-    select
-        year,
-        category,
-        category_number,
-        weight as w,
-        volunteered as y,
-        volunteered as y2,
-        true as in_domain
-    from survey_respondents_by(coalesce(getvariable('by'), 'gender'), getvariable('year'))
+    select * from participation_observations(coalesce(getvariable('by'), 'gender'), getvariable('year'))
 ),
 
 -- the sums behind the weighted share who volunteered per (year, category): (year, category, n, n_wave and the weighted sums)

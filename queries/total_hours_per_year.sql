@@ -40,15 +40,7 @@ with
 -- hours per month of every respondent: 0 for non-volunteers; a volunteer without an hours answer is left out
 -- (na.rm), which is the same as svymean(~I(volunteered * hours_per_month), design, na.rm = TRUE)
 respondents as (
-    select
-        year,
-        category,
-        category_number,
-        weight as w,
-        case when volunteered = 1 then hours_per_month else 0 end as y,
-        case when volunteered = 1 then hours_per_month * hours_per_month else 0 end as y2,
-        volunteered = 0 or hours_per_month is not null as in_domain
-    from survey_respondents_by(coalesce(getvariable('by'), 'total'), getvariable('year'))
+    select * from resident_hours_observations(coalesce(getvariable('by'), 'total'), getvariable('year'))
 ),
 
 -- the mean hours per month per resident 16+ (0 for non-volunteers), with its SE: (year, category, n, mean, se)

@@ -61,15 +61,7 @@ pairs as (
 -- hours per month of every respondent, 0 for non-volunteers; a volunteer without an hours answer is left out, as in
 -- total_hours_per_year
 respondents as (
-    select
-        year,
-        category,
-        category_number,
-        weight as w,
-        case when volunteered = 1 then hours_per_month else 0 end as y,
-        case when volunteered = 1 then hours_per_month * hours_per_month else 0 end as y2,
-        volunteered = 0 or hours_per_month is not null as in_domain
-    from survey_respondents_by(coalesce(getvariable('by'), 'total'), null)
+    select * from resident_hours_observations(coalesce(getvariable('by'), 'total'), null)
     where year in (select year from pairs) or year in (select since from pairs)
 ),
 

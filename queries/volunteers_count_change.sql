@@ -58,15 +58,7 @@ pairs as (
 
 -- every respondent is in the domain; y is 0/1
 respondents as (
-    select
-        year,
-        category,
-        category_number,
-        weight as w,
-        volunteered as y,
-        volunteered as y2,
-        true as in_domain
-    from survey_respondents_by(coalesce(getvariable('by'), 'total'), null)
+    select * from participation_observations(coalesce(getvariable('by'), 'total'), null)
     where year in (select year from pairs) or year in (select since from pairs)
 ),
 
