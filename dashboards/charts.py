@@ -9,13 +9,15 @@ from __future__ import annotations
 import math
 import textwrap
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from queries import load_metric
 
 from . import present
 from .labels import UNIT_TITLES, column_title, dimension_title, fmt_number, label, pick, sort_key, t
+from queries.lazy import lazy
+
+pd = lazy("pandas")
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -180,9 +182,10 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
     plus = [(h - e) if (h is not None and e is not None) else None for e, h in zip(est, high)]
     minus = [(e - lo) if (lo is not None and e is not None) else None for e, lo in zip(est, low)]
     reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
-    hover_text = [_hover(e, lo, hi, n, meta, lang) for e, lo, hi, n in zip(est, low, high, ns)]
+    ses = list(df["se"]) if "se" in df.columns else [None] * len(df)
+    hover_text = [_hover(e, lo, hi, n, meta, lang, se) for e, lo, hi, n, se in zip(est, low, high, ns, ses)]
     custom = [[reason.get(str(f), ""), h] for f, h in zip(flags, hover_text)]
-    labels = [_value_label(e, meta, lang) for e in est]
+    labels = [_value_label(e, meta, lang, se) for e, se in zip(est, ses)]
     hover = (f"%{{{'y' if horizontal else 'x'}}}<br>{t('ours', lang)}: %{{customdata[1]}}"
              f"<br>%{{customdata[0]}}<extra></extra>")
     uncertain = any(v is not None for v in plus + minus)
@@ -236,12 +239,12 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
 VALUE_LABELS_MAX = 20  # bars carry their value as a label up to this many categories (the ranking of 98 does not)
 
 
-def _value_label(v, meta, lang: str) -> str:
-    """A value as displayed (the metric's format and decimals)."""
+def _value_label(v, meta, lang: str, se=None) -> str:
+    """A value as displayed (the metric's format and decimals; a survey total rounded to its standard error)."""
     if v is None:
         return ""
     try:
-        return present.value_text(v, meta, lang)
+        return present.estimate_texts(v, None, None, se, meta, lang)[0]
     except (KeyError, ValueError, AttributeError):  # a hand-made meta without presentation metadata
         return fmt_number(v, lang, 1, percent=is_fraction(meta)) if is_fraction(meta) else fmt_number(v, lang, 2)
 
@@ -256,14 +259,14 @@ def _column_label(v, meta, column: str, lang: str) -> str:
         return fmt_number(v, lang, 0)
 
 
-def _hover(est, low, high, n, meta, lang: str) -> str:
+def _hover(est, low, high, n, meta, lang: str, se=None) -> str:
     """'40,0 % (38,8-41,1 %) · 8.878 svar' for one estimate (survey metrics), else the value as displayed."""
     if est is None:
         return ""
     try:
-        return present.hover_estimate(est, low, high, n, meta, lang)
+        return present.hover_estimate(est, low, high, n, meta, lang, se)
     except (KeyError, ValueError, AttributeError):
-        return _value_label(est, meta, lang)
+        return _value_label(est, meta, lang, se)
 
 
 def unit_title(meta, lang: str) -> str:
@@ -289,6 +292,7 @@ def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | N
         hi = [_num(v) for v in part["ci_high"]] if "ci_high" in part.columns else [None] * len(part)
         lo = [_num(v) for v in part["ci_low"]] if "ci_low" in part.columns else [None] * len(part)
         ns = list(part["n"]) if "n" in part.columns else [None] * len(part)
+        ses = list(part["se"]) if "se" in part.columns else [None] * len(part)
         plus = [(h - e) if h is not None and e is not None else None for e, h in zip(est, hi)]
         minus = [(e - lw) if lw is not None and e is not None else None for e, lw in zip(est, lo)]
         uncertain = any(v is not None for v in plus + minus)
@@ -297,8 +301,8 @@ def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | N
             line={"color": SERIES[i % len(SERIES)]}, connectgaps=False,
             error_y={"type": "data", "array": plus, "arrayminus": minus, "visible": uncertain,
                      "thickness": 1.2, "width": 4 if uncertain else 0},
-            customdata=[_hover(e, lw, h, n, meta, lang) for e, lw, h, n in zip(est, lo, hi, ns)],
-            text=[_value_label(e, meta, lang) for e in est],
+            customdata=[_hover(e, lw, h, n, meta, lang, se) for e, lw, h, n, se in zip(est, lo, hi, ns, ses)],
+            text=[_value_label(e, meta, lang, se) for e, se in zip(est, ses)],
             hovertemplate="%{fullData.name} %{x}: %{customdata}<extra></extra>",
         ))
     base_layout(fig, lang, title_text or f"{title(meta, lang)} – {t('trend', lang).lower()}")

@@ -14,13 +14,15 @@ import math
 import re
 from dataclasses import dataclass
 
-import pandas as pd
 from babel.numbers import format_decimal, format_percent
 
 import queries
 
 from .labels import (COLUMN_TITLES, DASHBOARDS, LANGS, column_title, dimension_title, fmt_number, label,  # noqa: F401
                      municipalities, pick, t)
+from queries.lazy import lazy
+
+pd = lazy("pandas")
 
 LOCALES = {"da": "da_DK", "en": "en_GB"}
 MISSING = "–"  # no value (a suppressed cell says why elsewhere)
@@ -39,6 +41,7 @@ class View:
     filename: str = ""  # file name stem for downloads, e.g. frivillige-andel-2021-koen
     info_html: str = ""  # what the page shows under the chart (definition, CSV links), built once with the view
     table_html: str = ""  # and the table behind the chart, folded
+    years: list | None = None  # the years the table covers (for the source line of downloads), set with info_html
 
 
 # -- numbers ------------------------------------------------------------------------------------------------------
@@ -168,6 +171,29 @@ def value_text(x, metric, lang: str = "da", *, column: str | None = None, decima
     return "" if _isnan(x) and not isinstance(x, str) else str(x)
 
 
+def total_step(metric, se) -> float | None:
+    """The rounding step of a survey total (a number of people, hours or full-time equivalents: format number
+    without decimals, with a standard error): the power of ten its SE supports (step_for), so that a chart, its
+    table, the headline and the report all say 166.000, not 165.972. None for every other figure."""
+    p = pres(metric)
+    if p.format == "number" and p.decimals == 0 and not _isnan(se):
+        return step_for(se)
+    return None
+
+
+def estimate_texts(est, low, high, se, metric, lang: str = "da", *, decimals: int | None = None) -> tuple[str, str]:
+    """(value, 95 % interval) of one estimate as displayed everywhere: the metric's format and decimals, a survey
+    total rounded by total_step."""
+    step = total_step(metric, se)
+    if step is not None:
+        iv = "" if _isnan(low) or _isnan(high) else rounded(low, step, lang) + "-" + rounded(high, step, lang)
+        return rounded(est, step, lang), iv
+    p = pres(metric)
+    dec = p.decimals if decimals is None else decimals
+    return (value_text(est, metric, lang, column=p.value, decimals=dec),
+            interval(low, high, lang, fmt=p.format, decimals=dec))
+
+
 def column_format(metric, column: str | None) -> tuple[str, int]:
     """(format, decimals) of a result column: the metric's value format for its figure and its interval, the
     column's own entry in the YAML otherwise; survey n and years as integers."""
@@ -175,8 +201,8 @@ def column_format(metric, column: str | None) -> tuple[str, int]:
     if column in (None, "estimate", "ci_low", "ci_high", "published", p.value):
         spec = p.columns.get(column or "", {}) if column not in (None, "estimate", "ci_low", "ci_high", "published") else {}
         return spec.get("format", p.format), spec.get("decimals", p.decimals)
-    if column == "se":
-        return p.format, p.decimals + 1
+    if column == "se":  # one decimal more than the figure; none for a whole-number total (5.291, not 5.291,0)
+        return p.format, p.decimals + 1 if p.format == "percent" or p.decimals else 0
     if column in p.columns:
         spec = p.columns[column]
         return spec.get("format", "number"), spec.get("decimals", 0)
@@ -234,16 +260,8 @@ def headline(metric, row, lang: str = "da") -> tuple[str, str]:
     if not template:
         raise ValueError(f"queries/{p.name}.yml has no headline_{lang}")
     dec = 0 if p.format == "percent" else p.decimals
-    v = row[p.value]
-    low, high = row.get("ci_low"), row.get("ci_high")
-    if p.format == "number" and p.decimals == 0 and not _isnan(row.get("se")):
-        # a survey total (volunteers, hours, full-time equivalents): rounded to its standard error, as the report
-        step = step_for(row["se"])
-        value = rounded(v, step, lang)
-        iv = rounded(low, step, lang) + "-" + rounded(high, step, lang) if not (_isnan(low) or _isnan(high)) else ""
-    else:
-        value = value_text(v, metric, lang, column=p.value, decimals=dec)
-        iv = interval(low, high, lang, fmt=p.format, decimals=dec)
+    value, iv = estimate_texts(row[p.value], row.get("ci_low"), row.get("ci_high"), row.get("se"), metric, lang,
+                               decimals=dec)
     sentence = template.format(value="{value}", year=int(row["year"]) if "year" in row else "", interval=iv)
     return value, sentence
 
@@ -279,11 +297,10 @@ def headline_unit(metric, lang: str = "da", *, column: str | None = None) -> str
     return "" if column_format(metric, column or p.value)[0] == "percent" else p.text("unit", lang)
 
 
-def hover_estimate(est, low, high, n, metric, lang: str = "da") -> str:
+def hover_estimate(est, low, high, n, metric, lang: str = "da", se=None) -> str:
     """'40,0 % (38,8-41,1 %) · 8.878 svar' (what a tooltip says about one estimate)."""
-    p = pres(metric)
-    parts = [value_text(est, metric, lang)]
-    iv = interval(low, high, lang, fmt=p.format, decimals=p.decimals)
+    value, iv = estimate_texts(est, low, high, se, metric, lang)
+    parts = [value]
     if iv:
         parts.append(f"({iv})")
     text = " ".join(parts)
@@ -358,6 +375,7 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
     out = pd.DataFrame(index=df.index)
     reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
     persons = set(pres(metric).person_counts)
+    steps = [total_step(metric, se) for se in df["se"]] if "se" in df.columns else []  # survey totals
     for col in df.columns:
         if col in ("label_da", "label_en", "dimension", "small_count") or col.endswith("_label_en" if lang != "en"
                                                                                       else "_label_da"):
@@ -392,6 +410,10 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
             out[head] = [count(v, lang, small=pd.isna(v) and bool(f)) for v, f in zip(series, surveyed)]
         elif _is_count_column(col, series) and fmt == "number":
             out[head] = [count(v, lang) for v in series]
+        elif col in ("estimate", "ci_low", "ci_high") and any(steps):
+            # a survey total: rounded to what its standard error supports, as the chart and the headline say it
+            out[head] = [estimate_texts(v, None, None, se, metric, lang, decimals=dec)[0]
+                         for v, se in zip(series, df["se"])]
         elif fmt == "percent":
             out[head] = [percent(v, lang, dec) for v in series]
         elif fmt == "points":

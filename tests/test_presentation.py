@@ -127,3 +127,25 @@ def test_percent_axes_read_40_space_percent_in_danish_and_40_percent_in_english(
         axis = fig.layout.yaxis
         assert axis.tickformat == ".0%"
         assert (axis.labelalias or {}).get("40%") == expected
+
+
+def test_a_survey_total_says_the_same_rounded_figure_in_the_chart_its_table_and_the_headline(demo_db):
+    """One rounding rule (present.total_step): the FTE bar's label, its hover, the table as shown and the headline
+    all say 166.000, not 165.972; the unrounded CSV keeps every decimal."""
+    from dashboards import panels
+
+    view = panels.fte_view(2021, "total", "da")
+    row = view.table.iloc[0].to_dict()
+    value, sentence = present.headline("fte", row, "da")
+    assert value.endswith("000") and value != present.number(row["estimate"], "da")
+    bar = view.fig.data[0]
+    assert bar.text[0] == value and bar.customdata[0][1].startswith(f"{value} (")
+    shown = present.people_table(view.table, view.meta, "da").iloc[0]
+    assert shown[present.column_heading("estimate", "fte", "da")] == value
+    low, high = (shown[present.column_heading(c, "fte", "da")] for c in ("ci_low", "ci_high"))
+    assert f"{low}-{high}" in sentence
+    exact = present.people_table(view.table, view.meta, "da", rounded=False).iloc[0]
+    assert exact[present.column_heading("estimate", "fte", "da")] == row["estimate"]
+    # a share keeps its decimals
+    share = panels.survey_bars("participation_rate", 2021, "total", "da")
+    assert share.fig.data[0].text[0] == present.percent(share.table["estimate"].iloc[0], "da", 1)
