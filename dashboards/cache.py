@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -149,6 +150,34 @@ def get_or_compute(db_path: str, identity: int, kind: str, key: str, compute: Ca
     return value
 
 
+class StoredTable:
+    """The table behind a cached view, kept pickled until something needs it as a DataFrame (the XLSX download): a
+    page drawn from the cache shows the table's HTML, built with the view, and so needs no pandas (issue 11)."""
+
+    def __init__(self, frame):
+        self.payload = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+        self.rows = len(frame)
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def frame(self):
+        return pickle.loads(self.payload)
+
+
+def frame(table):
+    """A view's table as a DataFrame, whether it came through the cache (StoredTable) or not."""
+    return table.frame() if isinstance(table, StoredTable) else table
+
+
+def plain_figure(fig) -> dict:
+    """A plotly figure as its dict of plain lists, numbers and strings (its JSON), without numpy arrays, so that
+    reading it back from the cache needs no numpy."""
+    import plotly.io as pio
+
+    return json.loads(pio.to_json(fig, validate=False))
+
+
 class FigureDict(dict):
     """A plotly figure kept as its dict (what the page sends): building a plotly Figure again costs more than the
     query behind it. Offers the to_dict() the page code calls."""
@@ -171,8 +200,9 @@ def _code_digest(code: types.CodeType) -> str:
     return hashlib.sha256(code.co_code + repr((consts, code.co_names)).encode()).hexdigest()[:16]
 
 
-def view(notebook: str, fn, state: dict, compute: Callable[[], object], db=None):
-    """A panel's view (figure as a dict, table, metadata, note) for this page state, shared between kernels."""
+def view(notebook: str, fn, state: dict, compute: Callable[[], object], db=None, kind: str = "views"):
+    """A panel's view (figure as a dict, table, metadata, note) for this page state, shared between kernels; with
+    kind="blocks" another part of the page made by a page function (the headline figures, a block of text)."""
     from . import data
 
     db_path, identity = data._key(db)
@@ -181,13 +211,16 @@ def view(notebook: str, fn, state: dict, compute: Callable[[], object], db=None)
         v = compute()
         fig = getattr(v, "fig", None)
         if fig is not None and hasattr(fig, "to_dict") and not isinstance(fig, FigureDict):
-            v.fig = FigureDict(fig.to_dict())
+            v.fig = FigureDict(plain_figure(fig))
+        table = getattr(v, "table", None)
+        if table is not None and not isinstance(table, StoredTable):
+            v.table = StoredTable(table)
         return v
 
     # a map drawn under the dashboard server names the address of its geometry (dashboards.geo): part of the key
     key = (f"{notebook}\n{getattr(fn, '__name__', fn)}\n{_code_key(fn)}\n{sorted(state.items())!r}\n"
            f"{os.environ.get(geo.URL_ENV, '')}")
-    return get_or_compute(db_path, identity, "views", key, build)
+    return get_or_compute(db_path, identity, kind, key, build)
 
 
 def build_info(db_path: str, identity: int, compute: Callable[[], object]):

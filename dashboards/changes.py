@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from . import charts, data, present
 from .labels import codes, dimension_title, label, t
 from .ui import View
+from queries.lazy import lazy
+
+pd = lazy("pandas")
 
 MINUS = "\u2212"  # a typographic minus in running text, as the Danish style guide prints negative numbers
 
@@ -167,8 +169,11 @@ def contrast_breakdown(metric: str, by: str) -> str:
 def reference_codes(metric: str, by: str) -> list[str]:
     """The categories a contrast can take as its reference: the codes of the breakdown (the query layer's whitelist,
     in label order) that the survey has in some wave (not the 0-15 year-olds of the label file)."""
-    present = set(data.run(metric, by=by).data["category"].astype(str))
-    return [code for code in codes(by) if code in present]
+    def compute() -> list[str]:
+        present = set(data.run(metric, by=by).data["category"].astype(str))
+        return [code for code in codes(by) if code in present]
+
+    return data.derived(f"reference_codes\n{metric}\n{by}", compute)
 
 
 def reference_options(metric: str, dimensions: list[str], lang: str) -> dict[str, list[tuple[str, str]]]:

@@ -11,11 +11,12 @@ import contextvars
 import os
 from functools import lru_cache
 
-import pandas as pd
-
 import queries
 
 from . import cache
+from queries.lazy import lazy
+
+pd = lazy("pandas")
 
 # A dashboard kernel is one of many on a shared server: cap DuckDB unless the environment says otherwise.
 DEFAULT_THREADS = 2
@@ -108,8 +109,17 @@ def build_inputs(db=None) -> pd.DataFrame:
     return queries.build_inputs(_key(db)[0])
 
 
-def waves(metric: str = "participation_rate", db=None) -> list[int]:
-    """Survey waves (years) with data for a metric, from its trend result."""
-    df = run(metric, db=db).data
-    return sorted({int(y) for y in df["year"].dropna()})
+def derived(what: str, compute, db=None):
+    """A small plain value derived from query results (the waves of a metric, a page's headline figures), shared
+    between kernels like the results: a page drawn from the cache then reads no result and imports no pandas.
+    `what` names the value and everything it depends on besides the warehouse and the code."""
+    _configure()
+    path, identity = _key(db)
+    return cache.get_or_compute(path, identity, "derived", what, compute)
+
+
+def waves(metric: str = "participation_rate", db=None, **params) -> list[int]:
+    """The years a metric has figures for (survey waves, municipal survey rounds), from its result over every year."""
+    return derived(f"waves\n{metric}\n{sorted(params.items())!r}",
+                   lambda: sorted({int(y) for y in run(metric, db=db, **params).data["year"].dropna()}), db)
 

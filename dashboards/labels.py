@@ -5,8 +5,10 @@ import csv
 import math
 from functools import lru_cache
 from pathlib import Path
+from queries.lazy import lazy
 
-import pandas as pd
+pd = lazy("pandas")
+
 
 REPO = Path(__file__).resolve().parent.parent
 LABELS_CSV = REPO / "data" / "reference" / "labels.csv"

@@ -19,12 +19,14 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import base_layout, is_fraction, percent_axis, title, unit_title
 from .geo import BORNHOLM, GEOJSON_PATH, INSET_BOX, inset, trace_geojson
 from .labels import fmt_number, municipalities, t
+from queries.lazy import lazy
+
+pd = lazy("pandas")
 
 # light to dark blue; the lightest is still visibly a fill on the white page (municipalities with 0 are not "sea")
 COLOURSCALE = [[0.0, "#deebf7"], [0.25, "#9ecae1"], [0.5, "#4292c6"], [0.75, "#2171b5"], [1.0, "#08306b"]]

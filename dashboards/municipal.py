@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from . import charts, data, panels, present
 from .labels import fmt_number, label, municipalities, t
 from .map import municipality_map
+from queries.lazy import lazy
+
+pd = lazy("pandas")
 
 # -- Kommunerne: the map and its year ----------------------------------------------------------------------------
 

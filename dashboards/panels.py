@@ -5,11 +5,13 @@ putting a municipality beside its region and the country) lives here, not in the
 """
 from __future__ import annotations
 
-import pandas as pd
 
 from . import charts, data, present
 from .labels import column_title, dimension_title, label, municipalities, t
 from .present import View
+from queries.lazy import lazy
+
+pd = lazy("pandas")
 
 SURVEY_BREAKDOWNS = ["total", "gender", "age_group", "region", "landsdel", "east_west", "urbanisation",
                      "education", "employment"]
@@ -201,8 +203,7 @@ def municipal_values(indicator: str, year: int | None) -> tuple[pd.DataFrame, ob
 
 def indicator_years(indicator: str) -> list[int]:
     metric, _, params = MUNICIPAL_INDICATORS[indicator]
-    df = data.run(metric, **params).data
-    return sorted({int(y) for y in df["year"].dropna()})
+    return data.waves(metric, **params)
 
 
 def pick_year(years: list[int], year: int | None, lang: str) -> tuple[int, str]:

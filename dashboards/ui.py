@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import ipywidgets as widgets
-import pandas as pd
 from plotly.io.base_renderers import PlotlyRenderer
 from IPython.display import display
 
@@ -23,6 +22,9 @@ from . import cache, charts, data, present
 from .present import View  # noqa: F401 - panels return it; ui.View stays importable
 from .labels import DASHBOARDS, dimension_title, label, municipalities, pick, t
 from .state import Choice, Note, State, current_query_string, parse_query, to_query, validate
+from queries.lazy import lazy
+
+pd = lazy("pandas")
 
 log = logging.getLogger("frivilligdata.dashboards")
 # In a kernel sys.stderr is the page: tracebacks go to the process's real stderr (the Voilà server log) instead.
@@ -283,7 +285,6 @@ class ChartPanel:
                                    layout=widgets.Layout(max_width="100%"))
         self.widget.add_class("fd-panel")
         self.widget.add_class(f"fd-panel-{name}")
-        self.table: pd.DataFrame | None = None
         self._download: tuple | None = None  # (table, metric, file name stem, years) of the view shown
 
     def decorate(self, view: View, state: dict | None = None) -> View:
@@ -291,7 +292,7 @@ class ChartPanel:
         the chart's text summary, and what goes under the chart (definition, table, downloads). Done once per view
         and page state, before the shared cache turns the figure into a dict, so a page drawn from the cache
         formats no table."""
-        years = _years(view.table)
+        years = view.years = _years(view.table)
         if view.fig is not None and not isinstance(view.fig, dict):
             view.summary = view.summary or charts.summary(view.fig, self.lang)
             view.fig = charts.with_source(view.fig, present.source_line(view.meta, self.lang, years=years,
@@ -327,7 +328,7 @@ class ChartPanel:
             return
         table, meta, stem, years = self._download
         try:
-            payload = present.xlsx_bytes(table, meta, self.lang, demo=data.is_demo(), years=years)
+            payload = present.xlsx_bytes(cache.frame(table), meta, self.lang, demo=data.is_demo(), years=years)
         except Exception:  # noqa: BLE001 - the page keeps working; the log keeps the traceback
             log.exception("XLSX of panel %s failed", self.name)
             return
@@ -335,7 +336,6 @@ class ChartPanel:
         self.send.outputs = (_js_output(download_js(payload, stem + ".xlsx", XLSX_MIME)),)
 
     def show(self, view: View, state: dict | None = None) -> None:
-        self.table = view.table
         if not isinstance(view.fig, dict) or not view.info_html:  # not through the cache: decorate it here
             view = self.decorate(view, state)
         fig = view.fig
@@ -348,12 +348,11 @@ class ChartPanel:
         # can swallow the wake-up for the execute reply, so the page stalled forever (jupyter/nbclient#312).
         self.out.outputs = (_plotly_output(fig, self.lang, stem),)
         self.info.value = view.info_html
-        self._download = (view.table, view.meta, stem, _years(view.table))  # the XLSX, built when asked for
+        self._download = (view.table, view.meta, stem, view.years)  # the XLSX, built when asked for
         self.xlsx.layout.display = None
         self.tablebox.value = view.table_html
 
     def fail(self, message: str) -> None:
-        self.table = None
         self._download = None
         self.head.value = ""
         self.out.outputs = ()
@@ -536,8 +535,10 @@ class Dashboard:
         if self.headline_fn is None:
             return
         try:
-            items = self.headline_fn(self.values())
-            self.headlines.value = headlines_html(items, self.lang)
+            s = self.values()
+            # shared between kernels like the charts (a page drawn from the cache reads no query result)
+            self.headlines.value = cache.view(self.notebook, self.headline_fn, dict(s),
+                                              lambda: headlines_html(self.headline_fn(s), self.lang), kind="blocks")
         except Exception:  # noqa: BLE001 - the charts still tell; the log keeps the traceback
             log.exception("headlines failed")
             self.headlines.value = ""
@@ -554,7 +555,8 @@ class Dashboard:
         w = widgets.HTML()
         w.add_class("fd-text")
         try:
-            w.value = fn(self.values())
+            s = self.values()
+            w.value = cache.view(self.notebook, fn, dict(s), lambda: fn(s), kind="blocks")  # shared like a chart
         except Exception as exc:  # noqa: BLE001 - never a traceback in the page
             log.exception("text block %s failed", fn.__name__)
             w.value = f'<div class="fd-error">{html.escape(t("load_error", self.lang, msg=type(exc).__name__))}</div>'

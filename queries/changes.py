@@ -1,9 +1,11 @@
 """Checks of the requests of the change and contrast metrics (*_change, *_contrast) that need the warehouse."""
 from __future__ import annotations
 
-import duckdb
 
 from .catalog import Metric, QueryError
+from .lazy import lazy
+
+duckdb = lazy("duckdb")
 
 
 def validate(con: duckdb.DuckDBPyConnection, metric: Metric, values: dict, years: list[int]) -> None:

@@ -7,11 +7,13 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-import pandas as pd
 
 from . import macros
 from .catalog import Metric, QueryError, _sql_files, load_metric, sql_body
+from .lazy import lazy
+
+duckdb = lazy("duckdb")
+pd = lazy("pandas")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "warehouse.duckdb"

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 
-import duckdb
 
 from . import catalog
 from .catalog import called_metrics, metric_names, sql_body
+from .lazy import lazy
+
+duckdb = lazy("duckdb")
 
 _CREATE = re.compile(r"^create or replace macro\s+(?P<name>[a-z_][a-z0-9_]*)\s*\(", re.I)
 

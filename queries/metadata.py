@@ -5,9 +5,11 @@ here beside the metrics, and nothing outside the query layer writes SQL.
 """
 from __future__ import annotations
 
-import pandas as pd
 
 from .engine import _warehouse
+from .lazy import lazy
+
+pd = lazy("pandas")
 
 BUILD_INFO_SQL = "select key, value from build_info order by key"
 BUILD_INPUTS_SQL = "select * from build_inputs order by file"

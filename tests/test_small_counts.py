@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 import queries
-from dashboards import present, ui
+from dashboards import cache, present, ui
 from dashboards.labels import REPO, municipalities
 
 NOTEBOOKS = REPO / "dashboards"
@@ -148,6 +148,7 @@ class Checker:
 
     def panel(self, panel: ui.ChartPanel, lang: str) -> None:
         table, meta, _, _ = panel._download
+        table = cache.frame(table)
         self.views += 1
         pres = present.pres(meta)
         persons = [c for c in pres.person_counts if c in table.columns]
