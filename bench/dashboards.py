@@ -2,7 +2,7 @@
 the redrawn chart, against a floor measured in the same run (bench/floor.ipynb: one chart, no data, served by
 a second Voilà with the same template and configuration).
 
-    .venv/bin/python bench/dashboards.py [--repeat 3] [--changes 6] [-- extra voila options, e.g. --preheat_kernel=False]
+    .venv/bin/python bench/dashboards.py [--repeat 3] [--changes 8] [-- extra voila options, e.g. --preheat_kernel=False]
 
 Both servers use voila.json, so both run preheated kernels (one per notebook, refilled after use).
 
