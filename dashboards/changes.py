@@ -105,7 +105,8 @@ def _figure(rows: list[dict], metric: str, lang: str, title_text: str) -> go.Fig
             marker={"size": 11, "color": charts.OKABE_ITO[i % len(charts.OKABE_ITO)]},
         ))
     fig.add_vline(x=0, line_width=1, line_color="#555555")
-    charts.base_layout(fig, lang, title_text, height=180 + 34 * len(groups) * len(comparisons))
+    # the margins below (130 + 80) and a plot area of 34 px per dot, at least 100 px (one category: two dots)
+    charts.base_layout(fig, lang, title_text, height=210 + max(100, 34 * len(groups) * len(comparisons)))
     # the legend under the title, from the left: two long entries wrap at phone width instead of covering the title
     fig.update_layout(title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
                       scattermode="group", scattergap=0.35, margin={"l": 60, "r": 20, "t": 130, "b": 80},

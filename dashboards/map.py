@@ -190,8 +190,9 @@ def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "
                     domain={"x": [0, 1], "y": [0.1, 1]})
     fig.update_layout(
         # the top margin stays base_layout's, which grows with the title's lines (and with_source adds the
-        # source line under it); the legend sits in the empty sea at the map's lower left, clear of both
-        margin={"l": 5, "r": 5, "b": 60}, dragmode=False,
+        # source line under it); the legend sits in the empty sea at the map's lower left, clear of both. The
+        # bottom holds the colour bar's title: 70 px, what plotly would widen it to (a second drawing of the map)
+        margin={"l": 5, "r": 5, "b": 70}, dragmode=False,
         legend={"orientation": "v", "x": 0.0, "xanchor": "left", "y": 0.12, "yanchor": "bottom",
                 "bgcolor": "rgba(255,255,255,0.8)"},
         annotations=[{"text": text("credit", lang), "xref": "paper", "yref": "paper", "x": 1, "y": 0,

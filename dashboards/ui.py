@@ -297,6 +297,7 @@ class ChartPanel:
             view.summary = view.summary or charts.summary(view.fig, self.lang)
             view.fig = charts.with_source(view.fig, present.source_line(view.meta, self.lang, years=years,
                                                                         demo=data.is_demo()))
+            charts.fit_left_margin(view.fig)
         view.info_html, view.table_html = self._info_html(view, state)
         return view
 
