@@ -10,6 +10,7 @@ import math
 import textwrap
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from queries import load_metric
 
@@ -28,6 +29,23 @@ PUBLISHED = OKABE_ITO[1]
 SUPPRESSED_GREY = "#999999"
 # Sequential colour scale for maps (light to dark blue, readable in greyscale too).
 SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
+
+# The look of every chart: plotly's "plotly_white", trimmed to the trace types the dashboards and the report draw,
+# registered as plotly's default template. Naming a template per figure (update_layout(template=...)) validated the
+# whole template again for every chart (11 ms of a chart's 20-50 ms); a figure made under the default gets it at no
+# cost, and a page receives 3 kB of template per chart instead of 7 kB.
+TEMPLATE = "frivillig"
+TEMPLATE_TRACES = ("bar", "scatter", "choropleth", "scattergeo")
+
+
+def _register_template() -> None:
+    white = pio.templates["plotly_white"]
+    data = {k: v for k, v in white.data.to_plotly_json().items() if k in TEMPLATE_TRACES}
+    pio.templates[TEMPLATE] = go.layout.Template(layout=white.layout, data=data)
+    pio.templates.default = TEMPLATE
+
+
+_register_template()
 
 # The toolbar keeps one button, "download PNG" (nothing that uploads, edits or opens a page elsewhere), with its
 # tooltip in the page language (plotly's locale dictionary travels in the config, no locale script is loaded).
@@ -107,7 +125,6 @@ def base_layout(fig: go.Figure, lang: str, title_text: str, *, height: int = 420
         title={"text": wrapped, "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
                "font": {"size": 16}, "pad": {"l": 10, "t": 12}},
         separators=separators(lang),
-        template="plotly_white",
         colorway=OKABE_ITO,
         height=height,
         margin={"l": 60, "r": 20, "t": 40 + 22 * lines, "b": 60},

@@ -443,10 +443,11 @@ def source_line(metric, lang: str, *, years=None, demo: bool = False) -> str:
 
 
 def csv_text(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = True, demo: bool = False,
-             years=None) -> str:
+             years=None, shown: pd.DataFrame | None = None) -> str:
     """CSV for people: a '# Kilde: ...' first line (source, year, demo warning), headings in the page language,
-    values rounded as displayed (or unrounded for researchers). Danish: ';' and decimal comma (Danish Excel)."""
-    table = people_table(df, metric, lang, rounded=rounded)
+    values rounded as displayed (or unrounded for researchers). Danish: ';' and decimal comma (Danish Excel).
+    `shown`: people_table(df, metric, lang) when the caller has it already (the page shows the same table)."""
+    table = shown if rounded and shown is not None else people_table(df, metric, lang, rounded=rounded)
     head = "# " + source_line(metric, lang, years=years, demo=demo) + "\n"
     if lang == "en":
         return head + table.to_csv(index=False)

@@ -214,14 +214,14 @@ def _data_link(payload: bytes, mime: str, filename: str, text: str, cls: str, ro
 
 
 def csv_link(df: pd.DataFrame, filename: str, lang: str, meta=None, *, rounded: bool = True,
-             years=None) -> str:
+             years=None, shown=None) -> str:
     """A download link holding the CSV itself (data: URI), so no server round trip is needed: a first line with
     source, year and the demo warning, headings in the page language, values as displayed (or unrounded)."""
     demo = data.is_demo()
     if meta is None:  # a table that is not a metric result (kept for callers outside the panels)
         text = charts.csv_text(df, lang)
     else:
-        text = present.csv_text(df, meta, lang, rounded=rounded, demo=demo, years=years)
+        text = present.csv_text(df, meta, lang, rounded=rounded, demo=demo, years=years, shown=shown)
     payload = ("\ufeff" + text).encode("utf-8")
     key = "download_csv" if rounded else "download_csv_exact"
     return _data_link(payload, "text/csv;charset=utf-8", filename, t(key, lang),
@@ -307,17 +307,17 @@ class ChartPanel:
     def _info_html(self, view: View, state: dict | None) -> tuple[str, str]:
         """What goes under the chart: its summary, definition, source, method and CSV links; and the table."""
         lang = self.lang
-        years = _years(view.table)
+        years = view.years
         stem = self._stem(view, state)
         note = f'<div class="fd-note">{html.escape(view.note)}</div>' if view.note else ""
+        shown = present.people_table(view.table, view.meta, lang)  # the table as shown: page and CSV alike
         info = (
             f'<div class="fd-meta fd-meta-top">{note}<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(view.summary)}</p>'
             f'{meta_html(view.meta, lang, years)}'
-            f'<div class="fd-downloads">{csv_link(view.table, stem + ".csv", lang, view.meta, years=years)}'
+            f'<div class="fd-downloads">{csv_link(view.table, stem + ".csv", lang, view.meta, years=years, shown=shown)}'
             f'{csv_link(view.table, stem + "-alle-decimaler.csv" if lang != "en" else stem + "-all-decimals.csv", lang, view.meta, rounded=False, years=years)}'
             f'<span>{html.escape(t("png_hint", lang))}</span></div></div>'
         )
-        shown = present.people_table(view.table, view.meta, lang)
         table = (f'<div class="fd-meta"><details><summary>{html.escape(t("show_table", lang))}</summary>'
                  f'{table_html(shown)}</details></div>')
         return info, table
