@@ -42,6 +42,11 @@ total_hours as (
     select * from total_hours_per_year()
 ),
 
+-- the hours of one full-time job in a year (parameter hours_per_fte), the divisor of every figure
+divisor as (
+    select cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as hours_per_fte
+),
+
 final as (
     select
         t.year,
@@ -51,14 +56,15 @@ final as (
         t.label_en,
         t.hours_per_resident_month,
         t.population,
-        cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as hours_per_fte,
-        t.estimate / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as estimate,
-        t.se / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as se,
-        t.ci_low / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as ci_low,
-        t.ci_high / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as ci_high,
+        d.hours_per_fte,
+        t.estimate / d.hours_per_fte as estimate,
+        t.se / d.hours_per_fte as se,
+        t.ci_low / d.hours_per_fte as ci_low,
+        t.ci_high / d.hours_per_fte as ci_high,
         t.n,
         t.flag
     from total_hours as t
+    cross join divisor as d
     left join labels as l on l.dimension = t.dimension and l.code = t.category
     order by t.year, l.sort_order, t.category
 )

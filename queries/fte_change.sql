@@ -48,6 +48,11 @@ hours_change as (
     select * from total_hours_per_year_change()
 ),
 
+-- the hours of one full-time job in a year (parameter hours_per_fte), the divisor of every figure
+divisor as (
+    select cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as hours_per_fte
+),
+
 final as (
     select
         h.year,
@@ -56,18 +61,19 @@ final as (
         h.category,
         h.label_da,
         h.label_en,
-        cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as hours_per_fte,
-        h.estimate / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as estimate,
-        h.se / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as se,
-        h.ci_low / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as ci_low,
-        h.ci_high / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as ci_high,
-        h.estimate_year / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as estimate_year,
-        h.estimate_since / cast(coalesce(getvariable('hours_per_fte'), 1924) as double) as estimate_since,
+        d.hours_per_fte,
+        h.estimate / d.hours_per_fte as estimate,
+        h.se / d.hours_per_fte as se,
+        h.ci_low / d.hours_per_fte as ci_low,
+        h.ci_high / d.hours_per_fte as ci_high,
+        h.estimate_year / d.hours_per_fte as estimate_year,
+        h.estimate_since / d.hours_per_fte as estimate_since,
         h.n,
         h.n_since,
         h.flag,
         h.verdict
     from hours_change as h
+    cross join divisor as d
 )
 
 select * from final
