@@ -56,12 +56,12 @@ create or replace macro person_count(n) as case when n > 0 and n < min_persons_s
 
 -- The respondents of a survey wave (every wave when wave is null) with their group under breakdown by_name: total
 -- ('all'), gender, age_group, region (region_code), landsdel (landsdel_code), east_west, urbanisation, education,
--- employment. A text code is in category, a number code (region, landsdel) in category_number, the other column
--- null: DuckDB then groups numbers as numbers (3-5 times faster than as text on a million respondents), and
--- survey_domain_means returns one text category. Any other name stops the query with an error listing these.
--- Returns (year, respondent_id, weight, volunteered, hours_per_month, category, category_number): the key and the
--- survey variables the metrics estimate, not every column (binding 30 columns through each macro doubled the time
--- DuckDB spent planning).
+-- employment. The inner select names one column after each breakdown, and COLUMNS picks the one called by_name while
+-- DuckDB binds the query, so category keeps its column's type (a region is grouped as a number, 3-5 times faster
+-- than as text) and the query holds that one column, not a case over all of them. Any other name stops the query
+-- with an error listing these. Returns (year, respondent_id, weight, volunteered, hours_per_month, category): the key
+-- and the survey variables the metrics estimate, not every column (binding 30 columns through each macro doubled
+-- the time DuckDB spent planning).
 create or replace macro survey_respondents_by(by_name, wave) as table
     select
         year,
@@ -69,22 +69,34 @@ create or replace macro survey_respondents_by(by_name, wave) as table
         weight,
         volunteered,
         hours_per_month,
-        case by_name
-            when 'total' then 'all'
-            when 'gender' then gender
-            when 'age_group' then age_group
-            when 'region' then null
-            when 'landsdel' then null
-            when 'east_west' then east_west
-            when 'urbanisation' then urbanisation
-            when 'education' then education
-            when 'employment' then employment
-            else error('by must be one of total, gender, age_group, region, landsdel, east_west, urbanisation, '
-                || 'education, employment; got ' || coalesce('''' || by_name || '''', 'null'))
-        end as category,
-        case by_name when 'region' then region_code when 'landsdel' then landsdel_code end as category_number
-    from survey_respondents
-    where wave is null or year = wave;
+        columns(lambda c: c = case
+            when by_name in ('total', 'gender', 'age_group', 'region', 'landsdel', 'east_west', 'urbanisation',
+                'education', 'employment') then by_name
+            else 'total'
+        end) as category
+    from (
+        select
+            year,
+            respondent_id,
+            weight,
+            volunteered,
+            hours_per_month,
+            'all' as total,
+            gender,
+            age_group,
+            region_code as region,
+            landsdel_code as landsdel,
+            east_west,
+            urbanisation,
+            education,
+            employment
+        from survey_respondents
+    )
+    where (wave is null or year = wave)
+        and (by_name in ('total', 'gender', 'age_group', 'region', 'landsdel', 'east_west', 'urbanisation', 'education',
+            'employment')
+            or error('by must be one of total, gender, age_group, region, landsdel, east_west, urbanisation, '
+                || 'education, employment; got ' || coalesce('''' || by_name || '''', 'null')));
 
 -- Volunteering as a survey variable, one row per respondent of the wave (every wave when wave is null) under
 -- breakdown by_name: y = volunteered (0/1, so y2 = y) and everyone in the domain. The one definition that
@@ -94,7 +106,6 @@ create or replace macro participation_observations(by_name, wave) as table
     select
         year,
         category,
-        category_number,
         weight as w,
         volunteered as y,
         volunteered as y2,
@@ -108,7 +119,6 @@ create or replace macro resident_hours_observations(by_name, wave) as table
     select
         year,
         category,
-        category_number,
         weight as w,
         case when volunteered = 1 then hours_per_month else 0 end as y,
         case when volunteered = 1 then hours_per_month * hours_per_month else 0 end as y2,
@@ -123,7 +133,6 @@ create or replace macro hours_observations(by_name, wave) as table
     select
         year,
         category,
-        category_number,
         weight as w,
         hours_per_month as y,
         hours_per_month * hours_per_month as y2,
@@ -173,7 +182,7 @@ create or replace macro population_16plus(by_name, wave) as table
 -- === survey estimation =============================================================================================
 
 -- The sums behind weighted domain means, one row per (year, category), from a relation
--- respondents(year, category, category_number, w, y, y2, in_domain) (survey_respondents_by gives the categories):
+-- respondents(year, category, w, y, y2, in_domain) (survey_respondents_by gives the categories, of any type):
 -- one row per respondent, every respondent of the wave in exactly one category; y2 is y squared; in_domain says
 -- whether the respondent is in the estimation domain. Respondents outside it (e.g. everyone but the volunteers who
 -- answered) still count in the wave's n, as in svyby(~y, ~by, subset(design, ...), svymean). Two shortcuts let
@@ -189,17 +198,12 @@ create or replace macro survey_domain_sums(respondents, all_in_domain, y_binary)
         select
             year,
             category,
-            category_number,
             in_domain,
             case when all_in_domain or in_domain then w else 0 end as w,
             y,
             y2
         from query_table(respondents)
     ),
-    -- one grouping key per breakdown, so DuckDB groups an integer geography code by perfect hash (a second, null
-    -- text key in the same group by costs about half the query): the text categories in the first branch, the
-    -- numbered ones (region, landsdel) in the second. The branch that does not apply is folded away at planning
-    -- time (category_number is a constant null for a text breakdown, a column without nulls for a numbered one).
     domain_sums as (
         select
             year,
@@ -213,36 +217,27 @@ create or replace macro survey_domain_sums(respondents, all_in_domain, y_binary)
             sum(w * w * y) as sw2y,
             case when y_binary then sum(w * w * y) else sum(w * w * y2) end as sw2y2
         from domain_weights
-        where category_number is null
         group by year, category
-        union all by name
-        select
-            year,
-            cast(category_number as varchar) as category,
-            count(*) as n_all,
-            case when all_in_domain then count(*) else cast(count_if(in_domain) as bigint) end as n,
-            sum(w) as sw,
-            sum(w * y) as swy,
-            sum(w * w) as sw2,
-            sum(w * w * y) as sw2y,
-            case when y_binary then sum(w * w * y) else sum(w * w * y2) end as sw2y2
-        from domain_weights
-        where category_number is not null
-        group by year, category_number
     ),
-    -- every respondent of the wave counts in the variance of a domain mean (a window over the few category rows:
-    -- cheaper to plan than joining a second grouping back)
+    -- every respondent of the wave counts in the variance of a domain mean: joined back from the few category rows
+    -- (a window here is rewritten by DuckDB into a second pass over the respondents)
+    waves as (
+        select year, sum(n_all) as n_wave
+        from domain_sums
+        group by year
+    )
     select
-        year,
-        category,
-        n,
-        sum(n_all) over (partition by year) as n_wave,
-        sw,
-        swy,
-        sw2,
-        sw2y,
-        sw2y2
-    from domain_sums;
+        s.year,
+        cast(s.category as varchar) as category,
+        s.n,
+        w.n_wave,
+        s.sw,
+        s.swy,
+        s.sw2,
+        s.sw2y,
+        s.sw2y2
+    from domain_sums as s
+    join waves as w on w.year = s.year;
 
 -- Weighted domain means with their linearisation SEs, one row per (year, category), from the same relation
 -- respondents and shortcuts as survey_domain_sums. Returns (year, category as text, n, mean, se).
@@ -749,7 +744,6 @@ create or replace macro survey_share_contrast(observations, question, by_name, w
         select
             {'year': o.year, 'code': o.category} as year,
             r.category,
-            r.category_number,
             o.w,
             o.y,
             o.y2,
