@@ -198,7 +198,7 @@ def header_html(notebook: str, lang: str, query_for_other_lang: str) -> str:
     other = "en" if lang != "en" else "da"
     nav.append(f'<a href="{html.escape(query_for_other_lang or "?")}" id="fd-lang" lang="{other}" hreflang="{other}">'
                f'{html.escape(t("switch_lang", lang))}</a>')
-    return (f'{CSS}<div class="fd-header"><nav class="fd-nav" aria-label="{html.escape(t("nav", lang))}">'
+    return (f'<div class="fd-header"><nav class="fd-nav" aria-label="{html.escape(t("nav", lang))}">'
             f'{"".join(nav)}</nav><h1 id="fd-title">{html.escape(title)}</h1></div>')
 
 
@@ -450,6 +450,7 @@ class Dashboard:
             w.add_class(f"fd-control-{c.name}")
             w.observe(self._changed(c), names="value")
             self.widgets[c.name] = w
+        self.style = widgets.HTML(CSS)  # never changes: re-inserting a style sheet restyles the whole page
         self.head = widgets.HTML()
         self.link = widgets.HTML()
         self.headlines = widgets.HTML()
@@ -485,8 +486,8 @@ class Dashboard:
                 value = control.default
             self.state.values[control.name] = value
             self._follow(control.name)
-            self._render_head()  # the address, the share field and the language switch keep the current view
             self.redraw(uses=control.name)
+            self._render_head()  # the address, the share field and the language switch keep the current view
             self._draw_headlines()
         return handler
 
@@ -594,7 +595,7 @@ class Dashboard:
         controls = widgets.HBox(list(self.widgets.values()),
                                 layout=widgets.Layout(flex_flow="row wrap", gap="0.5em 1em", max_width="100%"))
         controls.add_class("fd-controls")
-        items = [self.js, self.head, self.headlines, controls, self.link, *self.texts,
+        items = [self.style, self.js, self.head, self.headlines, controls, self.link, *self.texts,
                  *[p.panel.widget for p in self.panels]]
         page = widgets.VBox(items, layout=widgets.Layout(max_width="1100px"))
         page.add_class("fd-page")
