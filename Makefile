@@ -38,7 +38,7 @@ $(WAREHOUSE): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.
 	$(PY) -m etl build --raw $(DEMO) --db $(WAREHOUSE)
 	$(PY) -m dashboards.prebuild --db $(WAREHOUSE)
 
-warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data (and the dashboards' default views)
+warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data, then the dashboards' views (default pages, one change away)
 
 dashboard: $(WAREHOUSE) ## Serve the dashboards on http://localhost:8866 (WORKERS=2: two Voilà workers behind nginx)
 	$(if $(filter 1,$(WORKERS)),$(PY) -m dashboards.serve --port=$(PORT),$(PY) -m dashboards.cluster --workers=$(WORKERS) --port=$(PORT))

@@ -1,12 +1,15 @@
-"""Build the dashboards' default views into the shared cache right after the warehouse is built, so that the first
-visitors after a rebuild get pages drawn from the cache like everyone after them (`make warehouse` runs it).
+"""Build the dashboards' views into the shared cache right after the warehouse is built, so that the first visitors
+after a rebuild get pages drawn from the cache like everyone after them (`make warehouse` runs it).
 
-    python -m dashboards.prebuild [--db data/warehouse.duckdb]
+    python -m dashboards.prebuild [--db data/warehouse.duckdb] [--views default|near] [--jobs N]
 
 Runs each dashboard notebook's own code, as a page without URL parameters would, in Danish and English, with the
-map geometry's address as `dashboards.serve` gives it (part of a view's key, dashboards.geo). Nothing is displayed;
-the views land in the cache folder beside the warehouse (dashboards.cache). A panel that fails is reported and the
-others still built; exit status 1 if any failed.
+map geometry's address as `dashboards.serve` gives it (part of a view's key, dashboards.geo). With `--views near`
+(the default) it then runs each page once more for every address one widget change away from it (another wave,
+breakdown, indicator, municipality ...), in --jobs processes: the views a visitor reaches with their first change
+(computing one takes the kernel 50-100 ms a panel; reading it back 2 ms). Nothing is displayed; the views land in
+the cache folder beside the warehouse (dashboards.cache). A panel that fails is reported and the others still
+built; exit status 1 if any failed.
 """
 from __future__ import annotations
 
@@ -16,12 +19,15 @@ import logging
 import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 from . import geo, state
 from .labels import DASHBOARDS
 
 NOTEBOOKS = Path(__file__).resolve().parent
+LANG_QUERIES = ("", "?lang=en")  # the default page in Danish and English
 
 
 def notebook_code(name: str) -> str:
@@ -39,8 +45,8 @@ class _Failures(logging.Handler):
         self.seen.append(record.getMessage())
 
 
-def prebuild(db: str | None = None, base_url: str = "/") -> list[str]:
-    """Run every dashboard's notebook for the default view in both languages; returns the failures."""
+def _setup(db: str | None, base_url: str) -> None:
+    """Point this process at the warehouse and the served map address; pages display nothing."""
     from . import ui
 
     if db:
@@ -48,33 +54,98 @@ def prebuild(db: str | None = None, base_url: str = "/") -> list[str]:
     os.environ[geo.URL_ENV] = geo.served_url(base_url)
     os.environ.pop("VOILA_PREHEAT", None)
     ui.display = lambda *args, **kwargs: None  # build the views, show nothing
-    failures: list[str] = []
+
+
+def near_queries(dash) -> list[str]:
+    """The addresses one widget change away from a page: each other option of each control, with the controls that
+    depend on it set as the page would set them after that change (back to their default when no longer offered)."""
+    choices = [c.choice for c in dash.controls]
+    out = []
+    for c in dash.controls:
+        offered = [value for _, value in c.options_for(dash.state.values)]
+        shown = dash.state.get(c.name) if dash.state.get(c.name) is not None else next(iter(offered), None)
+        for value in offered:
+            if value == shown:  # what the widget shows (a dependent control's default None: its first option)
+                continue
+            values = dict(dash.state.values, **{c.name: value})
+            for d in dash.controls:
+                if d.parent == c.name and not d.allowed(values.get(d.name), values):
+                    values[d.name] = d.default
+            out.append(state.to_query(values, choices))
+    return out
+
+
+def run_page(name: str, query: str) -> tuple[list[str], list[str]]:
+    """Run a dashboard's notebook for one address; returns (its failures, the addresses one change away)."""
+    from . import ui
+
+    os.environ["QUERY_STRING"] = query.lstrip("?")
+    state.current_query_string.cache_clear()  # a kernel reads its page's address once; here: each run
     failed = _Failures()
     ui.log.addHandler(failed)  # a panel that fails logs its traceback and shows a message: collect them
+    shown: list = []
+    show = ui.Dashboard.show
+    ui.Dashboard.show = lambda self: (shown.append(self), show(self))[1]
     try:
-        for name, *_ in DASHBOARDS:
-            for query in ("", "lang=en"):
-                os.environ["QUERY_STRING"] = query
-                state.current_query_string.cache_clear()  # a kernel reads its page's address once; here: each run
-                started = time.perf_counter()
-                failed.seen = []
-                try:
-                    exec(compile(notebook_code(name), name, "exec"), {"__name__": "__main__"})
-                except Exception as exc:  # noqa: BLE001 - reported, the other dashboards still built
-                    failed.seen.append(f"{type(exc).__name__}: {exc}")
-                failures += [f"{name}?{query}: {s}" for s in failed.seen]
-                print(f"{name}{'?' + query if query else ''}: {time.perf_counter() - started:.1f} s"
-                      + (f", {len(failed.seen)} failed" if failed.seen else ""), flush=True)
+        exec(compile(notebook_code(name), name, "exec"), {"__name__": "__main__"})
+    except Exception as exc:  # noqa: BLE001 - reported, the other pages still built
+        failed.seen.append(f"{type(exc).__name__}: {exc}")
     finally:
+        ui.Dashboard.show = show
         ui.log.removeHandler(failed)
+    return [f"{name}{query}: {s}" for s in failed.seen], [q for d in shown for q in near_queries(d)]
+
+
+def _run_pages(jobs: list[tuple[str, str]]) -> list[str]:
+    failures: list[str] = []
+    for name, query in jobs:
+        failures += run_page(name, query)[0]
+    return failures
+
+
+def prebuild(db: str | None = None, base_url: str = "/", *, near: bool = True, jobs: int | None = None) -> list[str]:
+    """Run every dashboard's notebook for the default view in both languages (and, with near, for every address one
+    widget change away, in `jobs` processes); returns the failures."""
+    _setup(db, base_url)
+    failures: list[str] = []
+    todo: list[tuple[str, str]] = []
+    for name, *_ in DASHBOARDS:
+        for query in LANG_QUERIES:
+            started = time.perf_counter()
+            failed, nearby = run_page(name, query)
+            failures += failed
+            todo += [(name, q) for q in nearby]
+            print(f"{name}{query}: {time.perf_counter() - started:.1f} s" + (f", {len(failed)} failed" if failed else ""),
+                  flush=True)
+    if not near or not todo:
+        return failures
+    started = time.perf_counter()
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    # every worker gets pages of every dashboard (round robin), so they finish together
+    shares = [todo[i::workers] for i in range(workers)]
+    if workers == 1:
+        failures += _run_pages(todo)
+    else:
+        # spawned, not forked: a fork would copy this process's open DuckDB connection
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_setup,
+                                 initargs=(db, base_url)) as pool:
+            for failed in pool.map(_run_pages, shares):
+                failures += failed
+    print(f"{len(todo)} pages one change away: {time.perf_counter() - started:.1f} s in {workers} processes",
+          flush=True)
     return failures
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", help="the warehouse (default: $FRIVILLIGDATA_DB or data/warehouse.duckdb)")
+    ap.add_argument("--views", choices=("default", "near"), default="near",
+                    help="default: each dashboard's default page; near (default): also every page one change away")
+    ap.add_argument("--jobs", type=int, default=None, help="processes for the pages one change away (default: cores)")
     args = ap.parse_args(argv)
-    failures = prebuild(args.db)
+    if args.jobs is not None and args.jobs < 1:
+        ap.error(f"--jobs must be at least 1, got {args.jobs}")
+    failures = prebuild(args.db, near=args.views == "near", jobs=args.jobs)
     for f in failures:
         print(f"error: {f}", file=sys.stderr)
     return 1 if failures else 0

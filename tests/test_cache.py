@@ -116,12 +116,12 @@ def test_off_switch(own_db, monkeypatch):
 
 
 def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
-    """`python -m dashboards.prebuild` (run by `make warehouse`) builds every dashboard's default view, Danish and
-    English; a page opened afterwards (same code, same server address of the map geometry) only reads the cache."""
+    """`python -m dashboards.prebuild --views default` builds every dashboard's default view, Danish and English; a
+    page opened afterwards (same code, same server address of the map geometry) only reads the cache."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("FRIVILLIGDATA_GEOJSON_URL", None)
-    proc = subprocess.run([sys.executable, "-m", "dashboards.prebuild", "--db", str(own_db)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run([sys.executable, "-m", "dashboards.prebuild", "--db", str(own_db), "--views", "default"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     built = entries(own_db, "views")
     assert len(built) >= 20  # 5 dashboards x 2 languages, several panels each
@@ -134,7 +134,7 @@ def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
              "read = cache.get_or_compute\n"
              "def computed(*a): raise AssertionError('computed ' + repr(a[2:4]))\n"
              "cache.get_or_compute = lambda db, ident, kind, key, compute: read(db, ident, kind, key, computed)\n"
-             "failed = prebuild.prebuild(sys.argv[1])\n"
+             "failed = prebuild.prebuild(sys.argv[1], near=False)\n"
              # a page drawn from the cache imports none of the libraries that compute (issue 11: 0.4 s per kernel)
              "heavy = sorted({'pandas', 'numpy', 'duckdb'} & set(sys.modules))\n"
              "assert not heavy, 'a page drawn from the cache imported ' + ', '.join(heavy)\n"
@@ -143,3 +143,32 @@ def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert entries(own_db, "views") == built
+
+
+def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypatch):
+    """`--views near` (what `make warehouse` runs) also builds the pages one change away from each default page, so
+    a visitor's first change is read from the cache: every other wave, breakdown and reference group of a page, the
+    reference group set back to the first offered when the breakdown changes, as the page does."""
+    from dashboards import prebuild, state, ui
+
+    monkeypatch.setattr(prebuild, "DASHBOARDS", [d for d in prebuild.DASHBOARDS if d[0] == "1_frivillige.ipynb"])
+    monkeypatch.setattr(ui, "display", lambda *a, **k: None)
+    monkeypatch.delenv("FRIVILLIGDATA_GEOJSON_URL", raising=False)
+    failures, nearby = prebuild.run_page("1_frivillige.ipynb", "")
+    assert not failures
+    assert "?by=gender" in nearby and "?year=2012" in nearby and "?ref=female" in nearby
+    assert "?ref=male" not in nearby  # the reference group the page shows (the first offered) is the page itself
+    assert not any("lang" in q for q in nearby) and len(nearby) == len(set(nearby))
+    assert prebuild.run_page("1_frivillige.ipynb", "?lang=en")[1][0].startswith("?lang=en&")
+    assert prebuild.prebuild(str(own_db), near=True, jobs=1) == []
+    read = cache.get_or_compute
+
+    def computed(*args):
+        raise AssertionError(f"computed {args[2:4]!r}")
+
+    monkeypatch.setattr(cache, "get_or_compute", lambda db, ident, kind, key, compute: read(db, ident, kind, key,
+                                                                                          computed))
+    for query in ("?by=gender", "?year=2012", "?lang=en&by=region"):
+        assert prebuild.run_page("1_frivillige.ipynb", query)[0] == [], query
+    assert prebuild.run_page("1_frivillige.ipynb", "?year=2012&by=gender")[0]  # two changes away: not built
+    state.current_query_string.cache_clear()
