@@ -348,9 +348,10 @@ def _load(name: str, versions: tuple) -> Metric:
     return _read_metric(name)
 
 
-def load_metric(name: str) -> Metric:
-    """The metric called `name` with its parsed header and expanded SQL; QueryError lists the valid names."""
-    versions = _sql_files()
+def load_metric(name: str, files: tuple[tuple[str, int], ...] | None = None) -> Metric:
+    """The metric called `name` with its parsed header and expanded SQL; QueryError lists the valid names. `files`:
+    the listing of queries/ (_sql_files) when the caller has just taken it."""
+    versions = files or _sql_files()
     names = metric_names(versions)
     if not isinstance(name, str) or name not in names:
         raise QueryError(f"unknown metric {name!r}; valid metrics: {', '.join(names)}")

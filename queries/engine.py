@@ -263,7 +263,9 @@ def _statement(con: duckdb.DuckDBPyConnection, metric: Metric, sql: str) -> duck
 
 def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
     """Compute `metric` on the warehouse; QueryError (a ValueError) when a request is invalid, listing valid values."""
-    m, sql, bound, values = prepare(metric, year=year, by=by, **params)
+    files = _sql_files()  # one listing of queries/ for the metric and the macros (both reload an edited file)
+    m, sql, bound, values = prepare(metric if isinstance(metric, Metric) else load_metric(metric, files), year=year,
+                                    by=by, **params)
     wh = _warehouse(db)
     with wh.lock:
         if values.get("year") is not None and m.years_sql:
@@ -284,7 +286,7 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
                     f"valid codes: {', '.join(map(str, codes))}"
                 )
         statement = _statement(wh.con, m, sql)
-        wh.sync_macros()
+        wh.sync_macros(files)
         wh.set_variables(bound)
         data = wh.con.execute(statement).df()
     return Result(data=data, meta=m, params=values)
