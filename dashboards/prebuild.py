@@ -30,10 +30,20 @@ NOTEBOOKS = Path(__file__).resolve().parent
 LANG_QUERIES = ("", "?lang=en")  # the default page in Danish and English
 
 
-def notebook_code(name: str) -> str:
-    """The code cells of a dashboard notebook, as one script."""
+def notebook_cells(name: str) -> list[str]:
+    """The code cells of a dashboard notebook."""
     nb = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
-    return "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def run_cells(name: str) -> dict:
+    """Run a notebook's code cells one by one in a fresh namespace, compiled as a kernel compiles them: a view's
+    cache key holds its panel function's bytecode, and compiled as one script the same cells give other bytecode
+    (LOAD_ATTR instead of LOAD_METHOD), so the views built here would never be read by a served page."""
+    namespace = {"__name__": "__main__"}
+    for i, cell in enumerate(notebook_cells(name), 1):
+        exec(compile(cell, f"{name}, cell {i}", "exec", dont_inherit=True), namespace)
+    return namespace
 
 
 class _Failures(logging.Handler):
@@ -87,7 +97,7 @@ def run_page(name: str, query: str) -> tuple[list[str], list[str]]:
     show = ui.Dashboard.show
     ui.Dashboard.show = lambda self: (shown.append(self), show(self))[1]
     try:
-        exec(compile(notebook_code(name), name, "exec"), {"__name__": "__main__"})
+        run_cells(name)
     except Exception as exc:  # noqa: BLE001 - reported, the other pages still built
         failed.seen.append(f"{type(exc).__name__}: {exc}")
     finally:

@@ -13,7 +13,7 @@ import pytest
 
 import queries
 from dashboards import cache, data
-from dashboards.labels import t
+from dashboards.labels import DASHBOARDS, t
 
 from conftest import FIXTURE_RAW, REPO, run_etl_build
 
@@ -172,3 +172,24 @@ def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypa
         assert prebuild.run_page("1_frivillige.ipynb", query)[0] == [], query
     assert prebuild.run_page("1_frivillige.ipynb", "?year=2012&by=gender")[0]  # two changes away: not built
     state.current_query_string.cache_clear()
+
+
+@pytest.mark.parametrize("name", [d[0] for d in DASHBOARDS])
+def test_prebuild_compiles_a_notebook_as_the_kernel_does(name, monkeypatch):
+    """A view's cache key holds its panel function's bytecode, so prebuild must compile the notebook's cells as a
+    kernel (IPython) does, or no served page ever reads what prebuild built (as one script, the same cells compile
+    to other bytecode)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from dashboards import prebuild
+
+    cells = [c for c in prebuild.notebook_cells(name) if c.strip() != "main()"]  # define, do not draw
+    monkeypatch.setattr(prebuild, "notebook_cells", lambda _name: cells)
+    ours = prebuild.run_cells(name)
+    shell = InteractiveShell.instance()
+    for cell in cells:
+        assert shell.run_cell(cell).success
+    functions = [k for k, v in ours.items() if callable(v) and getattr(v, "__code__", None) is not None]
+    assert "main" in functions and len(functions) >= 2
+    for k in functions:
+        assert cache._code_key(ours[k]) == cache._code_key(shell.user_ns[k]), f"{name}: {k}"
