@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 from plotly.io.base_renderers import PlotlyRenderer
 from IPython.display import display
 
@@ -56,9 +58,9 @@ CSS = """
 .fd-tablewrap td:last-child { min-width: 14em; }  /* the last column often holds words (a reason, a sentence) */
 .fd-tablewrap { overflow-x: auto; max-width: 100%; }
 .fd-downloads a { margin-right: 1em; white-space: nowrap; display: inline-block; }
-.fd-meta.fd-meta-top { margin-bottom: 0.3em; }
+.fd-meta.fd-meta-top, .fd-meta.fd-meta-table { margin-bottom: 0.3em; }
 .fd-panel .fd-xlsx { font-size: 0.9em; color: #0b4f86; background: #fff; border: 1px solid #0b4f86; border-radius: 4px;
-                     max-width: 100%; }
+                     max-width: 100%; margin-bottom: 1.5em; }
 .fd-panel { border-top: 1px solid #ccc; padding-top: 0.6em; max-width: 100%; }
 .fd-text { max-width: 1000px; font-size: 0.95em; overflow-wrap: anywhere; }
 .fd-text table { border-collapse: collapse; }
@@ -263,26 +265,41 @@ def meta_html(meta, lang: str, years=None) -> str:
 
 # -- panels -------------------------------------------------------------------------------------------------------
 
+class _Shared:
+    """Widget parts every panel of a page can share: layouts and styles that never change, and the one hidden output
+    that hands a file to the browser. Each widget is a model the page creates and the server relays; sharing these
+    takes 18 models a panel down to 6 (a page of nine charts: about 200 -> 90)."""
+
+    def __init__(self):
+        self.layout = widgets.Layout()  # the default layout, never changed
+        self.panel_layout = widgets.Layout(max_width="100%")
+        self.html_style = HTMLStyle()
+        self.button_style = widgets.ButtonStyle()
+        self.send = widgets.Output(layout=widgets.Layout(display="none"))
+
+    def html(self) -> widgets.HTML:
+        return widgets.HTML(layout=self.layout, style=self.html_style)
+
+
 class ChartPanel:
     """One chart with its definition, source and method, its text summary, downloads (CSV as shown, CSV
     unrounded, XLSX, PNG via the toolbar) and the table behind it."""
 
-    def __init__(self, name: str, lang: str):
+    def __init__(self, name: str, lang: str, shared: _Shared | None = None):
         self.name = name
         self.lang = lang
-        self.head = widgets.HTML()
-        self.out = widgets.Output()
-        self.info = widgets.HTML()
+        shared = shared or _Shared()
+        self.head = shared.html()
+        self.out = widgets.Output(layout=shared.layout)
+        self.info = shared.html()  # what goes under the chart, the table behind it last
         # the XLSX is built only when asked for (building it on every redraw doubled the time of an update)
         self.xlsx = widgets.Button(description=t("download_xlsx", lang), icon="download",
-                                   tooltip=t("download_xlsx", lang),
+                                   tooltip=t("download_xlsx", lang), style=shared.button_style,
                                    layout=widgets.Layout(width="auto", align_self="flex-start"))
         self.xlsx.add_class("fd-xlsx")
         self.xlsx.on_click(self._send_xlsx)
-        self.send = widgets.Output(layout=widgets.Layout(display="none"))
-        self.tablebox = widgets.HTML()
-        self.widget = widgets.VBox([self.head, self.out, self.info, self.xlsx, self.send, self.tablebox],
-                                   layout=widgets.Layout(max_width="100%"))
+        self.send = shared.send
+        self.widget = widgets.VBox([self.head, self.out, self.info, self.xlsx], layout=shared.panel_layout)
         self.widget.add_class("fd-panel")
         self.widget.add_class(f"fd-panel-{name}")
         self._download: tuple | None = None  # (table, metric, file name stem, years) of the view shown
@@ -318,7 +335,7 @@ class ChartPanel:
             f'{csv_link(view.table, stem + "-alle-decimaler.csv" if lang != "en" else stem + "-all-decimals.csv", lang, view.meta, rounded=False, years=years)}'
             f'<span>{html.escape(t("png_hint", lang))}</span></div></div>'
         )
-        table = (f'<div class="fd-meta"><details><summary>{html.escape(t("show_table", lang))}</summary>'
+        table = (f'<div class="fd-meta fd-meta-table"><details><summary>{html.escape(t("show_table", lang))}</summary>'
                  f'{table_html(shown)}</details></div>')
         return info, table
 
@@ -348,17 +365,15 @@ class ChartPanel:
         # on the kernel's shell socket (jupyter_client's Session.send on a sync shadow of the asyncio socket), which
         # can swallow the wake-up for the execute reply, so the page stalled forever (jupyter/nbclient#312).
         self.out.outputs = (_plotly_output(fig, self.lang, stem),)
-        self.info.value = view.info_html
+        self.info.value = view.info_html + view.table_html
         self._download = (view.table, view.meta, stem, view.years)  # the XLSX, built when asked for
         self.xlsx.layout.display = None
-        self.tablebox.value = view.table_html
 
     def fail(self, message: str) -> None:
         self._download = None
         self.head.value = ""
         self.out.outputs = ()
         self.xlsx.layout.display = "none"
-        self.tablebox.value = ""
         self.info.value = f'<div class="fd-error">{html.escape(message)}</div>'
 
 
@@ -436,6 +451,9 @@ class Dashboard:
         self.widgets: dict[str, widgets.Dropdown] = {}
         self.headline_fn: Callable[[S], list] | None = None
         self._muted = False  # set while a dependent control's options are replaced (not a user's choice)
+        self.shared = _Shared()
+        control_layout = widgets.Layout(width="auto", max_width="100%")
+        control_style = DescriptionStyle(description_width="initial")
         for c in self.controls:
             # a value allowed in the address but not under its parent's value (ref=1081 with by=gender) falls back
             if not c.allowed(self.state.get(c.name), self.state.values):
@@ -445,17 +463,17 @@ class Dashboard:
             value = self.state.get(c.name)
             w = widgets.Dropdown(options=offered, value=value if value is not None else
                                  (offered[0][1] if offered else None), description=c.description,
-                                 style={"description_width": "initial"},
-                                 layout=widgets.Layout(width="auto", max_width="100%"))
+                                 style=control_style, layout=control_layout)
             w.add_class(f"fd-control-{c.name}")
             w.observe(self._changed(c), names="value")
             self.widgets[c.name] = w
-        self.style = widgets.HTML(CSS)  # never changes: re-inserting a style sheet restyles the whole page
-        self.head = widgets.HTML()
-        self.link = widgets.HTML()
-        self.headlines = widgets.HTML()
+        self.style = self.shared.html()
+        self.style.value = CSS  # never changes: re-inserting a style sheet restyles the whole page
+        self.head = self.shared.html()
+        self.link = self.shared.html()
+        self.headlines = self.shared.html()
         self.headlines.add_class("fd-headlines-box")
-        self.js = widgets.Output(layout=widgets.Layout(display="none"))
+        self.js = widgets.Output(layout=self.shared.send.layout)  # hidden
         self._render_head()
 
     # state -------------------------------------------------------------------------------------------------------
@@ -548,13 +566,13 @@ class Dashboard:
     # panels ------------------------------------------------------------------------------------------------------
     def add(self, fn: Callable[[S], View | None], uses: tuple[str, ...] | list[str] = ()) -> ChartPanel:
         """Add a chart panel drawn by fn(state); it is redrawn when a control named in `uses` changes."""
-        panel = ChartPanel(fn.__name__, self.lang)
+        panel = ChartPanel(fn.__name__, self.lang, self.shared)
         self.panels.append(_Panel(fn, tuple(uses), panel))
         return panel
 
     def add_text(self, fn: Callable[[S], str]) -> None:
         """Add a block of HTML produced by fn(state) (Om data)."""
-        w = widgets.HTML()
+        w = self.shared.html()
         w.add_class("fd-text")
         try:
             s = self.values()
@@ -595,7 +613,7 @@ class Dashboard:
         controls = widgets.HBox(list(self.widgets.values()),
                                 layout=widgets.Layout(flex_flow="row wrap", gap="0.5em 1em", max_width="100%"))
         controls.add_class("fd-controls")
-        items = [self.style, self.js, self.head, self.headlines, controls, self.link, *self.texts,
+        items = [self.style, self.js, self.shared.send, self.head, self.headlines, controls, self.link, *self.texts,
                  *[p.panel.widget for p in self.panels]]
         page = widgets.VBox(items, layout=widgets.Layout(max_width="1100px"))
         page.add_class("fd-page")
