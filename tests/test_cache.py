@@ -153,7 +153,10 @@ def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypa
 
     monkeypatch.setattr(prebuild, "DASHBOARDS", [d for d in prebuild.DASHBOARDS if d[0] == "1_frivillige.ipynb"])
     monkeypatch.setattr(ui, "display", lambda *a, **k: None)
-    monkeypatch.delenv("FRIVILLIGDATA_GEOJSON_URL", raising=False)
+    # prebuild points this process at its warehouse and the map's address: undone after the test
+    for name, value in (("FRIVILLIGDATA_DB", str(own_db)), ("FRIVILLIGDATA_GEOJSON_URL", ""), ("QUERY_STRING", "")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     failures, nearby = prebuild.run_page("1_frivillige.ipynb", "")
     assert not failures
     assert "?by=gender" in nearby and "?year=2012" in nearby and "?ref=female" in nearby

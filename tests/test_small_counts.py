@@ -153,7 +153,7 @@ class Checker:
         pres = present.pres(meta)
         persons = [c for c in pres.person_counts if c in table.columns]
         heading = {c: present.column_heading(c, meta, lang) for c in table.columns}
-        shown = html_table(panel.tablebox.value)
+        shown = html_table(panel.info.value)  # the table behind the chart, last in the HTML under it
         files = csv_downloads(panel.info.value)
         assert len(shown) == len(table) == len(files["fd-csv"]) == len(files["fd-csv-exact"])
         suppressed = (table["flag"] == "suppressed").tolist() if "flag" in table.columns else [False] * len(table)
