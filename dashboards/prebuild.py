@@ -139,8 +139,11 @@ def prebuild(db: str | None = None, base_url: str = "/", *, near: bool = True, j
         # spawned, not forked: a fork would copy this process's open DuckDB connection
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_setup,
                                  initargs=(db, base_url)) as pool:
-            for failed in pool.map(_run_pages, shares):
-                failures += failed
+            try:
+                for failed in pool.map(_run_pages, shares):
+                    failures += failed
+            except Exception as exc:  # noqa: BLE001 - a worker that died (memory, a signal): reported like a panel
+                failures.append(f"pages one change away: {type(exc).__name__}: {exc}")
     print(f"{len(todo)} pages one change away: {time.perf_counter() - started:.1f} s in {workers} processes",
           flush=True)
     return failures
