@@ -54,6 +54,10 @@ create or replace macro person_count(n) as case when n > 0 and n < min_persons_s
 
 -- === breakdowns: a whitelisted dimension name -> the column it groups by ===========================================
 
+-- The survey breakdowns: what `by` may name for a survey metric (each metric's header offers some of them).
+create or replace macro survey_breakdowns() as
+    ['total', 'gender', 'age_group', 'region', 'landsdel', 'east_west', 'urbanisation', 'education', 'employment'];
+
 -- The respondents of a survey wave (every wave when wave is null) with their group under breakdown by_name: total
 -- ('all'), gender, age_group, region (region_code), landsdel (landsdel_code), east_west, urbanisation, education,
 -- employment. The inner select names one column after each breakdown, and COLUMNS picks the one called by_name while
@@ -69,11 +73,8 @@ create or replace macro survey_respondents_by(by_name, wave) as table
         weight,
         volunteered,
         hours_per_month,
-        columns(lambda c: c = case
-            when by_name in ('total', 'gender', 'age_group', 'region', 'landsdel', 'east_west', 'urbanisation',
-                'education', 'employment') then by_name
-            else 'total'
-        end) as category
+        columns(lambda c: c = case when list_contains(survey_breakdowns(), by_name) then by_name else 'total' end)
+            as category
     from (
         select
             year,
@@ -93,10 +94,9 @@ create or replace macro survey_respondents_by(by_name, wave) as table
         from survey_respondents
     )
     where (wave is null or year = wave)
-        and (by_name in ('total', 'gender', 'age_group', 'region', 'landsdel', 'east_west', 'urbanisation', 'education',
-            'employment')
-            or error('by must be one of total, gender, age_group, region, landsdel, east_west, urbanisation, '
-                || 'education, employment; got ' || coalesce('''' || by_name || '''', 'null')));
+        and (list_contains(survey_breakdowns(), by_name)
+            or error('by must be one of ' || array_to_string(survey_breakdowns(), ', ') || '; got '
+                || coalesce('''' || by_name || '''', 'null')));
 
 -- Volunteering as a survey variable, one row per respondent of the wave (every wave when wave is null) under
 -- breakdown by_name: y = volunteered (0/1, so y2 = y) and everyone in the domain. The one definition that
