@@ -69,18 +69,16 @@ def _setup(db: str | None, base_url: str) -> None:
 def near_queries(dash) -> list[str]:
     """The addresses one widget change away from a page: each other option of each control, with the controls that
     depend on it set as the page would set them after that change (back to their default when no longer offered)."""
+    from . import ui
+
     choices = [c.choice for c in dash.controls]
     out = []
     for c in dash.controls:
-        offered = [value for _, value in c.options_for(dash.state.values)]
-        shown = dash.state.get(c.name) if dash.state.get(c.name) is not None else next(iter(offered), None)
-        for value in offered:
-            if value == shown:  # what the widget shows (a dependent control's default None: its first option)
+        for _, value in c.options_for(dash.state.values):
+            if value == c.shown(dash.state.values):  # the page itself
                 continue
             values = dict(dash.state.values, **{c.name: value})
-            for d in dash.controls:
-                if d.parent == c.name and not d.allowed(values.get(d.name), values):
-                    values[d.name] = d.default
+            ui.reset_dependents(dash.controls, values, c.name)
             out.append(state.to_query(values, choices))
     return out
 

@@ -39,8 +39,7 @@ class View:
     note: str = ""
     summary: str = ""  # one or two sentences saying what the chart shows (its text alternative)
     filename: str = ""  # file name stem for downloads, e.g. frivillige-andel-2021-koen
-    info_html: str = ""  # what the page shows under the chart (definition, CSV links), built once with the view
-    table_html: str = ""  # and the table behind the chart, folded
+    info_html: str = ""  # what the page shows under the chart (definition, CSV links, the table folded), built once
     years: list | None = None  # the years the table covers (for the source line of downloads), set with info_html
 
 

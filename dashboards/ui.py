@@ -110,6 +110,20 @@ class Control:
     def allowed(self, value, values: dict) -> bool:
         return value is None or value in {v for _, v in self.options_for(values)}
 
+    def shown(self, values: dict):
+        """The value the widget shows under these control values: its own, else (default None) the first offered."""
+        offered = self.options_for(values)
+        value = values.get(self.name)
+        return value if value is not None else (offered[0][1] if offered else None)
+
+
+def reset_dependents(controls: list[Control], values: dict, parent: str) -> None:
+    """After `parent` changed in `values`: each control that depends on it and no longer offers its value goes back
+    to its default (the first option)."""
+    for c in controls:
+        if c.parent == parent and not c.allowed(values.get(c.name), values):
+            values[c.name] = c.default
+
 
 class S(dict):
     """The current state handed to panel functions: s.year, s.by, s.kommune (converted) and s.lang."""
@@ -275,7 +289,8 @@ class _Shared:
         self.panel_layout = widgets.Layout(max_width="100%")
         self.html_style = HTMLStyle()
         self.button_style = widgets.ButtonStyle()
-        self.send = widgets.Output(layout=widgets.Layout(display="none"))
+        self.hidden = widgets.Layout(display="none")
+        self.send = widgets.Output(layout=self.hidden)
 
     def html(self) -> widgets.HTML:
         return widgets.HTML(layout=self.layout, style=self.html_style)
@@ -285,10 +300,9 @@ class ChartPanel:
     """One chart with its definition, source and method, its text summary, downloads (CSV as shown, CSV
     unrounded, XLSX, PNG via the toolbar) and the table behind it."""
 
-    def __init__(self, name: str, lang: str, shared: _Shared | None = None):
+    def __init__(self, name: str, lang: str, shared: _Shared):
         self.name = name
         self.lang = lang
-        shared = shared or _Shared()
         self.head = shared.html()
         self.out = widgets.Output(layout=shared.layout)
         self.info = shared.html()  # what goes under the chart, the table behind it last
@@ -315,14 +329,14 @@ class ChartPanel:
             view.fig = charts.with_source(view.fig, present.source_line(view.meta, self.lang, years=years,
                                                                         demo=data.is_demo()))
             charts.fit_left_margin(view.fig)
-        view.info_html, view.table_html = self._info_html(view, state)
+        view.info_html = self._info_html(view, state)
         return view
 
     def _stem(self, view: View, state: dict | None) -> str:
         return view.filename or present.slug(view.meta.title_for(self.lang), *(_state_words(state or {}, self.lang)))
 
-    def _info_html(self, view: View, state: dict | None) -> tuple[str, str]:
-        """What goes under the chart: its summary, definition, source, method and CSV links; and the table."""
+    def _info_html(self, view: View, state: dict | None) -> str:
+        """What goes under the chart: its summary, definition, source, method and CSV links, then the table."""
         lang = self.lang
         years = view.years
         stem = self._stem(view, state)
@@ -337,7 +351,7 @@ class ChartPanel:
         )
         table = (f'<div class="fd-meta fd-meta-table"><details><summary>{html.escape(t("show_table", lang))}</summary>'
                  f'{table_html(shown)}</details></div>')
-        return info, table
+        return info + table
 
     def _send_xlsx(self, _button=None) -> None:
         """Build the XLSX of the table shown (rounded sheet, unrounded sheet, source and demo line) and hand it to
@@ -365,7 +379,7 @@ class ChartPanel:
         # on the kernel's shell socket (jupyter_client's Session.send on a sync shadow of the asyncio socket), which
         # can swallow the wake-up for the execute reply, so the page stalled forever (jupyter/nbclient#312).
         self.out.outputs = (_plotly_output(fig, self.lang, stem),)
-        self.info.value = view.info_html + view.table_html
+        self.info.value = view.info_html
         self._download = (view.table, view.meta, stem, view.years)  # the XLSX, built when asked for
         self.xlsx.layout.display = None
 
@@ -459,11 +473,8 @@ class Dashboard:
             if not c.allowed(self.state.get(c.name), self.state.values):
                 self.state.notes.append(Note(c.name, str(self.state.get(c.name)), c.default))
                 self.state.values[c.name] = c.default
-            offered = c.options_for(self.state.values)
-            value = self.state.get(c.name)
-            w = widgets.Dropdown(options=offered, value=value if value is not None else
-                                 (offered[0][1] if offered else None), description=c.description,
-                                 style=control_style, layout=control_layout)
+            w = widgets.Dropdown(options=c.options_for(self.state.values), value=c.shown(self.state.values),
+                                 description=c.description, style=control_style, layout=control_layout)
             w.add_class(f"fd-control-{c.name}")
             w.observe(self._changed(c), names="value")
             self.widgets[c.name] = w
@@ -473,7 +484,7 @@ class Dashboard:
         self.link = self.shared.html()
         self.headlines = self.shared.html()
         self.headlines.add_class("fd-headlines-box")
-        self.js = widgets.Output(layout=self.shared.send.layout)  # hidden
+        self.js = widgets.Output(layout=self.shared.hidden)
         self._render_head()
 
     # state -------------------------------------------------------------------------------------------------------
@@ -512,18 +523,15 @@ class Dashboard:
     def _follow(self, parent: str) -> None:
         """Offer the dependent controls of `parent` the options of its new value; a choice no longer offered
         goes back to the default (the first option)."""
+        reset_dependents(self.controls, self.state.values, parent)
         for c in self.controls:
             if c.parent != parent:
                 continue
-            if not c.allowed(self.state.get(c.name), self.state.values):
-                self.state.values[c.name] = c.default
-            offered = c.options_for(self.state.values)
-            value = self.state.get(c.name)
             self._muted = True
             try:
                 w = self.widgets[c.name]
-                w.options = offered
-                w.value = value if value is not None else (offered[0][1] if offered else None)
+                w.options = c.options_for(self.state.values)
+                w.value = c.shown(self.state.values)
             finally:
                 self._muted = False
 
