@@ -252,6 +252,23 @@ def test_png_download_carries_title_source_and_demo_line(rpage, voila_url):
     (SHOTS / "download.png").write_bytes(data)
 
 
+def test_charts_are_not_redrawn_on_opening_and_still_follow_the_window(rpage, voila_url):
+    page = open_page(rpage, voila_url, "1_frivillige.ipynb")
+    # JupyterLab's renderer redraws a chart from scratch each time its output is shown, fitted or resized; a chart
+    # drawn on screen skips that (the page template), at least once per chart on opening
+    charts = page.locator(".js-plotly-plot").count()
+    assert page.evaluate("window.Plotly.fdRedrawsSkipped") >= charts > 1
+    fits = """(w) => Array.from(document.querySelectorAll('.js-plotly-plot')).every(g =>
+        g._fullLayout && Math.abs(g._fullLayout.width - g.getBoundingClientRect().width) <= 1
+        && (w === null || g._fullLayout.width < w))"""
+    assert page.evaluate(fits, None)
+    assert page.evaluate("Math.max(...Array.from(document.querySelectorAll('.js-plotly-plot'), g => g._fullLayout.width))") > 700
+    # the renderer's resize still fits every chart to a narrower window (and its marks are drawn again)
+    page.set_viewport_size({"width": 700, "height": 1000})
+    page.wait_for_function(fits, arg=700, timeout=10_000)
+    wait_drawn(page)
+
+
 @pytest.mark.parametrize("file", FILES)
 def test_toolbar_has_only_png_download_and_nothing_leaves_localhost(rpage, voila_url, file):
     page = open_page(rpage, voila_url, file)
