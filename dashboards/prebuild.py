@@ -88,7 +88,7 @@ def run_page(name: str, query: str) -> tuple[list[str], list[str]]:
     from . import ui
 
     os.environ["QUERY_STRING"] = query.lstrip("?")
-    state.current_query_string.cache_clear()  # a kernel reads its page's address once; here: each run
+    state.request_query_string.cache_clear()  # a kernel reads its page's address once; here: each run
     failed = _Failures()
     ui.log.addHandler(failed)  # a panel that fails logs its traceback and shows a message: collect them
     shown: list = []

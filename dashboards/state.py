@@ -6,6 +6,7 @@ leaves a note for the page to show. Nothing from the address reaches SQL: the qu
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
@@ -94,12 +95,36 @@ def to_query(values: dict[str, str | None], choices: list[Choice]) -> str:
     return "?" + urlencode(pairs) if pairs else ""
 
 
-@lru_cache(maxsize=1)
+_assumed: list[str] = []  # the address a preheated kernel builds its page for before the request (ui.run)
+
+
+def preheated() -> bool:
+    """Whether this kernel was started ahead of its visitor (Voilà's preheated pool)."""
+    return os.environ.get("VOILA_PREHEAT", "False") not in ("False", "")
+
+
 def current_query_string() -> str:
-    """The page's query string: Voilà passes it as $QUERY_STRING; a preheated kernel has to wait for the request
+    """The query string the page is built for: the request's, or while a preheated kernel builds its page ahead
+    of the request, the address it assumes (`assuming`)."""
+    return _assumed[-1] if _assumed else request_query_string()
+
+
+@lru_cache(maxsize=1)
+def request_query_string() -> str:
+    """The request's query string: Voilà passes it as $QUERY_STRING; a preheated kernel has to wait for the request
     (asked once: a kernel serves one page)."""
-    if os.environ.get("VOILA_PREHEAT", "False") not in ("False", ""):
+    if preheated():
         from .preheat import get_query_string  # blocks until a browser claims this preheated kernel
 
         return get_query_string() or ""
     return os.environ.get("QUERY_STRING", "")
+
+
+@contextmanager
+def assuming(query: str):
+    """Build for `query` without waiting for the request (current_query_string() returns it meanwhile)."""
+    _assumed.append(query)
+    try:
+        yield
+    finally:
+        _assumed.pop()

@@ -18,9 +18,9 @@ import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 from plotly.io.base_renderers import PlotlyRenderer
-from IPython.display import display
+from IPython.display import clear_output, display
 
-from . import cache, charts, data, present
+from . import cache, charts, data, present, state
 from .present import View  # noqa: F401 - panels return it; ui.View stays importable
 from .labels import DASHBOARDS, dimension_title, label, municipalities, pick, t
 from .state import Choice, Note, State, current_query_string, parse_query, to_query, validate
@@ -138,6 +138,23 @@ class S(dict):
 def lang() -> str:
     """The page language from the address (?lang=en), Danish by default."""
     return parse_query(current_query_string(), []).lang
+
+
+def run(main: Callable[[], None]) -> None:
+    """Build and show the page: a notebook's last cell is `ui.run(main)`. A preheated kernel does not know its
+    visitor's address until someone opens the page; it builds the page of the plain address (no parameters) while
+    it waits, and builds the page again only for an address with parameters. A plain link (the landing page's, the
+    menu's) then opens without waiting for the page to be built."""
+    if not state.preheated():
+        main()
+        return
+    with state.assuming(""):
+        main()
+    if not state.request_query_string().lstrip("?"):
+        return
+    clear_output()
+    widgets.Widget.close_all()  # a kernel serves one page: every widget is the plain address's page
+    main()
 
 
 # -- controls used by several dashboards -----------------------------------------------------------------------
@@ -625,7 +642,10 @@ class Dashboard:
                  *[p.panel.widget for p in self.panels]]
         page = widgets.VBox(items, layout=widgets.Layout(max_width="1100px"))
         page.add_class("fd-page")
-        display(page)
+        # the widget's own display also writes a text form of the whole widget tree (10 ms), which no page shows
+        display({"application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
+                                                               "model_id": page.model_id},
+                 "text/plain": document_title_for(self.lang, self.notebook)}, raw=True)
 
 
 def headlines_html(items: list, lang: str) -> str:

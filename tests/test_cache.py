@@ -174,7 +174,7 @@ def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypa
     for query in ("?by=gender", "?year=2012", "?lang=en&by=region"):
         assert prebuild.run_page("1_frivillige.ipynb", query)[0] == [], query
     assert prebuild.run_page("1_frivillige.ipynb", "?year=2012&by=gender")[0]  # two changes away: not built
-    state.current_query_string.cache_clear()
+    state.request_query_string.cache_clear()
 
 
 @pytest.mark.parametrize("name", [d[0] for d in DASHBOARDS])

@@ -2,6 +2,7 @@
 and the shape of the notebooks (thin, no SQL, outputs cleared)."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from dashboards import charts, labels, state
+from dashboards import charts, labels, state, ui
 from dashboards.state import Choice, parse_query, to_query, validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,14 +82,39 @@ def test_to_query_round_trip_leaves_defaults_out():
 
 
 def test_current_query_string_reads_voila_environment(monkeypatch):
-    state.current_query_string.cache_clear()
+    state.request_query_string.cache_clear()
     monkeypatch.setenv("QUERY_STRING", "year=2012")
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     try:
         assert state.current_query_string() == "year=2012"
     finally:
-        state.current_query_string.cache_clear()
+        state.request_query_string.cache_clear()
 
+
+
+@pytest.mark.parametrize("query, rebuilt", [("", False), ("lang=en", True), ("by=gender&year=2012", True)])
+def test_a_preheated_kernel_builds_the_plain_page_before_its_visitor_comes(monkeypatch, query, rebuilt):
+    """ui.run builds the page of the plain address while the kernel waits for its visitor, and builds it again
+    (the first one cleared) only when the visitor's address has parameters."""
+    events = []
+    monkeypatch.setattr(state, "preheated", lambda: True)
+    # the request comes once (the real one waits for it and keeps it)
+    monkeypatch.setattr(state, "request_query_string", functools.cache(lambda: events.append("request") or query))
+    monkeypatch.setattr(ui, "clear_output", lambda: events.append("clear"))
+    monkeypatch.setattr(ui.widgets.Widget, "close_all", classmethod(lambda cls: events.append("close")))
+    ui.run(lambda: events.append(("page", state.current_query_string(), ui.lang())))
+    lang = "en" if "lang=en" in query else "da"
+    again = ["clear", "close", ("page", query, lang)] if rebuilt else []
+    assert events == [("page", "", "da"), "request", *again]
+    assert state.current_query_string() == query  # the page's later changes see the visitor's address
+
+
+def test_a_kernel_that_was_not_preheated_builds_its_page_once(monkeypatch):
+    events = []
+    monkeypatch.setattr(state, "preheated", lambda: False)
+    monkeypatch.setattr(state, "request_query_string", lambda: "by=gender")
+    ui.run(lambda: events.append(state.current_query_string()))
+    assert events == ["by=gender"]
 
 # -- labels and formats -----------------------------------------------------------------------------------------
 
@@ -208,7 +234,7 @@ def test_notebook_is_thin_and_clean(path):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), "title cell first"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code[0].source.startswith("from dashboards import"), "imports second"
-    assert code[-1].source.strip() == "main()", "one final call"
+    assert code[-1].source.strip() == "ui.run(main)", "one final call"
     for cell in code:
         assert cell.outputs == [] and cell.execution_count is None, "outputs must be cleared before commit"
         assert not SQL.search(cell.source), f"SQL text in a notebook: {cell.source[:80]}"
