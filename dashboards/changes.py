@@ -72,7 +72,7 @@ def _table(rows: list[dict], n_other: str) -> pd.DataFrame:
 
 def _figure(rows: list[dict], metric: str, lang: str, title_text: str) -> go.Figure:
     """Dots at each difference with 95 % whiskers, one colour per comparison; filled when reliable, hollow when not."""
-    fig = go.Figure()
+    fig = charts.new_figure()
     scale = 100 if _is_rate(metric) else 1
     comparisons = list(dict.fromkeys(r["compared_with"] for r in rows))
     groups = list(dict.fromkeys(r["group"] for r in rows))

@@ -31,21 +31,22 @@ SUPPRESSED_GREY = "#999999"
 SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
 
 # The look of every chart: plotly's "plotly_white", trimmed to the trace types the dashboards and the report draw,
-# registered as plotly's default template. Naming a template per figure (update_layout(template=...)) validated the
-# whole template again for every chart (11 ms of a chart's 20-50 ms); a figure made under the default gets it at no
-# cost, and a page receives 3 kB of template per chart instead of 7 kB.
+# registered as plotly's default template by the first figure (new_figure). Naming a template per figure
+# (update_layout(template=...)) validated the whole template again for every chart (11 ms of a chart's 20-50 ms); a
+# figure made under the default gets it at no cost, and a page receives 3 kB of template per chart instead of 7 kB.
 TEMPLATE = "frivillig"
 TEMPLATE_TRACES = ("bar", "scatter", "choropleth", "scattergeo")
 
 
-def _register_template() -> None:
-    white = pio.templates["plotly_white"]
-    data = {k: v for k, v in white.data.to_plotly_json().items() if k in TEMPLATE_TRACES}
-    pio.templates[TEMPLATE] = go.layout.Template(layout=white.layout, data=data)
-    pio.templates.default = TEMPLATE
-
-
-_register_template()
+def new_figure(data=None) -> go.Figure:
+    """A new figure in the project's look: every chart starts here. The template is registered with the first figure,
+    not on import (building it took 80 ms of CPU in every kernel, and a page drawn from the cache builds no figure)."""
+    if pio.templates.default != TEMPLATE:
+        white = pio.templates["plotly_white"]
+        traces = {k: v for k, v in white.data.to_plotly_json().items() if k in TEMPLATE_TRACES}
+        pio.templates[TEMPLATE] = go.layout.Template(layout=white.layout, data=traces)
+        pio.templates.default = TEMPLATE
+    return go.Figure(data)
 
 # The toolbar keeps one button, "download PNG" (nothing that uploads, edits or opens a page elsewhere), with its
 # tooltip in the page language (plotly's locale dictionary travels in the config, no locale script is loaded).
@@ -218,7 +219,7 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
         **({"y": cats, "x": est, "orientation": "h", "error_x": error} if horizontal
            else {"x": cats, "y": est, "error_y": error}),
     )
-    fig = go.Figure(bar)
+    fig = new_figure(bar)
     if published is not None and len(published):
         pub = dict(zip(published["category"].astype(str), published["value"]))
         pvals = [_num(pub.get(str(c))) for c in df["category"]]
@@ -300,7 +301,7 @@ def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | N
     suppressed waves are gaps. The year axis is spaced by real years (2004 -> 2012 is four times 2012 -> 2014)."""
     df = df.sort_values(["year"]).reset_index(drop=True)
     df = df.assign(_label=category_labels(df, lang))
-    fig = go.Figure()
+    fig = new_figure()
     order = list(dict.fromkeys(df["category"]))
     years = sorted({int(y) for y in df["year"].dropna()})
     for i, cat in enumerate(order):
@@ -349,7 +350,7 @@ def grouped_bars(df: pd.DataFrame, meta, lang: str = "da", *, x: str, color: str
                  color_dimension: str | None = None, stacked: bool = True, title_text: str | None = None,
                  y_title: str | None = None) -> go.Figure:
     """Counts or values by x (e.g. year), one bar series per `color` category (e.g. form of cooperation)."""
-    fig = go.Figure()
+    fig = new_figure()
     dim = color_dimension or color
     if color is None:
         labels = [_column_label(v, meta, y, lang) for v in df[y]]
@@ -384,7 +385,7 @@ def profile_bars(df: pd.DataFrame, meta, lang: str = "da", *, level_col: str = "
     lo = [_num(v) for v in df["ci_low"]] if "ci_low" in df.columns else [None] * len(df)
     hi = [_num(v) for v in df["ci_high"]] if "ci_high" in df.columns else [None] * len(df)
     fmt = value_format(meta)
-    fig = go.Figure(go.Bar(
+    fig = new_figure(go.Bar(
         x=est, y=names, orientation="h", marker={"color": [OKABE_ITO[i % 3] for i in range(len(names))]},
         error_x={"type": "data", "array": [(h - e) if h is not None and e is not None else None for e, h in zip(est, hi)],
                  "arrayminus": [(e - lw) if lw is not None and e is not None else None for e, lw in zip(est, lo)],
@@ -424,7 +425,7 @@ def comparison_chart(df: pd.DataFrame, meta, lang: str = "da") -> go.Figure:
     ours = [_num(v) for v in pct["our_value"]]
     hi = [_num(v) for v in pct["our_ci_high"]]
     lo = [_num(v) for v in pct["our_ci_low"]]
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(go.Scatter(
         x=ours, y=names, mode="markers", name=t("ours", lang), marker={"color": OURS, "size": 9},
         error_x={"type": "data", "array": [(h - o) if h is not None and o is not None else None for o, h in zip(ours, hi)],

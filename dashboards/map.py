@@ -21,7 +21,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from .charts import base_layout, is_fraction, percent_axis, title, unit_title
+from .charts import base_layout, is_fraction, new_figure, percent_axis, title, unit_title
 from .geo import BORNHOLM, GEOJSON_PATH, INSET_BOX, inset, trace_geojson
 from .labels import fmt_number, municipalities, t
 from queries.lazy import lazy
@@ -135,7 +135,7 @@ def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "
         v = None if r is None else _number(r.get(value))
         (with_value if v is not None else without).append((code, v, r))
 
-    fig = go.Figure()
+    fig = new_figure()
     # first trace: a scattergeo with plain lon/lat, so plotly.js does not fetch its world map (module docstring)
     (x0, y0), (x1, y1) = INSET_BOX
     fig.add_trace(go.Scattergeo(lon=[x0, x1, x1, x0, x0], lat=[y0, y0, y1, y1, y0], mode="lines",

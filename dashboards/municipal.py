@@ -250,7 +250,7 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
     role with one legend entry per role; rows without a value show their reason at the axis."""
     fraction = charts.is_fraction(meta)
     unit = charts.unit_title(meta, lang)
-    fig = go.Figure()
+    fig = charts.new_figure()
     names = [charts.wrap_label(n) for n in table["name"]]
     for role in ROLE_COLOURS:
         part = table[table["role"] == role]

@@ -138,6 +138,9 @@ def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
              # a page drawn from the cache imports none of the libraries that compute (issue 11: 0.4 s per kernel)
              "heavy = sorted({'pandas', 'numpy', 'duckdb'} & set(sys.modules))\n"
              "assert not heavy, 'a page drawn from the cache imported ' + ', '.join(heavy)\n"
+             # nor builds a plotly figure, so it never builds the charts' template (80 ms)
+             "import plotly.io as pio\n"
+             "assert pio.templates.default != 'frivillig', 'a page drawn from the cache built a figure'\n"
              "sys.exit(1 if failed else 0)\n")
     proc = subprocess.run([sys.executable, "-c", check, str(own_db)], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=600)
