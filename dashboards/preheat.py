@@ -39,17 +39,38 @@ async def _receive(url: str) -> str | None:
         return None
 
 
+_listener: list[threading.Thread] = []  # receives the request in the background from the first ask on
+_info: list[str | None] = [None]
+
+
+def _listen() -> threading.Thread:
+    """Connect to the server's request websocket (once) and receive the request in a thread with its own event loop
+    (the kernel's loop is busy running the notebook's cell)."""
+    if not _listener:
+        thread = threading.Thread(target=lambda: _info.__setitem__(0, asyncio.run(_receive(_url()))), daemon=True)
+        thread.start()
+        _listener.append(thread)
+    return _listener[0]
+
+
+def request_arrived(timeout: float) -> bool:
+    """Whether a visitor's request is here within `timeout` seconds (listening from the first call on). A kernel
+    started for a visitor who is already waiting (the pool was empty) gets it at once: the server keeps the request
+    until the kernel connects."""
+    if os.getenv("VOILA_PREHEAT", "False") in ("False", ""):
+        return True
+    thread = _listen()
+    thread.join(timeout)
+    return not thread.is_alive()
+
+
 def wait_for_request() -> None:
     """Block until the server hands this preheated kernel a request; its variables go to os.environ."""
     if os.getenv("VOILA_PREHEAT", "False") in ("False", ""):
         return
-    info: list[str | None] = [None]
-    # a thread with its own event loop: the kernel's loop is busy running this very cell
-    thread = threading.Thread(target=lambda: info.__setitem__(0, asyncio.run(_receive(_url()))), daemon=True)
-    thread.start()
-    thread.join()
-    if info[0] is not None:
-        for k, v in json.loads(info[0]).items():
+    _listen().join()
+    if _info[0] is not None:
+        for k, v in json.loads(_info[0]).items():
             os.environ[k] = v
 
 

@@ -120,6 +120,15 @@ def request_query_string() -> str:
     return os.environ.get("QUERY_STRING", "")
 
 
+def request_arrived(timeout: float) -> bool:
+    """Whether the request's query string can be read without waiting more than `timeout` seconds."""
+    if not preheated():
+        return True
+    from .preheat import request_arrived
+
+    return request_arrived(timeout)
+
+
 @contextmanager
 def assuming(query: str):
     """Build for `query` without waiting for the request (current_query_string() returns it meanwhile)."""

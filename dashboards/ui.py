@@ -140,12 +140,16 @@ def lang() -> str:
     return parse_query(current_query_string(), []).lang
 
 
+REQUEST_PEEK_S = 0.1  # how long a preheated kernel looks for a visitor already waiting before it builds ahead
+
+
 def run(main: Callable[[], None]) -> None:
     """Build and show the page: a notebook's last cell is `ui.run(main)`. A preheated kernel does not know its
     visitor's address until someone opens the page; it builds the page of the plain address (no parameters) while
     it waits, and builds the page again only for an address with parameters. A plain link (the landing page's, the
-    menu's) then opens without waiting for the page to be built."""
-    if not state.preheated():
+    menu's) then opens without waiting for the page to be built. A kernel whose visitor is already waiting (started
+    when the pool was empty) builds that visitor's page at once."""
+    if state.request_arrived(REQUEST_PEEK_S):
         main()
         return
     with state.assuming(""):

@@ -98,6 +98,7 @@ def test_a_preheated_kernel_builds_the_plain_page_before_its_visitor_comes(monke
     (the first one cleared) only when the visitor's address has parameters."""
     events = []
     monkeypatch.setattr(state, "preheated", lambda: True)
+    monkeypatch.setattr(state, "request_arrived", lambda timeout: events.append("no visitor yet") or False)
     # the request comes once (the real one waits for it and keeps it)
     monkeypatch.setattr(state, "request_query_string", functools.cache(lambda: events.append("request") or query))
     monkeypatch.setattr(ui, "clear_output", lambda: events.append("clear"))
@@ -105,13 +106,18 @@ def test_a_preheated_kernel_builds_the_plain_page_before_its_visitor_comes(monke
     ui.run(lambda: events.append(("page", state.current_query_string(), ui.lang())))
     lang = "en" if "lang=en" in query else "da"
     again = ["clear", "close", ("page", query, lang)] if rebuilt else []
-    assert events == [("page", "", "da"), "request", *again]
+    assert events == ["no visitor yet", ("page", "", "da"), "request", *again]
     assert state.current_query_string() == query  # the page's later changes see the visitor's address
 
 
-def test_a_kernel_that_was_not_preheated_builds_its_page_once(monkeypatch):
+@pytest.mark.parametrize("preheated", [True, False])
+def test_a_kernel_whose_visitor_is_there_builds_the_page_once(monkeypatch, preheated):
+    """A kernel started for a visitor already waiting (the pool was empty), or not preheated at all, builds that
+    visitor's page and no other."""
     events = []
-    monkeypatch.setattr(state, "preheated", lambda: False)
+    monkeypatch.setattr(state, "preheated", lambda: preheated)
+    if preheated:
+        monkeypatch.setattr(state, "request_arrived", lambda timeout: True)
     monkeypatch.setattr(state, "request_query_string", lambda: "by=gender")
     ui.run(lambda: events.append(state.current_query_string()))
     assert events == ["by=gender"]

@@ -7,18 +7,34 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from dashboards import preheat
 
 REPO = preheat.__file__.rsplit("/dashboards/", 1)[0]
 
 
-def _server(payload: dict, ready: list, paths: list):
+@pytest.fixture(autouse=True)
+def fresh_listener():
+    """A kernel listens for its one request once; each test is a new kernel."""
+    preheat._listener.clear()
+    preheat._info[0] = None
+    yield
+    preheat._listener.clear()
+    preheat._info[0] = None
+
+
+def _server(payload: dict, ready: list, paths: list, release: threading.Event | None = None):
+    """Voilà's request websocket: sends the request when a kernel connects (after `release` is set, if given: the
+    visitor comes later)."""
     import tornado.web
     import tornado.websocket
 
     class Query(tornado.websocket.WebSocketHandler):
-        def open(self, kernel_id):
+        async def open(self, kernel_id):
             paths.append(kernel_id)
+            while release is not None and not release.is_set():
+                await asyncio.sleep(0.01)
             self.write_message(json.dumps(payload))
 
     async def main():
@@ -30,10 +46,9 @@ def _server(payload: dict, ready: list, paths: list):
     asyncio.run(main())
 
 
-def test_the_request_info_reaches_the_environment(monkeypatch):
+def _serve(monkeypatch, payload: dict, release: threading.Event | None = None) -> list:
     ready, paths = [], []
-    threading.Thread(target=_server, args=({"QUERY_STRING": "year=2012&by=gender", "SERVER_PORT": "1"}, ready,
-                                           paths), daemon=True).start()
+    threading.Thread(target=_server, args=(payload, ready, paths, release), daemon=True).start()
     while not ready:
         pass
     for k, v in {"VOILA_PREHEAT": "True", "VOILA_APP_PORT": str(ready[0]), "VOILA_KERNEL_ID": "abc-1",
@@ -41,8 +56,25 @@ def test_the_request_info_reaches_the_environment(monkeypatch):
         monkeypatch.setenv(k, v)
     monkeypatch.delenv("QUERY_STRING", raising=False)
     monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
+    return paths
+
+
+def test_the_request_info_reaches_the_environment(monkeypatch):
+    paths = _serve(monkeypatch, {"QUERY_STRING": "year=2012&by=gender", "SERVER_PORT": "1"})
     assert preheat.get_query_string() == "year=2012&by=gender"
     assert paths == ["abc-1"]
+
+
+def test_a_kernel_sees_whether_its_visitor_is_already_there(monkeypatch):
+    """request_arrived says within its timeout whether the request is here; the kernel keeps listening on the same
+    connection and gets the request when the visitor comes."""
+    release = threading.Event()
+    paths = _serve(monkeypatch, {"QUERY_STRING": "lang=en"}, release)
+    assert not preheat.request_arrived(0.2)  # nobody yet: the page of the plain address is built meanwhile
+    release.set()
+    assert preheat.request_arrived(10)
+    assert preheat.get_query_string() == "lang=en"
+    assert paths == ["abc-1"]  # one connection
 
 
 def test_without_preheat_the_environment_is_used(monkeypatch):
