@@ -53,11 +53,16 @@ def _listen() -> threading.Thread:
     return _listener[0]
 
 
+def preheated() -> bool:
+    """Whether this kernel was started ahead of its visitor (Voilà's preheated pool)."""
+    return os.getenv("VOILA_PREHEAT", "False") not in ("False", "")
+
+
 def request_arrived(timeout: float) -> bool:
-    """Whether a visitor's request is here within `timeout` seconds (listening from the first call on). A kernel
-    started for a visitor who is already waiting (the pool was empty) gets it at once: the server keeps the request
-    until the kernel connects."""
-    if os.getenv("VOILA_PREHEAT", "False") in ("False", ""):
+    """Whether a visitor's request is here within `timeout` seconds (listening from the first call on; always true
+    when the kernel was not preheated). A kernel started for a visitor who is already waiting (the pool was empty)
+    gets it at once: the server keeps the request until the kernel connects."""
+    if not preheated():
         return True
     thread = _listen()
     thread.join(timeout)
@@ -66,7 +71,7 @@ def request_arrived(timeout: float) -> bool:
 
 def wait_for_request() -> None:
     """Block until the server hands this preheated kernel a request; its variables go to os.environ."""
-    if os.getenv("VOILA_PREHEAT", "False") in ("False", ""):
+    if not preheated():
         return
     _listen().join()
     if _info[0] is not None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
+from .preheat import get_query_string, preheated, request_arrived  # noqa: F401 - ui.run asks state
+
 MAX_VALUE_LEN = 40  # longer values are rejected before any comparison (and shortened in the note)
 
 
@@ -98,11 +100,6 @@ def to_query(values: dict[str, str | None], choices: list[Choice]) -> str:
 _assumed: list[str] = []  # the address a preheated kernel builds its page for before the request (ui.run)
 
 
-def preheated() -> bool:
-    """Whether this kernel was started ahead of its visitor (Voilà's preheated pool)."""
-    return os.environ.get("VOILA_PREHEAT", "False") not in ("False", "")
-
-
 def current_query_string() -> str:
     """The query string the page is built for: the request's, or while a preheated kernel builds its page ahead
     of the request, the address it assumes (`assuming`)."""
@@ -114,19 +111,8 @@ def request_query_string() -> str:
     """The request's query string: Voilà passes it as $QUERY_STRING; a preheated kernel has to wait for the request
     (asked once: a kernel serves one page)."""
     if preheated():
-        from .preheat import get_query_string  # blocks until a browser claims this preheated kernel
-
-        return get_query_string() or ""
+        return get_query_string() or ""  # blocks until a browser claims this preheated kernel
     return os.environ.get("QUERY_STRING", "")
-
-
-def request_arrived(timeout: float) -> bool:
-    """Whether the request's query string can be read without waiting more than `timeout` seconds."""
-    if not preheated():
-        return True
-    from .preheat import request_arrived
-
-    return request_arrived(timeout)
 
 
 @contextmanager
