@@ -122,6 +122,15 @@ def test_a_kernel_whose_visitor_is_there_builds_the_page_once(monkeypatch, prehe
     ui.run(lambda: events.append(state.current_query_string()))
     assert events == ["by=gender"]
 
+
+def test_a_failed_panel_hides_its_xlsx_button_and_the_buttons_share_one_layout():
+    shared = ui._Shared()
+    a, b = ui.ChartPanel("a", "da", shared), ui.ChartPanel("b", "da", shared)
+    assert a.xlsx.layout is b.xlsx.layout  # hidden by a class, so one layout model serves every button
+    a.fail("Ingen tal")
+    assert "fd-off" in a.xlsx._dom_classes and "fd-off" not in b.xlsx._dom_classes
+    assert ".fd-xlsx.fd-off { display: none; }" in ui.CSS
+
 # -- labels and formats -----------------------------------------------------------------------------------------
 
 def test_fmt_number_danish_and_english():
