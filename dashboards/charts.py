@@ -48,6 +48,7 @@ def new_figure(data=None) -> go.Figure:
         pio.templates.default = TEMPLATE
     return go.Figure(data)
 
+
 # The toolbar keeps one button, "download PNG" (nothing that uploads, edits or opens a page elsewhere), with its
 # tooltip in the page language (plotly's locale dictionary travels in the config, no locale script is loaded).
 PLOTLY_CONFIG = {
