@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import threading
+from functools import lru_cache
 
 OPEN_TIMEOUT = 60  # seconds to connect to a busy server
 
@@ -39,18 +40,16 @@ async def _receive(url: str) -> str | None:
         return None
 
 
-_listener: list[threading.Thread] = []  # receives the request in the background from the first ask on
-_info: list[str | None] = [None]
+_info: list[str | None] = [None]  # the request, once the listener has received it
 
 
+@lru_cache(maxsize=1)
 def _listen() -> threading.Thread:
-    """Connect to the server's request websocket (once) and receive the request in a thread with its own event loop
-    (the kernel's loop is busy running the notebook's cell)."""
-    if not _listener:
-        thread = threading.Thread(target=lambda: _info.__setitem__(0, asyncio.run(_receive(_url()))), daemon=True)
-        thread.start()
-        _listener.append(thread)
-    return _listener[0]
+    """Connect to the server's request websocket (once: from the first ask on) and receive the request in a thread
+    with its own event loop (the kernel's loop is busy running the notebook's cell)."""
+    thread = threading.Thread(target=lambda: _info.__setitem__(0, asyncio.run(_receive(_url()))), daemon=True)
+    thread.start()
+    return thread
 
 
 def preheated() -> bool:

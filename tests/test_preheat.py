@@ -17,10 +17,10 @@ REPO = preheat.__file__.rsplit("/dashboards/", 1)[0]
 @pytest.fixture(autouse=True)
 def fresh_listener():
     """A kernel listens for its one request once; each test is a new kernel."""
-    preheat._listener.clear()
+    preheat._listen.cache_clear()
     preheat._info[0] = None
     yield
-    preheat._listener.clear()
+    preheat._listen.cache_clear()
     preheat._info[0] = None
 
 
