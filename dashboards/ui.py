@@ -649,8 +649,7 @@ class Dashboard:
         page = widgets.VBox(items, layout=widgets.Layout(max_width="1100px"))
         page.add_class("fd-page")
         # the widget's own display also writes a text form of the whole widget tree (10 ms), which no page shows
-        display({"application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
-                                                               "model_id": page.model_id},
+        display({"application/vnd.jupyter.widget-view+json": page.get_view_spec(),
                  "text/plain": document_title_for(self.lang, self.notebook)}, raw=True)
 
 
