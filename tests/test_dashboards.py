@@ -91,7 +91,6 @@ def test_current_query_string_reads_voila_environment(monkeypatch):
         state.request_query_string.cache_clear()
 
 
-
 @pytest.mark.parametrize("query, rebuilt", [("", False), ("lang=en", True), ("by=gender&year=2012", True)])
 def test_a_preheated_kernel_builds_the_plain_page_before_its_visitor_comes(monkeypatch, query, rebuilt):
     """ui.run builds the page of the plain address while the kernel waits for its visitor, and builds it again
