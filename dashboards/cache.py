@@ -83,15 +83,10 @@ def build_id(db_path: str, identity: int) -> str:
 
 def _compute_build_id(db_path: str) -> str:
     import queries
+    from queries import provenance
 
-    info = queries.build_info(db_path)
     inputs = queries.build_inputs(db_path)
-    h = hashlib.sha256()
-    for k in sorted(info):
-        h.update(f"{k}={info[k]}\n".encode())
-    for file, sha in sorted(zip(inputs["file"], inputs["sha256"])):
-        h.update(f"{file}:{sha}\n".encode())
-    return h.hexdigest()[:20]
+    return provenance.build_id(queries.build_info(db_path), list(zip(inputs["file"], inputs["sha256"])))
 
 
 def code_version() -> str:

@@ -23,8 +23,8 @@ from etl import cooperations, grants, municipal_survey, population, reference, s
 from etl.errors import BuildFailed, InvalidInput, Problem, cause_of, known_cause
 from etl.staging import Staged, lit
 from queries import macros as query_macros
+from queries import provenance
 
-ETL_VERSION = "1.0"
 REPO = pathlib.Path(__file__).resolve().parents[1]
 DEFAULT_RAW = REPO / "data" / "raw" / "demo"
 DEFAULT_DB = REPO / "data" / "warehouse.duckdb"
@@ -210,7 +210,8 @@ def _write_metadata(b: Build, raw_dir: pathlib.Path) -> None:
         "data_kind": "demo" if synthetic else "real",
         "raw_dir": str(raw_dir),
         "duckdb_version": duckdb.__version__,
-        "etl_version": ETL_VERSION,
+        "frivilligdata_version": provenance.package_version(),  # pyproject.toml's, the project's one version
+        "git_commit": provenance.git_commit() or "",  # the code's commit when built from a git checkout
         "python_version": platform.python_version(),
         "population_format": b.population_format,
     }

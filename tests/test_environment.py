@@ -70,3 +70,17 @@ def test_parser_sees_conda_and_pip_sections():
     assert env["duckdb"] == ">=1.1"          # from python-duckdb
     assert "playwright" in env               # from the pip: section
     assert "python" not in env and "pip" not in env
+
+
+def test_one_version_license_and_citation():
+    """pyproject.toml holds the one version number; LICENSE is the licence pyproject names; CITATION.cff parses."""
+    import yaml
+
+    from queries import provenance
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert provenance.package_version() == project["version"]
+    assert project["license"] == "MIT" and (REPO / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    cff = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["license"] == "MIT" and cff["authors"]
+    assert "version" not in cff  # no second copy of the version number

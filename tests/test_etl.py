@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from conftest import FIXTURE_RAW, REPO, run_etl_build
+from queries import provenance
 
 EXPECTED_ROWS = {
     "municipalities": 98,
@@ -20,7 +21,7 @@ EXPECTED_ROWS = {
     "grant_budgets": 12,
     "cooperations": 10,
     "population": 3 * 98 * 2 * 7,
-    "build_info": 7,
+    "build_info": 8,
     "build_inputs": 6,
     "build_warnings": 0,
 }
@@ -133,7 +134,10 @@ def test_build_info(con):
     assert info["raw_dir"] == str(FIXTURE_RAW)
     assert info["duckdb_version"] == duckdb.__version__
     assert info["population_format"] == "contract"
-    assert {"built_at", "etl_version", "python_version"} <= set(info)
+    assert {"built_at", "python_version"} <= set(info)
+    assert info["frivilligdata_version"] == provenance.package_version()  # pyproject.toml's, no second number
+    assert "etl_version" not in info
+    assert info["git_commit"] == (provenance.git_commit() or "")
 
 
 def test_build_inputs_checksums_and_rows(con):
