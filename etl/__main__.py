@@ -1,6 +1,6 @@
 """Command line: `python -m etl build [--raw DIR] [--db PATH]`, `python -m etl demo [--out DIR] [--seed N]`,
 `python -m etl import-survey FILE.sav|FILE.dta --mapping MAPPING.yml --out DIR` and
-`python -m etl export --format parquet DIR [--db PATH]`."""
+`python -m etl export --format parquet|csv|stata|spss DIR [--db PATH]`."""
 from __future__ import annotations
 
 import argparse
@@ -26,9 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--mapping", type=pathlib.Path, required=True,
                    help="YAML mapping of variables and value labels (example: etl/mappings/example.yml)")
     i.add_argument("--out", type=pathlib.Path, required=True, help="folder to write survey_respondents.csv into")
-    e = sub.add_parser("export", help="write every warehouse table as a Parquet file, column comments kept")
+    from etl.export import FORMATS
+
+    e = sub.add_parser("export", help="write every warehouse table as one file (Parquet, CSV, Stata .dta or SPSS "
+                                      ".sav) with its comments, labels and provenance")
     e.add_argument("out", type=pathlib.Path, metavar="DIR", help="output folder")
-    e.add_argument("--format", choices=("parquet",), default="parquet", help="file format (parquet)")
+    e.add_argument("--format", choices=tuple(FORMATS), default="parquet",
+                   help="file format: parquet (default), csv, stata (.dta) or spss (.sav)")
     e.add_argument("--db", type=pathlib.Path, default=None,
                    help="warehouse to read (default: $FRIVILLIGDATA_DB or data/warehouse.duckdb in the repository)")
     args = parser.parse_args(argv)

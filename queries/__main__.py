@@ -10,6 +10,7 @@ from pathlib import Path
 from .catalog import QueryError, list_metrics, load_metric
 from .engine import WarehouseMissing, run, script
 from .export import write_parquet
+from .provenance import csv_comment, of_warehouse
 
 FORMATS = ("table", "csv", "json", "parquet")
 
@@ -88,18 +89,19 @@ def main(argv=None) -> int:
             return 0
         out = _out_path(args)
         res = run(metric.name, year=args.year, by=args.by, db=args.db, **params)
+        prov = of_warehouse(args.db)
     except (QueryError, WarehouseMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.format == "parquet":
-        write_parquet(res, out)
+        write_parquet(res, out, prov)
         print(f"wrote {len(res.data)} rows of {res.meta.name} to {out}", file=sys.stderr)
         return 0
     if out is not None:
         with open(out, "w", encoding="utf-8", newline="") as f:
-            _write_text(res, args.format, f)
+            _write_text(res, args.format, f, prov)
         return 0
-    _write_text(res, args.format, sys.stdout)
+    _write_text(res, args.format, sys.stdout, prov)
     return 0
 
 
@@ -117,13 +119,17 @@ def _out_path(args) -> Path | None:
     return out
 
 
-def _write_text(res, fmt: str, stream) -> None:
+def _write_text(res, fmt: str, stream, prov: dict[str, str]) -> None:
+    """The result as CSV (a first `# provenance: ...` line, then the rows), JSON (a "provenance" field) or a table
+    for the terminal."""
     df = res.data
     if fmt == "csv":
+        stream.write(csv_comment(prov, metric=res.meta.name,
+                                 params=",".join(f"{k}={v}" for k, v in res.params.items() if v is not None)))
         df.to_csv(stream, index=False)
     elif fmt == "json":
         payload = {"metric": res.meta.name, "title_da": res.meta.title_da, "title_en": res.meta.title_en,
-                   "unit": res.meta.unit, "unit_da": res.meta.unit_da, "params": res.params,
+                   "unit": res.meta.unit, "unit_da": res.meta.unit_da, "params": res.params, "provenance": prov,
                    "rows": json.loads(df.to_json(orient="records", force_ascii=False, double_precision=15))}
         print(json.dumps(payload, ensure_ascii=False, indent=1), file=stream)
     else:

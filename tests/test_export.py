@@ -1,16 +1,22 @@
 """`python -m etl export --format parquet DIR`: every warehouse table as Parquet with its comments as metadata."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import duckdb
+import pandas as pd
+import pyreadstat
+import pytest
+
+from queries import provenance
 
 from conftest import REPO
 
 
-def export(db, out, *extra) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", "export", "--format", "parquet", str(out), "--db", str(db),
+def export(db, out, *extra, fmt="parquet") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl", "export", "--format", fmt, str(out), "--db", str(db),
                            *extra], cwd=REPO, capture_output=True, text=True, encoding="utf-8")
 
 
@@ -24,10 +30,14 @@ def test_every_table_round_trips_with_its_comments(fixture_db, tmp_path):
     assert proc.returncode == 0, proc.stderr
     con = duckdb.connect(str(fixture_db), read_only=True)
     try:
+        prov = provenance.from_connection(con)
+        assert json.loads((out / "provenance.json").read_text(encoding="utf-8")) == prov
+        pd.testing.assert_frame_equal(pd.read_parquet(out / "survey_respondents.parquet"),  # pyarrow is installed
+                                      con.execute("from survey_respondents").df(), check_dtype=False)
         tables = [t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main' "
                                             "order by 1").fetchall()]
         assert sorted(p.stem for p in out.glob("*.parquet")) == tables
-        assert not [p for p in out.iterdir() if p.suffix != ".parquet"]  # no temporary files left
+        assert not [p for p in out.iterdir() if p.suffix != ".parquet" and p.name != "provenance.json"]  # no temporary files
         assert f"exported {len(tables)} tables" in proc.stdout
         for table in tables:
             path = out / f"{table}.parquet"
@@ -46,6 +56,7 @@ def test_every_table_round_trips_with_its_comments(fixture_db, tmp_path):
             assert meta["table_comment"] == con.execute(
                 "select comment from duckdb_tables() where table_name = ?", [table]).fetchone()[0]
             assert meta["data_kind"] == "demo"  # the fixture files declare themselves synthetic
+            assert {k: meta[k] for k in provenance.KEYS} == prov
         meta = kv(con, out / "survey_respondents.parquet")
         assert meta["comment:weight"] == "design weight, > 0"
         assert meta["table_comment"].startswith("survey_respondents.csv: one row per respondent")
@@ -62,3 +73,49 @@ def test_missing_warehouse_and_bad_folder_exit_2(tmp_path, fixture_db):
     proc = subprocess.run([sys.executable, "-m", "etl", "export", "--format", "feather", str(tmp_path / "o")],
                           cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 2 and "invalid choice: 'feather'" in proc.stderr
+
+
+def test_csv_starts_with_the_provenance_and_reads_with_skiprows(fixture_db, tmp_path):
+    proc = export(fixture_db, tmp_path, fmt="csv")
+    assert proc.returncode == 0, proc.stderr
+    path = tmp_path / "survey_respondents.csv"
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        prov = provenance.from_connection(con)
+        want = con.execute("from survey_respondents").df()
+    finally:
+        con.close()
+    assert first == provenance.csv_comment(prov, table="survey_respondents").rstrip("\n")
+    assert "data_kind=demo" in first and f"build_id={prov['build_id']}" in first
+    for got in (pd.read_csv(path, skiprows=1), pd.read_csv(path, comment="#")):
+        assert list(got.columns) == list(want.columns) and len(got) == len(want)
+        assert got["weight"].sum() == pytest.approx(want["weight"].sum())
+
+
+@pytest.mark.parametrize("fmt,ext,read", [("stata", ".dta", pyreadstat.read_dta), ("spss", ".sav", pyreadstat.read_sav)])
+def test_stata_and_spss_carry_variable_and_value_labels(fixture_db, tmp_path, fmt, ext, read):
+    proc = export(fixture_db, tmp_path, fmt=fmt)
+    assert proc.returncode == 0, proc.stderr
+    df, meta = read(str(tmp_path / f"survey_respondents{ext}"))
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        want = con.execute("from survey_respondents order by year, respondent_id").df()
+        labels = dict(con.execute("select code, label_en from labels where dimension = 'gender'").fetchall())
+        regions = dict(con.execute("select distinct region_code, region_name from municipalities").fetchall())
+        prov = provenance.from_connection(con)
+    finally:
+        con.close()
+    assert dict(zip(meta.column_names, meta.column_labels))["weight"] == "design weight, > 0"
+    assert set(meta.variable_value_labels["gender"].values()) == set(labels.values())
+    assert meta.variable_value_labels["region_code"] == {float(k): v for k, v in regions.items()} or \
+        meta.variable_value_labels["region_code"] == regions
+    # the labelled codes read back as the warehouse's categories, row for row
+    df, _ = read(str(tmp_path / f"survey_respondents{ext}"), apply_value_formats=True)
+    df = df.sort_values(["year", "respondent_id"]).reset_index(drop=True)
+    assert list(df["gender"].astype(str)) == [labels[g] for g in want["gender"]]
+    assert df["weight"].tolist() == pytest.approx(want["weight"].tolist())
+    if fmt == "stata":
+        assert meta.file_label.startswith("demo data; build " + prov["build_id"])
+    else:
+        assert "".join(meta.notes).replace(" ", "") == provenance.line(prov, table="survey_respondents").replace(" ", "")

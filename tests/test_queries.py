@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 import queries
@@ -21,6 +22,7 @@ from conftest import FIXTURE_RAW, REPO
 from queries import QueryError, list_metrics, load_metric, run
 from queries import catalog
 from queries import macros
+from queries import provenance
 from queries.catalog import QUERY_DIR, check_variables, parse_header
 
 CONTRACT_METRICS = {
@@ -539,7 +541,14 @@ def test_cli_list():
 def test_cli_run_csv(fixture_db):
     proc = cli("run", "participation_rate", "--year", 2012, "--by", "gender", "--format", "csv", "--db", fixture_db)
     assert proc.returncode == 0, proc.stderr
-    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    first, rest = proc.stdout.split("\n", 1)  # the provenance, as every output of the project carries it
+    prov = provenance.of_warehouse(fixture_db)
+    assert first == provenance.csv_comment(prov, metric="participation_rate",
+                                           params="year=2012,by=gender,suppress=True").rstrip("\n")
+    assert first.startswith("# provenance: data_kind=demo; built_at=") and f"build_id={prov['build_id']}" in first
+    assert f"code_version={provenance.code_version()}" in first and f"duckdb_version={duckdb.__version__}" in first
+    assert len(pd.read_csv(io.StringIO(proc.stdout), comment="#")) == 2
+    rows = list(csv.DictReader(io.StringIO(rest)))
     assert [r["category"] for r in rows] == ["male", "female"]
     assert float(rows[0]["estimate"]) == pytest.approx(0.6875) and rows[0]["n"] == "100"
     assert set(SURVEY_COLUMNS) <= set(rows[0])
@@ -550,6 +559,7 @@ def test_cli_run_json_table_and_metric_options(fixture_db):
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
     assert payload["metric"] == "fte" and payload["params"]["hours_per_fte"] == 1000
+    assert payload["provenance"] == provenance.of_warehouse(fixture_db)
     assert payload["unit_da"] == load_metric("fte").unit_da
     assert payload["rows"][0]["hours_per_fte"] == 1000
     proc = cli("run", "payout_ratio", "--year", 2010, "--by", "municipality", "--kommune", 147, "--db", fixture_db)
@@ -604,10 +614,15 @@ def test_cli_run_parquet_and_out(fixture_db, tmp_path):
     con.close()
     pd.testing.assert_frame_equal(got, run("fte", year=2012, by="gender", db=fixture_db).data, check_dtype=False)
     assert meta["metric"] == "fte" and meta["params"]["by"] == "gender" and "estimate" in meta["columns"]
+    prov = provenance.of_warehouse(fixture_db)
+    assert meta["provenance"] == prov
+    kv = {k.decode(): v.decode() for k, v in pq.read_schema(out).metadata.items()}  # pyarrow, as pandas reads it
+    assert {k: kv[k] for k in provenance.KEYS} == prov
+    pd.testing.assert_frame_equal(pd.read_parquet(out), got)
     assert [p.name for p in tmp_path.iterdir()] == ["fte.parquet"]  # no temporary file left
     csv_out = tmp_path / "r.csv"
     proc = cli("run", "participation_rate", "--format", "csv", "--out", csv_out, "--db", fixture_db)
-    assert proc.returncode == 0 and csv_out.read_text(encoding="utf-8").startswith("year,dimension,category")
+    assert proc.returncode == 0 and csv_out.read_text(encoding="utf-8").split("\n")[1].startswith("year,dimension,category")
     for args, message in ((("--format", "parquet"), "give it with --out FILE"),
                           (("--format", "parquet", "--out", tmp_path / "no" / "x.parquet"), "does not exist"),
                           (("--format", "csv", "--out", tmp_path), "is a folder")):
