@@ -256,6 +256,8 @@ COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "ci_high": ("95 %-interval, øvre", "95% interval, upper"),
     "n": ("Antal svar (n)", "Responses (n)"),
     "flag": ("Bemærkning", "Note"),
+    "deff": ("Designeffekt (deff)", "Design effect (deff)"),
+    "n_eff": ("Effektivt antal svar (n / deff)", "Effective n (n / deff)"),
     "municipality_code": ("Kommunekode", "Municipality code"),
     "file": ("Fil", "File"),
     "rows": ("Rækker", "Rows"),

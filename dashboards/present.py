@@ -370,7 +370,8 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
                  label_column: str | None = None) -> pd.DataFrame:
     """The table behind a chart for people: Danish (or English) headings from the metric's metadata, category
     labels instead of codes, values rounded as displayed (text) or unrounded (numbers), reasons instead of flags,
-    yes/no instead of True/False. Helper columns (label_*, dimension, small_count) are left out."""
+    yes/no instead of True/False. Helper columns (label_*, dimension, small_count) are left out, and the design effect
+    and effective n (deff, n_eff) from the rounded table: they are in the unrounded one, for researchers."""
     out = pd.DataFrame(index=df.index)
     reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
     persons = set(pres(metric).person_counts)
@@ -378,6 +379,8 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
     for col in df.columns:
         if col in ("label_da", "label_en", "dimension", "small_count") or col.endswith("_label_en" if lang != "en"
                                                                                       else "_label_da"):
+            continue
+        if rounded and col in ("deff", "n_eff"):
             continue
         series = df[col]
         head = column_heading(col, metric, lang)

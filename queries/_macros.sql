@@ -34,6 +34,18 @@ create or replace macro domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave) as
             0))
     end;
 
+-- Design effect of a weighted domain mean (Kish's deff for the design as used): the estimate's variance under the
+-- design (se^2) over its variance under simple random sampling with replacement of the domain's n respondents,
+-- s^2 / n with s^2 = n / (n - 1) * sum w (y - ybar)^2 / sum w over the domain; so
+--   deff = se^2 * sw * (n - 1) / (swy2 - swy^2 / sw),   swy2 = sum w y^2.
+-- Equal to R survey's svymean(~y, design, deff = "replace") and svyby(..., svymean, deff = "replace") (tests/r). R's
+-- default deff = TRUE uses the without-replacement variance with sum(weights) as the population size: our weights
+-- sum to n in each wave (mean 1, docs/codebook.md), which makes that figure meaningless. Effective sample size:
+-- n_eff = n / deff, the number of simple-random respondents that would give the same SE. Null when n < 2 or y does
+-- not vary in the domain.
+create or replace macro design_effect(se, n, sw, swy, swy2) as
+    case when n > 1 and sw > 0 and swy2 - swy * swy / sw > 0 then se * se * sw * (n - 1) / (swy2 - swy * swy / sw) end;
+
 -- Lower and upper 95 % bound clipped to [lo, hi] (rates and shares: [0, 1]; counts: [0, null = unbounded]).
 -- (greatest/least skip nulls in DuckDB, hence the explicit guard.)
 create or replace macro ci_low(est, se, lo) as
@@ -51,6 +63,9 @@ create or replace macro ci_high(est, se, hi) as
 -- estimates are computed from the true count.
 create or replace macro min_persons_shown() as 5;
 create or replace macro person_count(n) as case when n > 0 and n < min_persons_shown() then null else n end;
+
+-- The effective sample size n / deff of an estimate on n persons, null where the small-count rule hides n (1-4).
+create or replace macro effective_n(n, deff) as case when person_count(n) is not null then n / deff end;
 
 -- === breakdowns: a whitelisted dimension name -> the column it groups by ===========================================
 
@@ -188,8 +203,8 @@ create or replace macro population_16plus(by_name, wave) as table
 -- answered) still count in the wave's n, as in svyby(~y, ~by, subset(design, ...), svymean). Two shortcuts let
 -- DuckDB skip per-respondent work: all_in_domain := true when every respondent is in the domain (in_domain is then not
 -- read), y_binary := true when y is 0/1 (the sum of w^2 y^2 is then the sum of w^2 y, computed once; y2 not read).
--- Returns (year, category as text, n, n_wave, sw, swy, sw2, sw2y, sw2y2): n the respondents in the domain and the
--- category, n_wave the respondents of the wave, and the sums of w, w y, w^2, w^2 y, w^2 y^2 over the domain in the
+-- Returns (year, category as text, n, n_wave, sw, swy, swy2, sw2, sw2y, sw2y2): n the respondents in the domain and
+-- the category, n_wave the respondents of the wave, and the sums of w, w y, w y^2, w^2, w^2 y, w^2 y^2 over the domain in the
 -- category (survey_domain_means turns them into means and SEs, survey_contrast into differences).
 create or replace macro survey_domain_sums(respondents, all_in_domain, y_binary) as table
     with
@@ -213,6 +228,7 @@ create or replace macro survey_domain_sums(respondents, all_in_domain, y_binary)
             case when all_in_domain then count(*) else cast(count_if(in_domain) as bigint) end as n,
             sum(w) as sw,
             sum(w * y) as swy,
+            case when y_binary then sum(w * y) else sum(w * y2) end as swy2,
             sum(w * w) as sw2,
             sum(w * w * y) as sw2y,
             case when y_binary then sum(w * w * y) else sum(w * w * y2) end as sw2y2
@@ -233,6 +249,7 @@ create or replace macro survey_domain_sums(respondents, all_in_domain, y_binary)
         w.n_wave,
         s.sw,
         s.swy,
+        s.swy2,
         s.sw2,
         s.sw2y,
         s.sw2y2
@@ -240,21 +257,22 @@ create or replace macro survey_domain_sums(respondents, all_in_domain, y_binary)
     join waves as w on w.year = s.year;
 
 -- Weighted domain means with their linearisation SEs, one row per (year, category), from the same relation
--- respondents and shortcuts as survey_domain_sums. Returns (year, category as text, n, mean, se).
+-- respondents and shortcuts as survey_domain_sums. Returns (year, category as text, n, mean, se, deff).
 create or replace macro survey_domain_means(respondents, all_in_domain, y_binary) as table
     select
         year,
         category,
         n,
         swy / nullif(sw, 0) as mean,
-        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave) as se
+        domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave) as se,
+        design_effect(domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_wave), n, sw, swy, swy2) as deff
     from survey_domain_sums(respondents, all_in_domain, y_binary);
 
 -- The same where the wave is stacked once per category: every respondent of the wave appears once in every
 -- category, and the category's domain is the rows with in_domain true (a question or an answer, as in area_share,
 -- or any domain of published_comparison), so a category's row count is the wave's n, as svyby wants for the
--- variance. Reads observations(year, category, w, y, y2, in_domain); returns (year, category, n, estimate, se),
--- estimate and se null when not shown (survey_shown).
+-- variance. Reads observations(year, category, w, y, y2, in_domain); returns (year, category, n, estimate, se, deff),
+-- estimate, se and deff null when not shown (survey_shown).
 create or replace macro survey_stacked_means(observations, suppress) as table
     with domain_sums as (
         select
@@ -264,6 +282,7 @@ create or replace macro survey_stacked_means(observations, suppress) as table
             count(*) filter (where in_domain) as n,
             sum(w) filter (where in_domain) as sw,
             sum(w * y) filter (where in_domain) as swy,
+            sum(w * y2) filter (where in_domain) as swy2,
             sum(w * w) filter (where in_domain) as sw2,
             sum(w * w * y) filter (where in_domain) as sw2y,
             sum(w * w * y2) filter (where in_domain) as sw2y2
@@ -275,12 +294,15 @@ create or replace macro survey_stacked_means(observations, suppress) as table
         category,
         n,
         case when survey_shown(n, suppress) then swy / sw end as estimate,
-        case when survey_shown(n, suppress) then domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_all) end as se
+        case when survey_shown(n, suppress) then domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_all) end as se,
+        case when survey_shown(n, suppress) then
+            design_effect(domain_mean_se(sw, swy, sw2, sw2y, sw2y2, n_all), n, sw, swy, swy2)
+        end as deff
     from domain_sums;
 
 -- The tail of a survey metric broken down by by_name: suppression, 95 % interval clipped to [0, ci_max] (ci_max
--- null: unbounded above), labels and flag, from estimates(year, category, n, mean, se). Returns the survey contract
--- columns year, dimension, category, label_da, label_en, estimate, se, ci_low, ci_high, n, flag.
+-- null: unbounded above), labels and flag, from estimates(year, category, n, mean, se, deff). Returns the survey
+-- contract columns year, dimension, category, label_da, label_en, estimate, se, ci_low, ci_high, n, flag, deff, n_eff.
 create or replace macro survey_final(estimates, by_name, suppress, ci_max) as table
     with shown as (
         select
@@ -288,6 +310,7 @@ create or replace macro survey_final(estimates, by_name, suppress, ci_max) as ta
             category,
             case when survey_shown(n, suppress) then mean end as estimate,
             case when survey_shown(n, suppress) then se end as se,
+            case when survey_shown(n, suppress) then deff end as deff,
             n
         from query_table(estimates)
     )
@@ -302,7 +325,9 @@ create or replace macro survey_final(estimates, by_name, suppress, ci_max) as ta
         ci_low(s.estimate, s.se, 0) as ci_low,
         ci_high(s.estimate, s.se, ci_max) as ci_high,
         person_count(s.n) as n,
-        survey_flag(s.n) as flag
+        survey_flag(s.n) as flag,
+        s.deff,
+        effective_n(s.n, s.deff) as n_eff
     from shown as s
     left join labels as l on l.dimension = by_name and l.code = s.category
     order by s.year, l.sort_order, s.category;
@@ -379,7 +404,7 @@ create or replace macro volunteer_answer_observations(question, wave) as table
 -- The whole "share of volunteers by answer" for a survey question whose answers are the codes of labels dimension
 -- question (organisation_form, recruited): for every code the weighted share of the volunteers who answered, as
 -- svymean(~factor(question), subset(design, volunteered == 1), na.rm = TRUE), suppression, 95 % interval clipped to
--- [0, 1], labels and flag.
+-- [0, 1], labels, flag, design effect and effective n.
 create or replace macro volunteer_answer_shares(question, wave, suppress) as table
     with
     observations as (
@@ -399,7 +424,9 @@ create or replace macro volunteer_answer_shares(question, wave, suppress) as tab
         ci_low(e.estimate, e.se, 0) as ci_low,
         ci_high(e.estimate, e.se, 1) as ci_high,
         person_count(e.n) as n,
-        survey_flag(e.n) as flag
+        survey_flag(e.n) as flag,
+        e.deff,
+        effective_n(e.n, e.deff) as n_eff
     from estimates as e
     left join labels as l on l.dimension = question and l.code = e.category
     order by e.year, l.sort_order;

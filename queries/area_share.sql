@@ -32,6 +32,9 @@
 -- column ci_high: double; upper 95 % bound, clipped at 1
 -- column n: int; unweighted respondents in the denominator; null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
+-- column deff: double; design effect (Kish's, the design as used: se^2 over the variance under simple random
+--     sampling with replacement of n; as R's svymean(..., deff = "replace")); null when suppressed
+-- column n_eff: double; effective sample size n / deff; null when suppressed or n is 1-4
 
 with
 
@@ -58,7 +61,9 @@ final as (
         ci_low(e.estimate, e.se, 0) as ci_low,
         ci_high(e.estimate, e.se, 1) as ci_high,
         person_count(e.n) as n,
-        survey_flag(e.n) as flag
+        survey_flag(e.n) as flag,
+        e.deff,
+        effective_n(e.n, e.deff) as n_eff
     from estimates as e
     left join labels as l on l.dimension = 'area' and l.code = e.category
     order by e.year, l.sort_order

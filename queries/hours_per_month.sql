@@ -37,6 +37,9 @@
 -- column ci_high: double; upper 95 % bound
 -- column n: int; unweighted volunteers with an hours answer in the category; null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
+-- column deff: double; design effect (Kish's, the design as used: se^2 over the variance under simple random
+--     sampling with replacement of n; as R's svymean(..., deff = "replace")); null when suppressed
+-- column n_eff: double; effective sample size n / deff; null when suppressed or n is 1-4
 
 with
 

@@ -27,6 +27,9 @@
 -- column ci_high: double; upper 95 % bound, clipped at 1
 -- column n: int; unweighted volunteers who answered (the denominator); null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
+-- column deff: double; design effect (Kish's, the design as used: se^2 over the variance under simple random
+--     sampling with replacement of n; as R's svymean(..., deff = "replace")); null when suppressed
+-- column n_eff: double; effective sample size n / deff; null when suppressed or n is 1-4
 
 with
 

@@ -58,7 +58,7 @@ def test_every_table_round_trips_with_its_comments(fixture_db, tmp_path):
             assert meta["data_kind"] == "demo"  # the fixture files declare themselves synthetic
             assert {k: meta[k] for k in provenance.KEYS} == prov
         meta = kv(con, out / "survey_respondents.parquet")
-        assert meta["comment:weight"] == "design weight, > 0"
+        assert meta["comment:weight"].startswith("design weight, > 0; scaled to sum to the wave's n (mean 1)")
         assert meta["table_comment"].startswith("survey_respondents.csv: one row per respondent")
     finally:
         con.close()
@@ -106,7 +106,7 @@ def test_stata_and_spss_carry_variable_and_value_labels(fixture_db, tmp_path, fm
         prov = provenance.from_connection(con)
     finally:
         con.close()
-    assert dict(zip(meta.column_names, meta.column_labels))["weight"] == "design weight, > 0"
+    assert dict(zip(meta.column_names, meta.column_labels))["weight"].startswith("design weight, > 0")
     assert set(meta.variable_value_labels["gender"].values()) == set(labels.values())
     assert meta.variable_value_labels["region_code"] == {float(k): v for k, v in regions.items()} or \
         meta.variable_value_labels["region_code"] == regions

@@ -1,7 +1,7 @@
 """Our survey estimates and standard errors agree with R's survey package (tests/r/participation_golden.csv).
 
 The golden file is produced by tests/r/participation_golden.R (svydesign(ids = ~1, weights = ~weight) per wave,
-svymean and svyby) on tests/fixtures/raw/survey_respondents.csv; CI does not need R. The fixture's age groups have
+svymean and svyby, deff = "replace") on tests/fixtures/raw/survey_respondents.csv; CI does not need R. The fixture's age groups have
 fewer than 50 respondents, so the comparison runs with suppress=False (the flag still says 'suppressed').
 """
 from __future__ import annotations
@@ -48,6 +48,10 @@ def test_estimates_and_se_agree_with_r(fixture_db, golden, metric, by):
         row = ours.loc[(r.year, r.category)]
         assert same_to_6_significant_digits(row.estimate, r.estimate), (r.year, r.category, row.estimate, r.estimate)
         assert same_to_6_significant_digits(row.se, r.se), (r.year, r.category, row.se, r.se)
+        # Kish's design effect as R's deff = "replace", and the effective n it implies
+        assert same_to_6_significant_digits(row.deff, r.deff), (r.year, r.category, row.deff, r.deff)
+        if not 1 <= r.n <= 4:
+            assert same_to_6_significant_digits(row.n_eff, r.n / r.deff)
         assert row.n == r.n if not 1 <= r.n <= 4 else pd.isna(row.n)  # small-count rule: 1-4 persons not shown
     assert len(ours) == len(expected)
 
