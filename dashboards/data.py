@@ -109,6 +109,18 @@ def build_inputs(db=None) -> pd.DataFrame:
     return queries.build_inputs(_key(db)[0])
 
 
+def provenance(db=None) -> dict[str, str]:
+    """Where the pages' numbers come from (queries/provenance.py: data kind, build, inputs, code and DuckDB
+    versions), for the downloads; shared between kernels like the results. Empty when there is no warehouse."""
+    from queries import provenance as provenance_
+
+    path = _key(db)[0]
+    try:
+        return derived("provenance", lambda: provenance_.of_warehouse(path), db)
+    except (queries.WarehouseMissing, Exception):  # noqa: BLE001 - a download without it rather than none
+        return {}
+
+
 def derived(what: str, compute, db=None):
     """A small plain value derived from query results (the waves of a metric, a page's headline figures), shared
     between kernels like the results: a page drawn from the cache then reads no result and imports no pandas.

@@ -115,6 +115,7 @@ UI: dict[str, tuple[str, str]] = {
     "download_xlsx": ("Hent som Excel (XLSX)", "Download as Excel (XLSX)"),
     "sheet_shown": ("Som vist", "As shown"),
     "sheet_exact": ("Alle decimaler", "All decimals"),
+    "sheet_provenance": ("Herkomst", "Provenance"),
     "copy_link": ("Kopiér link", "Copy link"),
     "copied": ("Linket er kopieret", "The link is copied"),
     "copy_failed": ("Markér adressen og kopiér den", "Select the address and copy it"),

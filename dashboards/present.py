@@ -445,19 +445,27 @@ def source_line(metric, lang: str, *, years=None, demo: bool = False) -> str:
 
 
 def csv_text(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = True, demo: bool = False,
-             years=None, shown: pd.DataFrame | None = None) -> str:
-    """CSV for people: a '# Kilde: ...' first line (source, year, demo warning), headings in the page language,
-    values rounded as displayed (or unrounded for researchers). Danish: ';' and decimal comma (Danish Excel).
-    `shown`: people_table(df, metric, lang) when the caller has it already (the page shows the same table)."""
+             years=None, shown: pd.DataFrame | None = None, provenance: dict[str, str] | None = None) -> str:
+    """CSV for people: a '# Kilde: ...' first line (source, year, demo warning, then the provenance of
+    queries/provenance.py when given), headings in the page language, values rounded as displayed (or unrounded for
+    researchers). Danish: ';' and decimal comma (Danish Excel). `shown`: people_table(df, metric, lang) when the
+    caller has it already (the page shows the same table)."""
     table = shown if rounded and shown is not None else people_table(df, metric, lang, rounded=rounded)
-    head = "# " + source_line(metric, lang, years=years, demo=demo) + "\n"
+    head = "# " + source_line(metric, lang, years=years, demo=demo)
+    if provenance:
+        from queries.provenance import line
+
+        head += " | " + line(provenance)
+    head += "\n"
     if lang == "en":
         return head + table.to_csv(index=False)
     return head + table.to_csv(index=False, sep=";", decimal=",")
 
 
-def xlsx_bytes(df: pd.DataFrame, metric, lang: str = "da", *, demo: bool = False, years=None) -> bytes:
-    """An XLSX workbook: sheet 1 rounded as displayed (source line on top), sheet 2 the unrounded values."""
+def xlsx_bytes(df: pd.DataFrame, metric, lang: str = "da", *, demo: bool = False, years=None,
+               provenance: dict[str, str] | None = None) -> bytes:
+    """An XLSX workbook: sheet 1 rounded as displayed (source line on top), sheet 2 the unrounded values, sheet 3
+    the provenance (queries/provenance.py), one key and value a row, when given."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -472,6 +480,10 @@ def xlsx_bytes(df: pd.DataFrame, metric, lang: str = "da", *, demo: bool = False
         for row in table.itertuples(index=False):
             ws.append([None if (v is pd.NA or (isinstance(v, float) and math.isnan(v))) else
                        (v.item() if hasattr(v, "item") else v) for v in row])
+    if provenance:
+        ws = wb.create_sheet(t("sheet_provenance", lang))
+        for key, value in provenance.items():
+            ws.append([key, value])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -254,12 +254,13 @@ def _data_link(payload: bytes, mime: str, filename: str, text: str, cls: str, ro
 def csv_link(df: pd.DataFrame, filename: str, lang: str, meta=None, *, rounded: bool = True,
              years=None, shown=None) -> str:
     """A download link holding the CSV itself (data: URI), so no server round trip is needed: a first line with
-    source, year and the demo warning, headings in the page language, values as displayed (or unrounded)."""
+    source, year, the demo warning and the provenance, headings in the page language, values as displayed (or unrounded)."""
     demo = data.is_demo()
     if meta is None:  # a table that is not a metric result (kept for callers outside the panels)
         text = charts.csv_text(df, lang)
     else:
-        text = present.csv_text(df, meta, lang, rounded=rounded, demo=demo, years=years, shown=shown)
+        text = present.csv_text(df, meta, lang, rounded=rounded, demo=demo, years=years, shown=shown,
+                                provenance=data.provenance())
     payload = ("\ufeff" + text).encode("utf-8")
     key = "download_csv" if rounded else "download_csv_exact"
     return _data_link(payload, "text/csv;charset=utf-8", filename, t(key, lang),
@@ -377,13 +378,14 @@ class ChartPanel:
         return info + table
 
     def _send_xlsx(self, _button=None) -> None:
-        """Build the XLSX of the table shown (rounded sheet, unrounded sheet, source and demo line) and hand it to
-        the browser."""
+        """Build the XLSX of the table shown (rounded sheet, unrounded sheet, source and demo line, provenance sheet)
+        and hand it to the browser."""
         if self._download is None:
             return
         table, meta, stem, years = self._download
         try:
-            payload = present.xlsx_bytes(cache.frame(table), meta, self.lang, demo=data.is_demo(), years=years)
+            payload = present.xlsx_bytes(cache.frame(table), meta, self.lang, demo=data.is_demo(), years=years,
+                                         provenance=data.provenance())
         except Exception:  # noqa: BLE001 - the page keeps working; the log keeps the traceback
             log.exception("XLSX of panel %s failed", self.name)
             return

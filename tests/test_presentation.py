@@ -1,6 +1,7 @@
 """The presentation layer (dashboards/present.py) and the metrics' presentation metadata (queries/<metric>.yml)."""
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 import queries
 from conftest import REPO
 from dashboards import present
+from queries import provenance
 from queries.catalog import parse_presentation
 
 
@@ -102,6 +104,19 @@ def test_csv_starts_with_source_year_and_demo_warning(demo_db):
     first, header = text.splitlines()[:2]
     assert first == "# Kilde: Frivilligundersøgelsen 2012. Demodata: syntetiske svar, ikke den rigtige undersøgelse"
     assert header.startswith("År;Kategori;")
+    # the provenance every output carries (queries/provenance.py), on the same one comment line
+    prov = provenance.of_warehouse(demo_db)
+    text = present.csv_text(df, "participation_rate", "da", demo=True, years=[2012], provenance=prov)
+    first, header = text.splitlines()[:2]
+    assert first.startswith("# Kilde: Frivilligundersøgelsen 2012. Demodata") and header.startswith("År;Kategori;")
+    assert first.endswith(" | " + provenance.line(prov)) and f"build_id={prov['build_id']}" in first
+    assert len(pd.read_csv(io.StringIO(text), sep=";", decimal=",", comment="#")) == len(df)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(present.xlsx_bytes(df, "participation_rate", "da", demo=True, years=[2012],
+                                                       provenance=prov)))
+    assert [ws.title for ws in book.worksheets] == ["Som vist", "Alle decimaler", "Herkomst"]
+    assert dict(book["Herkomst"].iter_rows(values_only=True)) == prov
     assert present.slug("Andel der har arbejdet frivilligt", 2021, "Køn") == "andel-der-har-arbejdet-frivilligt-2021-koen"
 
 

@@ -193,7 +193,7 @@ class Checker:
         panel._send_xlsx()
         script = panel.send.outputs[0]["data"]["application/javascript"]
         payload = base64.b64decode(re.search(r'atob\("([^"]+)"\)', script).group(1))
-        for sheet in load_workbook(io.BytesIO(payload)).worksheets:
+        for sheet in load_workbook(io.BytesIO(payload)).worksheets[:2]:  # the third is the provenance
             head, *rows = list(sheet.iter_rows(values_only=True))[1:]
             rows = [dict(zip(head, r)) for r in rows]
             for i, raw in enumerate(table.to_dict("records")):

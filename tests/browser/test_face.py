@@ -161,6 +161,7 @@ def test_csv_has_danish_headings_a_source_line_and_rounded_values(rpage, voila_u
     assert info.value.suggested_filename == "andel-der-har-arbejdet-frivilligt-2012-koen.csv"
     lines = open(info.value.path(), encoding="utf-8-sig").read().splitlines()
     assert lines[0].startswith("# Kilde: Frivilligundersøgelsen 2012") and "Demodata" in lines[0]
+    assert "| provenance: data_kind=demo; built_at=" in lines[0]  # one comment line, as every CSV of the project
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:])), delimiter=";"))
     assert "Kategori" in rows[0] and "Antal svar (n)" in rows[0] and "True" not in "\n".join(lines)
     res = queries.run("participation_rate", year=2012, by="gender").data
@@ -190,8 +191,10 @@ def test_xlsx_is_built_on_click_with_headings_a_source_line_and_both_sheets(rpag
     data = open(info.value.path(), "rb").read()
     assert data[:2] == b"PK"  # a zip container, as every XLSX
     wb = load_workbook(io.BytesIO(data))
-    shown, exact = wb.worksheets
+    shown, exact, origin = wb.worksheets
     assert (shown.title, exact.title) == ((present.t("sheet_shown", lang), present.t("sheet_exact", lang)))
+    assert origin.title == present.t("sheet_provenance", lang)  # queries/provenance.py, one key a row
+    assert dict(origin.iter_rows(values_only=True))["data_kind"] == "demo"
     rows = [[c for c in r] for r in shown.iter_rows(values_only=True)]
     source = "Kilde: Frivilligundersøgelsen 2012" if lang == "da" else "Source: The volunteer survey"
     assert rows[0][0].startswith(source) and ("Demodata" if lang == "da" else "Demo data") in rows[0][0]
