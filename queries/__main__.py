@@ -1,5 +1,7 @@
-"""CLI: `python -m queries list` and `python -m queries run METRIC [--year Y] [--by DIM] [--db PATH] [--format ...]`
-[--out FILE]; `python -m queries sql METRIC ...` prints the metric as DuckDB SQL that runs as it is."""
+"""CLI: `python -m queries list`, `python -m queries run METRIC [--year Y] [--by DIM] [--db PATH] [--format ...]
+[--out FILE] [--param NAME=VALUE] [the metric's own options]`, `python -m queries sql METRIC ...` (the metric as
+DuckDB SQL that runs as it is), `python -m queries describe METRIC`, `python -m queries new NAME --from METRIC` (a
+metric of your own from a copy) and `python -m queries check NAME` (every rule a metric must meet)."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from .catalog import QueryError, list_metrics, load_metric
+from .catalog import MetricFileError, QueryError, load_metric, metric_names, shown_path
 from .engine import WarehouseMissing, run, script
 from .export import write_parquet
 from .provenance import csv_comment, of_warehouse
@@ -28,25 +30,55 @@ def _metric_options(parser: argparse.ArgumentParser, metric) -> None:
                             help=f"{p.doc}{choices}; default {p.default}")
 
 
-def _parser(metric=None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m queries", description="Frivilligdata metrics (queries/*.sql).")
+COMMANDS_WITH_METRIC = ("run", "sql", "describe", "check")
+
+
+def _parser(metric=None, *, add_help: bool = True) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m queries", add_help=add_help,
+                                     description="Frivilligdata metrics (queries/*.sql). `python -m queries run "
+                                                 "METRIC -h` lists the metric's own options.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="every metric with its title and unit")
-    for name, help_ in (("run", "compute a metric"), ("describe", "a metric's metadata"), ("sql", "print the metric as DuckDB SQL: the parameters as variables, then its file")):
-        p = sub.add_parser(name, help=help_)
+    sub.add_parser("list", help="every metric with its title and unit", add_help=add_help)
+    commands = (("run", "compute a metric"), ("describe", "a metric's metadata"),
+                ("sql", "print the metric as DuckDB SQL: the parameters as variables, then its file"),
+                ("check", "check a metric against every rule a metric must meet (queries/rules.py)"))
+    for name, help_ in commands:
+        p = sub.add_parser(name, help=help_, add_help=add_help,
+                           epilog="Name the metric before -h to see its own options." if metric is None else None)
         p.add_argument("metric")
-        if name != "describe":
+        if name in ("run", "sql"):
             p.add_argument("--year", default=None, help="survey or data year (default: every year)")
-            p.add_argument("--by", default=None, help="breakdown dimension")
-        if name == "run":
+            p.add_argument("--by", default=None, help="breakdown dimension"
+                           + (f" ({'|'.join(metric.dimensions)}; default {metric.default_by})"
+                              if metric is not None and metric.dimensions else ""))
+            p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                           help="any metric parameter (the same as its own option below)")
+        if name in ("run", "check"):
             p.add_argument("--db", default=None, help="warehouse path (default $FRIVILLIGDATA_DB or data/warehouse.duckdb)")
+        if name == "run":
             p.add_argument("--format", choices=FORMATS, default="table",
-                           help="table (default), csv or json on standard output; parquet into --out FILE")
+                           help="table (default), csv or json on standard output; parquet into --out FILE; csv, "
+                                "json and parquet carry the provenance (docs/research.md)")
             p.add_argument("--out", default=None, metavar="FILE", help="write the result here (needed for parquet)")
-            p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="any metric parameter")
         if metric is not None and name in ("run", "sql"):
-            _metric_options(p, metric)
+            _metric_options(p.add_argument_group(f"options of {metric.name}"), metric)
+    n = sub.add_parser("new", help="start a metric of your own from a copy of another (its SQL and .yml)",
+                       add_help=add_help)
+    n.add_argument("metric", metavar="NAME", help="the new metric's name: lower case letters, digits and _")
+    n.add_argument("--from", dest="source", default="participation_rate", metavar="METRIC",
+                   help="the metric to copy (default participation_rate)")
     return parser
+
+
+def _metric_named(argv: list[str]):
+    """The metric a run/sql/describe/check command names, wherever it stands among the options (None: none)."""
+    if not argv or argv[0] not in COMMANDS_WITH_METRIC:
+        return None
+    try:
+        args, _ = _parser(add_help=False).parse_known_args(argv)
+    except SystemExit:  # argparse's own message was printed; the second pass says it again with help
+        return None
+    return getattr(args, "metric", None)
 
 
 def _collect_params(args, metric) -> dict:
@@ -62,24 +94,66 @@ def _collect_params(args, metric) -> dict:
     return params
 
 
+def _list() -> int:
+    """Every metric; a file the catalogue cannot read is named on standard error (file, line, reason), the others
+    are still listed, and the exit status is 2."""
+    rows, broken = [], []
+    for name in metric_names():
+        try:
+            m = load_metric(name)
+        except MetricFileError as exc:
+            broken.append(exc)
+            continue
+        rows.append((m.name, m.title_da, m.title_en, m.unit))
+    width = max((len(r[0]) for r in rows), default=0)
+    for name, title_da, title_en, unit in rows:
+        print(f"{name:<{width}}  {title_da} / {title_en}  [{unit}]")
+    for exc in broken:
+        print(f"error: {exc}", file=sys.stderr)
+    return 2 if broken else 0
+
+
+def _check(name: str, db) -> int:
+    """Every rule of queries/rules.py on one metric, in words: 0 all met, 1 some not met."""
+    from . import rules
+
+    results = rules.check(name, db)
+    m = load_metric(name)
+    print(f"{name}: {shown_path(m.path)}")
+    for rule, problems in results:
+        print(f"  {'ok  ' if not problems else 'FAIL'}  {rule.title.format(name=name)}")
+        for problem in problems:
+            print(f"          - {problem}")
+    failed = sum(1 for _, problems in results if problems)
+    print(f"{len(results)} rules: {len(results) - failed} met, {failed} not met")
+    return 1 if failed else 0
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     metric = None
     # two passes: the metric name decides which --options exist
-    if len(argv) >= 2 and argv[0] in ("run", "sql", "describe") and not argv[1].startswith("-"):
+    name = _metric_named(argv)
+    if name is not None:
         try:
-            metric = load_metric(argv[1])
+            metric = load_metric(name)
         except QueryError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     args = _parser(metric).parse_args(argv)
     try:
         if args.command == "list":
-            rows = [(m.name, m.title_da, m.title_en, m.unit) for m in list_metrics()]
-            width = max(len(r[0]) for r in rows)
-            for name, title_da, title_en, unit in rows:
-                print(f"{name:<{width}}  {title_da} / {title_en}  [{unit}]")
+            return _list()
+        if args.command == "new":
+            from .fork import new_metric
+
+            for path in new_metric(args.metric, args.source):
+                print(f"wrote {shown_path(path)}")
+            print(f"next: edit queries/{args.metric}.sql and .yml, then `python -m queries check {args.metric}` "
+                  "(and `make docs` after editing its header)")
             return 0
+        if args.command == "check":
+            return _check(metric.name, args.db)
         if args.command == "describe":
             print(json.dumps(metric.to_dict(), ensure_ascii=False, indent=2))
             return 0

@@ -30,6 +30,27 @@ class QueryError(ValueError):
     """A request the catalogue cannot answer (unknown metric, dimension, year or parameter); the message lists valid values."""
 
 
+class MetricFileError(QueryError):
+    """A metric file the catalogue cannot read: its file, line (None: the file as a whole) and the reason in words.
+    The command line prints it as `error: queries/x.sql, line 12: <reason>` and exits 2."""
+
+    def __init__(self, path: Path, line: int | None, reason: str):
+        self.path, self.line, self.reason = Path(path), line, reason
+        super().__init__(f"{shown_path(path)}{f', line {line}' if line else ''}: {reason}")
+
+
+def shown_path(path: Path) -> str:
+    """A file's path as a message names it: relative to the repository when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(QUERY_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -145,7 +166,18 @@ def _parse_default(type_: str, text: str) -> object:
 
 
 def parse_header(text: str, name: str, path: Path | None = None) -> Metric:
-    """Parse the leading `--` comment block of a metric file."""
+    """Parse the leading `--` comment block of a metric file; MetricFileError names the file and the line."""
+    path = path or QUERY_DIR / f"{name}.sql"
+    where = [1]  # the header line being read, for the message
+    try:
+        return _parse_header(text, name, path, where)
+    except MetricFileError:
+        raise
+    except ValueError as exc:
+        raise MetricFileError(path, where[0], str(exc).removeprefix(f"{name}: ")) from None
+
+
+def _parse_header(text: str, name: str, path: Path, where: list[int]) -> Metric:
     lines = text.splitlines()
     header: list[str] = []
     for line in lines:
@@ -162,7 +194,7 @@ def parse_header(text: str, name: str, path: Path | None = None) -> Metric:
     dims: dict[str, str] = {}
     cols: list[Column] = []
     last: tuple[str, object] | None = None
-    for line in header[1:]:
+    for where[0], line in enumerate(header[1:], start=2):
         body = line[2:]
         if not body.strip():
             continue
@@ -187,9 +219,16 @@ def parse_header(text: str, name: str, path: Path | None = None) -> Metric:
             if not spec or spec["type"] not in PARAM_TYPES:
                 raise ValueError(f"{name}: bad param spec {line!r}")
             choices = tuple(c.strip() for c in (spec["choices"] or "").split(",") if c.strip())
-            bounds = (float(spec["lo"]), float(spec["hi"])) if spec["lo"] else None
-            params.append(Param(arg, spec["type"], _parse_default(spec["type"], spec["default"]), spec["doc"] or "",
-                                choices, bounds))
+            try:
+                bounds = (float(spec["lo"]), float(spec["hi"])) if spec["lo"] else None
+            except ValueError:
+                raise ValueError(f"param {arg}: the range [{spec['lo']}, {spec['hi']}] is not two numbers") from None
+            try:
+                default = _parse_default(spec["type"], spec["default"])
+            except (ValueError, KeyError):
+                raise ValueError(f"param {arg}: the default {spec['default']!r} is not a {spec['type']}"
+                                 + (" (true or false)" if spec["type"] == "bool" else "")) from None
+            params.append(Param(arg, spec["type"], default, spec["doc"] or "", choices, bounds))
             last = ("param", arg)
         elif key == "dimension":
             dims[arg] = value
@@ -203,9 +242,10 @@ def parse_header(text: str, name: str, path: Path | None = None) -> Metric:
         else:
             fields[key] = value
             last = ("field", key)
+    where[0] = 1
     missing = [k for k in REQUIRED_KEYS if not fields.get(k)]
     if missing:
-        raise ValueError(f"{name}: header lacks {', '.join(missing)}")
+        raise ValueError(f"{name}: header lacks {', '.join(missing)} (a `-- key: value` line each)")
     if dims and "by" not in [p.name for p in params]:
         raise ValueError(f"{name}: declares dimensions but no 'by' parameter")
     return Metric(
@@ -223,7 +263,7 @@ def parse_header(text: str, name: str, path: Path | None = None) -> Metric:
         columns=tuple(cols),
         years_sql=fields.get("years"),
         sql=text,
-        path=path or QUERY_DIR / f"{name}.sql",
+        path=path,
     )
 
 
@@ -266,38 +306,45 @@ def _literal(text: str) -> object:
 
 
 def check_variables(metric: Metric, sql: str) -> set[str]:
-    """The variables the SQL reads; ValueError unless each is a declared parameter read with its declared default.
+    """The variables the SQL reads; MetricFileError (file, line, reason) unless each is a declared parameter read
+    with its declared default.
 
     A parameter whose default is null is read as `getvariable('name')`, any other as `coalesce(getvariable('name'),
     DEFAULT)`, DEFAULT the header's default as a SQL literal: so the file run as it is with no variables set gives
     the defaults the query layer sets.
     """
     body = _without_comments(sql)
-    where = f"{metric.name}"
+
+    def refuse(pos: int, reason: str):
+        return MetricFileError(metric.path, _line_at(body, pos), reason)
+
     found = list(_VARIABLE.finditer(body))
-    if len(found) != body.count("getvariable("):
-        raise ValueError(f"{where}: read parameters as getvariable('name') or coalesce(getvariable('name'), default)")
-    if "$" in re.sub(r"'[^']*'", "", body) or "{{" in body:
-        raise ValueError(f"{where}: $parameters and {{{{...}}}} directives are gone; read parameters with "
-                         "getvariable() and use the macros of queries/_macros.sql (docs/sql.md)")
+    matched = {m.start() + (len(m["coalesce"]) if m["coalesce"] else 0) for m in found}
+    for m in re.finditer(r"getvariable\(", body):
+        if m.start() not in matched:
+            raise refuse(m.start(), "read parameters as getvariable('name') or coalesce(getvariable('name'), default)")
+    plain = re.sub(r"'[^']*'", lambda q: " " * len(q.group()), body)  # string literals blanked, positions kept
+    for m in re.finditer(r"\$|\{\{", plain):
+        raise refuse(m.start(), "$parameters and {{...}} directives are gone; read parameters with "
+                                "getvariable() and use the macros of queries/_macros.sql (docs/sql.md)")
     used = set()
     for m in found:
         name = m["name"]
         if name not in metric.param_names:
-            raise ValueError(f"{where}: reads variable {name!r}, which is not a declared parameter "
-                             f"({', '.join(metric.param_names) or 'none'})")
+            raise refuse(m.start(), f"reads variable {name!r}, which is not a declared parameter "
+                                    f"({', '.join(metric.param_names) or 'none'}): add a `-- param {name}: ...` line")
         default = metric.param(name).default
         if default is None:
             if m["coalesce"]:
-                raise ValueError(f"{where}: parameter {name} defaults to null: read it as getvariable('{name}')")
+                raise refuse(m.start(), f"parameter {name} defaults to null: read it as getvariable('{name}')")
         else:
             try:
                 ok = m["coalesce"] is not None and _literal(m["default"]) == default
             except ValueError:
                 ok = False
             if not ok:
-                raise ValueError(f"{where}: read parameter {name} as coalesce(getvariable('{name}'), "
-                                 f"{_sql_literal(default)}), its declared default")
+                raise refuse(m.start(), f"read parameter {name} as coalesce(getvariable('{name}'), "
+                                        f"{_sql_literal(default)}), its declared default")
         used.add(name)
     return used
 
@@ -331,15 +378,25 @@ def _check_builds_on(outer: Metric, inner: Metric) -> None:
 
 
 def _read_metric(name: str, stack: tuple[str, ...] = ()) -> Metric:
+    """The metric of queries/<name>.sql, checked; MetricFileError names the file, the line and the reason."""
     path = QUERY_DIR / f"{name}.sql"
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise MetricFileError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     metric = parse_header(text, name, path)
     check_variables(metric, text)
     stack = (*stack, name)
+    body = _without_comments(text)
     for other in called_metrics(text, name, metric_names()):
+        line = _line_at(body, re.search(rf"\b{other}\s*\(\s*\)", body).start())
         if other in stack:
-            raise ValueError(f"{name}: cycle {' -> '.join((*stack, other))}")
-        _check_builds_on(metric, _read_metric(other, stack))
+            raise MetricFileError(path, line, f"{name}: cycle {' -> '.join((*stack, other))}")
+        inner = _read_metric(other, stack)
+        try:
+            _check_builds_on(metric, inner)
+        except ValueError as exc:
+            raise MetricFileError(path, line, str(exc).removeprefix(f"{name}: ")) from None
     return metric
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 from . import macros
-from .catalog import Metric, QueryError, _sql_files, load_metric, sql_body
+from .catalog import Metric, MetricFileError, QueryError, _sql_files, load_metric, sql_body
 from .lazy import lazy
 
 duckdb = lazy("duckdb")
@@ -156,8 +156,11 @@ def _warehouse(db) -> _Warehouse:
 
 
 def connect(db=None) -> duckdb.DuckDBPyConnection:
-    """The cached read-only connection (with the macros loaded) for ad-hoc SQL; do not close it."""
+    """The cached read-only connection for ad-hoc SQL, its macros created from the files in queries/ as they are now
+    (`from my_metric()` works for a metric file added since the warehouse was built); do not close it."""
     wh = _warehouse(db)
+    with wh.lock:
+        wh.sync_macros()  # a metric file added or edited since: its macro as the file says, no rebuild needed
     wh.variables.clear()  # ad-hoc SQL may set variables: the next run sets every parameter again
     return wh.con
 
@@ -285,11 +288,26 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
                     f"{m.name}: unknown municipality_code {values['municipality_code']}; "
                     f"valid codes: {', '.join(map(str, codes))}"
                 )
-        statement = _statement(wh.con, m, sql)
         wh.sync_macros(files)
-        wh.set_variables(bound)
-        data = wh.con.execute(statement).df()
+        try:
+            statement = _statement(wh.con, m, sql)
+            wh.set_variables(bound)
+            data = wh.con.execute(statement).df()
+        except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException) as exc:
+            raise _file_error(m, exc) from None
     return Result(data=data, meta=m, params=values)
+
+
+def _file_error(m: Metric, exc: Exception) -> MetricFileError:
+    """A metric whose SQL DuckDB refuses (syntax, unknown table, column or function): its file, line and reason."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    line = re.search(r"^LINE (\d+):", text, re.M)
+    header = 0
+    for header, row in enumerate(m.sql.splitlines()):  # the header's lines come before the query DuckDB numbers
+        if row.strip() and not row.startswith("--"):
+            break
+    return MetricFileError(m.path, header + int(line.group(1)) if line else None, f"DuckDB refuses the query: {first}")
 
 
 def sql_literal(value) -> str:

@@ -45,17 +45,26 @@ def metric_statement(name: str) -> str:
     return f"create or replace macro {name}() as table\n{body}"
 
 
-def metric_order() -> list[str]:
-    """The metric names, each after the metrics it reads (DuckDB binds a macro's tables when it is created)."""
-    names = metric_names()
-    texts = {n: (catalog.QUERY_DIR / f"{n}.sql").read_text(encoding="utf-8") for n in names}
+def metric_order(skipped: list | None = None) -> list[str]:
+    """The metric names, each after the metrics it reads (DuckDB binds a macro's tables when it is created). A file
+    that is not UTF-8 text is left out (its MetricFileError appended to `skipped`); a cycle is left to the catalogue,
+    which refuses the files in it."""
+    texts = {}
+    for n in metric_names():
+        path = catalog.QUERY_DIR / f"{n}.sql"
+        try:
+            texts[n] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            if skipped is not None:
+                skipped.append(catalog.MetricFileError(path, None, f"not UTF-8 text ({exc.reason})"))
+    names = list(texts)
     order: list[str] = []
 
     def visit(name: str, stack: tuple[str, ...]) -> None:
         if name in order:
             return
         if name in stack:
-            raise ValueError(f"{name}: cycle {' -> '.join((*stack, name))}")
+            return  # a cycle: the catalogue refuses these files
         for other in called_metrics(texts[name], name, names):
             visit(other, (*stack, name))
         order.append(name)
@@ -75,14 +84,36 @@ def macro_names() -> list[str]:
     return [_CREATE.match(s)["name"] for s in statements()]
 
 
-def install(con: duckdb.DuckDBPyConnection, temp: bool = False) -> int:
-    """Create every macro on `con` (stored in the database, or temporary for this connection); returns how many."""
-    stmts = statements()
-    for sql in stmts:
+def install(con: duckdb.DuckDBPyConnection, temp: bool = False, skipped: list | None = None) -> int:
+    """Create every macro on `con` (stored in the database, or temporary for this connection); returns how many.
+
+    The shared macros must all be created. A metric whose file the catalogue refuses, or whose query DuckDB cannot
+    create as a macro, is left out (so is a metric that reads it) and its MetricFileError appended to `skipped`:
+    one broken metric file does not take the others down. Run it outside an explicit transaction (a failed
+    statement would abort it)."""
+    def create(sql: str) -> None:
         if temp:
             sql = re.sub(r"^create or replace macro", "create or replace temp macro", sql, count=1, flags=re.I)
         con.execute(sql)
-    return len(stmts)
+
+    shared = shared_statements()
+    for sql in shared:
+        create(sql)
+    count = len(shared)
+    for name in metric_order(skipped):
+        try:
+            catalog.load_metric(name)
+            create(metric_statement(name))
+            count += 1
+        except catalog.MetricFileError as exc:
+            if skipped is not None:
+                skipped.append(exc)
+        except duckdb.Error as exc:
+            if skipped is not None:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                skipped.append(catalog.MetricFileError(catalog.QUERY_DIR / f"{name}.sql", None,
+                                                       f"DuckDB cannot create its macro: {first}"))
+    return count
 
 
 def _strip_comments(sql: str) -> str:

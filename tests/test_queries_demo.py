@@ -56,5 +56,6 @@ def test_cli_on_the_demo_warehouse(demo_db):
     proc = subprocess.run([sys.executable, "-m", "queries", "run", "participation_rate", "--year", "2012", "--by",
                            "gender", "--format", "csv", "--db", str(demo_db)], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[0].startswith("year,dimension,category,label_da,label_en,estimate,se,ci_low")
-    assert len(proc.stdout.splitlines()) == 3
+    assert proc.stdout.splitlines()[0].startswith("# provenance: data_kind=demo; ")
+    assert proc.stdout.splitlines()[1].startswith("year,dimension,category,label_da,label_en,estimate,se,ci_low")
+    assert len(proc.stdout.splitlines()) == 4
