@@ -34,16 +34,26 @@ $(DEMO)/.generated: $(VENV)/.installed $(wildcard etl/demo*.py)
 
 demo: $(DEMO)/.generated ## Generate the synthetic demo data into data/raw/demo (deterministic)
 
-$(WAREHOUSE): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.csv queries/*.sql queries/macros.py)
+# The warehouse in two steps, so that make lab does not wait for the dashboards' views: $(BUILT) is the warehouse
+# itself (etl build; rebuilt when missing), $(WAREHOUSE) adds the views (prebuild) for make warehouse/dashboard/test
+BUILT := data/.warehouse-built
+$(BUILT): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.csv queries/*.sql queries/macros.py) \
+		$(if $(wildcard $(WAREHOUSE)),,FORCE)
 	$(PY) -m etl build --raw $(DEMO) --db $(WAREHOUSE)
+	touch $@
+
+$(WAREHOUSE): $(BUILT)
 	$(PY) -m dashboards.prebuild --db $(WAREHOUSE)
+	touch $@
+
+FORCE:
 
 warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data, then the dashboards' views (default pages, one change away)
 
 dashboard: $(WAREHOUSE) ## Serve the dashboards on http://localhost:8866 (WORKERS=2: two Voilà workers behind nginx)
 	$(if $(filter 1,$(WORKERS)),$(PY) -m dashboards.serve --port=$(PORT),$(PY) -m dashboards.cluster --workers=$(WORKERS) --port=$(PORT))
 
-lab: $(WAREHOUSE) ## Open JupyterLab at the repository root on port 8888 (LAB_PORT=...): notebooks/, queries/
+lab: $(BUILT) ## Open JupyterLab at the repository root on port 8888 (LAB_PORT=...): notebooks/, queries/
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
 		--LabApp.default_url=/lab/tree/notebooks/worked_example.ipynb $(if $(filter 0,$(shell id -u)),--allow-root) \
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
@@ -70,4 +80,4 @@ bench: $(VENV)/.installed ## Run the benchmarks in bench/ (slow; prints ratios a
 	$(PY) bench/load.py
 
 clean: ## Remove built artefacts (warehouse, demo data, reports), not the venv
-	rm -rf $(WAREHOUSE) $(DEMO) reports/[0-9]* screenshots .pytest_cache
+	rm -rf $(WAREHOUSE) $(BUILT) $(DEMO) reports/[0-9]* screenshots .pytest_cache

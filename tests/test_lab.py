@@ -30,11 +30,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.fixture(scope="module")
 def lab(demo_db, tmp_path_factory):
-    """`make lab` on a free port (the warehouse taken as built: -o keeps make from rebuilding anything)."""
+    """`make lab` on a free port (the warehouse taken as built: -o keeps make from rebuilding it)."""
     port = _free_port()
     log = open(tmp_path_factory.mktemp("lab") / "lab.log", "wb")
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("jupyter_runtime"))}
-    proc = subprocess.Popen(["make", "--no-print-directory", "-o", "data/warehouse.duckdb", "lab",
+    proc = subprocess.Popen(["make", "--no-print-directory", "-o", "data/.warehouse-built", "lab",
                              f"LAB_PORT={port}", f"LAB_FLAGS=--no-browser --IdentityProvider.token={TOKEN}"],
                             cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -81,3 +81,17 @@ def test_lab_opens_the_worked_example(lab):
     assert redirect.value.code in (301, 302)
     assert redirect.value.headers["Location"].startswith("/lab/tree/notebooks/worked_example.ipynb")
 
+
+
+def test_make_lab_builds_the_warehouse_without_the_dashboards_views():
+    """With the demo data newer than the warehouse, `make lab` would run the ETL build but not the dashboards'
+    prebuild (minutes), which make warehouse still runs (-n: print the commands, run nothing)."""
+    def commands(target: str) -> str:
+        proc = subprocess.run(["make", "-n", "--no-print-directory", "-o", ".venv/.installed", "-W",
+                               "data/raw/demo/.generated", target], cwd=REPO, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    lab, warehouse = commands("lab"), commands("warehouse")
+    assert "-m etl build" in lab and "jupyter lab" in lab and "dashboards.prebuild" not in lab
+    assert "-m etl build" in warehouse and "dashboards.prebuild" in warehouse
