@@ -15,8 +15,8 @@ file of synthetic demo data says so wherever it travels:
   comments and value labels from the labels table: a text column whose every value is a code of the labels table's
   dimension of the same name (gender, age_group, education, ...) becomes an integer (the code's sort_order) labelled
   with its English label; region_code, landsdel_code and municipality_code keep their numbers and get the names as
-  value labels. The .sav's file note holds the whole provenance (in lines of 80 characters); a .dta file's label (80 characters at most in
-  Stata) holds data_kind, build_id and code_version.
+  value labels. The .sav's file note holds the whole provenance (in lines of 80 characters); a .dta file's label
+  (80 characters at most in Stata) holds data_kind, build_id and code_version.
 
 Every format also writes `provenance.json` (the whole provenance) into DIR. The tables are listed from the
 warehouse's catalogue (every table in schema main), so a new table is exported without a change here. Each file is

@@ -5,6 +5,8 @@ metric of your own from a copy) and `python -m queries check NAME` (every rule a
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -75,8 +77,9 @@ def _metric_named(argv: list[str]):
     if not argv or argv[0] not in COMMANDS_WITH_METRIC:
         return None
     try:
-        args, _ = _parser(add_help=False).parse_known_args(argv)
-    except SystemExit:  # argparse's own message was printed; the second pass says it again with help
+        with contextlib.redirect_stderr(io.StringIO()):  # the second pass reports what is wrong, with the usage
+            args, _ = _parser(add_help=False).parse_known_args(argv)
+    except SystemExit:
         return None
     return getattr(args, "metric", None)
 

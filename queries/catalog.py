@@ -47,6 +47,12 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (DuckDB's go on with the query and a caret), or its type's name."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _line_at(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 

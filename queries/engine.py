@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 from . import macros
-from .catalog import Metric, MetricFileError, QueryError, _sql_files, load_metric, sql_body
+from .catalog import Metric, MetricFileError, QueryError, _sql_files, first_line, load_metric, sql_body
 from .lazy import lazy
 
 duckdb = lazy("duckdb")
@@ -149,8 +149,7 @@ def _warehouse(db) -> _Warehouse:
             try:
                 wh = _Warehouse(path)
             except (duckdb.Error, OSError) as exc:
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise WarehouseMissing(f"cannot open {path} as a DuckDB warehouse: {first}") from None
+                raise WarehouseMissing(f"cannot open {path} as a DuckDB warehouse: {first_line(exc)}") from None
             _warehouses[path] = wh
         return wh
 
@@ -300,14 +299,13 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
 
 def _file_error(m: Metric, exc: Exception) -> MetricFileError:
     """A metric whose SQL DuckDB refuses (syntax, unknown table, column or function): its file, line and reason."""
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else type(exc).__name__
-    line = re.search(r"^LINE (\d+):", text, re.M)
+    line = re.search(r"^LINE (\d+):", str(exc), re.M)
     header = 0
     for header, row in enumerate(m.sql.splitlines()):  # the header's lines come before the query DuckDB numbers
         if row.strip() and not row.startswith("--"):
             break
-    return MetricFileError(m.path, header + int(line.group(1)) if line else None, f"DuckDB refuses the query: {first}")
+    return MetricFileError(m.path, header + int(line.group(1)) if line else None,
+                           f"DuckDB refuses the query: {first_line(exc)}")
 
 
 def sql_literal(value) -> str:

@@ -110,9 +110,8 @@ def install(con: duckdb.DuckDBPyConnection, temp: bool = False, skipped: list | 
                 skipped.append(exc)
         except duckdb.Error as exc:
             if skipped is not None:
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 skipped.append(catalog.MetricFileError(catalog.QUERY_DIR / f"{name}.sql", None,
-                                                       f"DuckDB cannot create its macro: {first}"))
+                                                       f"DuckDB cannot create its macro: {catalog.first_line(exc)}"))
     return count
 
 

@@ -130,7 +130,7 @@ def documented(m: Metric) -> list[str]:
 
     path = docs.DOCS / "metrics.md"
     if not path.is_file() or path.read_text(encoding="utf-8") != docs.metrics():
-        return [f"docs/metrics.md does not describe the metrics as their files do: run `make docs`"]
+        return ["docs/metrics.md does not describe the metrics as their files do: run `make docs`"]
     return []
 
 
@@ -171,7 +171,7 @@ def dimensions_run(m: Metric, db=None) -> list[str]:
         try:
             data = run(m.name, by=dim, db=db).data
         except Exception as exc:  # noqa: BLE001 - the rule reports any failure in words
-            out.append(f"breakdown {dim} fails: {str(exc).strip().splitlines()[0]}")
+            out.append(f"breakdown {dim} fails: {catalog.first_line(exc)}")
             continue
         if len(data) == 0 or ("dimension" in data.columns and not (data["dimension"] == dim).all()):
             out.append(f"breakdown {dim} gives no rows, or rows whose dimension is not {dim}")
@@ -252,7 +252,6 @@ def check(name: str, db=None) -> list[tuple[Rule, list[str]]]:
         except WarehouseMissing as exc:
             problems = [f"not checked: {exc}"]
         except Exception as exc:  # noqa: BLE001 - a rule that cannot run is reported, not a traceback
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            problems = [f"could not run: {first}"]
+            problems = [f"could not run: {catalog.first_line(exc)}"]
         out.append((rule, problems))
     return out
