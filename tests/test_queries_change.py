@@ -410,7 +410,8 @@ def test_cli_change_and_contrast(fixture_db):
     proc = cli("run", "participation_change", "--year", 2014, "--since", 2012, "--by", "gender", "--db", fixture_db,
                "--format", "csv")
     assert proc.returncode == 0, proc.stderr
-    out = pd.read_csv(pd.io.common.StringIO(proc.stdout))
+    assert proc.stdout.startswith("# provenance: data_kind=demo; ")  # line 1, as in every CSV of the project
+    out = pd.read_csv(pd.io.common.StringIO(proc.stdout), skiprows=1)
     assert list(out.category) == ["male", "female"] and {"estimate", "se", "ci_low", "ci_high", "n", "n_since",
                                                           "flag", "verdict"} <= set(out.columns)
     proc = cli("run", "participation_contrast", "--year", 2012, "--by", "gender", "--reference", "male",
