@@ -45,7 +45,7 @@ create table published_figures (
 create table survey_respondents (
     year integer not null,                 -- survey wave
     respondent_id varchar not null,        -- unique within year
-    weight double not null,                -- design weight, > 0; scaled to sum to the wave's n (mean 1) in the demo data: estimates, SEs and deff do not depend on the scale, R's default deff = TRUE does (use deff = "replace")
+    weight double not null,                -- design weight, > 0; in the demo data scaled to sum to the wave's n (mean 1)
     gender varchar not null,               -- male, female
     age integer not null,                  -- 16-110
     age_group varchar not null,            -- derived from age: 16-29, 30-39, 40-49, 50-59, 60-69, 70+

@@ -70,7 +70,7 @@ def test_every_table_and_column_has_a_comment(con):
                        "and coalesce(comment, '') = ''").fetchall() == []
     comment = con.execute("select comment from duckdb_columns() where table_name = 'survey_respondents' "
                           "and column_name = 'weight'").fetchone()[0]
-    assert comment.startswith("design weight, > 0; scaled to sum to the wave's n (mean 1)")
+    assert comment == "design weight, > 0; in the demo data scaled to sum to the wave's n (mean 1)"
 
 
 def test_age_group_derived_from_age(con):

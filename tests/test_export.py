@@ -58,7 +58,7 @@ def test_every_table_round_trips_with_its_comments(fixture_db, tmp_path):
             assert meta["data_kind"] == "demo"  # the fixture files declare themselves synthetic
             assert {k: meta[k] for k in provenance.KEYS} == prov
         meta = kv(con, out / "survey_respondents.parquet")
-        assert meta["comment:weight"].startswith("design weight, > 0; scaled to sum to the wave's n (mean 1)")
+        assert meta["comment:weight"] == "design weight, > 0; in the demo data scaled to sum to the wave's n (mean 1)"
         assert meta["table_comment"].startswith("survey_respondents.csv: one row per respondent")
     finally:
         con.close()
