@@ -34,6 +34,9 @@
 -- column ci_high: double; upper 95 % bound
 -- column n: int; unweighted respondents in the category; null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
+-- column deff: double; design effect of the underlying survey mean (a total scales its variance and the simple-random
+--     variance alike): Kish's, as R's svymean(..., deff = "replace"); null when suppressed
+-- column n_eff: double; effective sample size n / deff; null when suppressed or n is 1-4
 
 with
 
@@ -62,7 +65,9 @@ final as (
         t.ci_low / d.hours_per_fte as ci_low,
         t.ci_high / d.hours_per_fte as ci_high,
         t.n,
-        t.flag
+        t.flag,
+        t.deff,
+        t.n_eff
     from total_hours as t
     cross join divisor as d
     left join labels as l on l.dimension = t.dimension and l.code = t.category

@@ -34,6 +34,9 @@
 -- column ci_high: double; upper 95 % bound
 -- column n: int; unweighted respondents in the category; null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
+-- column deff: double; design effect of the underlying survey mean (a total scales its variance and the simple-random
+--     variance alike): Kish's, as R's svymean(..., deff = "replace"); null when suppressed
+-- column n_eff: double; effective sample size n / deff; null when suppressed or n is 1-4
 
 with
 
@@ -43,7 +46,8 @@ respondents as (
     select * from resident_hours_observations(coalesce(getvariable('by'), 'total'), getvariable('year'))
 ),
 
--- the mean hours per month per resident 16+ (0 for non-volunteers), with its SE: (year, category, n, mean, se)
+-- the mean hours per month per resident 16+ (0 for non-volunteers), with its SE and deff: (year, category, n, mean, se,
+-- deff)
 estimates as (
     select * from survey_domain_means(respondents, false, false)
 ),
@@ -59,6 +63,7 @@ shown as (
         e.category,
         case when survey_shown(e.n, coalesce(getvariable('suppress'), true)) then e.mean end as mean,
         case when survey_shown(e.n, coalesce(getvariable('suppress'), true)) then e.se end as mean_se,
+        case when survey_shown(e.n, coalesce(getvariable('suppress'), true)) then e.deff end as deff,
         p.population,
         e.n
     from estimates as e
@@ -79,7 +84,9 @@ final as (
         ci_low(s.mean, s.mean_se, 0) * 12 * s.population as ci_low,
         ci_high(s.mean, s.mean_se, null) * 12 * s.population as ci_high,
         person_count(s.n) as n,
-        survey_flag(s.n) as flag
+        survey_flag(s.n) as flag,
+        s.deff,
+        effective_n(s.n, s.deff) as n_eff
     from shown as s
     left join labels as l on l.dimension = coalesce(getvariable('by'), 'total') and l.code = s.category
     order by s.year, l.sort_order, s.category

@@ -35,6 +35,9 @@
 -- column ci_high: double; upper 95 % bound = clipped rate bound x population
 -- column n: int; unweighted respondents in the category; null when 1-4 (small-count rule)
 -- column flag: text; ok, uncertain (50 <= n < 100) or suppressed (n < 50)
+-- column deff: double; design effect of the underlying survey mean (a total scales its variance and the simple-random
+--     variance alike): Kish's, as R's svymean(..., deff = "replace"); null when suppressed
+-- column n_eff: double; effective sample size n / deff; null when suppressed or n is 1-4
 
 with
 
@@ -62,7 +65,9 @@ final as (
         r.ci_low * p.population as ci_low,
         r.ci_high * p.population as ci_high,
         r.n,
-        r.flag
+        r.flag,
+        r.deff,
+        r.n_eff
     from rates as r
     left join population_16plus as p on p.year = r.year and p.category = r.category
     left join labels as l on l.dimension = r.dimension and l.code = r.category
