@@ -226,9 +226,11 @@ def test_every_metric_file_runs_as_it_is_in_the_duckdb_shell(fixture_db, name):
 
 @pytest.mark.parametrize("name", [m for m in ALL_METRICS if load_metric(m).dimensions])
 def test_a_dimension_outside_the_whitelist_stops_the_sql_as_it_is(plain, name):
-    """The file maps only its declared dimensions: any other name (another metric's, or text) is an error."""
+    """The file maps only its declared dimensions: any other name (another metric's, or text) is an error, also on a
+    plain connection with only the macros the ETL stored (rules.dimensions_run tries every other metric's names on
+    the query layer's connection)."""
     others = {d for m in list_metrics() for d in m.dimensions} - set(load_metric(name).dimensions)
-    for by in sorted(others) + ["gender; drop table labels"]:
+    for by in sorted(others)[:1] + ["gender; drop table labels"]:
         with pytest.raises(duckdb.Error, match="by must be one of|has no breakdown by"):
             raw_run(plain, name, by=by)
 
