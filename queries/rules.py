@@ -188,6 +188,7 @@ def dimensions_run(m: Metric, db=None) -> list[str]:
                 con.execute('reset variable "by"')
             out.append(f"the SQL accepts by = {by!r}, which the header does not declare: declare it with a "
                        f"`-- dimension {by}: ...` line, or make the query refuse it")
+        connect(db)  # the variables were set here by hand: the next run() sets every parameter again
     return out
 
 
