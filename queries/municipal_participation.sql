@@ -19,7 +19,7 @@
 --     udglattet stikprøvevarians psi = p (1 - p) deff / n, hvor p er målingens direkte skøn for hele landet, deff
 --     dets designeffekt (linearisationsvariansen divideret med p (1 - p) / n_wave) og n kommunens antal svar;
 --     kommunale forklarende variable fra befolkningstabellen population (register, nærmeste år): andelene 16-29 år og
---     70+ år af indbyggerne på 16 år og derover, andelen af kvinder blandt dem og logaritmen til antallet af dem.
+--     70+ år af indbyggerne på 16 år og derover, andelen af kvinder blandt dem og logaritmen til antallet af indbyggere på 16 år og derover.
 --     Modelvariansen skønnes med REML, skønnet er EBLUP gamma × direkte skøn + (1 - gamma) × syntetisk skøn med gamma
 --     = s2 / (s2 + psi), og dets MSE er Prasad-Rao-estimatoren med REML-leddet (Datta og Lahiri 2000): g1 + g2 + 2 g3.
 --     En kommune uden svar får det syntetiske skøn med MSE s2 + dets regressionsvarians. 95 %-interval = skøn ±

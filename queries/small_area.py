@@ -117,9 +117,21 @@ def fit(y: np.ndarray, psi: np.ndarray, X: np.ndarray) -> FayHerriotFit:
     return FayHerriotFit(s2, beta, A_inv, iterations, sampled, estimate, mse, gamma, synthetic, g1, g2, g3)
 
 
-def design_matrix(data: pd.DataFrame) -> np.ndarray:
-    """The intercept and the covariates of queries/municipal_participation.sql's rows."""
-    return np.column_stack([np.ones(len(data))] + [data[c].to_numpy(float) for c in COVARIATES])
+def design_matrix(data: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """The intercept and the covariates of queries/municipal_participation.sql's rows, without a covariate that is
+    a linear combination of the intercept and the covariates before it over the areas with respondents (e.g. an age
+    share that is the same everywhere, as in a test fixture): it carries no information and would make X'V^-1 X
+    singular. Returns the matrix and the names of its columns."""
+    sampled = data["y_direct"].notna().to_numpy()
+    names, columns = ["intercept"], [np.ones(len(data))]
+    for c in COVARIATES:
+        x = data[c].to_numpy(float)
+        trial = np.column_stack(columns + [x])[sampled]
+        scaled = trial / np.maximum(np.abs(trial).max(axis=0), 1e-300)
+        if np.linalg.matrix_rank(scaled, tol=1e-8) == len(columns) + 1:
+            names.append(c)
+            columns.append(x)
+    return np.column_stack(columns), names
 
 
 def _check_inputs(wave: pd.DataFrame) -> None:
@@ -129,15 +141,17 @@ def _check_inputs(wave: pd.DataFrame) -> None:
         raise QueryError(f"municipal_participation: year {int(r.year)}: no population figures for municipality "
                          f"{int(r.municipality_code)} ({r.municipality_name}); the population table must cover all "
                          "98 municipalities")
-    if wave["y_direct"].notna().sum() <= len(COVARIATES) + 1:
-        raise QueryError(f"municipal_participation: year {int(wave.year.iloc[0])}: too few municipalities with "
-                         "respondents to fit the model")
 
 
-def fit_wave(wave: pd.DataFrame) -> FayHerriotFit:
-    """The model fitted to one wave's rows of the SQL file."""
+def fit_wave(wave: pd.DataFrame) -> tuple[FayHerriotFit, list[str]]:
+    """The model fitted to one wave's rows of the SQL file, and the names of the columns of its design matrix."""
     _check_inputs(wave)
-    return fit(wave["y_direct"].to_numpy(float), wave["psi"].to_numpy(float), design_matrix(wave))
+    X, names = design_matrix(wave)
+    sampled = int(wave["y_direct"].notna().sum())
+    if sampled <= len(names):
+        raise QueryError(f"municipal_participation: year {int(wave.year.iloc[0])}: {sampled} municipalities with "
+                         f"respondents; the model needs more than its {len(names)} parameters")
+    return fit(wave["y_direct"].to_numpy(float), wave["psi"].to_numpy(float), X), names
 
 
 def finish(data: pd.DataFrame, params: dict) -> pd.DataFrame:
@@ -147,7 +161,7 @@ def finish(data: pd.DataFrame, params: dict) -> pd.DataFrame:
     out = []
     for _, wave in data.groupby("year", sort=True):
         wave = wave.reset_index(drop=True)
-        f = fit_wave(wave)
+        f, _ = fit_wave(wave)
         rmse = np.sqrt(f.mse)
         est = f.estimate
         out.append(wave.assign(
