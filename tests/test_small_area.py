@@ -175,7 +175,7 @@ def test_the_shrinkage_moves_small_municipalities_most(demo_db):
     big = res.assign(n=res.n.fillna(0)).sort_values("n").iloc[-1]
     assert big.gamma > 0.5 and big.gamma == res.gamma.max()
     small = res[res.n.fillna(2) < 10]
-    assert (small.gamma < 0.1).all()
+    assert len(small) >= 3 and (small.gamma < 0.15).all()
 
 
 def test_fixture_with_constant_age_structure_drops_those_covariates(fixture_db):
