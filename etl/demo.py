@@ -187,6 +187,10 @@ def _population_array(munis: pd.DataFrame, seed: int) -> np.ndarray:
     base = np.array(D.AGE_SHARES)
     adjust = np.array([D.AGE_ADJUST[k] for k in munis["kind"]])
     shares = np.clip(base + adjust, 0.02, None) * rng.lognormal(0.0, 0.03, size=adjust.shape)
+    # within a kind, municipalities are older or younger along one axis (an ageing rural municipality has fewer
+    # residents 16-39 and more 60+): its own draws, so the other draws above stay what they were
+    ageing = _rng(seed, 8).normal(0.0, 1.0, size=len(munis))
+    shares = np.clip(shares + ageing[:, None] * np.array(D.AGE_TILT), 0.02, None)
     pop = munis["pop2012"].to_numpy(dtype=float)
     growth = np.select(
         [munis["kind"] == "capital_city", munis["kind"] == "big_city", munis["kind"] == "capital_suburb",
@@ -320,10 +324,10 @@ def _select_weighted(score: np.ndarray, weight: np.ndarray, share: float) -> np.
 # The municipality's own effect on the volunteering latent (logit scale), so that municipal rates differ beyond the
 # make-up of their residents and the small-area model (queries/municipal_participation.sql) has something real to
 # find: per standard deviation of the share 16-29 and of the share 70+ among residents 16+, and the sd of a random
-# part. A shift of 0.2 on the latent moves a municipality's rate by about 0.2 p (1 - p), some 5 points.
+# part. A shift of 0.15 on the latent moves a municipality's rate by about 0.15 p (1 - p), some 4 points.
 _AREA_YOUNG_EFFECT = -0.15
 _AREA_OLD_EFFECT = 0.12
-_AREA_RANDOM_SD = 0.20
+_AREA_RANDOM_SD = 0.15
 
 
 def _area_effects(munis: pd.DataFrame, pop_2012: np.ndarray, seed: int) -> np.ndarray:

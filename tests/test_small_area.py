@@ -238,3 +238,11 @@ def test_no_metric_builds_on_a_metric_with_a_python_step():
     outer, inner = load_metric("participation_rate"), load_metric("municipal_participation")
     with pytest.raises(ValueError, match="gives only its model inputs"):
         catalog._check_builds_on(outer, inner)
+
+
+def test_model_fit_docs_are_what_the_demo_gives(demo_db):
+    """docs/small-area-fit.md and its residual plot are python -m queries.small_area_docs on the demo warehouse."""
+    from queries import small_area_docs
+
+    for path, text in small_area_docs.outputs(demo_db).items():
+        assert path.read_text(encoding="utf-8") == text, f"{path.name}: run python -m queries.small_area_docs"

@@ -2,7 +2,7 @@
 (tests/r/small_area_golden.R, tests/test_small_area.py). Committed; rerun only to change it
 (`python tests/r/make_small_area_inputs.py [WAREHOUSE]`, default data/warehouse.duckdb, the demo).
 
-The rows are queries/municipal_participation.sql's rows of the demo's 2012 wave as they were when the file was
+The rows are queries/municipal_participation.sql's rows of the demo's 2017 wave as they were when the file was
 written (98 municipalities, one without respondents), with y_direct and psi printed to 17 significant digits so
 that R reads the very numbers Python fits. They are a fixed input: the test does not depend on the demo staying as
 it is.
@@ -26,7 +26,7 @@ def main(db: str | None = None) -> None:
 
     m = queries.load_metric("municipal_participation")
     con = queries.connect(db)
-    con.execute("set variable year = 2012")
+    con.execute("set variable year = 2017")
     con.execute("set variable suppress = false")
     rows = con.sql(m.sql).df()[COLUMNS]
     con.execute("reset variable year")
