@@ -261,7 +261,8 @@ def headline(metric, row, lang: str = "da") -> tuple[str, str]:
     dec = 0 if p.format == "percent" else p.decimals
     value, iv = estimate_texts(row[p.value], row.get("ci_low"), row.get("ci_high"), row.get("se"), metric, lang,
                                decimals=dec)
-    sentence = template.format(value="{value}", year=int(row["year"]) if "year" in row else "", interval=iv)
+    sentence = template.format(value="{value}", year=int(row["year"]) if "year" in row else "", interval=iv,
+                               name=row.get("municipality_name") or "")
     return value, sentence
 
 

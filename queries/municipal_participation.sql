@@ -36,13 +36,16 @@
 -- column municipality_code: int; kommunekode
 -- column municipality_name: text; municipality name
 -- column region_code: int; region 1081-1085
--- column estimate: double; model-based share who volunteered (EBLUP, 0-1; not a count of persons)
+-- column estimate: double; model-based share who volunteered (0-1), the EBLUP; not a count of persons
 -- column rmse: double; root of the estimated mean squared error of the model-based estimate
 -- column ci_low: double; lower 95 % bound of the model-based estimate, clipped at 0
 -- column ci_high: double; upper 95 % bound of the model-based estimate, clipped at 1
 -- column gamma: double; shrinkage weight given to the direct estimate (0 for a municipality without respondents)
--- column direct_estimate: double; direct (survey) estimate; null when suppressed (n < 50) or no respondents
+-- column direct_estimate: double; direct survey estimate of the share (0-1); null when suppressed (n < 50) or no
+--     respondents
 -- column direct_se: double; standard error of the direct estimate (linearisation, as R survey); null when suppressed
+-- column direct_ci_low: double; lower 95 % bound of the direct estimate, clipped at 0
+-- column direct_ci_high: double; upper 95 % bound of the direct estimate, clipped at 1
 -- column n: int; unweighted respondents in the municipality; null when 1-4 (small-count rule)
 -- column direct_flag: text; the direct estimate's survey flag: ok, uncertain (50 <= n < 100) or suppressed (n < 50)
 -- column flag: text; model (EBLUP of direct and synthetic parts) or synthetic (no respondents: regression only)
@@ -129,7 +132,16 @@ areas as (
     left join covariates as c on c.year = w.year and c.municipality_code = m.municipality_code
 ),
 
--- the model's inputs (y_direct, psi, covariates) and the direct estimate as the survey rules show it
+-- the direct estimate as the survey rules show it
+shown as (
+    select
+        *,
+        case when survey_shown(n_raw, coalesce(getvariable('suppress'), true)) then y_direct end as direct_estimate,
+        case when survey_shown(n_raw, coalesce(getvariable('suppress'), true)) then se_direct end as direct_se
+    from areas
+),
+
+-- the model's inputs (y_direct, psi, covariates) and the direct estimate with its interval, n and flag
 final as (
     select
         year,
@@ -142,11 +154,13 @@ final as (
         share_70_plus,
         share_women,
         log_population_16plus,
-        case when survey_shown(n_raw, coalesce(getvariable('suppress'), true)) then y_direct end as direct_estimate,
-        case when survey_shown(n_raw, coalesce(getvariable('suppress'), true)) then se_direct end as direct_se,
+        direct_estimate,
+        direct_se,
+        ci_low(direct_estimate, direct_se, 0) as direct_ci_low,
+        ci_high(direct_estimate, direct_se, 1) as direct_ci_high,
         person_count(n_raw) as n,
         survey_flag(n_raw) as direct_flag
-    from areas
+    from shown
     order by year, municipality_code
 )
 

@@ -36,7 +36,8 @@ from .catalog import QueryError, z_95
 
 COVARIATES = ("share_16_29", "share_70_plus", "share_women", "log_population_16plus")
 RESULT_COLUMNS = ("year", "municipality_code", "municipality_name", "region_code", "estimate", "rmse", "ci_low",
-                  "ci_high", "gamma", "direct_estimate", "direct_se", "n", "direct_flag", "flag")
+                  "ci_high", "gamma", "direct_estimate", "direct_se", "direct_ci_low", "direct_ci_high", "n", "direct_flag",
+                  "flag")
 MAX_ITERATIONS = 500
 TOLERANCE = 1e-10  # on the change of s2 relative to max(s2, mean psi); the score itself is exact to about 1e-12
 
