@@ -143,6 +143,8 @@ UI: dict[str, tuple[str, str]] = {
     "role_model": ("Kommunen, modelberegnet skøn", "The municipality, model-based estimate"),
     "role_direct": ("Kommunen, direkte skøn fra undersøgelsen", "The municipality, direct survey estimate"),
     "model_estimate": ("modelberegnet skøn", "model-based estimate"),
+    "synthetic_estimate": ("modelberegnet skøn uden svar fra kommunen", "model-based estimate without responses from "
+                           "the municipality"),
     "direct_estimate": ("direkte skøn, {n} svar", "direct estimate, {n} responses"),
     "no_responses": ("ingen svar", "no responses"),
     # what "modelberegnet skøn" means, in one plain sentence (Kommuneprofil, Kommunerne, the report)

@@ -339,7 +339,9 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
             y=[names[i] for i in idx], x=[e if e is not None else 0 for e in est], orientation="h",
             name=role_text(role, lang), marker={"color": ROLE_COLOURS[role]}, error_x=error,
             # a label beside the bar, or inside its end when a whisker would run through it
-            text=labels, textposition="inside" if error else "outside", insidetextanchor="end",
+            # a row without a value: its reason beside the axis (inside a bar of width 0 it would not show)
+            text=labels, textposition=["inside" if error and e is not None else "outside" for e in est],
+            insidetextanchor="end",
             cliponaxis=False, hovertext=hover, hoverinfo="text",
         ))
     # the title wraps once, by base_layout's rule (charts.TITLE_CHARS)

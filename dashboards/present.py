@@ -373,7 +373,8 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
     labels instead of codes, values rounded as displayed (text) or unrounded (numbers), reasons instead of flags,
     yes/no instead of True/False. Helper columns (label_*, dimension, small_count) are left out."""
     out = pd.DataFrame(index=df.index)
-    reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
+    reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang),
+              "model": t("model_estimate", lang), "synthetic": t("synthetic_estimate", lang)}
     persons = set(pres(metric).person_counts)
     steps = [total_step(metric, se) for se in df["se"]] if "se" in df.columns else []  # survey totals
     for col in df.columns:
@@ -388,7 +389,7 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
             else:
                 out[head] = series.astype("string").fillna("")
             continue
-        if col == "flag":
+        if col in ("flag", "direct_flag"):
             out[head] = [reason.get(str(v), str(v)) for v in series]
             continue
         if col in ("target_group", "area", "form", "sector") and series.dtype == object:
