@@ -194,8 +194,9 @@ def comparison(indicator: str, kommune: int, lang: str, year: int | None = None,
     df, meta, value = panels.municipal_values(indicator, year)
     munis = municipalities()
     region = munis[kommune]["region_code"]
-    reg = data.run(metric, year=year, by="region").data
-    nat = data.run(metric, year=year, by="total").data
+    national = panels.NATIONAL_FIGURE.get(indicator, metric)  # the region's and the country's figure
+    reg = data.run(national, year=year, by="region").data
+    nat = data.run(national, year=year, by="total").data
     by_code = {int(c): r for c, r in zip(df["municipality_code"], df.to_dict("records")) if pd.notna(c)}
     near = peers(kommune)
 
@@ -300,7 +301,7 @@ def participation_comparison(kommune: int, lang: str) -> panels.View:
          **{k: _num(nat[k].iloc[0]) for k in ("estimate", "ci_low", "ci_high")}, "n": _num(nat["n"].iloc[0]),
          "reason": t("profile_no_value", lang)},
     ]
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows).astype({"n": "Int64"})  # respondents: a count (null: 1-4, or the model's row)
     meta = data.meta(MODEL_METRIC)
     fig = role_bars(table, meta, lang, value="estimate", value_range=[0.0, 1.0],
                     title_text=f"{charts.title(meta, lang)}, {year}")
