@@ -273,7 +273,7 @@ def participation_comparison(kommune: int, lang: str) -> panels.View:
     interval, its direct survey estimate with n beside it (a gap with the reason under the survey threshold), its
     region and the whole country (direct survey estimates), on a 0-100 % axis; the note says what
     "modelberegnet skøn" means."""
-    metric = "participation_rate"
+    metric = panels.NATIONAL_FIGURE[MODEL_METRIC]  # the survey's direct figures of the region and the country
     year = data.waves(MODEL_METRIC)[-1]
     own = model_row(kommune, year)
     name = municipalities()[kommune]["name"]
