@@ -288,7 +288,7 @@ def participation_comparison(kommune: int, lang: str) -> panels.View:
         direct_reason = t("suppressed_reason", lang)
     rows = [
         {"role": "model", "name": f"{name} ({t('model_estimate', lang)})", "year": year,
-         **{k: _num(own.get(k)) if own else None for k in ("estimate", "ci_low", "ci_high")}, "n": None,
+         **{k: _num(own.get(k)) if own else None for k in ("estimate", "ci_low", "ci_high")}, "n": n,
          "reason": t("profile_no_value", lang)},
         {"role": "direct", "name": f"{name} ({direct_label(n, lang)})", "year": year,
          "estimate": _num(own.get("direct_estimate")) if own else None,
@@ -301,7 +301,7 @@ def participation_comparison(kommune: int, lang: str) -> panels.View:
          **{k: _num(nat[k].iloc[0]) for k in ("estimate", "ci_low", "ci_high")}, "n": _num(nat["n"].iloc[0]),
          "reason": t("profile_no_value", lang)},
     ]
-    table = pd.DataFrame(rows).astype({"n": "Int64"})  # respondents: a count (null: 1-4, or the model's row)
+    table = pd.DataFrame(rows).astype({"n": "Int64"})  # respondents (null: 1-4, the small-count rule)
     meta = data.meta(MODEL_METRIC)
     fig = role_bars(table, meta, lang, value="estimate", value_range=[0.0, 1.0],
                     title_text=f"{charts.title(meta, lang)}, {year}")
