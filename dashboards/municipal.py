@@ -287,10 +287,10 @@ def participation_comparison(kommune: int, lang: str) -> panels.View:
     else:
         direct_reason = t("suppressed_reason", lang)
     rows = [
-        {"role": "model", "name": f"{name} ({t('model_estimate', lang)})", "year": year,
+        {"role": "model", "name": _capital(t("model_estimate", lang)), "year": year,
          **{k: _num(own.get(k)) if own else None for k in ("estimate", "ci_low", "ci_high")}, "n": n,
          "reason": t("profile_no_value", lang)},
-        {"role": "direct", "name": f"{name} ({direct_label(n, lang)})", "year": year,
+        {"role": "direct", "name": _capital(direct_label(n, lang)), "year": year,
          "estimate": _num(own.get("direct_estimate")) if own else None,
          "ci_low": _num(own.get("direct_ci_low")) if own else None,
          "ci_high": _num(own.get("direct_ci_high")) if own else None, "n": n, "reason": direct_reason},
@@ -303,9 +303,14 @@ def participation_comparison(kommune: int, lang: str) -> panels.View:
     ]
     table = pd.DataFrame(rows).astype({"n": "Int64"})  # respondents (null: 1-4, the small-count rule)
     meta = data.meta(MODEL_METRIC)
+    # the municipality's name in the title: the rows' labels stay short enough for a phone
     fig = role_bars(table, meta, lang, value="estimate", value_range=[0.0, 1.0],
-                    title_text=f"{charts.title(meta, lang)}, {year}")
+                    title_text=f"{charts.title(meta, lang)}, {name} {year}")
     return panels.View(fig, table, meta, t("model_note", lang))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: list[float],

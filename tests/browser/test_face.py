@@ -217,12 +217,12 @@ def test_a_small_count_reads_less_than_5_and_its_suppressed_cell_shows_no_estima
     page = open_page(rpage, voila_url, "4_kommuneprofil.ipynb", "?kommune=825")
     panel = page.locator(".fd-panel-participation")
     panel.locator("details summary", has_text="Vis tabellen bag figuren").click()
-    direct = panel.locator("table.fd-table tr", has_text="direkte skøn").first
+    direct = panel.locator("table.fd-table tr", has_text="Direkte skøn").first
     cells = direct.locator("td").all_inner_texts()
     assert present.SMALL_COUNT in cells and not any(c.endswith("%") for c in cells), cells
     with page.expect_download() as info:
         panel.locator("a.fd-csv").click()
-    line = next(x for x in open(info.value.path(), encoding="utf-8-sig").read().splitlines() if "direkte skøn" in x)
+    line = next(x for x in open(info.value.path(), encoding="utf-8-sig").read().splitlines() if "Direkte skøn" in x)
     assert ";<5;" in line and "%" not in line, line
     # no estimate drawn for it: a bar of length 0 whose label is the reason
     traces = page.evaluate("() => document.querySelector('.fd-panel-participation .js-plotly-plot').data"
