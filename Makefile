@@ -75,6 +75,7 @@ report: $(WAREHOUSE) ## Render the annual report: make report YEAR=2021 [LANG=en
 
 bench: $(VENV)/.installed ## Run the benchmarks in bench/ (slow; prints ratios against baselines)
 	$(PY) bench/queries.py
+	$(PY) bench/small_area.py
 	$(PY) bench/dashboards.py
 	$(PY) bench/report.py
 	$(PY) bench/load.py

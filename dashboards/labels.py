@@ -141,6 +141,22 @@ UI: dict[str, tuple[str, str]] = {
     "map_chosen": ("Valgt: {name}", "Chosen: {name}"),
     # Kommuneprofil (dashboards/municipal.py): the roles on every chart, reasons at the axis and the notes
     "role_municipality": ("Kommunen", "The municipality"),
+    "role_model": ("Kommunen, modelberegnet skøn", "The municipality, model-based estimate"),
+    "role_direct": ("Kommunen, direkte skøn fra undersøgelsen", "The municipality, direct survey estimate"),
+    "model_estimate": ("modelberegnet skøn", "model-based estimate"),
+    "synthetic_estimate": ("modelberegnet skøn uden svar fra kommunen", "model-based estimate without responses from "
+                           "the municipality"),
+    "direct_estimate": ("direkte skøn, {n} svar", "direct estimate, {n} responses"),
+    "no_responses": ("ingen svar", "no responses"),
+    # what "modelberegnet skøn" means, in one plain sentence (Kommuneprofil, Kommunerne, the report)
+    "model_note": ("Modelberegnet skøn: undersøgelsen har for få svar i de fleste kommuner til et sikkert tal, så "
+                   "skønnet kombinerer kommunens egne svar med det, kommunens alders- og kønssammensætning og "
+                   "størrelse siger om frivillighed i hele landet – jo færre svar, jo mere bygger det på modellen. "
+                   "Det er et statistisk skøn med et 95 %-interval, ikke en optælling.",
+                   "Model-based estimate: the survey has too few responses in most municipalities for a reliable "
+                   "figure, so the estimate combines the municipality's own responses with what its age and gender "
+                   "make-up and size say about volunteering across the country – the fewer responses, the more it "
+                   "rests on the model. It is a statistical estimate with a 95% interval, not a count."),
     "role_region": ("Regionen", "The region"),
     "role_country": ("Hele landet", "Whole country"),
     "role_similar": ("De 5 kommuner nærmest i indbyggertal", "The 5 municipalities closest in population"),

@@ -111,6 +111,17 @@ def hover_value(v: float | None, meta, lang: str, unit: str) -> str:
     return f"{fmt_number(v, lang, decimals)} {unit.lower()}".strip()
 
 
+def _hover_interval(row, meta, lang: str, unit: str) -> str:
+    """'<br>95 %-interval 30,1 % til 41,2 %' when the row carries an interval (ci_low, ci_high), else ''."""
+    if row is None:
+        return ""
+    low, high = _number(row.get("ci_low")), _number(row.get("ci_high"))
+    if low is None or high is None:
+        return ""
+    return "<br>" + t("diff_interval", lang, low=hover_value(low, meta, lang, unit),
+                      high=hover_value(high, meta, lang, unit))
+
+
 def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "estimate",
                      title_text: str | None = None, highlight: int | None = None,
                      value_range: tuple[float, float] | None = None, geojson: Path = GEOJSON_PATH,
@@ -160,7 +171,7 @@ def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "
         z=vals + [zmin] * len(without), zmin=zmin, zmax=hi, colorscale=scale,
         marker={"line": {"color": "#ffffff", "width": 0.6}},
         text=[f"<b>{munis[c]['name']}</b><br>{munis[c]['region']}<br>{hover_value(v, meta, lang, unit)}"
-              for c, v, _ in with_value]
+              + _hover_interval(r, meta, lang, unit) for c, v, r in with_value]
              + [f"<b>{munis[c]['name']}</b><br>{munis[c]['region']}<br>{why}" for (c, _, _), why in zip(without, reasons)],
         hovertemplate="%{text}<extra></extra>", name=title(meta, lang), showlegend=False,
         showscale=bool(with_value),

@@ -36,6 +36,8 @@ def map_view(indicator: str, year: int | None, lang: str, highlight: int | None 
     fig = municipality_map(df, panels._column_meta(meta, value), lang, value=value, highlight=highlight,
                            value_range=indicator_value_range(indicator, df, value),
                            title_text=f"{charts.title(meta, lang)}, {year}")
+    if indicator in panels.NATIONAL_FIGURE:  # a model-based indicator: say what that means under the map
+        note = " ".join(x for x in (note, t("model_note", lang)) if x)
     return panels.View(fig, df, meta, note)
 
 
@@ -45,9 +47,10 @@ def headlines(indicator: str, year: int | None, lang: str) -> list[present.Headl
     year, _ = panels.pick_year(panels.indicator_years(indicator), year, lang)
     metric, value, _ = panels.MUNICIPAL_INDICATORS[indicator]
     items = []
-    nat = data.run(metric, year=year, by="total").data
+    national = panels.NATIONAL_FIGURE.get(indicator, metric)
+    nat = data.run(national, year=year, by="total").data
     if len(nat) and _num(nat[value].iloc[0]) is not None:
-        items.append(present.headline_item(metric, nat.iloc[0].to_dict(), lang))
+        items.append(present.headline_item(national, nat.iloc[0].to_dict(), lang))
     df, _, _ = panels.municipal_values(indicator, year)
     shown = present.count(int(pd.to_numeric(df[value], errors="coerce").notna().sum()), lang)
     total = len(municipalities())
@@ -103,7 +106,8 @@ def keep_year_with_indicator(dash, indicator: str = "indikator", year: str = "ye
 # -- Kommuneprofil: one municipality, its region, the country and its peers ------------------------------------
 
 # One colour per role, the same on every chart of the page (Okabe-Ito, as charts.OKABE_ITO).
-ROLE_COLOURS = {"municipality": "#D55E00", "region": "#0072B2", "country": "#000000", "similar": "#E69F00"}
+ROLE_COLOURS = {"municipality": "#D55E00", "model": "#D55E00", "direct": "#CC79A7", "region": "#0072B2",
+                "country": "#000000", "similar": "#E69F00"}
 
 
 def role_text(key: str, lang: str) -> str:
@@ -119,6 +123,9 @@ def profile_headlines(kommune: int, lang: str) -> list[present.Headline]:
     """The municipality's key figures beside the whole country's, each in its indicator's latest year."""
     name = municipalities()[kommune]["name"]
     items = []
+    own = model_row(kommune)
+    if own is not None and _num(own.get("estimate")) is not None:
+        items.append(present.headline_item(MODEL_METRIC, own, lang))
     for indicator in PROFILE_HEADLINES:
         metric, value, _ = panels.MUNICIPAL_INDICATORS[indicator]
         year = panels.indicator_years(indicator)[-1]
@@ -187,8 +194,9 @@ def comparison(indicator: str, kommune: int, lang: str, year: int | None = None,
     df, meta, value = panels.municipal_values(indicator, year)
     munis = municipalities()
     region = munis[kommune]["region_code"]
-    reg = data.run(metric, year=year, by="region").data
-    nat = data.run(metric, year=year, by="total").data
+    national = panels.NATIONAL_FIGURE.get(indicator, metric)  # the region's and the country's figure
+    reg = data.run(national, year=year, by="region").data
+    nat = data.run(national, year=year, by="total").data
     by_code = {int(c): r for c, r in zip(df["municipality_code"], df.to_dict("records")) if pd.notna(c)}
     near = peers(kommune)
 
@@ -244,6 +252,67 @@ def survey_comparison(metric: str, kommune: int, lang: str) -> panels.View:
     return panels.View(fig, table, meta, t("profile_survey_note", lang))
 
 
+# The model-based municipal share (docs/small-area.md) and the survey metric whose direct figures stand beside it.
+MODEL_METRIC = "municipal_participation"
+
+
+def model_row(kommune: int, year: int | None = None) -> dict | None:
+    """The municipality's row of the model-based share in a wave (the latest when None)."""
+    year = year or data.waves(MODEL_METRIC)[-1]
+    df = data.run(MODEL_METRIC, year=year).data
+    return next(iter(df[df["municipality_code"] == kommune].to_dict("records")), None)
+
+
+def direct_label(n, lang: str) -> str:
+    """'direkte skøn, 47 svar'; n is null when the query layer's small-count rule hid 1-4 respondents ('<5')."""
+    return t("direct_estimate", lang, n=present.count(n, lang, small=n is None))
+
+
+def participation_comparison(kommune: int, lang: str) -> panels.View:
+    """The share who volunteered in the latest wave: the municipality's model-based estimate with its 95 %
+    interval, its direct survey estimate with n beside it (a gap with the reason under the survey threshold), its
+    region and the whole country (direct survey estimates), on a 0-100 % axis; the note says what
+    "modelberegnet skøn" means."""
+    metric = panels.NATIONAL_FIGURE[MODEL_METRIC]  # the survey's direct figures of the region and the country
+    year = data.waves(MODEL_METRIC)[-1]
+    own = model_row(kommune, year)
+    name = municipalities()[kommune]["name"]
+    region = municipalities()[kommune]["region_code"]
+    reg = data.run(metric, year=year, by="region").data
+    nat = data.run(metric, year=year, by="total").data
+    mine = reg[reg["category"] == str(region)]
+    n = None if own is None else _num(own.get("n"))
+    if n == 0:
+        direct_reason = t("no_responses", lang)
+    else:
+        direct_reason = t("suppressed_reason", lang)
+    rows = [
+        {"role": "model", "name": _capital(t("model_estimate", lang)), "year": year,
+         **{k: _num(own.get(k)) if own else None for k in ("estimate", "ci_low", "ci_high")}, "n": n,
+         "reason": t("profile_no_value", lang)},
+        {"role": "direct", "name": _capital(direct_label(n, lang)), "year": year,
+         "estimate": _num(own.get("direct_estimate")) if own else None,
+         "ci_low": _num(own.get("direct_ci_low")) if own else None,
+         "ci_high": _num(own.get("direct_ci_high")) if own else None, "n": n, "reason": direct_reason},
+        {"role": "region", "name": label("region", region, lang), "year": year,
+         **{k: _num(mine[k].iloc[0]) if len(mine) else None for k in ("estimate", "ci_low", "ci_high")},
+         "n": _num(mine["n"].iloc[0]) if len(mine) else None, "reason": t("profile_no_value", lang)},
+        {"role": "country", "name": t("whole_country", lang), "year": year,
+         **{k: _num(nat[k].iloc[0]) for k in ("estimate", "ci_low", "ci_high")}, "n": _num(nat["n"].iloc[0]),
+         "reason": t("profile_no_value", lang)},
+    ]
+    table = pd.DataFrame(rows).astype({"n": "Int64"})  # respondents (null: 1-4, the small-count rule)
+    meta = data.meta(MODEL_METRIC)
+    # the municipality's name in the title: the rows' labels stay short enough for a phone
+    fig = role_bars(table, meta, lang, value="estimate", value_range=[0.0, 1.0],
+                    title_text=f"{charts.title(meta, lang)}, {name} {year}")
+    return panels.View(fig, table, meta, t("model_note", lang))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: list[float],
               title_text: str) -> go.Figure:
     """Horizontal bars, one per row of `table` (columns role, name, value; optional ci_low/ci_high), coloured by
@@ -276,7 +345,9 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
             y=[names[i] for i in idx], x=[e if e is not None else 0 for e in est], orientation="h",
             name=role_text(role, lang), marker={"color": ROLE_COLOURS[role]}, error_x=error,
             # a label beside the bar, or inside its end when a whisker would run through it
-            text=labels, textposition="inside" if error else "outside", insidetextanchor="end",
+            # a row without a value: its reason beside the axis (inside a bar of width 0 it would not show)
+            text=labels, textposition=["inside" if error and e is not None else "outside" for e in est],
+            insidetextanchor="end",
             cliponaxis=False, hovertext=hover, hoverinfo="text",
         ))
     # the title wraps once, by base_layout's rule (charts.TITLE_CHARS)

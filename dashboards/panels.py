@@ -183,7 +183,11 @@ MUNICIPAL_INDICATORS: dict[str, tuple[str, str, dict]] = {
     "payout_ratio": ("payout_ratio", "payout_ratio", {"by": "municipality"}),
     "application_coverage": ("application_coverage", "coverage", {"by": "municipality"}),
     "partnership_share": ("partnership_share", "partnership_share", {"by": "municipality"}),
+    "municipal_participation": ("municipal_participation", "estimate", {}),
 }
+# An indicator whose metric has no national row of its own: the metric whose by=total row is the country's figure
+# (the model-based municipal shares stand beside the survey's direct national estimate).
+NATIONAL_FIGURE: dict[str, str] = {"municipal_participation": "participation_rate"}
 
 
 def indicator_options(lang: str) -> list[tuple[str, str]]:

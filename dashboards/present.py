@@ -261,7 +261,8 @@ def headline(metric, row, lang: str = "da") -> tuple[str, str]:
     dec = 0 if p.format == "percent" else p.decimals
     value, iv = estimate_texts(row[p.value], row.get("ci_low"), row.get("ci_high"), row.get("se"), metric, lang,
                                decimals=dec)
-    sentence = template.format(value="{value}", year=int(row["year"]) if "year" in row else "", interval=iv)
+    sentence = template.format(value="{value}", year=int(row["year"]) if "year" in row else "", interval=iv,
+                               name=row.get("municipality_name") or "")
     return value, sentence
 
 
@@ -373,7 +374,8 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
     yes/no instead of True/False. Helper columns (label_*, dimension, small_count) are left out, and the design effect
     and effective n (deff, n_eff) from the rounded table: they are in the unrounded one, for researchers."""
     out = pd.DataFrame(index=df.index)
-    reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang)}
+    reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang),
+              "model": t("model_estimate", lang), "synthetic": t("synthetic_estimate", lang)}
     persons = set(pres(metric).person_counts)
     steps = [total_step(metric, se) for se in df["se"]] if "se" in df.columns else []  # survey totals
     for col in df.columns:
@@ -390,7 +392,7 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
             else:
                 out[head] = series.astype("string").fillna("")
             continue
-        if col == "flag":
+        if col in ("flag", "direct_flag"):
             out[head] = [reason.get(str(v), str(v)) for v in series]
             continue
         if col in ("target_group", "area", "form", "sector") and series.dtype == object:

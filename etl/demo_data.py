@@ -42,6 +42,9 @@ AGE_ADJUST = {
     "old_periphery": (-0.035, -0.055, -0.030, -0.015, 0.020, 0.055, 0.050),
     "normal": (0.008, -0.022, -0.012, 0.002, 0.006, 0.012, 0.008),
 }
+# Per standard deviation of a municipality's own ageing (etl/demo.py), added to its age shares (same order as
+# AGE_GROUPS, sums to 0): about 2 points fewer 16-29 year-olds and 2 more aged 60+.
+AGE_TILT = (-0.006, -0.018, -0.008, -0.004, 0.004, 0.014, 0.018)
 # Yearly change of the age shares (ageing population), same order as AGE_GROUPS.
 AGE_TREND = (-0.0008, 0.0006, -0.0010, -0.0004, 0.0000, 0.0004, 0.0012)
 

@@ -18,6 +18,9 @@ _VARIABLE = re.compile(
 PARAM_TYPES = {"int", "double", "text", "bool", "dimension"}
 REQUIRED_KEYS = ("title_da", "title_en", "definition", "definition_da", "unit", "unit_da", "source")
 LANGS = ("da", "en")
+# The Python steps a metric header may name (`-- finish: NAME`): NAME -> the module whose finish(data, params)
+# turns the SQL file's result into the metric's result. A whitelist: a header never names arbitrary code.
+FINISHERS = {"fay_herriot": "queries.small_area"}
 
 _KEY_LINE = re.compile(r"^--\s(?P<key>[a-z_]+)(?:\s+(?P<arg>[A-Za-z0-9_]+))?:\s*(?P<value>.*)$")
 _PARAM_SPEC = re.compile(
@@ -93,6 +96,9 @@ class Metric:
     # parser requires them); the defaults only serve metadata built by hand, which then falls back to English.
     definition_da: str = ""
     unit_da: str = ""
+    # the name of a Python step run on the SQL result (FINISHERS), for a metric whose last step SQL cannot express
+    # (an iterative model fit); None for a plain SQL metric, whose file as it is gives what run() gives
+    finish: str | None = None
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -149,6 +155,7 @@ class Metric:
             ],
             "dimensions": list(self.dimensions),
             "columns": [{"name": c.name, "type": c.type, "doc": c.doc} for c in self.columns],
+            "finish": self.finish,
         }
 
 
@@ -254,6 +261,8 @@ def _parse_header(text: str, name: str, path: Path, where: list[int]) -> Metric:
         raise ValueError(f"{name}: header lacks {', '.join(missing)} (a `-- key: value` line each)")
     if dims and "by" not in [p.name for p in params]:
         raise ValueError(f"{name}: declares dimensions but no 'by' parameter")
+    if fields.get("finish") is not None and fields["finish"] not in FINISHERS:
+        raise ValueError(f"{name}: unknown finish step {fields['finish']!r}; valid: {', '.join(FINISHERS)}")
     return Metric(
         name=name,
         summary=first["summary"].strip(),
@@ -270,6 +279,7 @@ def _parse_header(text: str, name: str, path: Path, where: list[int]) -> Metric:
         years_sql=fields.get("years"),
         sql=text,
         path=path,
+        finish=fields.get("finish"),
     )
 
 
@@ -371,6 +381,9 @@ def called_metrics(sql: str, name: str, names: list[str]) -> list[str]:
 
 def _check_builds_on(outer: Metric, inner: Metric) -> None:
     """A metric read by another runs with the outer request's variables: its parameters and breakdowns must fit."""
+    if inner.finish:
+        raise ValueError(f"{outer.name}: builds on {inner.name}, whose table macro gives only its model inputs "
+                         f"(its last step, {inner.finish}, is Python)")
     for p in inner.params:
         if p.name not in outer.param_names or outer.param(p.name).type != p.type:
             raise ValueError(f"{outer.name}: builds on {inner.name}, so it must declare {inner.name}'s param {p.name}: {p.type}")
@@ -544,3 +557,20 @@ def survey_thresholds() -> dict[str, int]:
     """The survey's publication thresholds as the SQL applies them (queries/_macros.sql, their one home):
     min_n_shown (fewer respondents: suppressed) and min_n_reliable (fewer: shown, flagged uncertain)."""
     return dict(_thresholds(MACRO_FILE.stat().st_mtime_ns))
+
+
+_Z_MACRO = re.compile(r"macro\s+z_95\(\)\s+as\s+(?P<value>[0-9.]+)\s*;")
+
+
+@lru_cache(maxsize=None)
+def _z_95(mtime: int) -> float:
+    found = _Z_MACRO.search(MACRO_FILE.read_text(encoding="utf-8"))
+    if not found:
+        raise ValueError(f"{MACRO_FILE.name}: cannot read the macro z_95()")
+    return float(found["value"])
+
+
+def z_95() -> float:
+    """The two-sided 95 % normal quantile as the SQL uses it (queries/_macros.sql, its one home), for the metrics
+    whose interval is computed in their Python step."""
+    return _z_95(MACRO_FILE.stat().st_mtime_ns)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 from . import macros
-from .catalog import Metric, MetricFileError, QueryError, _sql_files, first_line, load_metric, sql_body
+from .catalog import FINISHERS, Metric, MetricFileError, QueryError, _sql_files, first_line, load_metric, sql_body
 from .lazy import lazy
 
 duckdb = lazy("duckdb")
@@ -294,7 +294,18 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
             data = wh.con.execute(statement).df()
         except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException) as exc:
             raise _file_error(m, exc) from None
-    return Result(data=data, meta=m, params=values)
+    return Result(data=finish(m, data, values), meta=m, params=values)
+
+
+def finish(metric: Metric, data: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The metric's result from its SQL file's result: the file's rows as they are, or, for a metric whose header
+    names a Python step (`-- finish: NAME`, catalog.FINISHERS), that step's finish(data, params). Python only where
+    SQL is the wrong tool: the Fay-Herriot model's REML fit is an iteration of matrix products (queries/small_area.py)."""
+    if not metric.finish:
+        return data
+    import importlib
+
+    return importlib.import_module(FINISHERS[metric.finish]).finish(data, params)
 
 
 def _file_error(m: Metric, exc: Exception) -> MetricFileError:
@@ -324,6 +335,9 @@ def script(metric: str | Metric, *, year=None, by=None, **params) -> str:
     DuckDB against the warehouse it gives what `run` gives (docs/sql.md)."""
     m, _, values, _ = prepare(metric, year=year, by=by, **params)
     lines = [f"-- {m.name} as plain DuckDB SQL: the parameters as variables, then queries/{m.name}.sql as it is"]
+    if m.finish:
+        lines.append(f"-- this gives the inputs of the metric's last step, {m.finish}, which is Python "
+                     f"({FINISHERS[m.finish].replace('.', '/')}.py)")
     lines += [f'set variable "{name}" = {sql_literal(value)};' for name, value in values.items()]
     text = m.sql.rstrip()
     return "\n".join(lines) + "\n\n" + text + ("" if text.endswith(";") else ";") + "\n"

@@ -200,14 +200,16 @@ def _dimensions_of(name: str) -> list[str]:
 
 
 def runs_as_it_is(m: Metric, db=None) -> list[str]:
-    """The file as it is, with no variable set, gives what the query layer gives with the defaults."""
-    from .engine import connect, run
+    """The file as it is, with no variable set (then its Python step, if it names one), gives what the query layer
+    gives with the defaults."""
+    from .engine import connect, finish, run
 
-    expected = run(m.name, db=db).data
+    res = run(m.name, db=db)
     con = connect(db)
     for p in m.params:
         con.execute(f'reset variable "{p.name}"')
-    got = con.execute(m.sql).df()
+    got = finish(m, con.execute(m.sql).df(), res.params)
+    expected = res.data
     if not got.equals(expected):
         return ["the file run as it is (no variables set) does not give what `python -m queries run` gives with "
                 "the defaults: the coalesce() defaults must be the header's"]

@@ -62,6 +62,15 @@ def figure_spec(fig) -> dict:
     return json.loads(fig.to_json())
 
 
+_LONG_DECIMAL = re.compile(r"(?<![\d.])-?\d+\.\d{3,}")
+
+
+def compact_svg(svg: str) -> str:
+    """The SVG with every number of more than two decimals rounded to two: plotly writes the map's boundary paths
+    with 14 decimals (a third of the report's bytes per map), and a hundredth of a pixel is finer than print."""
+    return _LONG_DECIMAL.sub(lambda m: f"{float(m.group()):.2f}", svg)
+
+
 def svg_data_uri(svg: str) -> str:
     """An SVG as a data: URI for <img src>: base64, so no character of the SVG can end the attribute."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
@@ -103,7 +112,7 @@ def build(year: int, lang: str = "da", db: str | pathlib.Path | None = None,
             figures = [i for i in items if i.kind == "figure"]
             svgs = browser.svgs([figure_spec(i.fig) for i in figures], plotly.offline.get_plotlyjs())
             for item, svg in zip(figures, svgs):
-                item.svg = svg_data_uri(svg)
+                item.svg = svg_data_uri(compact_svg(svg))
             context["pages"] = {}
             tmp_html.write_text(render_html(context), encoding="utf-8")
             if pdf:

@@ -91,6 +91,7 @@ class Item:
     long: bool = False
     label: str = ""
     anchor: str = ""
+    box: str = ""   # a short method box under the figure (plain text): how a model-based figure is made
 
 
 @dataclasses.dataclass
@@ -414,8 +415,46 @@ class Report:
                 "; ".join(f"{r.year}: {t['n_municipalities'].format(n=fmt.count(r.municipalities_reporting, lang))}"
                           for r in view.table.itertuples()),
                 fig=view.fig))
+        self._model_map(items)
         self._grants(items)
         return Chapter("municipalities", t["chapter_municipalities"], [t["chapter_municipalities_intro"]], items)
+
+    def _model_map(self, items: list[Item]) -> None:
+        """The model-based share who volunteered in each municipality (the latest wave up to the report year) on
+        the map, with the interval in the note and a method box saying what "modelberegnet skøn" means."""
+        metric = "municipal_participation"
+        wave = self._latest(metric) if self.src.has(metric) else None
+        if wave is None:
+            return
+        lang = self.lang
+        view = panels.municipal_map(metric, wave, lang)
+        df = view.table
+        with_n = df["n"].fillna(1)  # a null n is 1-4 respondents (small-count rule)
+        low, high = df.loc[df["estimate"].idxmin()], df.loc[df["estimate"].idxmax()]
+        span = self._text(
+            f"Lavest {low.municipality_name} {fmt.pct(low.estimate, 0, lang)} "
+            f"({fmt.pct_interval(low.ci_low, low.ci_high, 0, lang)}), højest {high.municipality_name} "
+            f"{fmt.pct(high.estimate, 0, lang)} ({fmt.pct_interval(high.ci_low, high.ci_high, 0, lang)}).",
+            f"Lowest {low.municipality_name} {fmt.pct(low.estimate, 0, lang)} "
+            f"({fmt.pct_interval(low.ci_low, low.ci_high, 0, lang)}), highest {high.municipality_name} "
+            f"{fmt.pct(high.estimate, 0, lang)} ({fmt.pct_interval(high.ci_low, high.ci_high, 0, lang)}).")
+        shown = int((with_n >= queries.survey_thresholds()["min_n_shown"]).sum())
+        n_wave = self.src.run("participation_rate", year=wave, by="total").data["n"].iloc[0]
+        n_text = self._text(
+            f"{fmt.number(n_wave, 0, lang)} svar i alt; {shown} af {len(df)} kommuner har "
+            f"{queries.survey_thresholds()['min_n_shown']} svar eller flere",
+            f"{fmt.number(n_wave, 0, lang)} responses in all; {shown} of {len(df)} municipalities have "
+            f"{queries.survey_thresholds()['min_n_shown']} responses or more")
+        self._add(items, Item(
+            "figure", metric, f"{self._title(view.meta)}, {wave}", self._definition(metric),
+            self._source(metric, str(wave)), n_text, note=span, fig=view.fig,
+            box=labels.t("model_note", lang) + " " + self._text(
+                "Metode: Fay-Herriot-modellen (områdeniveau): kommunens direkte skøn og dets udglattede "
+                "stikprøvevarians, alders- og kønssammensætning og indbyggertal fra befolkningsregistret, "
+                "modelvarians ved REML, skøn (EBLUP) og usikkerhed (MSE efter Prasad-Rao og Datta-Lahiri).",
+                "Method: the Fay-Herriot area-level model: the municipality's direct estimate and its smoothed "
+                "sampling variance, age and gender make-up and population from the population register, model "
+                "variance by REML, estimate (EBLUP) and uncertainty (MSE after Prasad-Rao and Datta-Lahiri).")))
 
     def _grants(self, items: list[Item]) -> None:
         t, lang = self.t, self.lang

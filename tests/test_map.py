@@ -219,6 +219,7 @@ def test_profile_colours_mean_the_same_role_on_every_chart(demo_db):
     seen: dict[str, set] = collections.defaultdict(set)
     views = [municipal.comparison(i, 101, "da") for i in panels.MUNICIPAL_INDICATORS]
     views += [municipal.survey_comparison(m, 101, "da") for m in ("participation_rate", "hours_per_month")]
+    views += [municipal.participation_comparison(k, "da") for k in (101, 155)]
     for view in views:
         for trace in view.fig.data:
             seen[trace.name].add(trace.marker.color)

@@ -255,22 +255,25 @@ def test_frivillige_every_wave_and_breakdown(monkeypatch, lang):
         for by in options(dash, "by"):
             select(dash, "by", by)
             check.page(dash)
-    # the walk met the demo's small count (hours per month, Bornholm 2004) and its suppressed cells
-    assert check.small_cells >= 1 and check.suppressed_cells >= 4 and check.suppressed_points >= 4, vars(check)
+    # the walk met the demo's suppressed cells (since the demo's municipalities differ in their volunteering, issue
+    # 28, no category of this page has 1-4 respondents: the Kommuneprofil walk below meets those, Læsø and Fanø)
+    assert check.suppressed_cells >= 4 and check.suppressed_points >= 4, vars(check)
     assert check.xlsx_files >= 2, vars(check)
     assert check.person_cells > 500
 
 
 def test_kommunerne_every_indicator_and_year(monkeypatch):
     dash = open_page("2_kommunerne.ipynb", "", monkeypatch)
-    check = Checker()
+    check, model = Checker(), Checker()
     for indicator in options(dash, "indikator"):
         select(dash, "indikator", indicator)
         for year in options(dash, "year"):
             select(dash, "year", year)
-            check.page(dash)
+            (model if indicator == "municipal_participation" else check).page(dash)
     # municipal figures count public records (municipalities, applications), shown exactly: no person columns
     assert check.views > 20 and check.person_cells == 0
+    # the model-based share carries each municipality's respondents, a count of persons: 1-4 shown as '<5'
+    assert model.person_cells >= 98 * 5 and model.small_cells >= 1, vars(model)
 
 
 def test_samarbejde_every_breakdown_and_small_municipalities(monkeypatch):
@@ -292,8 +295,9 @@ def test_kommuneprofil_and_om_data(monkeypatch, lang):
     for kommune in MUNICIPALITIES[1:]:
         select(dash, "kommune", kommune)
         check.page(dash)
-    # the profile shows survey figures for the region and the country: their n are person counts
-    assert check.person_cells >= 2 * len(MUNICIPALITIES[1:])
+    # the profile shows survey figures for the municipality (direct), the region and the country: their n are person
+    # counts, and Læsø's and Fanø's 1-4 respondents are shown as '<5'
+    assert check.person_cells >= 2 * len(MUNICIPALITIES[1:]) and check.small_cells >= 2, vars(check)
     check.page(open_page("5_om_data.ipynb", query, monkeypatch))
     assert check.person_cells > 2 * len(MUNICIPALITIES[1:])
 
