@@ -207,7 +207,8 @@ def _check_population_years(b: Build) -> None:
         select distinct year from survey_respondents
         where year not in (select year from population) order by 1""").fetchall()
     b.warn([Problem("population.csv", None, "year", str(y), f"no population for survey year {y}; "
-                    "counts that scale rates to the population are empty for it") for (y,) in missing])
+                    "metrics that scale a wave by its residents (volunteers_count, fte, total_hours_per_year) refuse "
+                    "it until population.csv has that year") for (y,) in missing])
 
 
 def _write_metadata(b: Build, raw_dir: pathlib.Path) -> None:

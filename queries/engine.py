@@ -207,6 +207,31 @@ def _valid_years(wh: _Warehouse, metric: Metric) -> list[int]:
     return wh.cache[key]
 
 
+def _population_years(wh: _Warehouse) -> list[int]:
+    key = ("population_years",)
+    if key not in wh.cache:
+        wh.cache[key] = [int(r[0]) for r in wh.con.execute("select distinct year from population order by 1").fetchall()]
+    return wh.cache[key]
+
+
+def _check_population(wh: _Warehouse, m: Metric, values: dict) -> None:
+    """A metric that scales each wave (survey or grant year) by its population refuses a wave the population table
+    does not cover, naming it, instead of returning an empty number flagged ok. Not checked: metrics whose years
+    are the population's own, and published_comparison (population scales only some of its published figures)."""
+    if ("population" not in m.source or "published_figures" in m.source or not m.years_sql
+            or m.years_sql.strip().endswith("from population")):
+        return
+    waves = [values["year"]] if values.get("year") is not None else _valid_years(wh, m)
+    waves += [values["since"]] if values.get("since") is not None else []
+    have = _population_years(wh)
+    missing = sorted({w for w in waves if w not in have})
+    if missing:
+        covered = f"it has {', '.join(map(str, have))}" if have else "it is empty"
+        raise QueryError(f"{m.name}: no population for {'year' if len(missing) == 1 else 'years'} "
+                         f"{', '.join(map(str, missing))} in the warehouse ({covered}); this metric scales each wave "
+                         f"by its residents, so add that year to population.csv and rebuild, or ask for another year")
+
+
 def _valid_municipalities(wh: _Warehouse) -> list[int]:
     key = ("municipalities",)
     if key not in wh.cache:
@@ -278,6 +303,7 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
             from .changes import validate  # the change and contrast metrics' wave and reference checks
 
             validate(wh.con, m, values, _valid_years(wh, m) if m.years_sql else [])
+        _check_population(wh, m, values)
         if values.get("municipality_code") is not None:
             codes = _valid_municipalities(wh)
             if values["municipality_code"] not in codes:
