@@ -104,7 +104,7 @@ def test_mixed_encoding(tmp_path):
 
 def _no_population(tmp_path, case_id, metric):
     o = outcome(tmp_path, case_id)
-    assert (o.status, o.command) == (2, f"queries run {metric}")
+    assert (o.status, o.command) == (2, f"queries run {metric}")  # the build before it: 0
     assert o.messages() == [f"error: {metric}: no population for year 2014 in the warehouse (it has 2010, 2012); "
                             "this metric scales each wave by its residents, so add that year to population.csv and "
                             "rebuild, or ask for another year"]
