@@ -215,11 +215,12 @@ def _population_years(wh: _Warehouse) -> list[int]:
 
 
 def _check_population(wh: _Warehouse, m: Metric, values: dict) -> None:
-    """A metric that scales each wave (survey or grant year) by its population refuses a wave the population table
-    does not cover, naming it, instead of returning an empty number flagged ok. Not checked: metrics whose years
-    are the population's own, and published_comparison (population scales only some of its published figures)."""
+    """A metric that scales each survey wave by the wave's population (its years are the survey's, its source lists
+    population) refuses a wave the population table does not cover, naming it, instead of returning an empty
+    number flagged ok. granted_per_inhabitant (grant years; a municipality without population is a null ratio, as
+    its definition says) and published_comparison (years of published figures) are not such metrics."""
     if ("population" not in m.source or "published_figures" in m.source or not m.years_sql
-            or m.years_sql.strip().endswith("from population")):
+            or "survey_respondents" not in m.years_sql):
         return
     waves = [values["year"]] if values.get("year") is not None else _valid_years(wh, m)
     waves += [values["since"]] if values.get("since") is not None else []
