@@ -1,5 +1,5 @@
-"""Command line: `python -m etl build [--raw DIR] [--db PATH] [--decimal [FILE=]SIGN ...]`, `python -m etl demo [--out DIR] [--seed N]`,
-`python -m etl import-survey FILE.sav|FILE.dta --mapping MAPPING.yml --out DIR` and
+"""Command line: `python -m etl build [--raw DIR] [--db PATH] [--decimal [FILE=]SIGN ...]`,
+`python -m etl demo [--out DIR] [--seed N]`, `python -m etl import-survey FILE.sav|FILE.dta --mapping MAPPING.yml --out DIR` and
 `python -m etl export --format parquet DIR [--db PATH]`."""
 from __future__ import annotations
 

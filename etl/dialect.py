@@ -133,7 +133,8 @@ def sniff(path: pathlib.Path) -> Dialect:
 
 def _utf16(head: bytes) -> bool:
     """A UTF-16 BOM, or ASCII text with a NUL byte after (or before) almost every character."""
-    return head.startswith(UTF16_BOMS) or len(head) >= 20 and max(head[0::2].count(0), head[1::2].count(0)) > len(head) // 3
+    nuls = max(head[0::2].count(0), head[1::2].count(0))
+    return head.startswith(UTF16_BOMS) or len(head) >= 20 and nuls > len(head) // 3
 
 
 def _check_one_encoding(path: pathlib.Path) -> None:

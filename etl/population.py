@@ -59,7 +59,8 @@ STATBANK = SourceSpec(
     ),
     unique=(("område", "køn", "alder", "tid"),),
     rules=(
-        RowRule("område", f"\"område\" is not null and not {AREA_TOTAL} and not {AREA_SKIPPED} and {AREA_MUNI} is null",
+        RowRule("område",
+                f"\"område\" is not null and not {AREA_TOTAL} and not {AREA_SKIPPED} and {AREA_MUNI} is null",
                 "unknown area: neither one of the 98 municipalities (by code or by name, ours or Statistics "
                 "Denmark's) nor a total (Hele landet, Region ...)"),
         RowRule("køn", f"\"køn\" is not null and ({SEX}) is null",
@@ -119,7 +120,7 @@ def load(build) -> None:
         group by area order by 2""").fetchall()
     notes = dict(con.execute("select lower(label), note from statbank_areas").fetchall())
     build.warn([Problem(CONTRACT.file, line, "område", area,
-                        f"skipped: {notes.get(area.split(' ', 1)[-1].lower(), 'not a municipality')}; here its residents "
-                        f"({persons}) are in no municipality's population and in no total summed over the 98")
+                        f"skipped: {notes.get(area.split(' ', 1)[-1].lower(), 'not a municipality')}; here its "
+                        f"residents ({persons}) are in no municipality's population and in no total summed over the 98")
                 for area, line, _, persons in skipped])
     con.execute("drop table population_statbank_singles")

@@ -26,12 +26,19 @@ FLOAT_RE = {"point": f"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+){EXP}", "comma": f"[+-
 # The one thousands grouping accepted: the other sign before groups of exactly three digits, in a value that also
 # carries the file's decimal sign after them (11.940.000,50 in a decimal-comma file). Both signs in one value show
 # which is which; a grouping without decimals (1.234.567, 100.000) is refused, since `1.508` alone cannot tell.
-GROUPED_RE = {"point": "[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+[.][0-9]+", "comma": "[+-]?[1-9][0-9]{0,2}([.][0-9]{3})+,[0-9]+"}
-# Values that decide a file's decimal sign: one sign with one, two, four or more digits after it, a leading zero
-# before three (0.875 cannot be a thousands grouping), an exponent, or both signs (grouped as above).
-DECIDES_RE = {sign: f"[+-]?([0-9]*{sep}([0-9]{{1,2}}|[0-9]{{4,}}){EXP}|0*{sep}[0-9]{{3}}{EXP}|[0-9]+{sep}[0-9]*[eE][+-]?[0-9]+"
-                    f"|{GROUPED_RE[sign].removeprefix('[+-]?')})"
-              for sign, sep in (("point", "[.]"), ("comma", ","))}
+GROUPED_RE = {"point": "[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+[.][0-9]+",
+              "comma": "[+-]?[1-9][0-9]{0,2}([.][0-9]{3})+,[0-9]+"}
+
+
+def _decides(sep: str, grouped: str) -> str:
+    """A value that shows that `sep` is the file's decimal sign."""
+    return (f"[+-]?([0-9]*{sep}([0-9]{{1,2}}|[0-9]{{4,}}){EXP}"  # one, two, four or more decimals: 2.5, 1.2340
+            f"|0*{sep}[0-9]{{3}}{EXP}"                          # a leading zero (no grouping starts with 0): 0.870
+            f"|[0-9]+{sep}[0-9]*[eE][+-]?[0-9]+"                # an exponent: 1.508e3
+            f"|{grouped.removeprefix('[+-]?')})")               # both signs, the decimal one last: 11.940.000,50
+
+
+DECIDES_RE = {"point": _decides("[.]", GROUPED_RE["point"]), "comma": _decides(",", GROUPED_RE["comma"])}
 THOUSANDS_ANY_RE = "[+-]?[1-9][0-9]{0,2}([.,][0-9]{3})+"
 SPACE_GROUPED_RE = "[+-]?[0-9]{1,3}([ \u00a0\u202f][0-9]{3})+([.,][0-9]+)?"  # space, no-break, narrow no-break
 CURRENCY_RE = "(?i)(kr[.]?|dkk) ?[+-]?[0-9][0-9 .,\u00a0\u202f]*|[+-]?[0-9][0-9 .,\u00a0\u202f]*? ?(kr[.]?|dkk|,-)"
@@ -345,7 +352,8 @@ def decide_decimal_sign(build: "Build", table: str, float_cols: list[str], first
     if not float_cols:
         return None, ""
     def decides(sign: str) -> str:
-        return " + ".join(f"count(*) filter (where regexp_full_match({q(c)}, '{DECIDES_RE[sign]}'))" for c in float_cols)
+        return " + ".join(f"count(*) filter (where regexp_full_match({q(c)}, '{DECIDES_RE[sign]}'))"
+                          for c in float_cols)
     con = build.con
     points, commas = con.execute(f"select {decides(POINT)}, {decides(COMMA)} from stg.{q(table)}").fetchone()
     if not points and not commas:
@@ -355,7 +363,8 @@ def decide_decimal_sign(build: "Build", table: str, float_cols: list[str], first
                                f"'{DECIDES_RE[sign]}') order by rowid limit 1)" for c in float_cols)
     row, value = con.execute(f"select * from ({union}) order by 1 limit 1").fetchone()
     n, other = (points, commas) if sign == POINT else (commas, points)
-    evidence = f"{n:,} value{'s' if n != 1 else ''} show{'s' if n == 1 else ''} it, the first {value!r} on line {row + first_line}"
+    evidence = (f"{n:,} value{'s' if n != 1 else ''} show{'s' if n == 1 else ''} it, the first {value!r} on line "
+                f"{row + first_line}")
     if other:
         evidence += f"; {other:,} show{'s' if other == 1 else ''} a {OTHER[sign]}"
     return sign, evidence

@@ -210,7 +210,8 @@ def _valid_years(wh: _Warehouse, metric: Metric) -> list[int]:
 def _population_years(wh: _Warehouse) -> list[int]:
     key = ("population_years",)
     if key not in wh.cache:
-        wh.cache[key] = [int(r[0]) for r in wh.con.execute("select distinct year from population order by 1").fetchall()]
+        rows = wh.con.execute("select distinct year from population order by 1").fetchall()
+        wh.cache[key] = [int(r[0]) for r in rows]
     return wh.cache[key]
 
 

@@ -287,7 +287,8 @@ CASES = [
     Case("no_population_count", no_population_count),
     Case("no_population_fte", no_population_fte),
     Case("one_wave_change", one_wave_change),
-    Case("grouped_decimal_comma", grouped_decimal_comma, "select applied_dkk from grants_s18 order by application_id limit 1"),
+    Case("grouped_decimal_comma", grouped_decimal_comma,
+         "select applied_dkk from grants_s18 order by application_id limit 1"),
     Case("space_thousands", space_thousands),
     Case("nbsp_thousands", nbsp_thousands),
     Case("kroner", kroner),
@@ -360,7 +361,8 @@ def main() -> None:
         shown = " / ".join(m.replace(tmp, "…").replace("|", "\\|") for m in o.messages()[:2])
         if o.status == 0 and case.id in ("no_population_count", "no_population_fte"):
             shown = o.stdout.strip().replace("\n", " ⏎ ")[:300]
-        print(f"| {case.title} | {o.command} | {o.status} | {shown[:600]} | {o.values if o.values is not None else ''} |")
+        values = "" if o.values is None else o.values
+        print(f"| {case.title} | {o.command} | {o.status} | {shown[:600]} | {values} |")
 
 
 if __name__ == "__main__":
