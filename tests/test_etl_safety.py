@@ -165,6 +165,18 @@ def test_thousands_groupings_are_refused(raw_copy, existing_db, file, column, va
         assert f"python -m etl build --decimal {file}=." in stderr
 
 
+@pytest.mark.parametrize("value,expected", [("1,234.5", 1234.5), ("987,654.25", 987654.25), ("1.508", 1.508),
+                                            ("130.560", 130.56)])
+def test_numbers_in_a_decimal_point_file_are_read_with_its_sign(raw_copy, tmp_path, value, expected):
+    """The fixture's survey writes 0.5, 1.5: a thousands comma in front of decimals is read (the one grouping
+    accepted), and three decimals are decimals."""
+    set_cell(raw_copy / SURVEY, 3, "weight", value)
+    db = tmp_path / "w.duckdb"
+    assert run_build(raw_copy, db).returncode == 0
+    assert duckdb.connect(str(db), read_only=True).execute(
+        "select weight from survey_respondents where respondent_id = '2012-0001'").fetchone() == (expected,)
+
+
 def test_thousands_comma_in_a_file_with_decimal_points(raw_copy, existing_db):
     set_cell(raw_copy / SURVEY, 3, "weight", "1,234")  # the fixture writes 0.5, 1.5: a comma is no decimal sign
     assert_problem(build_fails(raw_copy, existing_db), SURVEY, 3, "weight", "1,234",
