@@ -2,9 +2,13 @@
 user's commands in this process). Refusals: exit status 2 and the message; loads: the values read back."""
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 
-from real_files_cases import CASES, run_case
+from conftest import FIXTURE_RAW
+from real_files_cases import CASES, run_case, sas_csv
+from test_etl_validation import run_build
 
 BY_ID = {c.id: c for c in CASES}
 
@@ -160,3 +164,22 @@ def test_utf16(tmp_path):
     assert o.status == 2
     assert o.messages()[0].startswith('error: cooperations.csv: UTF-16 text (what Excel saves as "Unicode text")')
     assert 'save it again from Excel as "CSV UTF-8 (comma delimited)"' in o.messages()[0]
+
+
+def test_decimal_option_is_checked(tmp_path):
+    proc = run_build(tmp_path / "raw", tmp_path / "w.duckdb", "--decimal", "weights.csv=,")
+    assert proc.returncode == 2
+    assert ("error: --decimal 'weights.csv=,': expected . or , optionally after FILE= where FILE is one of "
+            "survey_respondents.csv, ") in proc.stderr
+    assert run_build(tmp_path / "raw", tmp_path / "w.duckdb", "--decimal", ";").returncode == 2
+
+
+def test_a_named_sign_is_used_as_it_is(tmp_path):
+    """--decimal , for every file on the SAS-style wave: its points are then the other sign, refused at their line."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    sas_csv(raw, tmp_path)
+    proc = run_build(raw, tmp_path / "w.duckdb", "--decimal", ",")
+    assert proc.returncode == 2
+    assert ("error: survey_respondents.csv, line 3, column weight: not a number in this file, which writes decimals "
+            "with a comma (as --decimal says): a point is neither a decimal sign nor") in proc.stderr
