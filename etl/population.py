@@ -114,7 +114,7 @@ def load(build) -> None:
         group by all
         order by year, municipality_code, gender, age_group""")
     skipped = con.execute("""
-        select area, min(line), count(*), string_agg(year || ': ' || persons, ', ' order by year)
+        select area, min(line), string_agg(year || ': ' || persons, ', ' order by year)
         from (select area, year, min(line) as line, sum(persons) as persons from population_statbank_singles
               where skipped group by all)
         group by area order by 2""").fetchall()
@@ -122,5 +122,5 @@ def load(build) -> None:
     build.warn([Problem(CONTRACT.file, line, "område", area,
                         f"skipped: {notes.get(area.split(' ', 1)[-1].lower(), 'not a municipality')}; here its "
                         f"residents ({persons}) are in no municipality's population and in no total summed over the 98")
-                for area, line, _, persons in skipped])
+                for area, line, persons in skipped])
     con.execute("drop table population_statbank_singles")

@@ -2,15 +2,10 @@
 from __future__ import annotations
 
 
-from .catalog import Metric, QueryError
+from .catalog import Metric, QueryError, listed
 from .lazy import lazy
 
 duckdb = lazy("duckdb")
-
-
-def listed(values: list) -> str:
-    """Values for a message, never an empty list."""
-    return ", ".join(map(str, values)) or "(none)"
 
 
 def validate(con: duckdb.DuckDBPyConnection, metric: Metric, values: dict, years: list[int]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 from . import macros
-from .catalog import Metric, QueryError, _sql_files, load_metric, sql_body
+from .catalog import Metric, QueryError, _sql_files, listed, load_metric, sql_body
 from .lazy import lazy
 
 duckdb = lazy("duckdb")
@@ -228,9 +228,9 @@ def _check_population(wh: _Warehouse, m: Metric, values: dict) -> None:
     have = _population_years(wh)
     missing = sorted({w for w in waves if w not in have})
     if missing:
-        covered = f"it has {', '.join(map(str, have))}" if have else "it is empty"
+        covered = f"it has {listed(have)}" if have else "it is empty"
         raise QueryError(f"{m.name}: no population for {'year' if len(missing) == 1 else 'years'} "
-                         f"{', '.join(map(str, missing))} in the warehouse ({covered}); this metric scales each wave "
+                         f"{listed(missing)} in the warehouse ({covered}); this metric scales each wave "
                          f"by its residents, so add that year to population.csv and rebuild, or ask for another year")
 
 
@@ -299,7 +299,7 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
             years = _valid_years(wh, m)
             if values["year"] not in years:
                 raise QueryError(
-                    f"{m.name}: no data for year {values['year']}; valid years: {', '.join(map(str, years)) or '(none)'}"
+                    f"{m.name}: no data for year {values['year']}; valid years: {listed(years)}"
                 )
         if "since" in values or "reference" in values:
             from .changes import validate  # the change and contrast metrics' wave and reference checks

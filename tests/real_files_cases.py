@@ -114,7 +114,8 @@ def undecided_named(raw, work):
 
 def spss_sav(raw, work):
     """2. SPSS-style wave: a .sav whose weight vaegt has three decimals (1.682), imported and built."""
-    sys.path.insert(0, str(HERE))
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
     from fixtures import make_survey_files as msf
 
     df, labels = msf.frame()
