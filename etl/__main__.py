@@ -1,5 +1,5 @@
-"""Command line: `python -m etl build [--raw DIR] [--db PATH]`, `python -m etl demo [--out DIR] [--seed N]`,
-`python -m etl import-survey FILE.sav|FILE.dta --mapping MAPPING.yml --out DIR` and
+"""Command line: `python -m etl build [--raw DIR] [--db PATH] [--decimal [FILE=]SIGN ...]`,
+`python -m etl demo [--out DIR] [--seed N]`, `python -m etl import-survey FILE.sav|FILE.dta --mapping MAPPING.yml --out DIR` and
 `python -m etl export --format parquet|csv|stata|spss DIR [--db PATH]`."""
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="folder with the contract files (default: data/raw/demo in the repository)")
     b.add_argument("--db", type=pathlib.Path, default=None,
                    help="warehouse to write (default: $FRIVILLIGDATA_DB or data/warehouse.duckdb in the repository)")
+    b.add_argument("--decimal", action="append", default=[], metavar="[FILE=]SIGN",
+                   help="the decimal sign (. or ,) of every file, or with FILE= of one file (repeatable); needed "
+                        "only for a file whose numbers do not show it (every decimal with exactly three digits)")
     d = sub.add_parser("demo", help="generate the synthetic demo data (deterministic)")
     d.add_argument("--out", type=pathlib.Path, default=DEFAULT_RAW, help="output folder (default: data/raw/demo)")
     d.add_argument("--seed", type=int, default=None, help="random seed (default: the generator's fixed seed)")
@@ -46,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "build":
         from etl.build import main as build_main
-        return build_main(args.raw, args.db or default_db())
+        from etl.build import parse_decimal
+        try:
+            decimal = parse_decimal(args.decimal)
+        except ValueError as e:
+            parser.error(str(e))  # exit status 2
+        return build_main(args.raw, args.db or default_db(), decimal)
     from etl import demo  # imported lazily: `build` must work without the generator
 
     kwargs = {} if args.seed is None else {"seed": args.seed}

@@ -30,6 +30,8 @@ DEFAULT_RAW = REPO / "data" / "raw" / "demo"
 DEFAULT_DB = REPO / "data" / "warehouse.duckdb"
 CONTRACT_FILES = ("survey_respondents.csv", "municipal_survey.csv", "grants_s18.csv", "grant_budgets.csv",
                   "cooperations.csv", "population.csv")
+ALL_FILES = "*"  # key of a --decimal that names no file
+DECIMAL_SIGNS = {".": "point", ",": "comma"}
 # Inputs smaller than this are staged in memory; larger ones (millions of respondents) in a scratch file.
 IN_MEMORY_STAGING_BYTES = 256 << 20
 # One loader per source module; each validates its file(s) and fills its table(s).
@@ -46,8 +48,10 @@ def default_db() -> pathlib.Path:
 class Build:
     """State of one build: the connection to the new warehouse, the staging area, inputs and warnings."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, raw_dir: pathlib.Path, staging_dir: pathlib.Path):
+    def __init__(self, con: duckdb.DuckDBPyConnection, raw_dir: pathlib.Path, staging_dir: pathlib.Path,
+                 decimal: dict[str, str] | None = None):
         self.con = con
+        self.decimal = decimal or {}  # file name (or ALL_FILES) -> 'point' / 'comma', from --decimal
         self.raw_dir = raw_dir
         self.staging_dir = staging_dir
         self.municipality_codes: list[int] = []
@@ -67,6 +71,10 @@ class Build:
                 raise RuntimeError(f"no codes for dimension {codes!r} in data/reference/labels.csv")
             self._codes[codes] = [r[0] for r in rows]
         return self._codes[codes]
+
+    def decimal_for(self, file: str) -> str | None:
+        """The decimal sign named for this file (or for every file) with --decimal; None: decided from the data."""
+        return self.decimal.get(file) or self.decimal.get(ALL_FILES)
 
     def warn(self, problems: list[Problem], record: bool = True) -> None:
         for p in problems:
@@ -199,7 +207,8 @@ def _check_population_years(b: Build) -> None:
         select distinct year from survey_respondents
         where year not in (select year from population) order by 1""").fetchall()
     b.warn([Problem("population.csv", None, "year", str(y), f"no population for survey year {y}; "
-                    "counts that scale rates to the population are empty for it") for (y,) in missing])
+                    "metrics that scale a wave by its residents (volunteers_count, fte, total_hours_per_year) refuse "
+                    "it until population.csv has that year") for (y,) in missing])
 
 
 def _write_metadata(b: Build, raw_dir: pathlib.Path) -> None:
@@ -226,12 +235,26 @@ def _write_metadata(b: Build, raw_dir: pathlib.Path) -> None:
 DISK_ERRORS = (OSError, duckdb.IOException, duckdb.OutOfMemoryException, duckdb.FatalException)
 
 
-def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
+def parse_decimal(options: list[str]) -> dict[str, str]:
+    """`--decimal .`, `--decimal ,` (every file) and `--decimal FILE=.` (one file; the later wins) as a mapping
+    file -> 'point' / 'comma'; ValueError saying what is accepted."""
+    out = {}
+    for option in options:
+        file, _, sign = option.rpartition("=")
+        if sign not in DECIMAL_SIGNS or file and file not in CONTRACT_FILES:
+            raise ValueError(f"--decimal {option!r}: expected . or , optionally after FILE= where FILE is one of "
+                             f"{', '.join(CONTRACT_FILES)} (e.g. --decimal survey_respondents.csv=,)")
+        out[file or ALL_FILES] = DECIMAL_SIGNS[sign]
+    return out
+
+
+def build(raw_dir: pathlib.Path, db_path: pathlib.Path, decimal: dict[str, str] | None = None) -> dict[str, int]:
     """Build the warehouse at db_path from the contract files in raw_dir; returns the row count of every table
     (and under `_synthetic_inputs` the number of input files that declare themselves synthetic).
 
     Raises InvalidInput (every problem found in every file) when the input breaks the contract, BuildFailed when
-    the warehouse cannot be written, verified and published. Either way the old warehouse is left as it was and
+    the warehouse cannot be written, verified and published. `decimal` (parse_decimal) names decimal signs that a
+    file's numbers do not show. Either way the old warehouse is left as it was and
     no temporary file, WAL or staging folder stays behind.
     """
     raw_dir, db_path = raw_dir.resolve(), db_path.resolve()
@@ -248,7 +271,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
         con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
         con.execute(f"set temp_directory = {lit(str(staging_dir / 'spill'))}")
         con.execute("set enable_progress_bar = false")
-        b = Build(con, raw_dir, staging_dir)
+        b = Build(con, raw_dir, staging_dir, decimal)
         con.execute("begin")  # one commit for the fixed part instead of one per statement
         schema.create(con)
         reference.load(b)
@@ -302,12 +325,12 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path) -> dict[str, int]:
         _remove(tmp, tmp_wal, staging_dir)
 
 
-def main(raw_dir: pathlib.Path, db_path: pathlib.Path) -> int:
+def main(raw_dir: pathlib.Path, db_path: pathlib.Path, decimal: dict[str, str] | None = None) -> int:
     """CLI entry: 0 on success, 2 when the input is invalid (the message names file, line, column, value) or the
     warehouse cannot be written (the message names the path and the cause)."""
     start = time.perf_counter()
     try:
-        counts = build(raw_dir, db_path)
+        counts = build(raw_dir, db_path, decimal)
     except InvalidInput as e:
         for p in e.problems:
             print(f"error: {p}", file=sys.stderr)

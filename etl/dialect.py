@@ -16,6 +16,9 @@ from etl.errors import InvalidInput, Problem
 
 CHUNK = 1 << 20
 BOM = codecs.BOM_UTF8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+UTF16_MESSAGE = ("UTF-16 text (what Excel saves as \"Unicode text\"), not a CSV file in UTF-8 or Windows-1252: "
+                 "save it again from Excel as \"CSV UTF-8 (comma delimited)\" or \"CSV (semicolon delimited)\"")
 
 
 @dataclasses.dataclass
@@ -30,6 +33,7 @@ class Dialect:
     sha256: str
     bytes: int
     data_lines: int           # non-empty lines after the header (= rows unless a quoted value spans lines)
+    trailing_empty_rows: int = 0  # lines of only delimiters at the end (a spreadsheet's empty rows), ignored
 
     @property
     def first_data_line(self) -> int:
@@ -64,6 +68,8 @@ def sniff(path: pathlib.Path) -> Dialect:
         while chunk := f.read(CHUNK):
             if size == 0 and chunk.startswith(BOM):
                 has_bom = True
+            if size == 0 and _utf16(chunk[:400]):
+                raise InvalidInput([Problem(path.name, None, None, None, UTF16_MESSAGE)])
             sha.update(chunk)
             if utf8:
                 try:
@@ -100,6 +106,8 @@ def sniff(path: pathlib.Path) -> Dialect:
             line = f.read(bad_byte).count(b"\n") + 1
         raise InvalidInput([Problem(path.name, line, None, None,
                                     f"neither UTF-8 nor Windows-1252 text (byte 0x{_byte_at(path, bad_byte):02x})")])
+    if not utf8:
+        _check_one_encoding(path)
     if cr != crlf or (crlf and crlf != newlines):
         _check_line_endings(path)
     encoding = ("utf-8-sig" if has_bom else "utf-8") if utf8 else "cp1252"
@@ -116,10 +124,56 @@ def sniff(path: pathlib.Path) -> Dialect:
     tail = last[len(last.rstrip(b"\r\n")):]
     lines = newlines + (0 if tail else 1) - max(tail.count(b"\n") - 1, 0)  # not counting trailing empty lines
     dialect = Dialect(path, encoding, delimiter, comment_lines, synthetic, header, comment_lines + 1,
-                      sha.hexdigest(), size, lines - comment_lines - 1)
+                      sha.hexdigest(), size, lines - comment_lines - 1,
+                      _trailing_delimiter_lines(path, delimiter, lines - comment_lines - 1))
     if blank_at is not None:
         _check_blank_line(dialect, blank_at)
     return dialect
+
+
+def _utf16(head: bytes) -> bool:
+    """A UTF-16 BOM, or ASCII text with a NUL byte after (or before) almost every character."""
+    nuls = max(head[0::2].count(0), head[1::2].count(0))
+    return head.startswith(UTF16_BOMS) or len(head) >= 20 and nuls > len(head) // 3
+
+
+def _check_one_encoding(path: pathlib.Path) -> None:
+    """A file that is not UTF-8 is read as Windows-1252 only when no line of it is UTF-8 text with a letter beyond
+    ASCII: a file that mixes both (one line typed in another program) would be garbled either way, so it is refused,
+    naming the first line of each."""
+    first_utf8 = first_other = None
+    with open(path, "rb") as f:
+        for number, line in enumerate(f, 1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                first_utf8 = first_utf8 or number
+            except UnicodeDecodeError:
+                first_other = first_other or number
+            if first_utf8 and first_other:
+                raise InvalidInput([Problem(path.name, None, None, None,
+                                            f"two encodings in one file: line {first_utf8} is UTF-8 text, line "
+                                            f"{first_other} is not (Windows-1252?); save the whole file as UTF-8")])
+
+
+def _trailing_delimiter_lines(path: pathlib.Path, delimiter: str, data_lines: int) -> int:
+    """How many of the last data lines hold only delimiters (and spaces): the empty rows a spreadsheet writes
+    below the data. They are ignored; the rows above them are read as usual."""
+    with open(path, "rb") as f:
+        f.seek(0, 2)
+        size = f.tell()
+        f.seek(max(0, size - CHUNK))
+        tail = f.read().rstrip(b"\r\n").split(b"\n")
+    if len(tail) > 1 and size > CHUNK:
+        tail = tail[1:]  # the first line may be cut
+    n = 0
+    for line in reversed(tail):
+        body = line.rstrip(b"\r").replace(b" ", b"")
+        if not body or body.strip(delimiter.encode()):
+            break
+        n += 1
+    return min(n, data_lines)
 
 
 def _check_line_endings(path: pathlib.Path) -> None:

@@ -97,12 +97,23 @@ def _text(value) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else _float_text(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if hasattr(value, "item"):  # numpy scalar
         return _text(value.item())
     return str(value).strip()
+
+
+def _float_text(value: float) -> str:
+    """A number stored in binary, written so that it reads back to the same double and shows its decimal sign: the
+    shortest exact form (repr), with a 0 added after exactly three decimals (1.682 -> 1.6820), which could otherwise
+    be read as a thousands grouping (docs/input-contract.md, Decimal sign)."""
+    text = repr(value)
+    mantissa = text.split("e")[0]
+    if "." in mantissa and len(mantissa.split(".")[1]) == 3:
+        text = mantissa + "0" + text[len(mantissa):]
+    return text
 
 
 def _shown(value, label: str | None = None) -> str:

@@ -35,6 +35,7 @@ class Column:
     min_exclusive: bool = False       # min is a strict lower bound (weight > 0)
     municipality: bool = False        # relationship: one of the 98 in data/reference/municipalities.csv
     when: str | None = None           # a 0/1 column: this column is empty when it is 0
+    aliases: tuple[str, ...] = ()     # other header names of the column (lower case), e.g. an English export's
 
     def range_text(self) -> str:
         lo, hi = _num(self.min), _num(self.max)

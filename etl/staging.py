@@ -20,25 +20,54 @@ if TYPE_CHECKING:
     from etl.build import Build
 
 INT_RE = "[+-]?[0-9]+"
-FLOAT_POINT_RE = "[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?"
-FLOAT_COMMA_RE = "[+-]?([0-9]+(,[0-9]*)?|,[0-9]+)"
-# A separator before groups of exactly three digits (100.000, 1,234) may be a thousands separator: such a value is
-# refused, never guessed (a leading 0, as in 0.875, cannot start a thousands grouping).
-THOUSANDS_RE = {"point": "[+-]?[1-9][0-9]{0,2}([.][0-9]{3})+", "comma": "[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+"}
+EXP = "([eE][+-]?[0-9]+)?"
+# A float as the file's decimal sign reads it (the other sign never appears in it).
+FLOAT_RE = {"point": f"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+){EXP}", "comma": f"[+-]?([0-9]+(,[0-9]*)?|,[0-9]+){EXP}"}
+# The one thousands grouping accepted: the other sign before groups of exactly three digits, in a value that also
+# carries the file's decimal sign after them (11.940.000,50 in a decimal-comma file). Both signs in one value show
+# which is which; a grouping without decimals (1.234.567, 100.000) is refused, since `1.508` alone cannot tell.
+GROUPED_RE = {"point": "[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+[.][0-9]+",
+              "comma": "[+-]?[1-9][0-9]{0,2}([.][0-9]{3})+,[0-9]+"}
+
+
+def _decides(sep: str, grouped: str) -> str:
+    """A value that shows that `sep` is the file's decimal sign."""
+    return (f"[+-]?([0-9]*{sep}([0-9]{{1,2}}|[0-9]{{4,}}){EXP}"  # one, two, four or more decimals: 2.5, 1.2340
+            f"|0*{sep}[0-9]{{3}}{EXP}"                          # a leading zero (no grouping starts with 0): 0.870
+            f"|[0-9]+{sep}[0-9]*[eE][+-]?[0-9]+"                # an exponent: 1.508e3
+            f"|{grouped.removeprefix('[+-]?')})")               # both signs, the decimal one last: 11.940.000,50
+
+
+DECIDES_RE = {"point": _decides("[.]", GROUPED_RE["point"]), "comma": _decides(",", GROUPED_RE["comma"])}
 THOUSANDS_ANY_RE = "[+-]?[1-9][0-9]{0,2}([.,][0-9]{3})+"
+SPACE_GROUPED_RE = "[+-]?[0-9]{1,3}([ \u00a0\u202f][0-9]{3})+([.,][0-9]+)?"  # space, no-break, narrow no-break
+CURRENCY_RE = "(?i)(kr[.]?|dkk) ?[+-]?[0-9][0-9 .,\u00a0\u202f]*|[+-]?[0-9][0-9 .,\u00a0\u202f]*? ?(kr[.]?|dkk|,-)"
 CONTROL_RE = "\\p{Cc}"  # control characters (U+0000-001F, U+007F-009F): NUL, tab, ...
 POINT, COMMA = "point", "comma"
+SIGN_CHAR = {POINT: ".", COMMA: ","}
+OTHER = {POINT: COMMA, COMMA: POINT}
 MAX_LINE_BYTES = 2_000_000  # DuckDB's default, stated so the message can name it
-WRONG_SIGN_MESSAGE = {
-    COMMA: "not a number in this file, which writes decimals with a comma (e.g. 2,5): a point is neither a decimal "
-           "sign nor a thousands separator here (write 100000, not 100.000)",
-    POINT: "not a number in this file, which writes decimals with a point (e.g. 2.5): a comma is neither a decimal "
-           "sign nor a thousands separator here (write 100000, not 100,000)",
-}
-AMBIGUOUS_MESSAGE = ("ambiguous number: a separator before three digits may be a thousands separator; write whole "
-                     "numbers without one (100000) and decimals with more or fewer than three decimals (2.5, 1.2340)")
+AMBIGUOUS_MESSAGE = ("ambiguous number: a thousands grouping without decimals; write whole numbers without a "
+                     "separator (1234567)")
+SPACE_MESSAGE = ("not a number: a space is not a thousands separator; write the number without one (1250000, "
+                 "or 1250000,50 / 1250000.50)")
+CURRENCY_MESSAGE = "not a number: remove the unit (amounts are plain numbers in kroner, e.g. 1250000)"
 CONTROL_MESSAGE = "contains a control character (such as a NUL byte or a tab); remove it"
 MUNICIPALITY_MESSAGE = "unknown municipality code (not one of the 98 in data/reference/municipalities.csv)"
+
+
+def wrong_sign_message(file: str, sign: str, evidence: str) -> str:
+    other = SIGN_CHAR[OTHER[sign]]
+    return (f"not a number in this file, which writes decimals with a {sign} ({evidence}): a {OTHER[sign]} is "
+            f"neither a decimal sign nor, without decimals after it, a thousands separator here (write 100000, not "
+            f"100{other}000); if the file's decimal sign is the {OTHER[sign]}, say so: "
+            f"python -m etl build --decimal {file}={other}")
+
+
+def undecided_message(file: str) -> str:
+    return (f"the file's decimal sign cannot be told: every number with a separator has exactly three digits after "
+            f"it (1.508 may mean 1.508 or 1508); say which it is: python -m etl build --decimal {file}=. "
+            f"(or {file}=,), or --decimal . for every file")
 
 
 def q(name: str) -> str:
@@ -55,9 +84,12 @@ def lit(text: str) -> str:
 class Staged:
     spec: SourceSpec
     dialect: Dialect
-    decimal_comma: bool
     rows: int
-    decimal_sign: str | None = None   # 'point', 'comma' or None (no decimals in the file)
+    decimal_sign: str | None = None   # 'point', 'comma' or None (no number in the file has a separator)
+
+    @property
+    def decimal_comma(self) -> bool:
+        return self.decimal_sign == COMMA
 
     @property
     def view(self) -> str:
@@ -69,30 +101,55 @@ class Staged:
 
 
 def typed_expr(col: Column) -> str | None:
-    """SQL for the typed value of a text column; NULL when the text is not a valid value of the type.
-
-    Floats accept a decimal point or a decimal comma here (the file's decimal sign is decided after reading, and a
-    value with the other sign is refused by a rule); a value that may carry a thousands separator is NULL."""
+    """SQL for the typed value of a whole-number or 0/1 text column; NULL when the text is not a valid value.
+    Floats are typed per decimal sign (float_exprs), since the sign is decided from the whole file."""
     c = q(col.name)
     if col.type == INT:
         return f"case when regexp_full_match({c}, '{INT_RE}') then try_cast({c} as bigint) end"
-    if col.type == FLOAT:
-        return (f"case when regexp_full_match({c}, '{THOUSANDS_ANY_RE}') then null "
-                f"when regexp_full_match({c}, '{FLOAT_POINT_RE}') then try_cast({c} as double) "
-                f"when regexp_full_match({c}, '{FLOAT_COMMA_RE}') then try_cast(replace({c}, ',', '.') as double) end")
     if col.type == FLAG:
         return f"case {c} when '0' then 0 when '1' then 1 end"
     return None
 
 
-def wrong_sign(col: Column, sign: str | None) -> str | None:
-    """SQL: the value carries the decimal sign the file does not use (NULL typed value, reported once)."""
-    if col.type != FLOAT or sign is None:
-        return None
-    return f"contains({q(col.name)}, {lit('.' if sign == COMMA else ',')})"
+def float_exprs(col: Column) -> dict[str, str]:
+    """The typed value of a float column read with a decimal point and with a decimal comma (both computed once,
+    while the file is read; the view picks the file's). A thousands grouping only in GROUPED_RE's form."""
+    c = q(col.name)
+    point = (f"case when regexp_full_match({c}, '{FLOAT_RE[POINT]}') then try_cast({c} as double) "
+             f"when regexp_full_match({c}, '{GROUPED_RE[POINT]}') then try_cast(replace({c}, ',', '') as double) end")
+    comma = (f"case when regexp_full_match({c}, '{FLOAT_RE[COMMA]}') then try_cast(replace({c}, ',', '.') as double) "
+             f"when regexp_full_match({c}, '{GROUPED_RE[COMMA]}') "
+             f"then try_cast(replace(replace({c}, '.', ''), ',', '.') as double) end")
+    return {f"v_{col.name}": point, f"v_{col.name}__comma": comma}
 
 
-def column_rules(col: Column, build: "Build", sign: str | None) -> list[RowRule]:
+def float_view_expr(col: Column, sign: str | None) -> str:
+    """The column's typed value in the view: read with the file's sign; with no sign, only values without one."""
+    c, v = q(col.name), q("v_" + col.name)
+    if sign == COMMA:
+        return f"{q('v_' + col.name + '__comma')} as {v}"
+    if sign == POINT:
+        return f"{v} as {v}"
+    return f"case when not contains({c}, '.') and not contains({c}, ',') then {v} end as {v}"
+
+
+def number_hints(col: Column) -> list[tuple[str, str]]:
+    """(condition on the text, message) for a number written in a way a person would, said plainly."""
+    c = q(col.name)
+    return [(f"regexp_full_match({c}, '{CURRENCY_RE}')", CURRENCY_MESSAGE),
+            (f"regexp_full_match({c}, '{SPACE_GROUPED_RE}')", SPACE_MESSAGE)]
+
+
+def exclusive(column: str, guard: str, cases: list[tuple[str, str]]) -> list[RowRule]:
+    """Rules of which at most one fires on a value: each case holds only where guard and no earlier case holds."""
+    rules, before = [], []
+    for cond, message in cases:
+        rules.append(RowRule(column, " and ".join([guard, *(f"not ({b})" for b in before), f"({cond})"]), message))
+        before.append(cond)
+    return rules
+
+
+def column_rules(col: Column, build: "Build", file: str, sign: str | None = None, evidence: str = "") -> list[RowRule]:
     """The row rules implied by a column declaration, in the order they are reported."""
     c, v = q(col.name), q("v_" + col.name)
     rules = []
@@ -103,16 +160,16 @@ def column_rules(col: Column, build: "Build", sign: str | None) -> list[RowRule]
         rules.append(RowRule(col.name, f"{w} = 0 and {c} is not null", f"must be empty when {col.when} = 0"))
     elif col.required:
         rules.append(RowRule(col.name, f"{c} is null", "missing value"))
+    bad_number = f"{c} is not null and {v} is null"
     if col.type == INT:
-        rules.append(RowRule(col.name, f"{c} is not null and {v} is null", "not a whole number"))
+        rules += exclusive(col.name, bad_number, number_hints(col) + [("true", "not a whole number")])
     elif col.type == FLOAT:
-        wrong = wrong_sign(col, sign) or "false"
-        ambiguous = f"regexp_full_match({c}, '{THOUSANDS_RE[sign] if sign else THOUSANDS_ANY_RE}')"
         if sign:
-            rules.append(RowRule(col.name, f"{c} is not null and {wrong}", WRONG_SIGN_MESSAGE[sign]))
-        rules.append(RowRule(col.name, f"{c} is not null and not {wrong} and {ambiguous}", AMBIGUOUS_MESSAGE))
-        rules.append(RowRule(col.name, f"{c} is not null and not {wrong} and not {ambiguous} and {v} is null",
-                             "not a number"))
+            sign_case = (f"contains({c}, '{SIGN_CHAR[OTHER[sign]]}')", wrong_sign_message(file, sign, evidence))
+        else:
+            sign_case = (f"regexp_full_match({c}, '{FLOAT_RE[POINT]}|{FLOAT_RE[COMMA]}')", undecided_message(file))
+        rules += exclusive(col.name, bad_number, number_hints(col) + [
+            sign_case, (f"regexp_full_match({c}, '{THOUSANDS_ANY_RE}')", AMBIGUOUS_MESSAGE), ("true", "not a number")])
     elif col.type == TEXT:
         rules.append(RowRule(col.name, f"regexp_matches({c}, '{CONTROL_RE}')", CONTROL_MESSAGE))
     elif col.type == FLAG:
@@ -194,8 +251,9 @@ def check_every_municipality(build: "Build", staged: Staged, per: str) -> list[P
                     len(missing) - 1)]
 
 
-def read_header(dialect: Dialect, spec_names: list[str]) -> tuple[dict[str, str], list[Problem], list[Problem]]:
-    """Map contract column -> header name; missing and duplicate columns are problems, unknown ones warnings."""
+def read_header(dialect: Dialect, columns: tuple[Column, ...]) -> tuple[dict[str, str], list[Problem], list[Problem]]:
+    """Map contract column -> header name (its name or an alias, any case); missing and duplicate columns are
+    problems, unknown ones warnings."""
     file, line = dialect.path.name, dialect.header_line
     by_lower: dict[str, str] = {}
     problems, warnings = [], []
@@ -206,14 +264,17 @@ def read_header(dialect: Dialect, spec_names: list[str]) -> tuple[dict[str, str]
         if key in by_lower:
             problems.append(Problem(file, line, h, h, "column appears twice in the header"))
         by_lower[key] = h
-    mapping = {}
-    for name in spec_names:
-        if name in by_lower:
-            mapping[name] = by_lower[name]
+    mapping, known = {}, set()
+    for col in columns:
+        names = [col.name, *col.aliases]
+        known.update(names)
+        found = next((by_lower[n] for n in names if n in by_lower), None)
+        if found is not None:
+            mapping[col.name] = found
         else:
-            problems.append(Problem(file, line, name, None, "required column missing from the header"))
+            problems.append(Problem(file, line, col.name, None, "required column missing from the header"))
     for key, h in by_lower.items():
-        if key not in spec_names:
+        if key not in known:
             warnings.append(Problem(file, line, h, None, "unknown column ignored"))
     return mapping, problems, warnings
 
@@ -278,47 +339,68 @@ def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[
     return rows
 
 
-def decide_decimal_sign(build: "Build", table: str, float_cols: list[str]) -> str | None:
-    """The file's decimal sign from all its float columns together: the sign of most unambiguous decimals
-    (2.5, 0,875; not 1.234, which may be a thousands grouping); None when the file has no decimals at all.
-    Values with the other sign are then refused at their own line (rules), so one stray value is named, not the
-    good rows around it."""
+def decide_decimal_sign(build: "Build", table: str, float_cols: list[str], first_line: int,
+                        given: str | None) -> tuple[str | None, str]:
+    """The file's decimal sign and the evidence for it, as a message says it.
+
+    Named with `--decimal`, it is that sign. Otherwise every value of every float column that shows a sign
+    (DECIDES_RE) counts, and the sign most of them show is the file's; values with the other sign are then refused
+    at their own line (rules), so one stray value is named, not the good rows around it. None when no value
+    decides: then only numbers without a separator are read."""
+    if given:
+        return given, "as --decimal says"
     if not float_cols:
-        return None
-    def evidence(col: str, regex: str, sep: str) -> str:
-        c = q(col)
-        return (f"count(*) filter (where contains({c}, '{sep}') and regexp_full_match({c}, '{regex}') "
-                f"and not regexp_full_match({c}, '{THOUSANDS_ANY_RE}'))")
-    points = " + ".join(evidence(c, FLOAT_POINT_RE, ".") for c in float_cols)
-    commas = " + ".join(evidence(c, FLOAT_COMMA_RE, ",") for c in float_cols)
-    p, c = build.con.execute(f"select {points}, {commas} from stg.{q(table)}").fetchone()
-    if c > p:
-        return COMMA
-    return POINT if p else None
+        return None, ""
+    def decides(sign: str) -> str:
+        return " + ".join(f"count(*) filter (where regexp_full_match({q(c)}, '{DECIDES_RE[sign]}'))"
+                          for c in float_cols)
+    con = build.con
+    points, commas = con.execute(f"select {decides(POINT)}, {decides(COMMA)} from stg.{q(table)}").fetchone()
+    if not points and not commas:
+        return None, ""
+    sign = COMMA if commas > points else POINT
+    union = " union all ".join(f"(select rowid, {q(c)} from stg.{q(table)} where regexp_full_match({q(c)}, "
+                               f"'{DECIDES_RE[sign]}') order by rowid limit 1)" for c in float_cols)
+    row, value = con.execute(f"select * from ({union}) order by 1 limit 1").fetchone()
+    n, other = (points, commas) if sign == POINT else (commas, points)
+    evidence = (f"{n:,} value{'s' if n != 1 else ''} show{'s' if n == 1 else ''} it, the first {value!r} on line "
+                f"{row + first_line}")
+    if other:
+        evidence += f"; {other:,} show{'s' if other == 1 else ''} a {OTHER[sign]}"
+    return sign, evidence
 
 
 def stage(build: "Build", spec: SourceSpec, dialect: Dialect | None = None) -> Staged:
     """Read, type and validate one contract file; raises InvalidInput listing every problem found."""
     dialect = dialect or sniff(build.raw_dir / spec.file)
-    mapping, problems, header_warnings = read_header(dialect, [c.name for c in spec.columns])
+    mapping, problems, header_warnings = read_header(dialect, spec.columns)
     if problems:
         raise InvalidInput(problems)
     build.warn(header_warnings)
+    floats = [c for c in spec.columns if c.type == FLOAT]
     typed = {"v_" + c.name: e for c in spec.columns if (e := typed_expr(c))}
-    rows = read_text_table(build, dialect, spec.table, mapping, typed)
+    for c in floats:
+        typed.update(float_exprs(c))
+    read = read_text_table(build, dialect, spec.table, mapping, typed)
+    rows = read - dialect.trailing_empty_rows
+    if dialect.trailing_empty_rows:
+        n = dialect.trailing_empty_rows
+        build.warn([Problem(dialect.path.name, dialect.first_data_line + rows, None, None,
+                            f"{n} row{'s' if n != 1 else ''} of only delimiters at the end of the file ignored "
+                            "(as a spreadsheet writes them)")])
     if rows == 0:
         raise InvalidInput([Problem(dialect.path.name, None, None, None,
                                     "no data rows: the file has a header but no rows (a file replaces all data "
                                     "of its kind, so an empty one is refused)")])
-    sign = decide_decimal_sign(build, spec.table, [c.name for c in spec.columns if c.type == FLOAT])
-    # a value with the other decimal sign has no typed value, so no range rule fires on it as well
-    nulled = [f"case when {w} then null else {q('v_' + c.name)} end as {q('v_' + c.name)}"
-              for c in spec.columns if (w := wrong_sign(c, sign))]
-    star = f"* replace ({', '.join(nulled)})" if nulled else "*"
+    sign, evidence = decide_decimal_sign(build, spec.table, [c.name for c in floats], dialect.first_data_line,
+                                         build.decimal_for(spec.file))
+    typed_floats = ", ".join(float_view_expr(c, sign) for c in floats)
+    star = f"* exclude ({', '.join(q('v_' + c.name + '__comma') for c in floats)}) replace ({typed_floats})" \
+        if floats else "*"
     build.con.execute(f"create temp view v_{spec.table} as select rowid + {dialect.first_data_line} as line, {star} "
-                      f"from stg.{q(spec.table)}")
-    staged = Staged(spec, dialect, sign == COMMA, rows, sign)
-    rules = [r for c in spec.columns for r in column_rules(c, build, sign)] + list(spec.rules)
+                      f"from stg.{q(spec.table)} where rowid < {rows}")
+    staged = Staged(spec, dialect, rows, sign)
+    rules = [r for c in spec.columns for r in column_rules(c, build, spec.file, sign, evidence)] + list(spec.rules)
     problems = check_rules(build, staged, rules)
     for key in spec.unique:
         problems += check_unique(build, staged, key)

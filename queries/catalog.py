@@ -29,6 +29,11 @@ _PARAM_SPEC = re.compile(
 _TYPED_DOC = re.compile(r"^(?P<type>[a-z]+)\s*(?:;\s*(?P<doc>.*))?$")
 
 
+def listed(values) -> str:
+    """Valid values for a message: comma-separated, '(none)' rather than an empty list."""
+    return ", ".join(map(str, values)) or "(none)"
+
+
 class QueryError(ValueError):
     """A request the catalogue cannot answer (unknown metric, dimension, year or parameter); the message lists valid values."""
 

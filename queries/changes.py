@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from .catalog import Metric, QueryError
+from .catalog import Metric, QueryError, listed
 from .lazy import lazy
 
 duckdb = lazy("duckdb")
@@ -13,14 +13,15 @@ def validate(con: duckdb.DuckDBPyConnection, metric: Metric, values: dict, years
     since, year = values.get("since"), values.get("year")
     if since is not None:
         if since not in years:
-            raise QueryError(f"{metric.name}: no data for since {since}; valid years: {', '.join(map(str, years))}")
+            raise QueryError(f"{metric.name}: no data for since {since}; valid years: {listed(years)}")
         if year is not None and since >= year:
             raise QueryError(f"{metric.name}: since ({since}) must be a wave before year ({year})")
         if year is None and since == max(years):
             raise QueryError(f"{metric.name}: since {since} is the latest wave; no later wave to compare it with")
     elif "since" in values and year is not None and year == min(years):
-        raise QueryError(f"{metric.name}: year {year} is the first wave; no earlier wave to compare with "
-                         f"(valid years: {', '.join(map(str, years[1:]))})")
+        later = (f"valid years: {listed(years[1:])}" if len(years) > 1 else
+                 f"the warehouse has only the wave {year}; a change needs two")
+        raise QueryError(f"{metric.name}: year {year} is the first wave; no earlier wave to compare with ({later})")
     reference = values.get("reference")
     if reference is not None and reference != "all":
         rows = con.execute("select code from labels where dimension = ? order by sort_order", [values["by"]]).fetchall()

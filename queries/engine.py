@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 from . import macros
-from .catalog import FINISHERS, Metric, MetricFileError, QueryError, _sql_files, first_line, load_metric, sql_body
+from .catalog import FINISHERS, Metric, MetricFileError, QueryError, _sql_files, first_line, listed, load_metric, sql_body
 from .lazy import lazy
 
 duckdb = lazy("duckdb")
@@ -209,6 +209,33 @@ def _valid_years(wh: _Warehouse, metric: Metric) -> list[int]:
     return wh.cache[key]
 
 
+def _population_years(wh: _Warehouse) -> list[int]:
+    key = ("population_years",)
+    if key not in wh.cache:
+        rows = wh.con.execute("select distinct year from population order by 1").fetchall()
+        wh.cache[key] = [int(r[0]) for r in rows]
+    return wh.cache[key]
+
+
+def _check_population(wh: _Warehouse, m: Metric, values: dict) -> None:
+    """A metric that scales each survey wave by the wave's population (its years are the survey's, its source lists
+    population) refuses a wave the population table does not cover, naming it, instead of returning an empty
+    number flagged ok. granted_per_inhabitant (grant years; a municipality without population is a null ratio, as
+    its definition says) and published_comparison (years of published figures) are not such metrics."""
+    if ("population" not in m.source or "published_figures" in m.source or not m.years_sql
+            or "survey_respondents" not in m.years_sql):
+        return
+    waves = [values["year"]] if values.get("year") is not None else _valid_years(wh, m)
+    waves += [values["since"]] if values.get("since") is not None else []
+    have = _population_years(wh)
+    missing = sorted({w for w in waves if w not in have})
+    if missing:
+        covered = f"it has {listed(have)}" if have else "it is empty"
+        raise QueryError(f"{m.name}: no population for {'year' if len(missing) == 1 else 'years'} "
+                         f"{listed(missing)} in the warehouse ({covered}); this metric scales each wave "
+                         f"by its residents, so add that year to population.csv and rebuild, or ask for another year")
+
+
 def _valid_municipalities(wh: _Warehouse) -> list[int]:
     key = ("municipalities",)
     if key not in wh.cache:
@@ -274,12 +301,13 @@ def run(metric: str, *, year=None, by=None, db=None, **params) -> Result:
             years = _valid_years(wh, m)
             if values["year"] not in years:
                 raise QueryError(
-                    f"{m.name}: no data for year {values['year']}; valid years: {', '.join(map(str, years)) or '(none)'}"
+                    f"{m.name}: no data for year {values['year']}; valid years: {listed(years)}"
                 )
         if "since" in values or "reference" in values:
             from .changes import validate  # the change and contrast metrics' wave and reference checks
 
             validate(wh.con, m, values, _valid_years(wh, m) if m.years_sql else [])
+        _check_population(wh, m, values)
         if values.get("municipality_code") is not None:
             codes = _valid_municipalities(wh)
             if values["municipality_code"] not in codes:

@@ -8,7 +8,8 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import FIXTURE_RAW, FIXTURES, read_rows, run_etl_build, write_rows
+from conftest import FIXTURE_RAW, FIXTURES, read_rows, write_rows
+from test_etl_validation import run_build
 
 DATA_TABLES = ("survey_respondents", "municipal_survey", "grants_s18", "grant_budgets", "cooperations", "population")
 FLOAT_COLUMNS = {"weight", "hours_per_month", "staff_fte", "applied_dkk", "granted_dkk", "budget_dkk"}
@@ -82,7 +83,7 @@ def test_dialect_gives_the_same_tables(tmp_path, reference_tables, name):
     shutil.copytree(FIXTURE_RAW, raw)
     rewrite(raw, **DIALECTS[name])
     db = tmp_path / "w.duckdb"
-    proc = run_etl_build(raw, db)
+    proc = run_build(raw, db, cli=name == "danish_excel")  # one dialect through the whole command line
     assert proc.returncode == 0, proc.stderr
     assert table_rows(db) == reference_tables
     assert inputs(db)["survey_respondents.csv"] == EXPECTED_INPUT[name]
@@ -94,7 +95,7 @@ def test_windows_1252_with_danish_letters(tmp_path, reference_tables):
     rewrite(raw, encoding="cp1252")
     assert "Ældresagen".encode("cp1252") in (raw / "grants_s18.csv").read_bytes()
     db = tmp_path / "w.duckdb"
-    assert run_etl_build(raw, db).returncode == 0
+    assert run_build(raw, db).returncode == 0
     assert table_rows(db) == reference_tables
     found = inputs(db)
     assert found["grants_s18.csv"][0] == "cp1252" and found["cooperations.csv"][0] == "cp1252"
@@ -107,7 +108,7 @@ def test_no_synthetic_marker_means_real_data(tmp_path):
     shutil.copytree(FIXTURE_RAW, raw)
     rewrite(raw, drop_comments=True)
     db = tmp_path / "w.duckdb"
-    assert run_etl_build(raw, db).returncode == 0
+    assert run_build(raw, db).returncode == 0
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select value from build_info where key = 'data_kind'").fetchone() == ("real",)
 
@@ -119,7 +120,7 @@ def test_one_synthetic_file_makes_the_warehouse_demo(tmp_path):
     comments, rows = read_rows(FIXTURE_RAW / "cooperations.csv")
     write_rows(raw / "cooperations.csv", comments, rows)
     db = tmp_path / "w.duckdb"
-    assert run_etl_build(raw, db).returncode == 0
+    assert run_build(raw, db).returncode == 0
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select value from build_info where key = 'data_kind'").fetchone() == ("demo",)
     assert con.execute("select file from build_inputs where synthetic").fetchall() == [("cooperations.csv",)]
@@ -134,10 +135,10 @@ def test_decimal_point_in_a_decimal_comma_file_is_an_error(tmp_path, fixture_db)
     assert lines[2].split(";")[2] == "0,5"
     lines[2] = lines[2].replace(";0,5;", ";0.5;", 1)
     path.write_text("".join(lines), encoding="utf-8")
-    proc = run_etl_build(raw, tmp_path / "w.duckdb")
+    proc = run_build(raw, tmp_path / "w.duckdb")
     assert proc.returncode == 2
     assert ("error: survey_respondents.csv, line 3, column weight: not a number in this file, which writes "
-            "decimals with a comma (e.g. 2,5)") in proc.stderr
+            "decimals with a comma (") in proc.stderr
     assert "(value '0.5')\n" in proc.stderr
 
 
@@ -146,18 +147,18 @@ def test_decimal_point_in_a_decimal_comma_file_is_an_error(tmp_path, fixture_db)
 STATBANK = FIXTURES / "statbank" / "population.csv"
 
 
-def build_with_population(tmp_path: pathlib.Path, text: str | None = None, data: bytes | None = None):
+def build_with_population(tmp_path: pathlib.Path, text: str | None = None, data: bytes | None = None, cli=False):
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURE_RAW, raw)
     if data is None:
         data = STATBANK.read_bytes() if text is None else text.encode("utf-8-sig")
     (raw / "population.csv").write_bytes(data)
     db = tmp_path / "w.duckdb"
-    return run_etl_build(raw, db), db
+    return run_build(raw, db, cli=cli), db
 
 
 def test_statbank_population(tmp_path):
-    proc, db = build_with_population(tmp_path)
+    proc, db = build_with_population(tmp_path, cli=True)
     assert proc.returncode == 0, proc.stderr
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from population").fetchone()[0] == 2 * 3 * 2 * 7

@@ -6,7 +6,8 @@ To stay quick (800 mutations), each mutation runs the file's real loader (`etl.<
 every rule, insert) on one in-memory warehouse whose reference tables are loaded once; a sample of mutations (the
 first refused and the first loaded of every file) also runs the whole `python -m etl build` path over an existing
 warehouse, which must then be byte-identical (refused) or hold the same value (loaded). The oracle below decides
-what a cell means from the contract alone, independently of etl/staging.py's SQL.
+what a cell means from the contract alone, independently of etl/staging.py's SQL: like the loader, it decides each
+mutated file's decimal sign from all its float cells, then reads every value with it.
 """
 from __future__ import annotations
 
@@ -49,22 +50,46 @@ TEXTS = ["", "  padded  ", "x\x00y", "a\tb", "\x1b[31m", "del\x7f", "line\nbreak
          "male", "female", "association", "asked", "elderly", "civil_society", "grant_only", "education",
          "16-29", "0-15", "Male", "unknown", "'; drop table x; --"]
 
-THOUSANDS = re.compile(r"[+-]?[1-9][0-9]{0,2}([.,][0-9]{3})+", re.ASCII)
 INT_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
-POINT_TEXT = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
-COMMA_TEXT = re.compile(r"[+-]?([0-9]+(,[0-9]*)?|,[0-9]+)", re.ASCII)
+EXP = r"([eE][+-]?[0-9]+)?"
+
+
+def sep_of(sign: str) -> str:
+    return "." if sign == "point" else ","
+
+
+def reads_as(v: str, sign: str) -> float | None:
+    """The number `v` says in a file whose decimal sign is `sign`: digits with at most one decimal sign (and an
+    exponent), or the other sign grouping thousands in front of a decimal part (1.234,5 / 1,234.5)."""
+    d, o = sep_of(sign), sep_of("comma" if sign == "point" else "point")
+    if re.fullmatch(rf"[+-]?([0-9]+({re.escape(d)}[0-9]*)?|{re.escape(d)}[0-9]+){EXP}", v, re.ASCII):
+        return float(v.replace(d, "."))
+    if re.fullmatch(rf"[+-]?[1-9][0-9]{{0,2}}({re.escape(o)}[0-9]{{3}})+{re.escape(d)}[0-9]+", v, re.ASCII):
+        return float(v.replace(o, "").replace(d, "."))
+    return None
+
+
+def shows_sign(v: str, sign: str) -> bool:
+    """The value shows that the file's decimal sign is `sign` (the contract: one, two, four or more digits after
+    the sign, a leading zero before three, an exponent, or both signs with `sign` last)."""
+    d = sep_of(sign)
+    if reads_as(v, sign) is None or d not in v:
+        return False
+    digits = v.lstrip("+-")
+    whole, _, rest = digits.rpartition(d)
+    frac = re.match(r"[0-9]*", rest).group()
+    grouped = ("," if sign == "point" else ".") in whole
+    return grouped or len(frac) in (1, 2) or len(frac) >= 4 or "e" in rest.lower() or whole.strip("0") == ""
 
 
 def decimal_sign(rows: list[list[str]], float_idx: list[int]) -> str | None:
-    """The contract's rule: the sign of most unambiguous decimals in the file's float columns."""
+    """The contract's rule: the sign most values of the file's float columns show; None when none shows one."""
     points = commas = 0
     for r in rows[1:]:
         for i in float_idx:
             v = r[i].strip(" ")
-            if THOUSANDS.fullmatch(v):
-                continue
-            points += "." in v and bool(POINT_TEXT.fullmatch(v))
-            commas += "," in v and bool(COMMA_TEXT.fullmatch(v))
+            points += shows_sign(v, "point")
+            commas += shows_sign(v, "comma")
     return "comma" if commas > points else ("point" if points else None)
 
 
@@ -79,11 +104,9 @@ def meaning(col, text: str, sign: str | None):
         return v
     if col.type in (INT, FLAG):
         return int(v) if INT_TEXT.fullmatch(v) else "!not a whole number"
-    if THOUSANDS.fullmatch(v):
-        return "!ambiguous thousands grouping"
-    if sign == "comma" and "." in v or sign != "comma" and "," in v:
-        return "!wrong decimal sign"
-    x = float(v.replace(",", ".")) if (POINT_TEXT.fullmatch(v) or COMMA_TEXT.fullmatch(v)) else None
+    if sign is None and ("." in v or "," in v):
+        return "!the file shows no decimal sign"
+    x = reads_as(v, sign or "point")
     if x is None or not math.isfinite(x):
         return "!not a finite number"
     return x

@@ -20,8 +20,8 @@ import tempfile
 import duckdb
 import pytest
 
-from conftest import FIXTURE_RAW, REPO, read_rows, run_etl_build, set_cell, write_rows
-from test_etl_validation import assert_problem, build_fails, error_line
+from conftest import FIXTURE_RAW, REPO, read_rows, set_cell, write_rows
+from test_etl_validation import assert_problem, build_fails, error_line, run_build
 
 SURVEY = "survey_respondents.csv"
 CONTRACT_FILES = ("survey_respondents.csv", "municipal_survey.csv", "grants_s18.csv", "grant_budgets.csv",
@@ -61,7 +61,7 @@ def test_full_disk_keeps_the_warehouse(small_disk, fixture_db, spare_mb):
     free = shutil.disk_usage(small_disk).free
     filler.write_bytes(b"\0" * max(0, free - int(spare_mb * (1 << 20))))
     before = db.read_bytes()
-    proc = run_etl_build(FIXTURE_RAW, db)
+    proc = run_build(FIXTURE_RAW, db, cli=True)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stderr.startswith("error: disk full"), proc.stderr
     assert f"{db} was not changed" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
@@ -125,14 +125,19 @@ def test_free_space_check_happens_before_any_work(existing_db, monkeypatch, caps
 
 # ---- numbers are read or refused -----------------------------------------------------------------------------------
 
-AMBIGUOUS = "ambiguous number: a separator before three digits may be a thousands separator"
+AMBIGUOUS = "ambiguous number: a thousands grouping without decimals; write whole numbers without a separator"
+UNDECIDED = "the file's decimal sign cannot be told: every number with a separator has exactly three digits after it"
 
 
 def test_danish_thousands_point_in_a_semicolon_file(raw_copy, existing_db):
+    """A Danish file (';', decimal commas) with 100.000 meaning a hundred thousand: refused, not read as 100."""
     comments, rows = read_rows(raw_copy / SURVEY)
+    for r in rows[1:]:
+        r[2], r[10] = r[2].replace(".", ","), r[10].replace(".", ",")
     write_rows(raw_copy / SURVEY, comments, rows, delimiter=";")
     set_cell_delim(raw_copy / SURVEY, 5, "weight", "100.000", ";")
-    assert_problem(build_fails(raw_copy, existing_db), SURVEY, 5, "weight", "100.000", AMBIGUOUS)
+    assert_problem(build_fails(raw_copy, existing_db), SURVEY, 5, "weight", "100.000",
+                   "not a number in this file, which writes decimals with a comma (")
 
 
 def set_cell_delim(path, line, column, value, delimiter):
@@ -147,26 +152,42 @@ def set_cell_delim(path, line, column, value, delimiter):
     write_rows(path, comments, rows, delimiter=delimiter)
 
 
-@pytest.mark.parametrize("file,column,value", [
-    ("grants_s18.csv", "applied_dkk", "100,000"),   # English thousands comma, quoted in a ',' file
-    ("grant_budgets.csv", "budget_dkk", "1.234"),
-    (SURVEY, "hours_per_month", "1.234.567"),
+@pytest.mark.parametrize("file,column,value,fragment", [
+    ("grants_s18.csv", "applied_dkk", "100,000", UNDECIDED),  # no other decimal in the file shows its sign
+    ("grant_budgets.csv", "budget_dkk", "1.234", UNDECIDED),
+    (SURVEY, "hours_per_month", "1.234.567", AMBIGUOUS),      # a point file: a grouping without decimals
 ])
-def test_thousands_groupings_are_refused(raw_copy, existing_db, file, column, value):
+def test_thousands_groupings_are_refused(raw_copy, existing_db, file, column, value, fragment):
     set_cell(raw_copy / file, 3, column, value)
-    assert_problem(build_fails(raw_copy, existing_db), file, 3, column, value, AMBIGUOUS)
+    stderr = build_fails(raw_copy, existing_db)
+    assert_problem(stderr, file, 3, column, value, fragment)
+    if fragment == UNDECIDED:
+        assert f"python -m etl build --decimal {file}=." in stderr
+
+
+@pytest.mark.parametrize("value,expected", [("1,234.5", 1234.5), ("987,654.25", 987654.25), ("1.508", 1.508),
+                                            ("130.560", 130.56)])
+def test_numbers_in_a_decimal_point_file_are_read_with_its_sign(raw_copy, tmp_path, value, expected):
+    """The fixture's survey writes 0.5, 1.5: a thousands comma in front of decimals is read (the one grouping
+    accepted), and three decimals are decimals."""
+    set_cell(raw_copy / SURVEY, 3, "weight", value)
+    db = tmp_path / "w.duckdb"
+    assert run_build(raw_copy, db).returncode == 0
+    assert duckdb.connect(str(db), read_only=True).execute(
+        "select weight from survey_respondents where respondent_id = '2012-0001'").fetchone() == (expected,)
 
 
 def test_thousands_comma_in_a_file_with_decimal_points(raw_copy, existing_db):
     set_cell(raw_copy / SURVEY, 3, "weight", "1,234")  # the fixture writes 0.5, 1.5: a comma is no decimal sign
     assert_problem(build_fails(raw_copy, existing_db), SURVEY, 3, "weight", "1,234",
-                   "not a number in this file, which writes decimals with a point (e.g. 2.5): a comma is neither")
+                   "not a number in this file, which writes decimals with a point (183 values show it, the first "
+                   "'1.5' on line 5): a comma is neither")
 
 
 def test_leading_zero_decimal_is_not_ambiguous(raw_copy, tmp_path):
     set_cell(raw_copy / SURVEY, 3, "weight", "0.875")
     db = tmp_path / "w.duckdb"
-    assert run_etl_build(raw_copy, db).returncode == 0
+    assert run_build(raw_copy, db).returncode == 0
     assert duckdb.connect(str(db), read_only=True).execute(
         "select weight from survey_respondents where respondent_id = '2012-0001'").fetchone() == (0.875,)
 
@@ -283,7 +304,7 @@ def test_read_only_target_folder(tmp_path, fixture_db):
 
 def test_db_is_a_folder(raw_copy, tmp_path):
     (tmp_path / "wh").mkdir()
-    proc = run_etl_build(raw_copy, tmp_path / "wh")
+    proc = run_build(raw_copy, tmp_path / "wh")
     assert proc.returncode == 2
     assert proc.stderr == f"error: cannot build {tmp_path / 'wh'}: it is a folder, not a warehouse file\n"
     assert list((tmp_path / "wh").iterdir()) == []
@@ -293,7 +314,7 @@ def test_db_is_not_a_duckdb_file(raw_copy, tmp_path):
     db = tmp_path / "passwd"
     db.write_text("root:x:0:0:root:/root:/bin/bash\n")
     before = db.read_bytes()
-    proc = run_etl_build(raw_copy, db)
+    proc = run_build(raw_copy, db)
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: {db} is not a DuckDB warehouse; not replacing it"), proc.stderr
     unchanged(db, before, ["passwd", "raw"])
@@ -301,7 +322,7 @@ def test_db_is_not_a_duckdb_file(raw_copy, tmp_path):
 
 def test_raw_is_a_file(tmp_path):
     (tmp_path / "raw").write_text("x")
-    proc = run_etl_build(tmp_path / "raw", tmp_path / "w.duckdb")
+    proc = run_build(tmp_path / "raw", tmp_path / "w.duckdb")
     assert proc.returncode == 2 and f"error: {tmp_path / 'raw'}: is not a folder" in proc.stderr
 
 
@@ -369,8 +390,22 @@ def test_bare_carriage_return_names_the_line(raw_copy, existing_db):
 
 # ---- queries: --db and parameters ----------------------------------------------------------------------------------
 
-def run_queries(*args):
-    return subprocess.run([sys.executable, "-m", "queries", *args], cwd=REPO, capture_output=True, text=True)
+def run_queries(*args, cli=False):
+    """`python -m queries ARGS`: in this process (queries.__main__.main, output captured), or as a subprocess."""
+    if cli:
+        return subprocess.run([sys.executable, "-m", "queries", *args], cwd=REPO, capture_output=True, text=True)
+    import contextlib
+    import io
+
+    from queries.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as e:
+            status = e.code
+    return subprocess.CompletedProcess([], status, out.getvalue(), err.getvalue())
 
 
 @pytest.mark.parametrize("args,fragment", [
@@ -401,7 +436,7 @@ def test_queries_db_that_is_not_a_warehouse(tmp_path, kind):
     else:
         db.write_text("root:x:0:0:root:/root:/bin/bash\n")
         expected = f"error: cannot open {db} as a DuckDB warehouse"
-    proc = run_queries("run", "participation_rate", "--db", str(db))
+    proc = run_queries("run", "participation_rate", "--db", str(db), cli=kind == "text_file")
     assert proc.returncode == 2 and proc.stderr.startswith(expected), proc.stderr
     assert "Traceback" not in proc.stderr
 
