@@ -208,9 +208,10 @@ def test_cli_run_csv_and_json(demo_db):
                                "--format", fmt, "--db", str(demo_db)], cwd=REPO, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
         if fmt == "csv":
-            header = proc.stdout.splitlines()[0]
+            provenance, header, *rows = proc.stdout.splitlines()
+            assert provenance.startswith("# provenance: data_kind=demo;") and "metric=municipal_participation" in provenance
             assert header.startswith("year,municipality_code,municipality_name,region_code,estimate,rmse,ci_low")
-            assert len(proc.stdout.splitlines()) == 99
+            assert len(rows) == 98
         else:
             assert len(json.loads(proc.stdout)["rows"]) == 98
     proc = subprocess.run([sys.executable, "-m", "queries", "run", "municipal_participation", "--year", "2013",
