@@ -12,9 +12,15 @@ LAB_FLAGS ?=
 WORKERS ?= 1
 YEAR ?= 2012
 REPORT_LANG ?= $(if $(filter en,$(LANG)),en,da)
+# Debian packages a target needs; tools/setup-system.sh installs the missing ones (root or passwordless sudo) or
+# stops with the apt-get command to run
+SYSTEM := tools/setup-system.sh
+TEST_PACKAGES := chromium poppler-utils fonts-dejavu-core npm nginx-light
+BROWSER_PACKAGES := chromium fonts-dejavu-core
+CLUSTER_PACKAGES := nginx-light
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo warehouse dashboard lab docs test report bench clean
+.PHONY: help venv demo warehouse dashboard lab docs test report bench clean system-test system-browser system-dashboard
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,7 +56,7 @@ FORCE:
 
 warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data, then the dashboards' views (default pages, one change away)
 
-dashboard: $(WAREHOUSE) ## Serve the dashboards on http://localhost:8866 (WORKERS=2: two Voilà workers behind nginx)
+dashboard: system-dashboard $(WAREHOUSE) ## Serve the dashboards on http://localhost:8866 (WORKERS=2: two Voilà workers behind nginx)
 	$(if $(filter 1,$(WORKERS)),$(PY) -m dashboards.serve --port=$(PORT),$(PY) -m dashboards.cluster --workers=$(WORKERS) --port=$(PORT))
 
 lab: $(BUILT) ## Open JupyterLab at the repository root on port 8888 (LAB_PORT=...): notebooks/, queries/
@@ -62,18 +68,24 @@ lab: $(BUILT) ## Open JupyterLab at the repository root on port 8888 (LAB_PORT=.
 docs: $(VENV)/.installed ## Regenerate docs/codebook.md and docs/metrics.md from the code
 	$(PY) -m etl.docs
 
+system-test:
+	@$(SYSTEM) $(TEST_PACKAGES)
+system-browser:
+	@$(SYSTEM) $(BROWSER_PACKAGES)
+system-dashboard:
+	@$(if $(filter 1,$(WORKERS)),:,$(SYSTEM) $(CLUSTER_PACKAGES))
+
 # axe-core (npm) for the accessibility checks of the browser tests, injected into the pages by Playwright
-$(AXE):
-	@command -v npm >/dev/null || { echo "error: npm not found (apt-get install npm); the accessibility tests need axe-core"; exit 1; }
+$(AXE): | system-test
 	npm install --prefix tests/browser --no-save --no-package-lock --silent axe-core@4
 
-test: $(WAREHOUSE) $(AXE) ## Run the test suite (unit, warehouse, notebooks, browser)
+test: system-test $(WAREHOUSE) $(AXE) ## Run the test suite (unit, warehouse, notebooks, browser)
 	$(VENV)/bin/pytest
 
-report: $(WAREHOUSE) ## Render the annual report: make report YEAR=2021 [LANG=en] -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
+report: system-browser $(WAREHOUSE) ## Render the annual report: make report YEAR=2021 [LANG=en] -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
 	$(PY) -m reports build --year $(YEAR) --lang $(REPORT_LANG)
 
-bench: $(VENV)/.installed ## Run the benchmarks in bench/ (slow; prints ratios against baselines)
+bench: system-browser $(VENV)/.installed ## Run the benchmarks in bench/ (slow; prints ratios against baselines)
 	$(PY) bench/queries.py
 	$(PY) bench/small_area.py
 	$(PY) bench/dashboards.py
