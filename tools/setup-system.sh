@@ -47,7 +47,8 @@ if [[ " ${missing[*]} " == *" nginx-light "* ]] && [ ! -e "$policy" ]; then
 fi
 status=0
 log=$(mktemp /tmp/frivilligdata-apt.XXXXXX.log)
-apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq)
+# another apt-get running (unattended upgrades, a colleague) holds the dpkg lock: wait for it up to 10 minutes
+apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=600)
 { "${apt[@]}" update && "${apt[@]}" install -y "${missing[@]}"; } >"$log" 2>&1 || status=$?
 [ -z "$created_policy" ] || "${as_root[@]}" rm -f "$policy"
 if [ $status -ne 0 ]; then
