@@ -4,6 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 WAREHOUSE := data/warehouse.duckdb
+LOCK := requirements.lock
 DEMO := data/raw/demo
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 PORT ?= 8866
@@ -20,19 +21,33 @@ BROWSER_PACKAGES := chromium fonts-dejavu-core
 CLUSTER_PACKAGES := nginx-light
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo warehouse dashboard lab docs test report bench clean system-test system-browser system-dashboard
+.PHONY: help venv lock demo warehouse dashboard lab docs test report bench clean system-test system-browser system-dashboard
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions (with hashes) the suite passed with, then the project itself without resolving again; pip check
+# stops here when pyproject.toml asks for something the lock does not have (then: make lock)
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	@$(PY) -m pip check >/dev/null || { $(PY) -m pip check; echo "error: $(LOCK) does not satisfy pyproject.toml: run make lock"; exit 1; }
 	touch $@
 
-venv: $(VENV)/.installed ## Create .venv and install the project with test and dev dependencies
+venv: $(VENV)/.installed ## Create .venv and install the project with test and dev dependencies from requirements.lock
+
+# uv at the locked version (make lock must work when pyproject.toml and the lock disagree, so not through make venv)
+$(VENV)/bin/uv:
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet "uv==$$(sed -n 's/^uv==\([^ ]*\).*/\1/p' $(LOCK))"
+
+lock: $(VENV)/bin/uv ## Regenerate requirements.lock from pyproject.toml, keeping the locked versions that still fit (UPGRADE=1: the newest)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra dev --generate-hashes --python $(PY) \
+		--custom-compile-command "make lock" --quiet $(if $(UPGRADE),--upgrade) -o $(LOCK)
 
 $(DEMO)/.generated: $(VENV)/.installed $(wildcard etl/demo*.py)
 	$(PY) -m etl demo --out $(DEMO)
