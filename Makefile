@@ -11,6 +11,11 @@ PORT ?= 8866
 LAB_PORT ?= 8888
 LAB_FLAGS ?=
 WORKERS ?= 1
+JOBS ?= auto
+# pytest-xdist, one test file per worker at a time: a notebook's nbval cells share its kernel, and a module-scoped
+# server or build (the report, the capped Voila server) is made once. (--dist loadgroup cannot group here: pytest 9
+# no longer lets xdist rename a test to its group.)
+PARALLEL = -n $(JOBS) --dist loadfile
 YEAR ?= 2012
 REPORT_LANG ?= $(if $(filter en,$(LANG)),en,da)
 # Debian packages a target needs; tools/setup-system.sh installs the missing ones (root or passwordless sudo) or
@@ -21,7 +26,7 @@ BROWSER_PACKAGES := chromium fonts-dejavu-core
 CLUSTER_PACKAGES := nginx-light
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock demo warehouse dashboard lab docs test report bench clean system-test system-browser system-dashboard
+.PHONY: help venv lock demo warehouse dashboard lab docs test check report bench clean system-test system-browser system-dashboard
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -94,8 +99,11 @@ system-dashboard:
 $(AXE): | system-test
 	npm install --prefix tests/browser --no-save --no-package-lock --silent axe-core@4
 
-test: system-test $(WAREHOUSE) $(AXE) ## Run the test suite (unit, warehouse, notebooks, browser)
-	$(VENV)/bin/pytest
+test: system-test $(WAREHOUSE) $(AXE) ## Run the test suite (unit, warehouse, notebooks, browser) on every core (JOBS=...)
+	$(VENV)/bin/pytest $(PARALLEL)
+
+check: $(WAREHOUSE) ## The quick subset of make test: everything but the browser, report and notebook runs (about a minute)
+	$(VENV)/bin/pytest tests $(PARALLEL) -m "not browser and not slow"
 
 report: system-browser $(WAREHOUSE) ## Render the annual report: make report YEAR=2021 [LANG=en] -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
 	$(PY) -m reports build --year $(YEAR) --lang $(REPORT_LANG)
