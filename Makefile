@@ -103,7 +103,7 @@ test: system-test $(WAREHOUSE) $(AXE) ## Run the test suite (unit, warehouse, no
 	$(VENV)/bin/pytest $(PARALLEL)
 
 check: $(WAREHOUSE) ## The quick subset of make test: everything but the browser, report and notebook runs (about a minute)
-	$(VENV)/bin/pytest tests $(PARALLEL) -m "not browser and not slow"
+	$(VENV)/bin/pytest tests $(PARALLEL) -m "not browser and not slow and not notebook"
 
 report: system-browser $(WAREHOUSE) ## Render the annual report: make report YEAR=2021 [LANG=en] -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
 	$(PY) -m reports build --year $(YEAR) --lang $(REPORT_LANG)

@@ -115,6 +115,7 @@ def test_off_switch(own_db, monkeypatch):
     assert not own_db.with_name(own_db.stem + ".cache").exists()
 
 
+@pytest.mark.notebook
 def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
     """`python -m dashboards.prebuild --views default` builds every dashboard's default view, Danish and English; a
     page opened afterwards (same code, same server address of the map geometry) only reads the cache."""
@@ -148,6 +149,7 @@ def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
     assert entries(own_db, "views") == built
 
 
+@pytest.mark.notebook
 def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypatch):
     """`--views near` (what `make warehouse` runs) also builds the pages one change away from each default page, so
     a visitor's first change is read from the cache: every other wave, breakdown and reference group of a page, the

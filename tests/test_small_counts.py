@@ -34,6 +34,8 @@ ESTIMATE_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "rate", "verdict")
 # the smallest municipalities by inhabitants in the demo's population table, and two large ones
 MUNICIPALITIES = ("all", "825", "563", "147", "101")
 
+pytestmark = pytest.mark.notebook
+
 
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path_factory, monkeypatch, demo_db):
