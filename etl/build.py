@@ -36,7 +36,8 @@ DECIMAL_SIGNS = {".": "point", ",": "comma"}
 IN_MEMORY_STAGING_BYTES = 256 << 20
 # One loader per source module; each validates its file(s) and fills its table(s).
 LOADERS = (survey.load, municipal_survey.load, grants.load, cooperations.load, population.load)
-TABLES = ("municipalities", "labels", "published_figures", "survey_respondents", "municipal_survey", "grants_s18",
+TABLES = ("municipalities", "labels", "published_figures", "survey_waves", "survey_wave_comparable",
+          "survey_respondents", "municipal_survey", "grants_s18",
           "grant_budgets", "cooperations", "population", "build_info", "build_inputs", "build_warnings")
 
 

@@ -19,10 +19,16 @@ REFERENCE_DIR = pathlib.Path(__file__).resolve().parent.parent / "data" / "refer
 FILES = ("survey_respondents.csv", "municipal_survey.csv", "grants_s18.csv", "grant_budgets.csv",
          "cooperations.csv", "population.csv")
 
-POPULATION_YEARS = range(2004, 2022)
-SURVEY_WAVES = {2004: 3000, 2012: 8878, 2014: 6000, 2017: 6000, 2021: 6000}
-# Headline participation per wave (published_figures T01, P01, T02, T04, T06).
-PARTICIPATION = {2004: 0.33, 2012: 0.40, 2014: 0.42, 2017: 0.39, 2021: 0.40}
+POPULATION_YEARS = range(2004, 2025)
+# The demo's waves and their series (data/reference/survey_waves.csv): the national survey (SFI/VIVE) in 2004, 2020
+# and 2024, CFSA's population survey in 2012 (the seed's Frivilligundersøgelsen 2012), 2014, 2017 and 2021. The
+# national 2012 wave (SFI, 35 %) is not in the demo: the demo's 2012 mirrors the seed's CFSA figures.
+SURVEY_WAVES = {2004: 3000, 2012: 8878, 2014: 6000, 2017: 6000, 2020: 7191, 2021: 6000, 2024: 6000}
+WAVE_SERIES = {2004: "national", 2012: "cfsa", 2014: "cfsa", 2017: "cfsa", 2020: "national", 2021: "cfsa",
+               2024: "national"}
+# Headline participation per wave (published_figures T01, P01, T02, T04, T06; N20b, N24: the 2024 report's 36 % for
+# 2020, on the definition of its 40 % for 2024, so that the demo's change 2020 -> 2024 is the one VIVE reports).
+PARTICIPATION = {2004: 0.33, 2012: 0.40, 2014: 0.42, 2017: 0.39, 2020: 0.36, 2021: 0.40, 2024: 0.40}
 # 2012 rates by age group (P15 40-49 = 46 %, P16 70+ = 27 %; the others free, shifted to hit the total).
 AGE_RATE_2012 = (0.385, 0.430, 0.460, 0.425, 0.405, 0.270)
 AGE_RATE_FIXED = (False, False, True, False, False, True)
@@ -34,11 +40,14 @@ AREA_SHARES = {
     2012: (0.46, 0.33, 0.14, 0.14, 0.13),
     2014: (0.46, 0.33, 0.14, 0.14, 0.13),
     2017: (0.45, 0.34, 0.15, 0.13, 0.13),
+    2020: (0.45, 0.35, 0.15, 0.13, 0.12),
     2021: (0.45, 0.35, 0.15, 0.13, 0.12),
+    2024: (0.44, 0.36, 0.15, 0.13, 0.12),
 }
 # Total hours per year where published (P14, T03); otherwise the mean hours per month (T05, T07).
 TOTAL_HOURS = {2012: 350e6, 2014: 365e6}
-MEAN_HOURS = {2004: 16.5, 2017: 15.0, 2021: 14.0}
+# 2020 and 2024: the 2024 report's 15 and 18 hours a month (N24h).
+MEAN_HOURS = {2004: 16.5, 2017: 15.0, 2020: 15.0, 2021: 14.0, 2024: 18.0}
 
 URBANISATION = ("capital_area", "city_100k", "town_10k", "town_1k", "rural")
 EDUCATION = ("basic", "upper_secondary", "vocational", "short_tertiary", "medium_tertiary", "long_tertiary",
@@ -459,6 +468,7 @@ def _survey_wave(rng: np.random.Generator, year: int, n: int, munis: pd.DataFram
         frame[f"area_{area}"] = _flag_text(area_full[:, k], volunteered)
     frame["organisation_form"] = form_full
     frame["recruited"] = rec_full
+    frame["series"] = WAVE_SERIES[year]
     return frame
 
 

@@ -36,6 +36,7 @@ class Column:
     municipality: bool = False        # relationship: one of the 98 in data/reference/municipalities.csv
     when: str | None = None           # a 0/1 column: this column is empty when it is 0
     aliases: tuple[str, ...] = ()     # other header names of the column (lower case), e.g. an English export's
+    may_be_absent: bool = False       # the header may leave the column out (every value then empty)
 
     def range_text(self) -> str:
         lo, hi = _num(self.min), _num(self.max)

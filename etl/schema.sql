@@ -38,7 +38,33 @@ create table published_figures (
     comparator varchar not null,           -- '=' exact, '~' approximate, '>' lower bound or order
     source varchar not null,               -- the publishing document
     source_ref varchar not null,           -- file in the seeds folder or web address
-    source_quote varchar not null          -- the quoted text the value is taken from
+    source_quote varchar not null,         -- the quoted text the value is taken from
+    series varchar,                        -- survey series of a volunteer-survey figure (survey_waves); null for others
+    definition varchar                     -- the definition the figure uses (labels, dimension definition); null for others
+);
+
+-- Reference: the survey waves, one row per (series, year) (data/reference/survey_waves.csv, or the raw folder's own
+-- survey_waves.csv when a data owner declares waves there). A change is computed only between comparable waves.
+create table survey_waves (
+    series varchar not null,               -- survey series: national (SFI/VIVE), cfsa (CFSA's Frivilligrapport)
+    year integer not null,                 -- survey wave
+    fieldwork varchar not null,            -- when the answers were collected, as the source says
+    population varchar not null,           -- who was asked (e.g. Danskere 16+)
+    sample_size integer,                   -- respondents as published; null when the sources at hand do not say
+    definition varchar not null,           -- the definition of volunteering the wave's data follow (labels, dimension definition)
+    definition_da varchar not null,        -- the question's definition of volunteering, Danish
+    definition_en varchar not null,        -- the question's definition of volunteering, English
+    source varchar not null,               -- the publishing document
+    source_ref varchar not null,           -- file in the seeds folder or web address
+    primary key (series, year)
+);
+
+-- Reference: which waves can be compared (both directions listed), from survey_waves.csv's comparable_with.
+create table survey_wave_comparable (
+    series varchar not null,               -- survey series of both waves
+    year integer not null,                 -- one wave
+    other integer not null,                -- a wave of the same series with the same definition
+    primary key (series, year, other)
 );
 
 -- survey_respondents.csv: one row per respondent per survey wave.
@@ -64,7 +90,8 @@ create table survey_respondents (
     area_politics_religion_interest integer, -- 0/1, null when volunteered = 0
     area_education integer,                -- 0/1, null when volunteered = 0
     organisation_form varchar,             -- association, public_institution, private_company, informal
-    recruited varchar                      -- asked, own_initiative, other
+    recruited varchar,                     -- asked, own_initiative, other
+    series varchar not null                -- survey series of the wave (survey_waves): national, cfsa
     -- (year, respondent_id) is unique: the ETL checks it; no primary key index, which would make loading
     -- 10 million respondents several times slower and use far more memory.
 );

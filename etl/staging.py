@@ -252,8 +252,8 @@ def check_every_municipality(build: "Build", staged: Staged, per: str) -> list[P
 
 
 def read_header(dialect: Dialect, columns: tuple[Column, ...]) -> tuple[dict[str, str], list[Problem], list[Problem]]:
-    """Map contract column -> header name (its name or an alias, any case); missing and duplicate columns are
-    problems, unknown ones warnings."""
+    """Map contract column -> header name (its name or an alias, any case; None for an absent column that may be
+    absent); missing and duplicate columns are problems, unknown ones warnings."""
     file, line = dialect.path.name, dialect.header_line
     by_lower: dict[str, str] = {}
     problems, warnings = [], []
@@ -271,6 +271,8 @@ def read_header(dialect: Dialect, columns: tuple[Column, ...]) -> tuple[dict[str
         found = next((by_lower[n] for n in names if n in by_lower), None)
         if found is not None:
             mapping[col.name] = found
+        elif col.may_be_absent:
+            mapping[col.name] = None
         else:
             problems.append(Problem(file, line, col.name, None, "required column missing from the header"))
     for key, h in by_lower.items():
@@ -307,7 +309,8 @@ def read_text_table(build: "Build", dialect: Dialect, table: str, columns: dict[
     names = [h or f"_unnamed_{i}" for i, h in enumerate(dialect.header)]
     all_cols = "{" + ", ".join(f"{lit(h)}: 'VARCHAR'" for h in names) + "}"
     rejects = f"rejects_{table}"
-    select = ", ".join(f"nullif(trim({q(h)}), '') as {q(name)}" for name, h in columns.items())
+    select = ", ".join(f"nullif(trim({q(h)}), '') as {q(name)}" if h is not None else f"null::varchar as {q(name)}"
+                       for name, h in columns.items())
     typed_select = "".join(f", {expr} as {q(name)}" for name, expr in (typed or {}).items())
     try:
         con.execute(

@@ -497,21 +497,34 @@ create or replace macro difference_verdict(ci_lo, ci_hi) as
     case when ci_lo > 0 or ci_hi < 0 then 'reliable' when ci_lo is not null and ci_hi is not null then 'not_reliable' end;
 
 -- The pairs of survey waves a change compares, (year, since): for every wave year (later_wave, or every wave when
--- null) the earlier wave since (earlier_wave, or the wave before year when null); only pairs with since < year (the
--- first wave has no wave before it).
+-- null) the earlier wave since (earlier_wave, or the latest earlier wave comparable with year when null); only pairs
+-- with since < year of two waves in the warehouse that survey_wave_comparable declares comparable (same series, same
+-- definition: data/reference/survey_waves.csv), so no change is ever computed across a series break. The query
+-- layer refuses a since that is not comparable with year before it gets here (queries/changes.py).
 create or replace macro survey_wave_pairs(later_wave, earlier_wave) as table
     with
-    survey_waves as (
-        select distinct year from survey_respondents
+    present_waves as (
+        select distinct series, year from survey_respondents
+    ),
+    -- (year, other): two waves in the warehouse that the wave table declares comparable (same series and definition)
+    comparable_waves as (
+        select c.year, c.other
+        from survey_wave_comparable as c
+        join present_waves as a on a.series = c.series and a.year = c.year
+        join present_waves as b on b.series = c.series and b.year = c.other
     ),
     wave_pairs as (
         select
             y.year,
-            coalesce(earlier_wave, (select max(p.year) from survey_waves as p where p.year < y.year)) as since
-        from survey_waves as y
+            coalesce(earlier_wave,
+                     (select max(c.other) from comparable_waves as c where c.year = y.year and c.other < y.year))
+                as since
+        from (select distinct year from present_waves) as y
         where later_wave is null or y.year = later_wave
     )
-    select year, since from wave_pairs where since < year;
+    select p.year, p.since
+    from wave_pairs as p
+    where p.since < p.year and exists (select 1 from comparable_waves as c where c.year = p.year and c.other = p.since);
 
 -- A difference a - b of two survey estimates with its SE, 95 % interval, flag and verdict, from a relation
 -- compared(year, other, category, mean_a, se_a, n_a, mean_b, se_b, n_b, cov_ab): side a is the category in the wave

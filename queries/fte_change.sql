@@ -11,8 +11,9 @@
 -- unit_da: fuldtidsstillinger (årsværk)
 -- source: survey_respondents, population, municipalities, labels
 -- years: select distinct year from survey_respondents
--- param year: int = null; survey wave; null = every wave that has an earlier one
--- param since: int = null; the earlier wave to compare with; null = the wave before year
+-- param year: int = null; survey wave; null = every wave that has an earlier comparable one
+-- param since: int = null; an earlier wave comparable with year (same series and definition, survey_waves);
+--     null = the latest such wave
 -- param by: dimension = total; breakdown dimension (the dimensions of the population table)
 -- param hours_per_fte: double[100, 8784] = 1924; hours of one full-time job per year (37 h x 52 weeks)
 -- param suppress: bool = true; null estimates, se, interval and verdict when n < 50 on either side (false only

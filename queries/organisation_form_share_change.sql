@@ -17,8 +17,9 @@
 -- unit_da: forskel mellem andele (-1 til 1; × 100 = procentpoint)
 -- source: survey_respondents, labels
 -- years: select distinct year from survey_respondents
--- param year: int = null; survey wave; null = every wave that has an earlier one
--- param since: int = null; the earlier wave to compare with; null = the wave before year
+-- param year: int = null; survey wave; null = every wave that has an earlier comparable one
+-- param since: int = null; an earlier wave comparable with year (same series and definition, survey_waves);
+--     null = the latest such wave
 -- param suppress: bool = true; null estimates, se, interval and verdict when n < 50 on either side (false only
 --     for method checks)
 -- column year: int; the later survey wave
