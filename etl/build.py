@@ -54,6 +54,7 @@ class Build:
         self.con = con
         self.decimal = decimal or {}  # file name (or ALL_FILES) -> 'point' / 'comma', from --decimal
         self.raw_dir = raw_dir
+        self.waves_dir = raw_dir  # where a survey_waves.csv of the data owner's own waves would be (etl.reference)
         self.staging_dir = staging_dir
         self.municipality_codes: list[int] = []
         self.inputs: list[Staged] = []

@@ -179,8 +179,8 @@ def load_mapping(path: pathlib.Path) -> tuple[dict, list[ColumnMap]]:
             codes = {_key(k): v for k, v in spec["codes"].items()} if "codes" in spec else None
             maps.append(ColumnMap(name, spec.get("variable"), spec.get("value"), labels, codes, spec.get("age_from")))
     mapped = {m.column for m in maps} | {str(k) for k in doc["columns"]}
-    problems += [_mapping_problem(path, "contract column not mapped (give variable, value or age_from)", c)
-                 for c in contract if c not in mapped]
+    problems += [_mapping_problem(path, "contract column not mapped (give variable, value or age_from)", c.name)
+                 for c in SPEC.columns if c.name not in mapped and not c.may_be_absent]
     if problems:
         raise InvalidInput(problems)
     return doc, maps
@@ -304,13 +304,16 @@ def _missing_variables(path: pathlib.Path, df, maps: list[ColumnMap]) -> list[Pr
     return out
 
 
-def _check_contract(csv_path: pathlib.Path, source: pathlib.Path, maps: list[ColumnMap], ids: list[str]) -> list[Problem]:
-    """Run the CSV loader's rules (etl/survey.py) on the converted file; name problems by source row and variable."""
+def _check_contract(csv_path: pathlib.Path, source: pathlib.Path, maps: list[ColumnMap], ids: list[str],
+                    out_dir: pathlib.Path) -> list[Problem]:
+    """Run the CSV loader's rules (etl/survey.py) on the converted file, with the waves of the raw folder out_dir
+    (its survey_waves.csv, else the reference table); name problems by source row and variable."""
     import duckdb
 
     from etl import reference, schema
     from etl.build import Build
     from etl.staging import stage
+    from etl.survey import spec_for
 
     by_column = {m.column: m for m in maps}
     con = duckdb.connect()
@@ -318,10 +321,11 @@ def _check_contract(csv_path: pathlib.Path, source: pathlib.Path, maps: list[Col
         con.execute("set enable_progress_bar = false")
         schema.create(con)
         b = Build(con, csv_path.parent, csv_path.parent)
+        b.waves_dir = out_dir
         reference.load(b)
         con.execute("attach ':memory:' as stg")
         try:
-            stage(b, SPEC)
+            stage(b, spec_for(b))
         except InvalidInput as e:
             out = []
             for p in e.problems:
@@ -353,7 +357,7 @@ def convert(source: pathlib.Path, mapping: pathlib.Path, out_dir: pathlib.Path) 
         raise InvalidInput(problems)
     conv = _Converter(source, df, meta, maps)
     columns = {m.column: conv.column(m) for m in maps}
-    order = [c.name for c in SPEC.columns]
+    order = [c.name for c in SPEC.columns if c.name in columns or not c.may_be_absent]
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / SPEC.file
     work = pathlib.Path(tempfile.mkdtemp(prefix=".import-", dir=out_dir))
@@ -365,7 +369,7 @@ def convert(source: pathlib.Path, mapping: pathlib.Path, out_dir: pathlib.Path) 
             w.writerows(zip(*(columns[c] for c in order)))
         # values the mapping did not cover were written empty: their contract problems would only repeat them
         unmapped = {p.column for p in conv.problems}
-        problems = conv.problems + [p for p in _check_contract(tmp, source, maps, conv.ids)
+        problems = conv.problems + [p for p in _check_contract(tmp, source, maps, conv.ids, out_dir)
                                     if not unmapped & {c.strip() for c in (p.column or "").split(",")}]
         if problems:
             raise InvalidInput(problems)

@@ -131,7 +131,7 @@ def check_waves(path: pathlib.Path, series_codes: list[str], definition_codes: l
 def load_waves(build) -> None:
     """Check the build's wave table and load survey_waves and survey_wave_comparable."""
     con = build.con
-    path = waves_path(getattr(build, "raw_dir", None))
+    path = waves_path(build.waves_dir)
     rows = check_waves(path, build.codes("series"), build.codes("definition"))
     con.executemany("insert into survey_waves values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [[r["series"], int(r["year"]), r["fieldwork"], r["population"],

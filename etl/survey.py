@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from etl.errors import InvalidInput, Problem
 from etl.reference import shown_name, waves_path
 from etl.rules import (CODE, FLAG, FLOAT, MAX_HOURS_PER_MONTH, MAX_WEIGHT, TEXT, Column, RowRule, SourceSpec,
                        municipality_code, year)
@@ -47,7 +48,7 @@ AGE_GROUP_SQL = """case when v_age < 30 then '16-29' when v_age < 40 then '30-39
 def wave_rules(build) -> tuple[RowRule, ...]:
     """The rules that put every row in a declared wave, stated with the build's waves (survey_waves)."""
     waves = build.con.execute("select series, year from survey_waves order by year, series").fetchall()
-    table = shown_name(waves_path(build.raw_dir))
+    table = shown_name(waves_path(build.waves_dir))
     declared = ", ".join(f"{s} {y}" for s, y in waves)
     by_year: dict[int, list[str]] = {}
     for s, y in waves:
@@ -71,9 +72,14 @@ def wave_rules(build) -> tuple[RowRule, ...]:
     return tuple(rules)
 
 
+def spec_for(build) -> SourceSpec:
+    """The survey file's rules with the build's waves."""
+    return dataclasses.replace(SPEC, rules=SPEC.rules + wave_rules(build))
+
+
 def load(build) -> None:
-    """Validate the survey file (every row in a declared wave) and load survey_respondents."""
-    staged = stage(build, dataclasses.replace(SPEC, rules=SPEC.rules + wave_rules(build)))
+    """Validate the survey file (every row in a declared wave, one series per year) and load survey_respondents."""
+    staged = stage(build, spec_for(build))
     areas = ", ".join(f"v_area_{a}" for a in AREAS)
     build.con.execute(f"""
         insert into survey_respondents
@@ -86,3 +92,16 @@ def load(build) -> None:
         left join (select year, any_value(series) as series from survey_waves group by year having count(*) = 1) w
             on w.year = s.v_year
         order by s.line""")
+    mixed = build.con.execute("""
+        select year, string_agg(distinct series, ', ' order by series) from survey_respondents
+        group by year having count(distinct series) > 1 order by year limit 1""").fetchone()
+    if mixed:
+        line = build.con.execute(f"""
+            select min(line) from {staged.view} s
+            where s.v_year = ? and coalesce(s.series, '') <> (
+                select series from survey_respondents where year = ? order by series limit 1)""",
+            [mixed[0], mixed[0]]).fetchone()[0]
+        raise InvalidInput([Problem(SPEC.file, line, "series", None,
+                                    f"the year {mixed[0]} holds waves of two series ({mixed[1]}): the metrics are per "
+                                    "year, so a warehouse holds one series per year; load the other series' wave in "
+                                    "a warehouse of its own")])

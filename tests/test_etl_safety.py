@@ -344,7 +344,7 @@ def test_truncated_last_line_is_one_row(raw_copy, existing_db):
     n_lines = text.count("\n")
     stderr = build_fails(raw_copy, existing_db)
     msg = error_line(stderr, SURVEY, n_lines, None)
-    assert "too few fields (expected 18)" in msg and "more row" not in msg, msg
+    assert "too few fields (expected 19)" in msg and "more row" not in msg, msg
 
 
 def test_row_with_the_other_delimiter_is_one_row(raw_copy, existing_db):
@@ -354,7 +354,7 @@ def test_row_with_the_other_delimiter_is_one_row(raw_copy, existing_db):
     path.write_text("".join(lines), encoding="utf-8")
     stderr = build_fails(raw_copy, existing_db)
     msg = error_line(stderr, SURVEY, 11, None)
-    assert "too few fields (expected 18)" in msg and "more row" not in msg, msg
+    assert "too few fields (expected 19)" in msg and "more row" not in msg, msg
 
 
 @pytest.mark.parametrize("size", [100_000, 5_000_000])  # a long value; a line over DuckDB's 2 MB line limit

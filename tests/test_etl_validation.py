@@ -156,7 +156,7 @@ def test_row_with_too_many_fields(raw_copy, existing_db):
     path.write_text("".join(lines), encoding="utf-8")
     stderr = build_fails(raw_copy, existing_db)
     msg = error_line(stderr, SURVEY, 6, None)
-    assert "too many fields (expected 18)" in msg and "; 1 more row with the same problem" in msg, msg
+    assert "too many fields (expected 19)" in msg and "; 1 more row with the same problem" in msg, msg
 
 
 def test_row_with_too_few_fields(raw_copy, existing_db):

@@ -27,6 +27,8 @@ GOLDEN = REPO / "tests" / "r" / "change_golden.csv"
 SCRIPT = REPO / "tests" / "r" / "change_golden.R"
 UNEQUAL_SURVEY = REPO / "tests" / "r" / "change_survey.csv"
 UNEQUAL_POPULATION = REPO / "tests" / "r" / "change_population.csv"
+# its waves, declared as a data owner declares waves that are not in data/reference/survey_waves.csv
+UNEQUAL_WAVES = REPO / "tests" / "r" / "change_waves.csv"
 # The metric behind each golden metric's changes (the level metric's name in the golden file).
 CHANGE_METRIC = {"participation_rate": "participation_change", "hours_per_month": "hours_per_month_change",
                  "volunteers_count": "volunteers_count_change", "total_hours_per_year": "total_hours_per_year_change",
@@ -52,6 +54,7 @@ def unequal_db(tmp_path_factory):
         shutil.copy(f, raw / f.name)
     shutil.copy(UNEQUAL_SURVEY, raw / "survey_respondents.csv")
     shutil.copy(UNEQUAL_POPULATION, raw / "population.csv")  # its waves' population, different in every wave
+    shutil.copy(UNEQUAL_WAVES, raw / "survey_waves.csv")
     db = tmp_path_factory.mktemp("unequal_warehouse") / "warehouse.duckdb"
     proc = run_etl_build(raw, db)
     assert proc.returncode == 0, proc.stderr
