@@ -16,7 +16,7 @@ JOBS ?= auto
 # server or build (the report, the capped Voila server) is made once. (--dist loadgroup would balance finer, but with
 # pytest 9.2 it silently stops grouping: pytest-xdist issue 1386.)
 PARALLEL = -n $(JOBS) --dist loadfile
-YEAR ?= 2012
+YEAR ?=
 REPORT_LANG ?= $(if $(filter en,$(LANG)),en,da)
 # Debian packages a target needs; tools/setup-system.sh installs the missing ones (root or passwordless sudo) or
 # stops with the apt-get command to run
@@ -105,8 +105,8 @@ test: system-test $(WAREHOUSE) $(AXE) ## Run the test suite (unit, warehouse, no
 check: $(WAREHOUSE) ## The quick subset of make test: everything but the browser, report and notebook runs
 	$(VENV)/bin/pytest tests $(PARALLEL) -m "not browser and not slow and not notebook"
 
-report: system-browser $(WAREHOUSE) ## Render the annual report: make report YEAR=2021 [LANG=en] -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
-	$(PY) -m reports build --year $(YEAR) --lang $(REPORT_LANG)
+report: system-browser $(WAREHOUSE) ## Render the annual report: make report [YEAR=...] [LANG=en] (default the latest wave) -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
+	$(PY) -m reports build $(if $(YEAR),--year $(YEAR)) --lang $(REPORT_LANG)
 
 bench: system-browser $(VENV)/.installed ## Run the benchmarks in bench/ (slow; prints ratios against baselines)
 	$(PY) bench/queries.py

@@ -121,9 +121,10 @@ def _figure(rows: list[dict], metric: str, lang: str, title_text: str) -> go.Fig
 
 
 def change_rows(metric: str, year: int, by: str, lang: str) -> list[dict]:
-    """Per category, the change since the previous wave and since the first wave (when that is another wave)."""
+    """Per category, the change since the previous wave and since the first wave (when that is another wave), both
+    of the same survey series with the same definition as `year` (no change across a series break)."""
     name = f"{STEMS[metric]}_change"
-    waves = [w for w in data.waves(metric) if w < year]
+    waves = [w for w in data.comparable_earlier(year) if w in data.waves(metric)]
     if not waves:
         return []
     rows = []
@@ -144,7 +145,7 @@ def change_view(metric: str, year: int, by: str, lang: str) -> View:
     meta = data.meta(f"{STEMS[metric]}_change")
     title_text = f"{t('change_title', lang)}: {charts.title(data.meta(metric), lang)}, {year}"
     fig = _figure(rows, metric, lang, title_text) if rows else None
-    return View(fig, _table(rows, "n_since"), meta, _note(rows))
+    return View(fig, _table(rows, "n_since"), meta, _note(rows) or t("no_comparable_wave", lang, year=year))
 
 
 def _verdict(verdict, lang: str) -> str:

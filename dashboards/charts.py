@@ -297,39 +297,55 @@ def unit_title(meta, lang: str) -> str:
     return pick(UNIT_TITLES[short], lang) if short in UNIT_TITLES else short
 
 
-def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | None = None) -> go.Figure:
+def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | None = None,
+                lines: dict[int, tuple[str, str]] | None = None) -> go.Figure:
     """Estimates over the waves, one line per category, with 95 % interval whiskers where there is uncertainty;
-    suppressed waves are gaps. The year axis is spaced by real years (2004 -> 2012 is four times 2012 -> 2014)."""
+    suppressed waves are gaps. The year axis is spaced by real years (2004 -> 2012 is four times 2012 -> 2014).
+
+    `lines` (year -> (line key, line label)) splits the waves into lines that must not be joined: the waves of one
+    survey series with one definition (panels.wave_lines). With more than one, each category gets one line per
+    survey, dashed differently, named by the survey; with one category each survey has its own colour."""
     df = df.sort_values(["year"]).reset_index(drop=True)
     df = df.assign(_label=category_labels(df, lang))
     fig = new_figure()
     order = list(dict.fromkeys(df["category"]))
     years = sorted({int(y) for y in df["year"].dropna()})
+    keyed = {y: (lines or {}).get(y, ("", "")) for y in years}
+    line_keys = list(dict.fromkeys(keyed[y][0] for y in years))
     for i, cat in enumerate(order):
-        part = df[df["category"] == cat]
-        est = [_num(v) for v in part["estimate"]]
-        hi = [_num(v) for v in part["ci_high"]] if "ci_high" in part.columns else [None] * len(part)
-        lo = [_num(v) for v in part["ci_low"]] if "ci_low" in part.columns else [None] * len(part)
-        ns = list(part["n"]) if "n" in part.columns else [None] * len(part)
-        ses = list(part["se"]) if "se" in part.columns else [None] * len(part)
-        plus = [(h - e) if h is not None and e is not None else None for e, h in zip(est, hi)]
-        minus = [(e - lw) if lw is not None and e is not None else None for e, lw in zip(est, lo)]
-        uncertain = any(v is not None for v in plus + minus)
-        fig.add_trace(go.Scatter(
-            x=[int(y) for y in part["year"]], y=est, mode="lines+markers", name=str(part["_label"].iloc[0]),
-            line={"color": SERIES[i % len(SERIES)]}, connectgaps=False,
-            error_y={"type": "data", "array": plus, "arrayminus": minus, "visible": uncertain,
-                     "thickness": 1.2, "width": 4 if uncertain else 0},
-            customdata=[_hover(e, lw, h, n, meta, lang, se) for e, lw, h, n, se in zip(est, lo, hi, ns, ses)],
-            text=[_value_label(e, meta, lang, se) for e, se in zip(est, ses)],
-            hovertemplate="%{fullData.name} %{x}: %{customdata}<extra></extra>",
-        ))
+        for j, key in enumerate(line_keys):
+            part = df[(df["category"] == cat) & df["year"].map(lambda y: keyed[int(y)][0] == key)]
+            if part.empty:
+                continue
+            est = [_num(v) for v in part["estimate"]]
+            hi = [_num(v) for v in part["ci_high"]] if "ci_high" in part.columns else [None] * len(part)
+            lo = [_num(v) for v in part["ci_low"]] if "ci_low" in part.columns else [None] * len(part)
+            ns = list(part["n"]) if "n" in part.columns else [None] * len(part)
+            ses = list(part["se"]) if "se" in part.columns else [None] * len(part)
+            plus = [(h - e) if h is not None and e is not None else None for e, h in zip(est, hi)]
+            minus = [(e - lw) if lw is not None and e is not None else None for e, lw in zip(est, lo)]
+            uncertain = any(v is not None for v in plus + minus)
+            name = str(part["_label"].iloc[0])
+            if len(line_keys) > 1:
+                line_label = keyed[int(part["year"].iloc[0])][1]
+                name = line_label if len(order) == 1 else f"{name} – {line_label}"
+            colour = SERIES[(j if len(order) == 1 else i) % len(SERIES)]
+            fig.add_trace(go.Scatter(
+                x=[int(y) for y in part["year"]], y=est, mode="lines+markers", name=name,
+                line={"color": colour, "dash": ("solid", "dash", "dot")[j % 3] if len(order) > 1 else "solid"},
+                connectgaps=False,
+                error_y={"type": "data", "array": plus, "arrayminus": minus, "visible": uncertain,
+                         "thickness": 1.2, "width": 4 if uncertain else 0},
+                customdata=[_hover(e, lw, h, n, meta, lang, se) for e, lw, h, n, se in zip(est, lo, hi, ns, ses)],
+                text=[_value_label(e, meta, lang, se) for e, se in zip(est, ses)],
+                hovertemplate="%{fullData.name} %{x}: %{customdata}<extra></extra>",
+            ))
     base_layout(fig, lang, title_text or f"{title(meta, lang)} – {t('trend', lang).lower()}")
     fig.update_xaxes(type="linear", tickmode="array", tickvals=years, ticktext=[str(y) for y in years],
                      title=t("year_label", lang), range=[years[0] - 0.7, years[-1] + 0.7] if years else None)
     fig.update_yaxes(**value_axis(meta, lang), rangemode="tozero", title=unit_title(meta, lang))
-    fig.update_layout(showlegend=len(order) > 1)
-    _legend_below(fig, len(order))
+    fig.update_layout(showlegend=len(fig.data) > 1)
+    _legend_below(fig, len(fig.data))
     gaps = sorted({f"{lab} {y}" for lab, y, e in zip(df["_label"], df["year"], df["estimate"]) if _num(e) is None})
     _gap_note(fig, gaps, lang)
     return fig

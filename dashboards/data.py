@@ -135,3 +135,17 @@ def waves(metric: str = "participation_rate", db=None, **params) -> list[int]:
     return derived(f"waves\n{metric}\n{sorted(params.items())!r}",
                    lambda: sorted({int(y) for y in run(metric, db=db, **params).data["year"].dropna()}), db)
 
+
+
+def survey_waves(db=None) -> dict[int, dict]:
+    """The warehouse's survey waves by year (queries.survey_waves): series, its labels, definition, line, ..."""
+    def compute():
+        df = queries.survey_waves(_key(db)[0])
+        return {int(r["year"]): {k: (None if v != v else v) for k, v in r.items()} for r in df.to_dict("records")}
+    return derived("survey_waves", compute, db)
+
+
+def comparable_earlier(year: int, db=None) -> list[int]:
+    """The earlier waves in the warehouse that a change to `year` may compare with (same series and definition)."""
+    pairs = derived("comparable_waves", lambda: queries.comparable_waves(_key(db)[0]), db)
+    return sorted(o for o in pairs.get(int(year), []) if o < int(year))

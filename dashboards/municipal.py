@@ -64,9 +64,9 @@ def year_options(indicator: str) -> list[tuple[str, str]]:
     return [(str(y), str(y)) for y in panels.indicator_years(indicator)]
 
 
-def year_control_for(indicator_control, lang: str, default: int = 2012):
+def year_control_for(indicator_control, lang: str, default: int | None = None):
     """The year control listing the years of the indicator the address asks for (?indikator=...), so the
-    dropdown never offers a year the map cannot draw."""
+    dropdown never offers a year the map cannot draw; default the latest of them."""
     from .state import current_query_string, parse_query
     from .ui import year_control
 

@@ -99,15 +99,39 @@ def _with_published(table: pd.DataFrame, pub: pd.DataFrame | None, key: str) -> 
     return table.merge(pub.rename(columns={"category": key, "value": "published"}), on=key, how="left")
 
 
+def wave_lines(years, lang: str) -> tuple[dict[int, tuple[str, str]], str]:
+    """The trend lines of survey waves: year -> (line key, label), one line per survey series and definition (the
+    waves that may be compared), labelled with the series and its years; and the sentence under the chart that says
+    so (empty when all waves are one line)."""
+    waves = data.survey_waves()
+    years = sorted(int(y) for y in years if int(y) in waves)
+    by_line: dict[str, list[int]] = {}
+    for y in years:
+        by_line.setdefault(waves[y]["line"], []).append(y)
+    labels = {}
+    for key, ys in by_line.items():
+        span = str(ys[0]) if len(ys) == 1 else f"{ys[0]}-{ys[-1]}"
+        labels[key] = f"{waves[ys[0]]['series_en' if lang == 'en' else 'series_da']} {span}"
+    lines = {y: (waves[y]["line"], labels[waves[y]["line"]]) for y in years}
+    if len(by_line) < 2:
+        return lines, ""
+    described = "; ".join(f"{labels[k]} ({waves[ys[0]]['definition_en' if lang == 'en' else 'definition_da']})"
+                          for k, ys in by_line.items())
+    return lines, t("series_lines", lang, lines=described)
+
+
 def survey_trend(metric: str, by: str | None, lang: str, *, until_year: int | None = None, **params) -> View:
-    """A survey metric over every wave (up to until_year when given), one line per category."""
+    """A survey metric over every wave (up to until_year when given), one line per category and survey (series
+    and definition: waves of different surveys are not joined), the surveys named under the chart."""
     by, note = supported_by(metric, by, lang)
     kwargs = dict(params)
     if by is not None:
         kwargs["by"] = by
     res = data.run(metric, **kwargs)
     df = _until(res.data, until_year)
-    return View(charts.trend_lines(df, res.meta, lang), df, res.meta, note)
+    lines, lines_note = wave_lines(df["year"].dropna().unique(), lang)
+    return View(charts.trend_lines(df, res.meta, lang, lines=lines), df, res.meta,
+                " ".join(x for x in (note, lines_note) if x))
 
 
 def fte_view(year: int, by: str, lang: str) -> View:

@@ -88,7 +88,7 @@ def check_waves(path: pathlib.Path, series_codes: list[str], definition_codes: l
             problems.append(Problem(name, line, "definition", r["definition"],
                                     f"unknown definition; valid values: {', '.join(definition_codes)} (labels.csv)"))
         if r["year"] and not re.fullmatch(r"(19|20)[0-9]{2}", r["year"]):
-            problems.append(Problem(name, line, "year", r["year"], "not a year (e.g. 2020)"))
+            problems.append(Problem(name, line, "year", r["year"], "not a year (four digits)"))
         if r["sample_size"] and not re.fullmatch(r"[1-9][0-9]*", r["sample_size"]):
             problems.append(Problem(name, line, "sample_size", r["sample_size"],
                                     "not a whole number of respondents > 0 (empty when the source does not say)"))
@@ -96,8 +96,8 @@ def check_waves(path: pathlib.Path, series_codes: list[str], definition_codes: l
         bad = [o for o in others if not re.fullmatch(r"(19|20)[0-9]{2}", o) or o == r["year"]]
         if bad:
             problems.append(Problem(name, line, "comparable_with", r["comparable_with"],
-                                    "expected the years of other waves of the same series, separated by ';' "
-                                    "(e.g. 2012;2017), or empty"))
+                                    "expected the years of other waves of the same series, separated by ';', "
+                                    "or empty"))
         r["_others"], r["_line"] = [int(o) for o in others if o not in bad], line
         if r["series"] and r["year"].isdigit():
             key = (r["series"], int(r["year"]))

@@ -7,7 +7,7 @@
 from .catalog import (Column, Metric, Param, Presentation, QueryError, list_metrics, load_metric, metric_names,
                       presentation, survey_thresholds)
 from .engine import Result, WarehouseMissing, close_all, configure, connect, prepare, run, warehouse_path
-from .metadata import build_info, build_inputs, codebook, published_figures
+from .metadata import build_info, build_inputs, codebook, comparable_waves, published_figures, survey_waves
 
 __all__ = [
     "Column",
@@ -21,6 +21,7 @@ __all__ = [
     "build_inputs",
     "close_all",
     "codebook",
+    "comparable_waves",
     "configure",
     "connect",
     "list_metrics",
@@ -31,5 +32,6 @@ __all__ = [
     "published_figures",
     "run",
     "survey_thresholds",
+    "survey_waves",
     "warehouse_path",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .catalog import Metric, QueryError, listed
 from .lazy import lazy
+from .metadata import COMPARABLE_SQL
 
 duckdb = lazy("duckdb")
 
@@ -14,13 +15,6 @@ select distinct r.year, r.series, l.label_en
 from survey_respondents as r
 left join labels as l on l.dimension = 'series' and l.code = r.series
 order by r.year
-"""
-# Pairs (year, other) of waves in the warehouse that the wave table declares comparable.
-COMPARABLE_SQL = """
-select c.year, c.other
-from survey_wave_comparable as c
-where (c.series, c.year) in (select (series, year) from survey_respondents)
-  and (c.series, c.other) in (select (series, year) from survey_respondents)
 """
 
 

@@ -1,4 +1,5 @@
-"""What the warehouse says about itself: build facts, input files, the codebook and the published figures.
+"""What the warehouse says about itself: build facts, input files, the codebook, the published figures and the survey
+waves (which series each wave is of, and which waves can be compared).
 
 These are not metrics (no parameters, no breakdowns) but the dashboards and the report show them, so they live
 here beside the metrics, and nothing outside the query layer writes SQL.
@@ -14,6 +15,24 @@ pd = lazy("pandas")
 BUILD_INFO_SQL = "select key, value from build_info order by key"
 BUILD_INPUTS_SQL = "select * from build_inputs order by file"
 PUBLISHED_FIGURES_SQL = "select * from published_figures order by figure_id"
+# The waves with respondents in the warehouse, each with its series (labels) and definition; `line` is what a trend
+# chart draws as one line: the waves of one series with one definition (only those may be compared).
+SURVEY_WAVES_SQL = """
+select w.year, w.series, ls.label_da as series_da, ls.label_en as series_en, w.definition, w.definition_da,
+       w.definition_en, w.fieldwork, w.sample_size, w.source, w.series || ':' || w.definition as line
+from survey_waves as w
+left join labels as ls on ls.dimension = 'series' and ls.code = w.series
+where (w.series, w.year) in (select (series, year) from survey_respondents)
+order by w.year
+"""
+# Pairs (year, other) of waves in the warehouse that the wave table declares comparable (same series and definition).
+COMPARABLE_SQL = """
+select c.year, c.other
+from survey_wave_comparable as c
+where (c.series, c.year) in (select (series, year) from survey_respondents)
+  and (c.series, c.other) in (select (series, year) from survey_respondents)
+order by c.year, c.other
+"""
 # Comments are set by the ETL from etl/schema.sql; user tables only (no DuckDB catalogue views).
 CODEBOOK_SQL = """
 select
@@ -57,3 +76,20 @@ def codebook(db=None) -> pd.DataFrame:
 def published_figures(db=None) -> pd.DataFrame:
     """The published figures (reference data from the source documents), one row per figure_id."""
     return _frame(PUBLISHED_FIGURES_SQL, db)
+
+
+def survey_waves(db=None) -> pd.DataFrame:
+    """The survey waves in the warehouse, one row per year: year, series, series_da, series_en, definition,
+    definition_da, definition_en, fieldwork, sample_size, source, line (series:definition, one trend line)."""
+    return _frame(SURVEY_WAVES_SQL, db)
+
+
+def comparable_waves(db=None) -> dict[int, list[int]]:
+    """Per wave in the warehouse, the other waves it may be compared with (same series and definition), sorted."""
+    wh = _warehouse(db)
+    with wh.lock:
+        rows = wh.con.execute(COMPARABLE_SQL).fetchall()
+    out: dict[int, list[int]] = {}
+    for year, other in rows:
+        out.setdefault(int(year), []).append(int(other))
+    return out

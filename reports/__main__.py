@@ -1,4 +1,4 @@
-"""`python -m reports build --year 2012 [--lang da|en] [--db PATH] [--out DIR] [--no-pdf]`."""
+"""`python -m reports build [--year YEAR] [--lang da|en] [--db PATH] [--out DIR] [--no-pdf]`."""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +9,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reports", description="Render the annual Frivilligrapport.")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="render reports/<year>/frivilligrapport-<year>.<lang>.html and .pdf")
-    b.add_argument("--year", type=int, required=True, help="survey wave, e.g. 2012")
+    b.add_argument("--year", type=int, default=None,
+                   help="survey wave (default: the latest wave in the warehouse)")
     b.add_argument("--lang", choices=["da", "en"], default="da", help="report language (default da)")
     b.add_argument("--db", default=None, help="warehouse path (default data/warehouse.duckdb or $FRIVILLIGDATA_DB)")
     b.add_argument("--out", default=None, help="output folder (default reports/<year>/)")

@@ -90,13 +90,19 @@ def output_paths(out_dir: pathlib.Path, year: int, lang: str) -> tuple[pathlib.P
     return out_dir / f"{stem}.html", out_dir / f"{stem}.pdf"
 
 
-def build(year: int, lang: str = "da", db: str | pathlib.Path | None = None,
+def build(year: int | None, lang: str = "da", db: str | pathlib.Path | None = None,
           out: str | pathlib.Path | None = None, pdf: bool = True) -> BuildResult:
-    """Render reports/<year>/frivilligrapport-<year>.<lang>.html (and .pdf); NoWaveError for a year without a wave."""
+    """Render reports/<year>/frivilligrapport-<year>.<lang>.html (and .pdf); year None: the latest survey wave in
+    the warehouse. NoWaveError for a year without a wave."""
     started = time.perf_counter()
     if lang not in TEXT:
         raise ValueError(f"unknown report language {lang!r}: use one of {', '.join(TEXT)}")
     source = content.Source(db=db, lang=lang)
+    if year is None:
+        waves = source.survey_years()
+        if not waves:
+            raise NoWaveError("the warehouse has no survey wave")
+        year = waves[-1]
     # The dashboards' panels draw the figures: they read the report's warehouse, so every number comes from one file.
     with dashboard_data.using(source.db):
         context, items = _content(source, year, lang)

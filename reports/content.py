@@ -63,6 +63,12 @@ class Source:
     def survey_years(self) -> list[int]:
         return self.years("participation_rate")
 
+    def comparable_earlier(self, year: int) -> list[int]:
+        """The earlier waves a change to `year` may compare with: same survey series and definition."""
+        if not hasattr(self, "_comparable"):
+            self._comparable = queries.comparable_waves(self.db)
+        return sorted(o for o in self._comparable.get(int(year), []) if o < int(year))
+
     def has(self, metric: str) -> bool:
         return metric in queries.metric_names()
 
@@ -148,8 +154,8 @@ class Report:
         self.lang = source.lang
         self.t = TEXT[self.lang]
         self.year = year
-        waves = source.survey_years()
-        earlier = [y for y in waves if y < year]
+        # the report's "since the last wave" compares within the survey series (and definition) of the year
+        earlier = source.comparable_earlier(year)
         self.previous_year = earlier[-1] if earlier else None
         self.hours_per_fte = float(queries.load_metric("fte").param("hours_per_fte").default)
         self._figures = 0
@@ -253,12 +259,13 @@ class Report:
         items: list[Item] = []
         trend = panels.survey_trend("participation_rate", "total", lang, until_year=y)
         waves = [int(v) for v in trend.table["year"]]
+        changes = self._changes_note([("participation_rate", "")], waves, since_first=True)
         self._add(items, Item(
             "figure", "participation_rate", f"{self._title(trend.meta)}, {t['trend']} ({waves[0]}-{waves[-1]})",
             self._definition("participation_rate"),
             self._source("participation_rate", ", ".join(map(str, waves))),
             "; ".join(f"{v}: {fmt.number(n, 0, lang)}" for v, n in zip(trend.table["year"], trend.table["n"])),
-            note=self._changes_note([("participation_rate", "")], waves, since_first=True), fig=trend.fig))
+            note=" ".join(x for x in (trend.note, changes) if x), fig=trend.fig))
         table_rows: list[list] = []
         table_cls: list[str] = []
         for dim in BREAKDOWNS:
@@ -352,7 +359,11 @@ class Report:
         2017-2021: timer pr. frivillig +0,3 timer siden 2017 (95 %-interval ...) · ikke en sikker ændring; ..."."""
         if len(waves) < 2:
             return ""
-        last, previous, first = waves[-1], waves[-2], waves[0]
+        last = waves[-1]
+        earlier = [w for w in self.src.comparable_earlier(last) if w in waves]  # within the survey series
+        if not earlier:
+            return ""
+        previous, first = earlier[-1], earlier[0]
         parts = []
         for metric, name in measures:
             sentences = [self.change_sentence(metric, previous, last)]
@@ -579,7 +590,7 @@ class Report:
             before = self.src.run(metric, year=prev, by="total", **params).data.iloc[0] if prev else None
             n_note = self._n_volunteers(now.n) if metric == "hours_per_month" else self._n_respondents(now.n)
             if before is None:
-                change_text, change_note = self.t["no_previous"], ""
+                change_text, change_note = self.t["no_comparable"], ""
             else:
                 change_text, change_note = self._survey_change(metric, change, now, before)
                 if metric not in CHANGE_METRICS or not self.src.has(CHANGE_METRICS[metric]):
