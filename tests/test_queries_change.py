@@ -310,12 +310,20 @@ def test_contrast_flags_at_the_50_and_100_edges(unequal_db):
     assert shown.estimate.notna().all() and (shown.flag == "suppressed").all()
 
 
+def first_of_series(db) -> tuple[int, list[int]]:
+    """The earliest wave with later waves comparable with it (the demo: CFSA's 2012) and those later waves."""
+    from queries import comparable_waves
+
+    pairs = comparable_waves(db)
+    first = min(y for y, others in pairs.items() if any(o > y for o in others))
+    return first, [o for o in pairs[first] if o > first]
+
+
 @pytest.mark.parametrize("metric", ["participation_change", "hours_per_month_change", "participation_contrast",
                                     "hours_per_month_contrast"])
 def test_verdict_says_whether_the_interval_excludes_zero(demo_db, metric):
-    if metric.endswith("change"):  # every wave against the first: long enough for some reliable changes
-        first = int(run("participation_rate", db=demo_db).data.year.min())
-        res = run(metric, by="age_group", since=first, db=demo_db).data
+    if metric.endswith("change"):  # every wave against its previous comparable one (2020 -> 2024 moves: reliable)
+        res = run(metric, by="age_group", db=demo_db).data
     else:
         res = run(metric, by="region", db=demo_db).data
     assert len(res) > 0
@@ -327,18 +335,26 @@ def test_verdict_says_whether_the_interval_excludes_zero(demo_db, metric):
     assert np.allclose(shown.ci_high - shown.estimate, Z * shown.se) and np.allclose(shown.estimate - shown.ci_low, Z * shown.se)
 
 
-def test_change_defaults_to_the_previous_wave_and_agrees_with_the_levels(demo_db):
+def test_change_defaults_to_the_previous_comparable_wave_and_agrees_with_the_levels(demo_db):
+    """Without since, each wave is compared with the latest earlier wave of its series and definition: in the demo
+    CFSA's 2012 -> 2014 -> 2017 -> 2021 and the national 2020 -> 2024; the national 2004 and 2020 have none (2004 is
+    SFI's definition, 2012 CFSA's; 2020 follows the 2024 report's definition)."""
+    from queries import comparable_waves
+
     changes = run("participation_change", by="gender", db=demo_db).data
     levels = run("participation_rate", by="gender", db=demo_db).data.set_index(["year", "category"])
-    years = sorted(levels.index.get_level_values(0).unique())
-    assert sorted(set(zip(changes.year, changes.since))) == list(zip(years[1:], years[:-1]))
+    pairs = comparable_waves(demo_db)
+    expected = sorted((y, max(o for o in others if o < y)) for y, others in pairs.items() if min(others) < y)
+    assert sorted(set(zip(changes.year, changes.since))) == expected
+    assert expected == [(2014, 2012), (2017, 2014), (2021, 2017), (2024, 2020)]
     for _, c in changes.iterrows():
         a, b = levels.loc[(c.year, c.category)], levels.loc[(c.since, c.category)]
         assert c.estimate == pytest.approx(a.estimate - b.estimate, rel=1e-12)
         assert c.se == pytest.approx(math.hypot(a.se, b.se), rel=1e-12)
         assert (c.n, c.n_since) == (a.n, b.n)
-    since_first = run("participation_change", since=years[0], by="total", db=demo_db).data
-    assert list(since_first.year) == years[1:] and set(since_first.since) == {years[0]}
+    first, later = first_of_series(demo_db)
+    since_first = run("participation_change", since=first, by="total", db=demo_db).data
+    assert list(since_first.year) == later and set(since_first.since) == {first}
 
 
 
@@ -351,9 +367,10 @@ def test_scaled_changes_agree_with_their_levels(demo_db, change, level, unscaled
     """A change of a count or total is the difference of the level metric's estimates, and its SE combines the two
     waves' SEs (each the mean's SE times its own population), not the SE of the change of the mean times one
     population."""
-    changes = run(change, by="gender", since=2004, db=demo_db).data
+    first, later = first_of_series(demo_db)
+    changes = run(change, by="gender", since=first, db=demo_db).data
     levels = run(level, by="gender", db=demo_db).data.set_index(["year", "category"])
-    assert len(changes) == 8 and (changes.flag == "ok").all()
+    assert len(changes) == 2 * len(later) and (changes.flag == "ok").all()
     for _, c in changes.iterrows():
         a, b = levels.loc[(c.year, c.category)], levels.loc[(c.since, c.category)]
         assert c.estimate_year == pytest.approx(a.estimate, rel=1e-12)
@@ -363,7 +380,7 @@ def test_scaled_changes_agree_with_their_levels(demo_db, change, level, unscaled
         assert c.verdict == ("reliable" if c.ci_low > 0 or c.ci_high < 0 else "not_reliable")
         assert a.population != b.population
     if unscaled:
-        rates = run(unscaled.replace("_rate", "") + "_change", by="gender", since=2004, db=demo_db).data
+        rates = run(unscaled.replace("_rate", "") + "_change", by="gender", since=first, db=demo_db).data
         populations = levels.loc[list(zip(changes.year, changes.category))].population.to_numpy()
         one_population = rates.se.to_numpy() * populations
         assert not np.allclose(changes.se.to_numpy(), one_population, rtol=1e-6)
@@ -376,11 +393,13 @@ def test_scaled_changes_agree_with_their_levels(demo_db, change, level, unscaled
     ("recruitment_share_change", "recruitment_share", {}),
 ])
 def test_share_changes_agree_with_their_levels(demo_db, change, level, params):
-    """Every later wave against the first: the level metric's shares, their difference and sqrt(se1^2 + se2^2)."""
-    changes = run(change, since=2004, db=demo_db, **params).data
+    """Every later comparable wave against the first: the level metric's shares, their difference and
+    sqrt(se1^2 + se2^2)."""
+    first, later = first_of_series(demo_db)
+    changes = run(change, since=first, db=demo_db, **params).data
     levels = run(level, db=demo_db, **params).data.set_index(["year", "category"])
-    codes = levels.loc[2004].index
-    assert len(changes) == 4 * len(codes) and set(changes.category) == set(codes)
+    codes = levels.loc[first].index
+    assert len(changes) == len(later) * len(codes) and set(changes.category) == set(codes)
     for _, c in changes.iterrows():
         a, b = levels.loc[(c.year, c.category)], levels.loc[(c.since, c.category)]
         assert c.estimate == pytest.approx(a.estimate - b.estimate, rel=1e-12, abs=1e-15)
