@@ -23,7 +23,7 @@ POPULATION_YEARS = range(2004, 2025)
 # The demo's waves and their series (data/reference/survey_waves.csv): the national survey (SFI/VIVE) in 2004, 2020
 # and 2024, CFSA's population survey in 2012 (the seed's Frivilligundersøgelsen 2012), 2014, 2017 and 2021. The
 # national 2012 wave (SFI, 35 %) is not in the demo: the demo's 2012 mirrors the seed's CFSA figures.
-SURVEY_WAVES = {2004: 3000, 2012: 8878, 2014: 6000, 2017: 6000, 2020: 7191, 2021: 6000, 2024: 6000}
+SURVEY_WAVES = {2004: 3000, 2012: 8878, 2014: 6000, 2017: 6331, 2020: 7191, 2021: 6000, 2024: 6000}  # P17, C02, N13
 WAVE_SERIES = {2004: "national", 2012: "cfsa", 2014: "cfsa", 2017: "cfsa", 2020: "national", 2021: "cfsa",
                2024: "national"}
 # Headline participation per wave (published_figures T01, P01, T02, T04, T06; N20b, N24: the 2024 report's 36 % for

@@ -8,7 +8,10 @@
 --     whole millions when printed so). Orders and ranks (e.g. "40-49 year-olds the most active") are checked
 --     as stated. Rows we cannot compute have our value null and a reason (reason in English, reason_da in
 --     Danish). Published category names are mapped to our codes in the query's category_codes list (and via the
---     Danish labels for areas).
+--     Danish labels for areas). A volunteer-survey figure is compared only with the warehouse's wave of its series
+--     (survey_waves) that counts volunteering with the figure's definition; otherwise our value is null and the
+--     reason says that the data cannot reproduce it (another series in that year, or another definition: e.g. SFI's
+--     25 % who volunteered in the last month).
 -- definition_da: Hver række i published_figures med vores værdi, beregnet på samme måde som den metrik, kolonnen
 --     metric nævner, og i den offentliggjorte enhed (procent som 0-100). Tal fra frivilligundersøgelsen har vores
 --     95 %-interval og angiver, om det offentliggjorte tal ligger inden for det; tal fra kommuneundersøgelsen og
@@ -17,11 +20,13 @@
 --     placeringer (fx "40-49-årige er de mest aktive") kontrolleres som angivet. Rækker, vi ikke kan beregne, har
 --     vores værdi tom og en begrundelse (reason_da på dansk, reason på engelsk). Offentliggjorte kategorinavne
 --     oversættes til vores koder i forespørgslens liste category_codes (og for områder via de danske betegnelser i
---     labels.csv).
+--     labels.csv). Et tal fra en frivilligundersøgelse sammenlignes kun med datavarehusets måling i samme
+--     undersøgelse (survey_waves), der opgør frivilligt arbejde med tallets definition; ellers er vores værdi tom, og
+--     begrundelsen siger, at data ikke kan genskabe det (en anden undersøgelse det år eller en anden definition).
 -- unit: as published (column unit): pct, persons, hours, municipalities, fte, dkk, rank, order
 -- unit_da: som offentliggjort (kolonnen unit): pct (procent), persons (personer), hours (timer), municipalities
 --     (kommuner), fte (fuldtidsstillinger), dkk (kr.), rank (placering), order (rækkefølge)
--- source: published_figures, survey_respondents, population, municipal_survey, municipalities, grants_s18, grant_budgets, labels
+-- source: published_figures, survey_respondents, survey_waves, population, municipal_survey, municipalities, grants_s18, grant_budgets, labels
 -- years: select distinct year from published_figures
 -- param year: int = null; year of the published figures; null = all
 -- param suppress: bool = true; no survey figure when n < 50 (false only for method checks)
@@ -32,6 +37,8 @@
 -- column breakdown: text; breakdown as published
 -- column category: text; category as published (Danish)
 -- column measure: text; published measure
+-- column series: text; survey series of a volunteer-survey figure (national, cfsa); null for others
+-- column definition: text; the definition of volunteering the figure uses (labels, dimension definition)
 -- column unit: text; published unit (pct = percent 0-100)
 -- column comparator: text; '=' exact, '~' approximate, '>' lower bound or order
 -- column published_value: double; the published figure
@@ -108,6 +115,13 @@ not_computable(breakdown, measure, reason, reason_da) as (
             'den udtrukne tekst fra diasset har mistet tal og enhed ("over 15t/uge"); se hours_per_month')
 ),
 
+-- the warehouse's survey waves (one series per year) with the definition their data follow
+warehouse_waves as (
+    select distinct r.year, r.series, w.definition
+    from survey_respondents as r
+    join survey_waves as w using (series, year)
+),
+
 source_years as (
     select distinct 'survey' as source, year from survey_respondents
     union all
@@ -131,7 +145,7 @@ waves as (
 survey_domains as (
     select 'participation_rate' as measure, dimension as breakdown, code
     from labels
-    where dimension in ('total', 'gender', 'age_group', 'east_west') and code <> '0-15'
+    where dimension in ('total', 'gender', 'age_group', 'east_west', 'region') and code <> '0-15'
     union all
     select 'area_share', 'area', code from labels where dimension = 'area'
     union all
@@ -163,6 +177,7 @@ domain_answers as (
             when 'gender' then r.gender
             when 'age_group' then r.age_group
             when 'east_west' then r.east_west
+            when 'region' then cast(r.region_code as varchar)
             else d.code
         end = d.code as in_breakdown
     from wave_respondents as r
@@ -331,6 +346,14 @@ mapped as (
         ms.source as data_source,
         nc.reason as fixed_reason,
         nc.reason_da as fixed_reason_da,
+        -- a survey figure of another series than the warehouse's wave that year, or of another definition
+        case
+            when f.series is null or ms.source is distinct from 'survey' or ww.year is null then null
+            when ww.series <> f.series then 'series'
+            when ww.definition <> f.definition and f.measure <> 'sample_size' then 'definition'
+        end as wave_problem,
+        ww.series as data_series,
+        ww.definition as data_definition,
         case
             when f.value >= 1e6 and f.value % 1e6 = 0 then 1e6
             when f.value >= 1e6 then 1e5
@@ -341,6 +364,12 @@ mapped as (
     left join labels as la on la.dimension = f.breakdown and la.label_da = f.category
     left join measures as ms on ms.measure = f.measure
     left join not_computable as nc on nc.breakdown = f.breakdown and nc.measure = f.measure
+    left join warehouse_waves as ww on ww.year = f.year
+),
+
+-- the labels of series and definitions for the reasons
+wave_labels as (
+    select dimension, code, label_da, label_en from labels where dimension in ('series', 'definition')
 ),
 
 compared as (
@@ -355,8 +384,21 @@ compared as (
     from mapped as m
     left join ours as o
         on o.year = m.year and o.measure = m.measure and o.breakdown = m.breakdown and o.code = m.code
-        and m.fixed_reason is null
+        and m.fixed_reason is null and m.wave_problem is null
     left join source_years as sy on sy.source = m.data_source and sy.year = m.year
+),
+
+described as (
+    select
+        c.*,
+        fs.label_en as series_en, fs.label_da as series_da, ds.label_en as data_series_en, ds.label_da as data_series_da,
+        fd.label_en as definition_en, fd.label_da as definition_da,
+        dd.label_en as data_definition_en, dd.label_da as data_definition_da
+    from compared as c
+    left join wave_labels as fs on fs.dimension = 'series' and fs.code = c.series
+    left join wave_labels as ds on ds.dimension = 'series' and ds.code = c.data_series
+    left join wave_labels as fd on fd.dimension = 'definition' and fd.code = c.definition
+    left join wave_labels as dd on dd.dimension = 'definition' and dd.code = c.data_definition
 ),
 
 final as (
@@ -368,6 +410,8 @@ final as (
         breakdown,
         category,
         measure,
+        series,
+        definition,
         unit,
         comparator,
         value as published_value,
@@ -391,6 +435,11 @@ final as (
         case
             when fixed_reason is not null then fixed_reason
             when metric is null then 'no metric computes the measure ' || measure
+            when wave_problem = 'series' then 'a figure of ' || replace(series_en, 'The ', 'the ')
+                || '; the warehouse''s ' || year || ' wave is of ' || replace(data_series_en, 'The ', 'the ')
+                || ': the data cannot reproduce it'
+            when wave_problem = 'definition' then 'the published figure counts "' || definition_en
+                || '"; the data of ' || year || ' count "' || data_definition_en || '": the data cannot reproduce it'
             when not year_available then 'no ' || case data_source
                 when 'survey' then 'volunteer survey wave'
                 when 'municipal' then 'municipal survey'
@@ -402,6 +451,10 @@ final as (
         case
             when fixed_reason is not null then fixed_reason_da
             when metric is null then 'ingen metrik beregner målet ' || measure
+            when wave_problem = 'series' then 'et tal fra ' || series_da || '; datavarehusets måling fra ' || year
+                || ' er fra ' || data_series_da || ': data kan ikke genskabe det'
+            when wave_problem = 'definition' then 'det offentliggjorte tal opgør "' || definition_da
+                || '"; data fra ' || year || ' opgør "' || data_definition_da || '": data kan ikke genskabe det'
             when not year_available then 'ingen ' || case data_source
                 when 'survey' then 'frivilligundersøgelse'
                 when 'municipal' then 'kommuneundersøgelse'
@@ -411,9 +464,9 @@ final as (
             when our_value is null then 'ingen data for denne gruppe og dette år i datavarehuset'
         end as reason_da,
         source_ref
-    from compared
+    from described
     order by
-        case left(figure_id, 1) when 'P' then 1 when 'M' then 2 when 'G' then 3 else 4 end,
+        case left(figure_id, 1) when 'P' then 1 when 'M' then 2 when 'G' then 3 when 'T' then 4 when 'N' then 5 else 6 end,
         figure_id
 )
 
