@@ -216,7 +216,7 @@ def test_cli_run_csv_and_json(demo_db):
             assert len(json.loads(proc.stdout)["rows"]) == 98
     proc = subprocess.run([sys.executable, "-m", "queries", "run", "municipal_participation", "--year", "2013",
                            "--db", str(demo_db)], cwd=REPO, capture_output=True, text=True)
-    assert proc.returncode == 2 and "no data for year 2013; valid years: 2004, 2012, 2014, 2017, 2021" in proc.stderr
+    assert proc.returncode == 2 and "no data for year 2013; valid years: 2004, 2012, 2014, 2017, 2020, 2021, 2024" in proc.stderr
 
 
 def test_cli_sql_says_the_last_step_is_python():
