@@ -90,11 +90,9 @@ UI: dict[str, tuple[str, str]] = {
     "reload": ("Genindlæs", "Reload"),
     "trend": ("Udvikling over bølgerne", "Trend over the waves"),
     "series_lines": ("Hver linje er én undersøgelse med én definition af frivilligt arbejde: {lines}. Linjerne måler "
-                     "forskelligt, så tallene kan kun sammenlignes inden for en linje, ikke på tværs af linjerne "
-                     "(se Om data).",
+                     "forskelligt, så tallene kan kun sammenlignes inden for en linje, ikke på tværs af linjerne.",
                      "Each line is one survey with one definition of volunteering: {lines}. The lines measure "
-                     "differently, so the figures can be compared within a line only, not across lines (see About "
-                     "the data)."),
+                     "differently, so the figures can be compared within a line only, not across lines."),
     "no_comparable_wave": ("Ingen tidligere måling i samme undersøgelse med samme definition at sammenligne {year} "
                            "med, så ingen ændring vises.",
                            "No earlier wave of the same survey with the same definition to compare {year} with, so "

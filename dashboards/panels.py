@@ -115,8 +115,10 @@ def wave_lines(years, lang: str) -> tuple[dict[int, tuple[str, str]], str]:
     lines = {y: (waves[y]["line"], labels[waves[y]["line"]]) for y in years}
     if len(by_line) < 2:
         return lines, ""
-    described = "; ".join(f"{labels[k]} ({waves[ys[0]]['definition_en' if lang == 'en' else 'definition_da']})"
-                          for k, ys in by_line.items())
+    def definition(y: int) -> str:
+        text = waves[y]["definition_label_en" if lang == "en" else "definition_label_da"]
+        return text[:1].lower() + text[1:]
+    described = "; ".join(f"{labels[k]}: {definition(ys[0])}" for k, ys in by_line.items())
     return lines, t("series_lines", lang, lines=described)
 
 

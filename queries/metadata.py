@@ -18,10 +18,12 @@ PUBLISHED_FIGURES_SQL = "select * from published_figures order by figure_id"
 # The waves with respondents in the warehouse, each with its series (labels) and definition; `line` is what a trend
 # chart draws as one line: the waves of one series with one definition (only those may be compared).
 SURVEY_WAVES_SQL = """
-select w.year, w.series, ls.label_da as series_da, ls.label_en as series_en, w.definition, w.definition_da,
-       w.definition_en, w.fieldwork, w.sample_size, w.source, w.series || ':' || w.definition as line
+select w.year, w.series, ls.label_da as series_da, ls.label_en as series_en, w.definition,
+       ld.label_da as definition_label_da, ld.label_en as definition_label_en, w.definition_da, w.definition_en,
+       w.fieldwork, w.sample_size, w.source, w.series || ':' || w.definition as line
 from survey_waves as w
 left join labels as ls on ls.dimension = 'series' and ls.code = w.series
+left join labels as ld on ld.dimension = 'definition' and ld.code = w.definition
 where (w.series, w.year) in (select (series, year) from survey_respondents)
 order by w.year
 """
@@ -79,8 +81,9 @@ def published_figures(db=None) -> pd.DataFrame:
 
 
 def survey_waves(db=None) -> pd.DataFrame:
-    """The survey waves in the warehouse, one row per year: year, series, series_da, series_en, definition,
-    definition_da, definition_en, fieldwork, sample_size, source, line (series:definition, one trend line)."""
+    """The survey waves in the warehouse, one row per year: year, series, series_da, series_en, definition (code),
+    definition_label_da/en (the definition's short label), definition_da/en (the wave's question in words),
+    fieldwork, sample_size, source, line (series:definition, one trend line)."""
     return _frame(SURVEY_WAVES_SQL, db)
 
 
