@@ -26,7 +26,7 @@ POPULATION_YEARS = range(2004, 2025)
 SURVEY_WAVES = {2004: 3000, 2012: 8878, 2014: 6000, 2017: 6331, 2020: 7191, 2021: 6000, 2024: 6000}  # P17, C02, N13
 WAVE_SERIES = {2004: "national", 2012: "cfsa", 2014: "cfsa", 2017: "cfsa", 2020: "national", 2021: "cfsa",
                2024: "national"}
-# Headline participation per wave (published_figures T01, P01, T02, T04, T06; N20b, N24: the 2024 report's 36 % for
+# Headline participation per wave (published_figures T01, P01, T02, T04, T06; N15, N14: the 2024 report's 36 % for
 # 2020, on the definition of its 40 % for 2024, so that the demo's change 2020 -> 2024 is the one VIVE reports).
 PARTICIPATION = {2004: 0.33, 2012: 0.40, 2014: 0.42, 2017: 0.39, 2020: 0.36, 2021: 0.40, 2024: 0.40}
 # 2012 rates by age group (P15 40-49 = 46 %, P16 70+ = 27 %; the others free, shifted to hit the total).
@@ -46,7 +46,7 @@ AREA_SHARES = {
 }
 # Total hours per year where published (P14, T03); otherwise the mean hours per month (T05, T07).
 TOTAL_HOURS = {2012: 350e6, 2014: 365e6}
-# 2020 and 2024: the 2024 report's 15 and 18 hours a month (N24h).
+# 2020 and 2024: the 2024 report's 15 and 18 hours a month (N17, N16).
 MEAN_HOURS = {2004: 16.5, 2017: 15.0, 2020: 15.0, 2021: 14.0, 2024: 18.0}
 
 URBANISATION = ("capital_area", "city_100k", "town_10k", "town_1k", "rural")

@@ -9,7 +9,7 @@ from .metadata import COMPARABLE_SQL
 duckdb = lazy("duckdb")
 
 
-# The warehouse's waves: (year, series, series label da/en) of every wave with respondents.
+# The warehouse's waves: (year, series, English series label) of every wave with respondents, for messages.
 WAVES_SQL = """
 select distinct r.year, r.series, l.label_en
 from survey_respondents as r
