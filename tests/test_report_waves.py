@@ -14,6 +14,8 @@ import pytest
 import queries
 from test_report import CHANGE_TEXT, _change_words, build_cli, key_rows
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def latest(demo_db, tmp_path_factory):
