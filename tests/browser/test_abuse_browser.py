@@ -154,9 +154,9 @@ def years_offered(page) -> list[int]:
 def test_a_new_warehouse_reaches_the_next_visitor_and_open_pages_say_so(server, browser, fixture_db):
     base, log, served = server
     with duckdb.connect(str(fixture_db), read_only=True) as con:
-        new_years = [str(y) for (y,) in con.execute("select distinct year from survey_respondents order by 1")]
+        new_years = [str(y) for (y,) in con.execute("select distinct year from survey_respondents order by 1").fetchall()]
     with duckdb.connect(str(served), read_only=True) as con:
-        old_years = [str(y) for (y,) in con.execute("select distinct year from survey_respondents order by 1")]
+        old_years = [str(y) for (y,) in con.execute("select distinct year from survey_respondents order by 1").fetchall()]
     assert new_years != old_years  # (else this test could not tell the builds apart)
     contexts = [browser.new_context(viewport={"width": w, "height": 900}) for w in (1400, 390)]
     open_pages = [c.new_page() for c in contexts]
