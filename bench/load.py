@@ -19,7 +19,7 @@ previews (plain GETs that never open a websocket, --gets of them) and then the p
 browser contexts, every one opening the same page) arrive in the same minute. The same visitors are measured
 first without the GETs. Reported: pages that never drew within --timeout and p50/p95 (a visitor who first gets the
 busy page follows its reloads), live kernels --after seconds later, and the slowest first connect of a page that
-the server logged (`connected N s after it was served`, dashboards/kernels.py). The product server only; the GETs
+the server logged (`connected N s after it was sent`, dashboards/kernels.py). The product server only; the GETs
 and the visitors come from one address here, so the per-address page limit is off for this scenario.
 
 Targets (issue 11): no page that never draws at any N; p95 at N=20 <= 2 x floor p95 at N=20; single-visit first
@@ -312,7 +312,7 @@ async def chat(args) -> None:
             await browser.close()
     finally:
         product.stop()
-    delays = [float(x) for x in re.findall(r"connected ([0-9.]+) s after it was served",
+    delays = [float(x) for x in re.findall(r"connected ([0-9.]+) s after it was sent",
                                            product.log.read_text(errors="replace"))]
     print(f"\nbench/load.py --chat: {args.visitors} browser visitors of {args.page}, with and without {args.gets} "
           f"preview GETs in the same minute; timeout {args.timeout} s, kernels counted {args.after:.0f} s after")
@@ -320,7 +320,7 @@ async def chat(args) -> None:
     for r in rows:
         print(f"{r['gets']:>4} {r['get_200']:>7} {r['never']:>10} {fmt(r['p50']):>6} {fmt(r['p95']):>6} "
               f"{fmt(r['max']):>6} {r['kernels']:>7} {r['after']:>5}")
-    print("slowest first connect of a page after it was served: " +
+    print("slowest first connect of a page after it was sent: " +
           (f"{max(delays):.1f} s (of {len(delays)} pages)" if delays else "not logged by this server"))
 
 

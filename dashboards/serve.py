@@ -235,11 +235,22 @@ def voila_app():
 
         def _fd_served(self, kernel_id: str):
             self._fd_kernel = kernel_id
-            self.settings["kernel_manager"].page_served(kernel_id)
+            self._fd_release()  # claimed: from now on page_kernels() counts it
+            self.settings["kernel_manager"].page_claimed(kernel_id)
+
+        def on_finish(self):
+            self._fd_sent()
+
+        def on_connection_close(self):
+            self._fd_sent()
+            super().on_connection_close()
+
+        def _fd_sent(self):
+            if self._fd_kernel:  # the page's request ended: its browser's grace to connect starts now
+                self.settings["kernel_manager"].page_sent(self._fd_kernel)
 
         def flush(self, *args, **kwargs):
-            # the first chunk of the page is written after its kernel is claimed: from then page_kernels() counts it
-            self._fd_release()
+            self._fd_release()  # (the kernel is claimed before the first chunk is written)
             if self._fd_kernel and not self._headers_written:  # tornado's flag: the headers are still ours to set
                 # the kernel's cookie, for the two addresses of that kernel the page's script uses besides its
                 # websocket: the kernel's model (asked before connecting) and the shutdown on page close
@@ -336,6 +347,7 @@ def voila_app():
         build = ""  # the build id of the warehouse served (dashboards.cache.build_id)
         _buckets: dict = {}
         _identity = None
+        _checked = False
 
         def rate_allows(self, address: str) -> bool:
             """A token bucket per client address: page_burst tokens, refilled at page_rate per minute."""
@@ -362,11 +374,12 @@ def voila_app():
             try:
                 st = path.stat()
             except OSError:
+                self._checked = True
                 return False  # no warehouse (yet): keep serving what was built
             identity = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
             if identity == self._identity:
                 return False
-            first = self._identity is None
+            first, self._checked = not self._checked, True  # (the first look is the server's start)
             self._identity = identity
             try:
                 build = cache.build_id(str(path), st.st_mtime_ns)
