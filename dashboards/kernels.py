@@ -23,7 +23,7 @@ from traitlets import Float
 
 
 class FrivilligKernelManager(AsyncMappingKernelManager):
-    unclaimed_grace = Float(60, config=True, help="Seconds a page's kernel waits for its browser to connect after "
+    unclaimed_grace = Float(90, config=True, help="Seconds a page's kernel waits for its browser to connect after "
                             "its page was sent before it is shut down (the slowest first connect measured under load, with a margin)")
 
     def __init__(self, **kwargs):
