@@ -153,8 +153,8 @@ def voila_app():
       so the post was refused (403) and every closed page left its kernel running until culled. Reading
       `xsrf_token` sets the cookie (tornado). Done in the handler rather than a prelaunch hook, which Voilà does not
       allow together with preheated kernels.
-    - The page also gets a signed cookie naming its kernel, scoped to that kernel's shutdown address: only the
-      browser that got the page can shut its kernel down (`VoilaShutdownKernelHandler` accepted any `_xsrf`) or
+    - The page also gets a signed cookie naming its kernel, scoped to that kernel's two addresses (owner_cookies):
+      only the browser that got the page can shut its kernel down (`VoilaShutdownKernelHandler` accepted any `_xsrf`) or
       read its model at /api/kernels/<id> (which answered anyone, and stopped the kernel on DELETE).
     - The live-kernel cap: when `max_kernels` pages already hold a kernel, a new page gets the busy page (503 with
       Retry-After) instead of a kernel; the preheated pool does not count.
@@ -190,12 +190,12 @@ def voila_app():
 
         async def get_rendered_notebook(self, *args, **kwargs):
             result = await self._km.get_rendered_notebook(*args, **kwargs)
-            self._handler._fd_served(result[2])
+            self._handler._fd_claimed(result[2])
             return result
 
         async def start_kernel(self, *args, **kwargs):
             kernel_id = await self._km.start_kernel(*args, **kwargs)
-            self._handler._fd_served(kernel_id)
+            self._handler._fd_claimed(kernel_id)
             return kernel_id
 
     class PageHandler(TornadoVoilaHandler):
@@ -233,7 +233,7 @@ def voila_app():
             finally:
                 self._fd_release()
 
-        def _fd_served(self, kernel_id: str):
+        def _fd_claimed(self, kernel_id: str):
             self._fd_kernel = kernel_id
             self._fd_release()  # claimed: from now on page_kernels() counts it
             self.settings["kernel_manager"].page_claimed(kernel_id)
@@ -345,7 +345,6 @@ def voila_app():
         build_check = Float(2, config=True, help="Seconds between looks at the warehouse file for a new build")
         admitting = 0  # pages admitted whose kernel is not yet claimed
         build = ""  # the build id of the warehouse served (dashboards.cache.build_id)
-        _buckets: dict = {}
         _identity = None
         _checked = False
 
@@ -354,13 +353,15 @@ def voila_app():
             if self.page_rate <= 0:
                 return True
             now = time.monotonic()
-            if len(self._buckets) > 10000:  # forget the addresses whose bucket has filled up again
+            buckets = self.__dict__.setdefault("_fd_buckets", {})  # address -> (tokens, when)
+            if len(buckets) > 10000:  # forget the addresses whose bucket has filled up again
                 full = self.page_burst / (self.page_rate / 60)
-                self._buckets = {a: b for a, b in self._buckets.items() if now - b[1] < full}
-            tokens, then = self._buckets.get(address, (self.page_burst, now))
+                for a in [a for a, b in buckets.items() if now - b[1] >= full]:
+                    del buckets[a]
+            tokens, then = buckets.get(address, (self.page_burst, now))
             tokens = min(self.page_burst, tokens + (now - then) * self.page_rate / 60)
             allowed = tokens >= 1
-            self._buckets[address] = (tokens - 1 if allowed else tokens, now)
+            buckets[address] = (tokens - 1 if allowed else tokens, now)
             return allowed
 
         def check_build(self) -> bool:
@@ -410,7 +411,7 @@ def voila_app():
         async def _discard(self, task) -> None:
             try:
                 kernel_id = task.result()["kernel_id"]
-            except BaseException:  # noqa: BLE001 - a pool start that failed holds no kernel
+            except (Exception, asyncio.CancelledError):  # noqa: BLE001 - a failed pool start holds no kernel
                 return
             if kernel_id in self.kernel_manager:
                 await self.kernel_manager.shutdown_kernel(kernel_id)
