@@ -208,7 +208,7 @@ def voila_app():
         def _fd_busy(self, status: int, why: str, live: int):
             app = self.settings["frivilligdata_app"]
             lang = "en" if self.get_argument("lang", "da").strip().lower() == "en" else "da"
-            self.log.warning("Frivilligdata: %s: busy page (%d) for %s", why, status, self.request.path)
+            self.log.warning("Frivilligdata: %s: busy page for %s (%d)", why, self.request.path, status)
             self.set_status(status)
             self.set_header("Retry-After", str(app.retry_after))
             self.set_header("Content-Type", "text/html; charset=UTF-8")
