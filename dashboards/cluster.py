@@ -52,7 +52,10 @@ def parse_args(argv: list[str]) -> tuple[int, serve.Options, list[str]]:
     if workers is None:
         raise serve.UsageError("--workers N is required")
     opts = serve.parse_args(rest)  # validates every option the workers get
-    worker_args = [a for a in _without_port(rest)]
+    # the workers see only nginx's address: nginx limits the page renders per client instead (page_limit)
+    worker_args = _without_port(rest)
+    if not any(a.startswith("--FrivilligVoila.page_rate=") for a in worker_args):
+        worker_args.append("--FrivilligVoila.page_rate=0")
     return workers, opts, worker_args
 
 
@@ -68,6 +71,13 @@ def _without_port(args: list[str]) -> list[str]:
     return out
 
 
+def page_limit() -> tuple[float, int]:
+    """(page renders per minute, burst) per client address: voila.json's FrivilligVoila.page_rate and page_burst,
+    which nginx applies in front of the workers."""
+    conf = serve.committed_config().get("FrivilligVoila", {})
+    return conf["page_rate"], conf["page_burst"]
+
+
 def nginx_config(prefix: Path, port: int, worker_ports: list[int], user: str | None) -> str:
     import jinja2
 
@@ -76,8 +86,9 @@ def nginx_config(prefix: Path, port: int, worker_ports: list[int], user: str | N
                for i, p in enumerate(worker_ports)]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE.parent)), autoescape=False,
                              keep_trailing_newline=True)
+    rate, burst = page_limit()
     return env.get_template(TEMPLATE.name).render(prefix=prefix, port=port, host=HOST, workers=workers,
-                                                  cookie=COOKIE, user=user)
+                                                  cookie=COOKIE, user=user, page_rate=f"{rate:g}", page_burst=burst)
 
 
 def nginx_binary() -> str:

@@ -87,6 +87,8 @@ UI: dict[str, tuple[str, str]] = {
                     "Reload the page to continue."),
     "server_lost": ("Serveren svarer ikke. Genindlæs siden, når den er tilbage.",
                     "The server does not answer. Reload the page when it is back."),
+    "new_figures": ("Der er udgivet nye tal. Genindlæs siden for at se dem.",
+                    "New figures have been published. Reload the page to see them."),
     "reload": ("Genindlæs", "Reload"),
     "trend": ("Udvikling over bølgerne", "Trend over the waves"),
     "series_lines": ("Hver linje er én undersøgelse med én definition af frivilligt arbejde: {lines}. Linjerne måler "

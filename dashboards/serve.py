@@ -25,7 +25,8 @@ USAGE = ("usage: python -m dashboards.serve [--port N] [--max-kernels N] [--pool
          "[--root DIR] [--Class.trait=value ...]")
 # The page texts of the busy page and the kernel-lost message live in dashboards.labels.UI (keys below).
 SERVE_TEXT_KEYS = ("busy_title", "busy_text", "busy_retry", "busy_now")
-PAGE_TEXT_KEYS = ("kernel_lost", "server_lost", "reload")  # shown by kernel_watch.html.j2 in a notebook page
+PAGE_TEXT_KEYS = ("kernel_lost", "server_lost", "new_figures", "reload")  # shown by kernel_watch.html.j2
+OWNER_COOKIE = "frivillig_kernel"  # signed: the kernel id of the page that got it (voila_app, owner_cookies)
 
 
 class UsageError(ValueError):
@@ -99,11 +100,19 @@ def parse_args(argv: list[str]) -> Options:
     return opts
 
 
-def page_config_hook(page_config, **_kwargs):
-    """Give the pages the dashboard list, whether the warehouse holds demo data, and the serving texts."""
+def owner_cookies(base_url: str, kernel_id: str) -> list[tuple[str, str]]:
+    """(cookie name, path) of the cookies that make a browser the owner of a page's kernel: one per address."""
+    return [(OWNER_COOKIE, f"{base_url}api/kernels/{kernel_id}"),
+            (OWNER_COOKIE + "_close", f"{base_url}voila/api/shutdown/{kernel_id}")]
+
+
+def page_config_hook(page_config, settings=None, **_kwargs):
+    """Give the pages the dashboard list, whether the warehouse holds demo data, the build they show (the server's
+    at the time, which the new-figures notice compares with the server's later one) and the serving texts."""
     from .labels import DASHBOARDS, label, t
 
     page_config["frivilligdata"] = {
+        "build": getattr((settings or {}).get("frivilligdata_app"), "build", ""),
         "demo": _is_demo(),
         "demo_text_da": label("data_kind", "demo", "da"),
         "demo_text_en": label("data_kind", "demo", "en"),
@@ -137,40 +146,84 @@ def busy_page(lang: str, retry_after: int, live: int, cap: int) -> str:
 
 
 def voila_app():
-    """Voilà with the Frivilligdata additions to its notebook page handler and two small endpoints.
+    """Voilà with the Frivilligdata additions to its notebook page handler and a few small endpoints.
 
     - The notebook page sets the `_xsrf` cookie: on page close Voilà's widget manager posts `_xsrf` from that cookie
       to /voila/api/shutdown/<kernel>, but Voilà 0.5.13's notebook handler never sets it (voila-dashboards/voila#1458),
       so the post was refused (403) and every closed page left its kernel running until culled. Reading
       `xsrf_token` sets the cookie (tornado). Done in the handler rather than a prelaunch hook, which Voilà does not
       allow together with preheated kernels.
+    - The page also gets a signed cookie naming its kernel, scoped to that kernel's two addresses (owner_cookies):
+      only the browser that got the page can shut its kernel down (`VoilaShutdownKernelHandler` accepted any `_xsrf`) or
+      read its model at /api/kernels/<id> (which answered anyone, and stopped the kernel on DELETE).
     - The live-kernel cap: when `max_kernels` pages already hold a kernel, a new page gets the busy page (503 with
       Retry-After) instead of a kernel; the preheated pool does not count.
-    - /voila/frivillig/kernel/<id> tells a page whether its kernel still lives (the kernel-lost message polls it).
+    - Page renders per client address are limited (`page_rate` per minute after a burst of `page_burst`): beyond
+      it the busy page with 429. Off in the workers behind nginx, which limits instead (they see only nginx).
+    - A new warehouse build (the file replaced: `etl build`) is noticed within `build_check` seconds: the pooled
+      kernels, which built their pages from the old build, are replaced, and open pages show a notice.
+    - /voila/frivillig/kernel/<id> tells a page whether its kernel still lives and which build the server serves
+      (the kernel-lost message and the new-figures notice poll it).
     - /voila/frivillig/municipalities.geojson serves the map's geometry (dashboards.geo), so that a map names this
       address instead of carrying the boundaries in every redraw; the kernels learn it from $FRIVILLIGDATA_GEOJSON_URL.
     """
+    import asyncio
+    import time
+
+    import tornado.ioloop
     import tornado.web
-    from traitlets import Integer
+    from traitlets import Float, Integer
     from voila.app import Voila, _kernel_id_regex
     from voila.tornado.handler import TornadoVoilaHandler
 
     from . import geo
 
+    class _PageKernels:
+        """The kernel manager as one page request sees it: notes which kernel the page gets (Voilà's handler
+        claims it through get_rendered_notebook or start_kernel and keeps the id to itself)."""
+
+        def __init__(self, km, handler):
+            self._km, self._handler = km, handler
+
+        def __getattr__(self, name):
+            return getattr(self._km, name)
+
+        async def get_rendered_notebook(self, *args, **kwargs):
+            result = await self._km.get_rendered_notebook(*args, **kwargs)
+            self._handler._fd_claimed(result[2])
+            return result
+
+        async def start_kernel(self, *args, **kwargs):
+            kernel_id = await self._km.start_kernel(*args, **kwargs)
+            self._handler._fd_claimed(kernel_id)
+            return kernel_id
+
     class PageHandler(TornadoVoilaHandler):
+        _fd_kernel = None
+
+        @property
+        def kernel_manager(self):
+            return _PageKernels(self.settings["kernel_manager"], self)
+
+        def _fd_busy(self, status: int, why: str, live: int):
+            app = self.settings["frivilligdata_app"]
+            lang = "en" if self.get_argument("lang", "da").strip().lower() == "en" else "da"
+            self.log.warning("Frivilligdata: %s: busy page for %s (%d)", why, self.request.path, status)
+            self.set_status(status)
+            self.set_header("Retry-After", str(app.retry_after))
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(busy_page(lang, app.retry_after, live, app.max_kernels))
+
         @tornado.web.authenticated
         async def get(self, path=None):
             app = self.settings["frivilligdata_app"]
             live = app.page_kernels()
+            if not app.rate_allows(self.request.remote_ip):
+                self._fd_busy(429, f"more than {app.page_burst} pages at once from {self.request.remote_ip}", live)
+                return
             if live + app.admitting >= app.max_kernels:
-                lang = "en" if self.get_argument("lang", "da").strip().lower() == "en" else "da"
-                self.log.warning("Frivilligdata: %d of %d page kernels in use: busy page for %s", live,
-                                 app.max_kernels, path)
-                self.set_status(503)
-                self.set_header("Retry-After", str(app.retry_after))
-                self.set_header("Content-Type", "text/html; charset=UTF-8")
-                self.set_header("Cache-Control", "no-store")
-                self.finish(busy_page(lang, app.retry_after, live, app.max_kernels))
+                self._fd_busy(503, f"{live} of {app.max_kernels} page kernels in use", live)
                 return
             self.xsrf_token  # noqa: B018 - the property sets the cookie before the page starts streaming
             app.admitting += 1
@@ -180,9 +233,30 @@ def voila_app():
             finally:
                 self._fd_release()
 
+        def _fd_claimed(self, kernel_id: str):
+            self._fd_kernel = kernel_id
+            self._fd_release()  # claimed: from now on page_kernels() counts it
+            self.settings["kernel_manager"].page_claimed(kernel_id)
+
+        def on_finish(self):
+            self._fd_sent()
+
+        def on_connection_close(self):
+            self._fd_sent()
+            super().on_connection_close()
+
+        def _fd_sent(self):
+            if self._fd_kernel:  # the page's request ended: its browser's grace to connect starts now
+                self.settings["kernel_manager"].page_sent(self._fd_kernel)
+
         def flush(self, *args, **kwargs):
-            # the first chunk of the page is written after its kernel is claimed: from then page_kernels() counts it
-            self._fd_release()
+            self._fd_release()  # (the kernel is claimed before the first chunk is written)
+            if self._fd_kernel and not self._headers_written:  # tornado's flag: the headers are still ours to set
+                # the kernel's cookie, for the two addresses of that kernel the page's script uses besides its
+                # websocket: the kernel's model (asked before connecting) and the shutdown on page close
+                for name, path in owner_cookies(self.base_url, self._fd_kernel):
+                    self.set_signed_cookie(name, self._fd_kernel, expires_days=None, httponly=True,
+                                           samesite="Strict", path=path)
             return super().flush(*args, **kwargs)
 
         def _fd_release(self):
@@ -190,9 +264,42 @@ def voila_app():
                 self._fd_admitted = False
                 self.settings["frivilligdata_app"].admitting -= 1
 
+    from jupyter_server.services.kernels.handlers import KernelHandler
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+    def owns(handler, kernel_id: str) -> bool:
+        """Whether the request carries the signed cookie the page of this kernel got (scoped to this address)."""
+        name = next((n for n, p in owner_cookies(handler.base_url, kernel_id) if handler.request.path == p), None)
+        owner = handler.get_signed_cookie(name) if name else None
+        return owner is not None and owner.decode("ascii", "replace") == kernel_id
+
+    class OwnerShutdownHandler(VoilaShutdownKernelHandler):
+        """Voilà's page-close shutdown, for the page that owns the kernel only."""
+
+        @tornado.web.authenticated
+        async def post(self, kernel_id):
+            if not owns(self, kernel_id):
+                raise tornado.web.HTTPError(403, "not this page's kernel")
+            return await super().post(kernel_id)
+
+    class OwnerKernelHandler(KernelHandler):
+        """/api/kernels/<id>: the kernel's model, which the page asks for before connecting its websocket, for that
+        page only (404 to anyone else, as for a kernel that does not exist); no DELETE (a page closes through the
+        shutdown address)."""
+
+        @tornado.web.authenticated
+        async def get(self, kernel_id):
+            if not owns(self, kernel_id):
+                raise tornado.web.HTTPError(404)
+            return await super().get(kernel_id)
+
+        async def delete(self, kernel_id):
+            raise tornado.web.HTTPError(404)
+
     class KernelAliveHandler(tornado.web.RequestHandler):
         async def get(self, kernel_id):
-            km = self.settings["frivilligdata_app"].kernel_manager
+            app = self.settings["frivilligdata_app"]
+            km = app.kernel_manager
             alive = False
             if kernel_id in km:
                 try:
@@ -200,7 +307,7 @@ def voila_app():
                 except Exception:  # noqa: BLE001 - a kernel being torn down counts as gone
                     alive = False
             self.set_header("Cache-Control", "no-store")
-            self.finish({"alive": alive})
+            self.finish({"alive": alive, "build": app.build})
 
     class GeojsonHandler(tornado.web.RequestHandler):
         def get(self):
@@ -211,15 +318,108 @@ def voila_app():
             self.set_header("Cache-Control", "public, max-age=31536000, immutable" if current else "no-cache")
             self.finish(body)
 
+    class NotFound(tornado.web.RequestHandler):
+        """/logout: there is no login (jupyter_server's logout page needs a static path Voilà does not set: 500)."""
+
+        def prepare(self):
+            raise tornado.web.HTTPError(404)
+
+    from voila.static_file_handler import TemplateStaticFileHandler
+
+    class TemplateStatic(TemplateStaticFileHandler):
+        """Voilà's template files, with 404 rather than 500 for an address not of the form <template>/static/<file>."""
+
+        def parse_url_path(self, path):
+            parts = path.split("/", 2)
+            if len(parts) < 3 or parts[1] != "static" or not parts[0] or not parts[2]:
+                raise tornado.web.HTTPError(404)
+            return super().parse_url_path(path)
+
     class FrivilligVoila(Voila):
         max_kernels = Integer(12, config=True, help="Most pages served at once (each holds a kernel); the "
                               "preheated pool comes on top. A visitor beyond it gets the busy page.")
         retry_after = Integer(15, config=True, help="Seconds after which the busy page tries again by itself")
+        page_rate = Float(12, config=True, help="Page renders per minute per client address after the burst "
+                          "(0: no limit, as in the workers behind nginx, which limits instead)")
+        page_burst = Integer(30, config=True, help="Page renders one client address may start at once")
+        build_check = Float(2, config=True, help="Seconds between looks at the warehouse file for a new build")
         admitting = 0  # pages admitted whose kernel is not yet claimed
+        build = ""  # the build id of the warehouse served (dashboards.cache.build_id)
+        _identity = None
+        _checked = False
+
+        def rate_allows(self, address: str) -> bool:
+            """A token bucket per client address: page_burst tokens, refilled at page_rate per minute."""
+            if self.page_rate <= 0:
+                return True
+            now = time.monotonic()
+            buckets = self.__dict__.setdefault("_fd_buckets", {})  # address -> (tokens, when)
+            if len(buckets) > 10000:  # forget the addresses whose bucket has filled up again
+                full = self.page_burst / (self.page_rate / 60)
+                for a in [a for a, b in buckets.items() if now - b[1] >= full]:
+                    del buckets[a]
+            tokens, then = buckets.get(address, (self.page_burst, now))
+            tokens = min(self.page_burst, tokens + (now - then) * self.page_rate / 60)
+            allowed = tokens >= 1
+            buckets[address] = (tokens - 1 if allowed else tokens, now)
+            return allowed
+
+        def check_build(self) -> bool:
+            """Whether the warehouse file was replaced by another build since the last look (then the pool is
+            renewed and `build` changes, which open pages notice)."""
+            import queries
+
+            from . import cache
+
+            path = queries.warehouse_path()
+            try:
+                st = path.stat()
+            except OSError:
+                self._checked = True
+                return False  # no warehouse (yet): keep serving what was built
+            identity = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+            if identity == self._identity:
+                return False
+            first, self._checked = not self._checked, True  # (the first look is the server's start)
+            self._identity = identity
+            try:
+                build = cache.build_id(str(path), st.st_mtime_ns)
+            except Exception as exc:  # noqa: BLE001 - a half-written or foreign file: look again next time
+                self.log.warning("Frivilligdata: cannot read the build of %s: %s", path, exc)
+                self._identity = None
+                return False
+            if build == self.build:
+                return False
+            old, self.build = self.build, build
+            if not first:
+                self.log.warning("Frivilligdata: new warehouse build %s (was %s): renewing the preheated pool", build,
+                                 old)
+                self.renew_pool()
+            return not first
+
+        def renew_pool(self) -> None:
+            """Replace every kernel of the preheated pool: they built their pages from the previous build.
+            (Voilà's pool is its kernel manager's private `_pools`: notebook -> list of start tasks.)"""
+            km = self.kernel_manager
+            for notebook, pool in list(getattr(km, "_pools", {}).items()):
+                tasks = list(pool)
+                pool.clear()
+                for task in tasks:
+                    task.add_done_callback(lambda t: asyncio.ensure_future(self._discard(t)))
+                km.fill_if_needed(delay=0, notebook_name=notebook)
+
+        async def _discard(self, task) -> None:
+            try:
+                kernel_id = task.result()["kernel_id"]
+            except (Exception, asyncio.CancelledError):  # noqa: BLE001 - a failed pool start holds no kernel
+                return
+            if kernel_id in self.kernel_manager:
+                await self.kernel_manager.shutdown_kernel(kernel_id)
 
         def init_settings(self, *args, **kwargs):
             # before the kernel manager starts the preheated kernels, which inherit this environment
             os.environ[geo.URL_ENV] = geo.served_url(self.base_url)
+            self.check_build()
             settings = super().init_settings(*args, **kwargs)
             settings["frivilligdata_app"] = self
             return settings
@@ -227,7 +427,9 @@ def voila_app():
         def init_handlers(self):
             from jupyter_server.utils import url_path_join
 
-            handlers = [(h[0], PageHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
+            replace = {TornadoVoilaHandler: PageHandler, VoilaShutdownKernelHandler: OwnerShutdownHandler,
+                       KernelHandler: OwnerKernelHandler, TemplateStaticFileHandler: TemplateStatic}
+            handlers = [(h[0], NotFound if h[0].endswith("/logout") else replace.get(h[1], h[1]), *h[2:])
                         for h in super().init_handlers()]
             alive = (url_path_join(self.server_url, r"/voila/frivillig/kernel/%s" % _kernel_id_regex),
                      KernelAliveHandler)
@@ -264,6 +466,7 @@ def voila_app():
             self.port = sockets[0].getsockname()[1]
             print(f"Frivilligdata: open http://{self.ip}:{self.port}{self.base_url}", flush=True)
             self.ioloop = tornado.ioloop.IOLoop.current()
+            tornado.ioloop.PeriodicCallback(self.check_build, self.build_check * 1000).start()
             try:
                 self.ioloop.start()
             except KeyboardInterrupt:

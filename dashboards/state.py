@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 from .preheat import get_query_string, preheated, request_arrived  # noqa: F401 - ui.run asks state
 
 MAX_VALUE_LEN = 40  # longer values are rejected before any comparison (and shortened in the note)
+MAX_FIELDS = 50  # fields read from an address; the rest are ignored with one "unknown parameter" note
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ def parse_query(query: str | None, choices: list[Choice]) -> State:
     values: dict[str, str | None] = {c.name: c.default for c in spec.values()}
     seen: set[str] = set()
     notes: list[Note] = []
-    pairs = parse_qsl((query or "").lstrip("?"), keep_blank_values=True, max_num_fields=50)
+    # no max_num_fields: parse_qsl raises beyond it, and the page then failed instead of ignoring the extra fields
+    pairs = parse_qsl((query or "").lstrip("?"), keep_blank_values=True)
+    pairs, extra = pairs[:MAX_FIELDS], pairs[MAX_FIELDS:]
     for name, raw in pairs:
         c = spec.get(name)
         if c is None:
@@ -80,6 +83,10 @@ def parse_query(query: str | None, choices: list[Choice]) -> State:
                 values[name] = match
                 continue
         notes.append(Note(name, _short(raw), c.default))
+    if extra:
+        names = list(dict.fromkeys(name for name, _ in extra))
+        shown = ", ".join(_short(n) for n in names[:3]) + (", …" if len(names) > 3 else "")
+        notes.append(Note(_short(shown), "", None, unknown=True))
     return State(values, notes)
 
 
