@@ -11,7 +11,7 @@
 --     Danish labels for areas). A volunteer-survey figure is compared only with the warehouse's wave of its series
 --     (survey_waves) that counts volunteering with the figure's definition; otherwise our value is null and the
 --     reason says that the data cannot reproduce it (another series in that year, or another definition: e.g. SFI's
---     25 % who volunteered in the last month).
+--     25 % for the last month).
 -- definition_da: Hver række i published_figures med vores værdi, beregnet på samme måde som den metrik, kolonnen
 --     metric nævner, og i den offentliggjorte enhed (procent som 0-100). Tal fra frivilligundersøgelsen har vores
 --     95 %-interval og angiver, om det offentliggjorte tal ligger inden for det; tal fra kommuneundersøgelsen og
@@ -22,7 +22,8 @@
 --     oversættes til vores koder i forespørgslens liste category_codes (og for områder via de danske betegnelser i
 --     labels.csv). Et tal fra en frivilligundersøgelse sammenlignes kun med datavarehusets måling i samme
 --     undersøgelse (survey_waves), der opgør frivilligt arbejde med tallets definition; ellers er vores værdi tom, og
---     begrundelsen siger, at data ikke kan genskabe det (en anden undersøgelse det år eller en anden definition).
+--     begrundelsen siger, at data ikke kan genskabe det (en anden undersøgelse det år eller en anden definition: fx
+--     SFI's 25 % for den seneste måned).
 -- unit: as published (column unit): pct, persons, hours, municipalities, fte, dkk, rank, order
 -- unit_da: som offentliggjort (kolonnen unit): pct (procent), persons (personer), hours (timer), municipalities
 --     (kommuner), fte (fuldtidsstillinger), dkk (kr.), rank (placering), order (rækkefølge)
