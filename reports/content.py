@@ -45,6 +45,12 @@ class Source:
         self.lang = lang
         self._cache: dict[tuple, queries.Result] = {}
 
+    def in_language(self, lang: str) -> "Source":
+        """The same warehouse in another language, sharing the cached results (a query's numbers have no language)."""
+        other = Source.__new__(Source)
+        other.path, other.db, other.lang, other._cache = self.path, self.db, lang, self._cache
+        return other
+
     @property
     def db_label(self) -> str:
         return self.db
