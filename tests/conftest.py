@@ -14,10 +14,11 @@ DEMO_DB = REPO / "data" / "warehouse.duckdb"
 
 # The longest test files, longest first: `make test` (pytest-xdist, --dist loadfile --no-loadscope-reorder) hands the
 # files to the workers in collection order, so these start at once instead of one of them running alone at the end.
-# Seconds of one worker, measured on the 2-core machine under load (pytest --durations); remeasure when they change.
+# Wall seconds of one file, on the 2-core machine at a load average of about 10 (December 2026); remeasure when they
+# change (pytest --durations).
 START_FIRST = [
     "tests/test_small_counts.py",    # 160 s: every dashboard view walked for small counts
-    "tests/test_report.py",          # 100 s: the report in both languages, three more builds
+    "tests/test_report.py",          # 140 s: the report in both languages, three more builds
     "tests/test_etl_fuzz.py",
     "tests/test_queries_change.py",
 ]
