@@ -16,8 +16,8 @@ def languages(value: str) -> list[str]:
     langs = [v.strip() for v in value.split(",")]
     bad = [v for v in langs if v not in LANGS]
     if bad:
-        raise argparse.ArgumentTypeError(f"unknown language {bad[0]!r}: use {', '.join(LANGS)}, a comma-separated list of "
-                                         "them, or all")
+        raise argparse.ArgumentTypeError(
+            f"unknown language {bad[0]!r}: use {', '.join(LANGS)}, a comma-separated list of them, or all")
     return list(dict.fromkeys(langs))
 
 

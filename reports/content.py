@@ -6,6 +6,7 @@ the results out as figures, tables and key figures.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import html
 import math
@@ -47,8 +48,8 @@ class Source:
 
     def in_language(self, lang: str) -> "Source":
         """The same warehouse in another language, sharing the cached results (a query's numbers have no language)."""
-        other = Source.__new__(Source)
-        other.path, other.db, other.lang, other._cache = self.path, self.db, lang, self._cache
+        other = copy.copy(self)
+        other.lang = lang
         return other
 
     @property

@@ -520,6 +520,15 @@ def test_any_wave_builds(demo_db, tmp_path, year):
     assert f"Frivilligrapport {year}" in html and len(figures(html)) >= 10
 
 
+def test_lang_option_takes_one_language_a_list_or_all(capsys):
+    from reports.__main__ import languages, main
+
+    assert languages("en") == ["en"] and languages("all") == ["da", "en"] and languages("en,da,en") == ["en", "da"]
+    with pytest.raises(SystemExit) as exit_:
+        main(["build", "--year", str(YEAR), "--lang", "da,fr"])
+    assert exit_.value.code == 2 and "unknown language 'fr'" in capsys.readouterr().err
+
+
 def test_rounding_follows_the_standard_error():
     assert fmt.step_for(4321) == 1000 and fmt.step_for(250) == 100 and fmt.step_for(0.3) == 1
     assert fmt.rounded(181_913, 1000) == "182.000" and fmt.rounded(181_913, 100, "en") == "181,900"
