@@ -14,10 +14,14 @@ WORKERS ?= 1
 JOBS ?= auto
 # pytest-xdist, one test file per worker at a time: a notebook's nbval cells share its kernel, and a module-scoped
 # server or build (the report, the capped Voila server) is made once. (--dist loadgroup would balance finer, but with
-# pytest 9.2 it silently stops grouping: pytest-xdist issue 1386.)
-PARALLEL = -n $(JOBS) --dist loadfile
+# pytest 9.2 it silently stops grouping: pytest-xdist issue 1386.) The files go out in collection order, the longest
+# first (tests/conftest.py START_FIRST), not xdist's default of the most tests first, which left the longest file,
+# with few tests, to run alone at the end.
+PARALLEL = -n $(JOBS) --dist loadfile --no-loadscope-reorder
 YEAR ?=
-REPORT_LANG ?= $(if $(filter en,$(LANG)),en,da)
+# LANG=en, LANG=da,en or LANG=all (the environment's own LANG, e.g. en_US.UTF-8, means Danish)
+comma := ,
+REPORT_LANG ?= $(or $(filter en all da$(comma)en en$(comma)da,$(LANG)),da)
 # Debian packages a target needs; tools/setup-system.sh installs the missing ones (root or passwordless sudo) or
 # stops with the apt-get command to run
 SYSTEM := tools/setup-system.sh
@@ -105,7 +109,7 @@ test: system-test $(WAREHOUSE) $(AXE) ## Run the test suite (unit, warehouse, no
 check: $(WAREHOUSE) ## The quick subset of make test: everything but the browser, report and notebook runs
 	$(VENV)/bin/pytest tests $(PARALLEL) -m "not browser and not slow and not notebook"
 
-report: system-browser $(WAREHOUSE) ## Render the annual report: make report [YEAR=...] [LANG=en] (default the latest wave) -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
+report: system-browser $(WAREHOUSE) ## Render the annual report: make report [YEAR=...] [LANG=en|all] (default the latest wave) -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
 	$(PY) -m reports build $(if $(YEAR),--year $(YEAR)) --lang $(REPORT_LANG)
 
 bench: system-browser $(VENV)/.installed ## Run the benchmarks in bench/ (slow; prints ratios against baselines)

@@ -1,8 +1,24 @@
-"""`python -m reports build [--year YEAR] [--lang da|en] [--db PATH] [--out DIR] [--no-pdf]`."""
+"""`python -m reports build [--year YEAR] [--lang da|en|da,en|all] [--db PATH] [--out DIR] [--no-pdf]`."""
 from __future__ import annotations
 
 import argparse
 import sys
+
+from reports.text import TEXT
+
+LANGS = tuple(TEXT)
+
+
+def languages(value: str) -> list[str]:
+    """--lang: one language, a comma-separated list (each once, in the order given) or all."""
+    if value == "all":
+        return list(LANGS)
+    langs = [v.strip() for v in value.split(",")]
+    bad = [v for v in langs if v not in LANGS]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"unknown language {bad[0]!r}: use {', '.join(LANGS)}, a comma-separated list of them, or all")
+    return list(dict.fromkeys(langs))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -11,17 +27,18 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="render reports/<year>/frivilligrapport-<year>.<lang>.html and .pdf")
     b.add_argument("--year", type=int, default=None,
                    help="survey wave (default: the latest wave in the warehouse)")
-    b.add_argument("--lang", choices=["da", "en"], default="da", help="report language (default da)")
+    b.add_argument("--lang", type=languages, default=["da"], metavar="da|en|da,en|all",
+                   help="report language(s) (default da); several share one browser and the warehouse's reads")
     b.add_argument("--db", default=None, help="warehouse path (default data/warehouse.duckdb or $FRIVILLIGDATA_DB)")
     b.add_argument("--out", default=None, help="output folder (default reports/<year>/)")
     b.add_argument("--no-pdf", action="store_true", help="write the HTML only")
     args = parser.parse_args(argv)
 
-    from reports.build import NoWaveError, build
+    from reports.build import NoWaveError, build_languages
     from reports.pdf import PdfError
 
     try:
-        result = build(args.year, lang=args.lang, db=args.db, out=args.out, pdf=not args.no_pdf)
+        results = build_languages(args.year, args.lang, db=args.db, out=args.out, pdf=not args.no_pdf)
     except NoWaveError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -31,12 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     except PdfError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(f"wrote {result.html}")
-    if result.pdf:
-        print(f"wrote {result.pdf}")
-    print(f"{result.figures} figures, {result.tables} tables in {result.seconds:.1f} s")
+    for result in results:
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"wrote {result.html}")
+        if result.pdf:
+            print(f"wrote {result.pdf}")
+        print(f"{result.figures} figures, {result.tables} tables in {result.seconds:.1f} s")
     return 0
 
 

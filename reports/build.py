@@ -94,19 +94,42 @@ def build(year: int | None, lang: str = "da", db: str | pathlib.Path | None = No
           out: str | pathlib.Path | None = None, pdf: bool = True) -> BuildResult:
     """Render reports/<year>/frivilligrapport-<year>.<lang>.html (and .pdf); year None: the latest survey wave in
     the warehouse. NoWaveError for a year without a wave."""
-    started = time.perf_counter()
-    if lang not in TEXT:
-        raise ValueError(f"unknown report language {lang!r}: use one of {', '.join(TEXT)}")
-    source = content.Source(db=db, lang=lang)
+    return build_languages(year, [lang], db=db, out=out, pdf=pdf)[0]
+
+
+def build_languages(year: int | None, langs: list[str], db: str | pathlib.Path | None = None,
+                    out: str | pathlib.Path | None = None, pdf: bool = True) -> list[BuildResult]:
+    """`build` for each language in turn, sharing the warehouse's query results and one Chromium.
+
+    Each language's files are exactly those its own `build` writes; they are renamed into place as soon as that
+    language is finished, so a failure in a later language leaves the earlier ones built.
+    """
+    for lang in langs:
+        if lang not in TEXT:
+            raise ValueError(f"unknown report language {lang!r}: use one of {', '.join(TEXT)}")
+    source = content.Source(db=db)
+    years = source.survey_years()
     if year is None:
-        waves = source.survey_years()
-        if not waves:
+        if not years:
             raise NoWaveError("the warehouse has no survey wave")
-        year = waves[-1]
+        year = years[-1]
+    if year not in years:
+        raise NoWaveError(TEXT[langs[0]]["no_wave"].format(year=year, db=source.db_label,
+                                                          years=", ".join(str(y) for y in years) or "-"))
+    out_dir = pathlib.Path(out) if out else DEFAULT_OUT / str(year)
+    results = []
+    with Chromium() as browser:
+        for lang in langs:
+            results.append(_build_one(browser, source.in_language(lang), year, lang, out_dir, pdf))
+    return results
+
+
+def _build_one(browser: Chromium, source: content.Source, year: int, lang: str, out_dir: pathlib.Path,
+               pdf: bool) -> BuildResult:
+    started = time.perf_counter()
     # The dashboards' panels draw the figures: they read the report's warehouse, so every number comes from one file.
     with dashboard_data.using(source.db):
         context, items = _content(source, year, lang)
-    out_dir = pathlib.Path(out) if out else DEFAULT_OUT / str(year)
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = output_paths(out_dir, year, lang)
     # Everything is written beside the targets first and renamed over them only when the whole build succeeded.
@@ -114,18 +137,17 @@ def build(year: int | None, lang: str = "da", db: str | pathlib.Path | None = No
     tmp_pdf = out_dir / f".{pdf_path.name}.tmp.pdf"
     warnings: list[str] = []
     try:
-        with Chromium() as browser:
-            figures = [i for i in items if i.kind == "figure"]
-            svgs = browser.svgs([figure_spec(i.fig) for i in figures], plotly.offline.get_plotlyjs())
-            for item, svg in zip(figures, svgs):
-                item.svg = svg_data_uri(compact_svg(svg))
-            context["pages"] = {}
-            tmp_html.write_text(render_html(context), encoding="utf-8")
-            if pdf:
-                warnings = _print_with_page_numbers(browser, context, tmp_html, tmp_pdf,
-                                                    TEXT[lang]["title"].format(year=year))
-                add_metadata(tmp_pdf, title=TEXT[lang]["title"].format(year=year), lang=lang,
-                             subject=TEXT[lang]["subtitle"], publisher=TEXT[lang]["publisher"])
+        figures = [i for i in items if i.kind == "figure"]
+        svgs = browser.svgs([figure_spec(i.fig) for i in figures], plotly.offline.get_plotlyjs())
+        for item, svg in zip(figures, svgs):
+            item.svg = svg_data_uri(compact_svg(svg))
+        context["pages"] = {}
+        tmp_html.write_text(render_html(context), encoding="utf-8")
+        if pdf:
+            warnings = _print_with_page_numbers(browser, context, tmp_html, tmp_pdf,
+                                                TEXT[lang]["title"].format(year=year))
+            add_metadata(tmp_pdf, title=TEXT[lang]["title"].format(year=year), lang=lang,
+                         subject=TEXT[lang]["subtitle"], publisher=TEXT[lang]["publisher"])
         tmp_html.replace(html_path)
         if pdf:
             tmp_pdf.replace(pdf_path)
@@ -165,10 +187,6 @@ def _print_with_page_numbers(browser: Chromium, context: dict, html: pathlib.Pat
 def _content(source: content.Source, year: int, lang: str) -> tuple[dict, list]:
     """The template context (everything but the figures' SVG and the page numbers) and the numbered items."""
     t = TEXT[lang]
-    years = source.survey_years()
-    if year not in years:
-        raise NoWaveError(t["no_wave"].format(year=year, db=source.db_label,
-                                              years=", ".join(str(y) for y in years) or "-"))
     report = content.Report(source, year)
     chapters = report.chapters()
     appendix = report.appendix()

@@ -6,6 +6,7 @@ the results out as figures, tables and key figures.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import html
 import math
@@ -44,6 +45,12 @@ class Source:
         self.db = str(self.path)
         self.lang = lang
         self._cache: dict[tuple, queries.Result] = {}
+
+    def in_language(self, lang: str) -> "Source":
+        """The same warehouse in another language, sharing the cached results (a query's numbers have no language)."""
+        other = copy.copy(self)
+        other.lang = lang
+        return other
 
     @property
     def db_label(self) -> str:

@@ -12,6 +12,22 @@ FIXTURES = REPO / "tests" / "fixtures"
 FIXTURE_RAW = FIXTURES / "raw"
 DEMO_DB = REPO / "data" / "warehouse.duckdb"
 
+# The longest test files, longest first: `make test` (pytest-xdist, --dist loadfile --no-loadscope-reorder) hands the
+# files to the workers in collection order, so these start at once instead of one of them running alone at the end.
+# Wall seconds of one file, on the 2-core machine at a load average of about 10 (December 2026); remeasure when they
+# change (pytest --durations).
+START_FIRST = [
+    "tests/test_small_counts.py",    # 160 s: every dashboard view walked for small counts
+    "tests/test_report.py",          # 140 s: the report in both languages, three more builds
+    "tests/test_etl_fuzz.py",
+    "tests/test_queries_change.py",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: n for n, path in enumerate(START_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: the rest keep order
+
 
 def run_etl_build(raw: pathlib.Path, db: pathlib.Path, cwd: pathlib.Path = REPO) -> subprocess.CompletedProcess:
     """Run `python -m etl build` as a user would and return the completed process (stdout/stderr as text)."""

@@ -129,8 +129,8 @@ def rpage(browser):
     page.set_default_timeout(120_000)
     yield RecordingPage(page)
     # beforeunload makes Voilà shut the page's kernel down, so kernels do not pile up during the session
-    page.close(run_before_unload=True)
-    time.sleep(0.3)
+    with page.expect_event("close", timeout=15_000):  # the unload handlers have run
+        page.close(run_before_unload=True)
     context.close()
 
 
@@ -144,6 +144,21 @@ def wait_drawn(page, timeout: int = 90_000) -> int:
                 p.querySelector('.fd-error') || p.querySelectorAll(marks).length > 0);
         }""", arg=MARKS, timeout=timeout)
     return page.locator(".fd-panel").count()
+
+
+def wait_laid_out(page, timeout: int = 30_000) -> None:
+    """Wait until every plotly chart that follows its container's width has been laid out at that width (plotly's
+    responsive relayout after a viewport change runs on a timer), then for one painted frame, e.g. before a screenshot."""
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(gd =>
+            !gd._fullLayout || gd.layout.width !== undefined
+            || Math.abs(gd._fullLayout.width - gd.getBoundingClientRect().width) <= 1)""", timeout=timeout)
+    painted(page)
+
+
+def painted(page) -> None:
+    """Return once the browser has painted a frame after everything done so far (two animation frames)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def panel_marks(page) -> list[tuple[str, int]]:

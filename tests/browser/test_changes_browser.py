@@ -11,7 +11,7 @@ import pytest
 from queries import comparable_waves, run
 from reports import fmt
 
-from .conftest import SCREENSHOTS, wait_drawn
+from .conftest import SCREENSHOTS, painted, wait_drawn
 
 pytestmark = pytest.mark.browser
 PAGE = "1_frivillige.ipynb"
@@ -52,7 +52,7 @@ def shoot(rpage, base, query: str, name: str) -> None:
         for panel in ("change", "contrast"):
             # the viewport scrolled to the panel: an element screenshot of a panel taller than the window loses its top
             page.evaluate(f"() => document.querySelector('.fd-panel-{panel}').scrollIntoView()")
-            page.wait_for_timeout(300)
+            painted(page)
             page.screenshot(path=str(SCREENSHOTS / f"1_frivillige_{panel}_{name}_{width}.png"))
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from dashboards.labels import DASHBOARDS
 
-from .conftest import SCREENSHOTS, kernel_shut_down, panel_marks, wait_drawn
+from .conftest import SCREENSHOTS, kernel_shut_down, panel_marks, wait_drawn, wait_laid_out
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ def test_dashboard_draws_every_chart_offline_without_errors(rpage, voila_url, fi
     page.set_viewport_size({"width": 1280, "height": 1000})
     height = page.evaluate("Math.ceil(document.querySelector('#rendered_cells').scrollHeight)")
     page.set_viewport_size({"width": 1280, "height": min(max(height, 1000), 6000)})
-    page.wait_for_timeout(500)
+    wait_laid_out(page)
     page.screenshot(path=str(SCREENSHOTS / file.replace(".ipynb", ".png")))
     assert rpage.external == [], f"requests left localhost: {rpage.external}"
 

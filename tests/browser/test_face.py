@@ -19,7 +19,7 @@ from dashboards import present
 from dashboards.labels import DASHBOARDS
 from dashboards.labels import t as ui_text
 
-from .conftest import SCREENSHOTS, wait_drawn
+from .conftest import SCREENSHOTS, wait_drawn, wait_laid_out
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def screenshot(page, name: str, width: int) -> None:
     if page.locator("#rendered_cells").count():
         height = page.evaluate("Math.ceil(document.querySelector('#rendered_cells').scrollHeight)")
         page.set_viewport_size({"width": width, "height": min(max(height, 800), 9000)})
-        page.wait_for_timeout(400)
+        wait_laid_out(page)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 

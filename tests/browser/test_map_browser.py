@@ -10,7 +10,7 @@ from dashboards import data, geo as dgeo, map as dmap
 from dashboards.labels import municipalities
 from dashboards.panels import indicator_options
 
-from .conftest import SCREENSHOTS, wait_drawn
+from .conftest import SCREENSHOTS, wait_drawn, wait_laid_out
 
 pytestmark = pytest.mark.browser
 
@@ -118,7 +118,7 @@ def test_year_dropdown_shows_the_year_drawn(rpage, voila_url):
                                         (PROFIL, "?kommune=400&lang=en")])
 def test_no_horizontal_scrolling_at_390_px(rpage, voila_url, file, query):
     page = open_page(rpage, voila_url, file, query, width=390)
-    page.wait_for_timeout(500)  # plotly's responsive relayout after the viewport change
+    wait_laid_out(page)  # plotly's responsive relayout
     scroll, client = no_horizontal_overflow(page)
     name = file.replace(".ipynb", "") + ("_en" if "lang=en" in query else "_da")
     page.screenshot(path=str(SCREENSHOTS / f"map_{name}_390.png"), full_page=True)
