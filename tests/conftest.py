@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -28,6 +29,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {path: n for n, path in enumerate(START_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: the rest keep order
 
+
+
+def assert_r_script_writes(script: pathlib.Path, golden: pathlib.Path, tmp_path: pathlib.Path, *args) -> None:
+    """Where R exists, rerunning an R script of tests/r/ (with args, then the output file) reproduces its committed
+    golden file; without R (as in CI) the tests compare with the committed file and this check is skipped, saying so."""
+    if shutil.which("Rscript") is None:
+        pytest.skip("R is not installed (CI uses the committed golden file)")
+    out = tmp_path / "golden.csv"
+    proc = subprocess.run(["Rscript", str(script), *map(str, args), str(out)], cwd=REPO, capture_output=True, text=True)
+    if proc.returncode != 0 and "there is no package called" in proc.stderr:
+        pytest.skip(f"an R package is missing: {proc.stderr.strip().splitlines()[-1]}")
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text() == golden.read_text()
 
 def run_etl_build(raw: pathlib.Path, db: pathlib.Path, cwd: pathlib.Path = REPO) -> subprocess.CompletedProcess:
     """Run `python -m etl build` as a user would and return the completed process (stdout/stderr as text)."""

@@ -7,13 +7,11 @@ fewer than 50 respondents, so the comparison runs with suppress=False (the flag 
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
 
 import pandas as pd
 import pytest
 
-from conftest import REPO
+from conftest import REPO, assert_r_script_writes
 from queries import run
 
 GOLDEN = REPO / "tests" / "r" / "participation_golden.csv"
@@ -61,13 +59,5 @@ def test_suppressed_flag_kept_when_suppression_is_off(fixture_db):
     assert res.estimate.notna().all() and (res.flag == "suppressed").all()
 
 
-@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed (CI uses the committed golden file)")
 def test_golden_file_is_what_the_r_script_writes(tmp_path):
-    """Where R exists, rerunning the script reproduces the committed golden file."""
-    out = tmp_path / "golden.csv"
-    proc = subprocess.run(["Rscript", str(SCRIPT), str(REPO / "tests/fixtures/raw/survey_respondents.csv"), str(out)],
-                          cwd=REPO, capture_output=True, text=True)
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip("R survey package not installed")
-    assert proc.returncode == 0, proc.stderr
-    assert out.read_text() == GOLDEN.read_text()
+    assert_r_script_writes(SCRIPT, GOLDEN, tmp_path, REPO / "tests/fixtures/raw/survey_respondents.csv")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 import sys
 
@@ -14,7 +13,7 @@ import pandas as pd
 import pytest
 
 import queries
-from conftest import REPO
+from conftest import REPO, assert_r_script_writes
 from queries import QueryError, catalog, load_metric, run, small_area
 
 R_DIR = REPO / "tests" / "r"
@@ -61,12 +60,8 @@ def test_eblup_and_mse_equal_the_r_implementation(inputs, golden):
     assert f.sigma2_v > 0 and not f.sampled.all()  # the check covers shrinkage and the synthetic case
 
 
-@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed (CI uses the committed golden file)")
 def test_golden_file_is_what_the_r_script_writes(tmp_path):
-    out = tmp_path / "golden.csv"
-    proc = subprocess.run(["Rscript", str(SCRIPT), str(INPUTS), str(out)], cwd=REPO, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert out.read_text() == GOLDEN.read_text()
+    assert_r_script_writes(SCRIPT, GOLDEN, tmp_path, INPUTS)
 
 
 # --- simulation with known municipal rates ------------------------------------------------------------------------

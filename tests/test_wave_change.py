@@ -5,14 +5,13 @@ seed's CFSA figure) is refused with exit status 2 and a plain message, by the qu
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
-from conftest import REPO
+from conftest import REPO, assert_r_script_writes
 from queries import QueryError, run
 
 GOLDEN = REPO / "tests" / "r" / "wave_change_golden.csv"
@@ -42,14 +41,8 @@ def test_the_default_change_of_2024_is_since_2020(demo_db):
     assert list(got.since) == [2020]
 
 
-@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed (CI uses the committed golden file)")
 def test_golden_file_is_what_the_r_script_writes(tmp_path, demo_db):
-    out = tmp_path / "golden.csv"
-    proc = subprocess.run(["Rscript", str(SCRIPT), str(out)], cwd=REPO, capture_output=True, text=True)
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip("R survey package not installed")
-    assert proc.returncode == 0, proc.stderr
-    assert out.read_text() == GOLDEN.read_text()
+    assert_r_script_writes(SCRIPT, GOLDEN, tmp_path)
 
 
 @pytest.mark.parametrize("metric", ["participation_change", "hours_per_month_change", "volunteers_count_change",
