@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from browser.conftest import (CHROMIUM, CHROMIUM_ARGS, MARKS, TEST_VOILA_ARGS, free_port,  # noqa: E402
                               start_voila, stop_voila, wait_drawn)
 
-from dashboards.labels import DASHBOARDS  # noqa: E402
+from views.labels import DASHBOARDS  # noqa: E402
 
 # (dashboard, control to change, its options to cycle through (labels), panel that must redraw)
 CHANGES = {

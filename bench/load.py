@@ -44,7 +44,7 @@ sys.path.insert(0, str(REPO))
 
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS, MARKS, free_port, stop_voila  # noqa: E402
 
-from dashboards.labels import DASHBOARDS  # noqa: E402
+from views.labels import DASHBOARDS  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("bench_dashboards", REPO / "bench" / "dashboards.py")
 _bench_dashboards = importlib.util.module_from_spec(_spec)

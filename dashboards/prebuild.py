@@ -4,18 +4,16 @@ after a rebuild get pages drawn from the cache like everyone after them (`make w
     python -m dashboards.prebuild [--db data/warehouse.duckdb] [--views default|near] [--jobs N]
 
 Runs each dashboard notebook's own code, as a page without URL parameters would, in Danish and English, with the
-map geometry's address as `dashboards.serve` gives it (part of a view's key, dashboards.geo). With `--views near`
+map geometry's address as `dashboards.serve` gives it (part of a view's key, views.geo). With `--views near`
 (the default) it then runs each page once more for every address one widget change away from it (another wave,
 breakdown, indicator, municipality ...), in --jobs processes: the views a visitor reaches with their first change
 (computing one takes the kernel 50-100 ms a panel; reading it back 2 ms). Nothing is displayed; the views land in
-the cache folder beside the warehouse (dashboards.cache). A panel that fails is reported and the others still
+the cache folder beside the warehouse (views.cache). A panel that fails is reported and the others still
 built; exit status 1 if any failed.
 """
 from __future__ import annotations
 
 import argparse
-import json
-import logging
 import os
 import sys
 import time
@@ -23,85 +21,39 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import geo, state
-from .labels import DASHBOARDS
+from pages import PAGES
+from pages.address import parse_query
+from pages.model import address, converted, near, read_address
+from views import geo
 
-NOTEBOOKS = Path(__file__).resolve().parent
 LANG_QUERIES = ("", "?lang=en")  # the default page in Danish and English
 
 
-def notebook_cells(name: str) -> list[str]:
-    """The code cells of a dashboard notebook."""
-    nb = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
-    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
-
-
-def run_cells(name: str) -> dict:
-    """Run a notebook's code cells one by one in a fresh namespace, compiled as a kernel compiles them: a view's
-    cache key holds its panel function's bytecode, and compiled as one script the same cells give other bytecode
-    (LOAD_ATTR instead of LOAD_METHOD), so the views built here would never be read by a served page."""
-    namespace = {"__name__": "__main__"}
-    for i, cell in enumerate(notebook_cells(name), 1):
-        exec(compile(cell, f"{name}, cell {i}", "exec", dont_inherit=True), namespace)
-    return namespace
-
-
-class _Failures(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.seen: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen.append(record.getMessage())
-
-
 def _setup(db: str | None, base_url: str) -> None:
-    """Point this process at the warehouse and the served map address; pages display nothing."""
-    from . import ui
-
+    """Point this process at the warehouse and the served map address."""
     if db:
         os.environ["FRIVILLIGDATA_DB"] = str(Path(db).resolve())
     os.environ[geo.URL_ENV] = geo.served_url(base_url)
-    os.environ.pop("VOILA_PREHEAT", None)
-    ui.display = lambda *args, **kwargs: None  # build the views, show nothing
-
-
-def near_queries(dash) -> list[str]:
-    """The addresses one widget change away from a page: each other option of each control, with the controls that
-    depend on it set as the page would set them after that change (back to their default when no longer offered)."""
-    from . import ui
-
-    choices = [c.choice for c in dash.controls]
-    out = []
-    for c in dash.controls:
-        for _, value in c.options_for(dash.state.values):
-            if value == c.shown(dash.state.values):  # the page itself
-                continue
-            values = dict(dash.state.values, **{c.name: value})
-            ui.reset_dependents(dash.controls, values, c.name)
-            out.append(state.to_query(values, choices))
-    return out
 
 
 def run_page(name: str, query: str) -> tuple[list[str], list[str]]:
-    """Run a dashboard's notebook for one address; returns (its failures, the addresses one change away)."""
-    from . import ui
-
-    os.environ["QUERY_STRING"] = query.lstrip("?")
-    state.request_query_string.cache_clear()  # a kernel reads its page's address once; here: each run
-    failed = _Failures()
-    ui.log.addHandler(failed)  # a panel that fails logs its traceback and shows a message: collect them
-    shown: list = []
-    show = ui.Dashboard.show
-    ui.Dashboard.show = lambda self: (shown.append(self), show(self))[1]
+    """Build every view of a declared page for one address into the cache, as a kernel serving that address would
+    (pages.model.Page.view); returns (its failures, the addresses one change away)."""
+    page = PAGES[name]
     try:
-        run_cells(name)
+        lang = parse_query(query, []).lang
+        controls = page.build_controls(lang)
+        values = read_address(controls, query).values
+        shown = converted(controls, values)
     except Exception as exc:  # noqa: BLE001 - reported, the other pages still built
-        failed.seen.append(f"{type(exc).__name__}: {exc}")
-    finally:
-        ui.Dashboard.show = show
-        ui.log.removeHandler(failed)
-    return [f"{name}{query}: {s}" for s in failed.seen], [q for d in shown for q in near_queries(d)]
+        return [f"{name}{query}: {type(exc).__name__}: {exc}"], []
+    failures = []
+    for panel in ([page.headlines] if page.headlines else []) + list(page.panels):
+        try:
+            page.view(panel, shown, lang)
+        except Exception as exc:  # noqa: BLE001 - a panel that fails is reported, the others still built
+            failures.append(f"{name}{query}: {panel.name}: {type(exc).__name__}: {exc}")
+    return failures, [address(controls, v) for v in near(controls, values)]
 
 
 def _run_pages(jobs: list[tuple[str, str]]) -> list[str]:
@@ -117,7 +69,7 @@ def prebuild(db: str | None = None, base_url: str = "/", *, near: bool = True, j
     _setup(db, base_url)
     failures: list[str] = []
     todo: list[tuple[str, str]] = []
-    for name, *_ in DASHBOARDS:
+    for name in PAGES:
         for query in LANG_QUERIES:
             started = time.perf_counter()
             failed, nearby = run_page(name, query)

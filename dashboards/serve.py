@@ -23,7 +23,7 @@ KERNEL_ENV = {"FRIVILLIGDATA_THREADS": "2", "FRIVILLIGDATA_MEMORY_LIMIT": "512MB
 DEFAULT_PORT = 8866
 USAGE = ("usage: python -m dashboards.serve [--port N] [--max-kernels N] [--pool-size N] [--retry-after S] "
          "[--root DIR] [--Class.trait=value ...]")
-# The page texts of the busy page and the kernel-lost message live in dashboards.labels.UI (keys below).
+# The page texts of the busy page and the kernel-lost message live in views.labels.UI (keys below).
 SERVE_TEXT_KEYS = ("busy_title", "busy_text", "busy_retry", "busy_now")
 PAGE_TEXT_KEYS = ("kernel_lost", "server_lost", "new_figures", "reload")  # shown by kernel_watch.html.j2
 OWNER_COOKIE = "frivillig_kernel"  # signed: the kernel id of the page that got it (voila_app, owner_cookies)
@@ -109,7 +109,7 @@ def owner_cookies(base_url: str, kernel_id: str) -> list[tuple[str, str]]:
 def page_config_hook(page_config, settings=None, **_kwargs):
     """Give the pages the dashboard list, whether the warehouse holds demo data, the build they show (the server's
     at the time, which the new-figures notice compares with the server's later one) and the serving texts."""
-    from .labels import DASHBOARDS, label, t
+    from views.labels import DASHBOARDS, label, t
 
     page_config["frivilligdata"] = {
         "build": getattr((settings or {}).get("frivilligdata_app"), "build", ""),
@@ -137,7 +137,7 @@ def busy_page(lang: str, retry_after: int, live: int, cap: int) -> str:
     """The page a visitor gets when the live-kernel cap is reached (retries by itself after `retry_after` s)."""
     import jinja2
 
-    from .labels import t
+    from views.labels import t
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
     texts = {k: t(k, lang, seconds=retry_after) for k in SERVE_TEXT_KEYS}
@@ -164,7 +164,7 @@ def voila_app():
       kernels, which built their pages from the old build, are replaced, and open pages show a notice.
     - /voila/frivillig/kernel/<id> tells a page whether its kernel still lives and which build the server serves
       (the kernel-lost message and the new-figures notice poll it).
-    - /voila/frivillig/municipalities.geojson serves the map's geometry (dashboards.geo), so that a map names this
+    - /voila/frivillig/municipalities.geojson serves the map's geometry (views.geo), so that a map names this
       address instead of carrying the boundaries in every redraw; the kernels learn it from $FRIVILLIGDATA_GEOJSON_URL.
     """
     import asyncio
@@ -176,7 +176,7 @@ def voila_app():
     from voila.app import Voila, _kernel_id_regex
     from voila.tornado.handler import TornadoVoilaHandler
 
-    from . import geo
+    from views import geo
 
     class _PageKernels:
         """The kernel manager as one page request sees it: notes which kernel the page gets (Voilà's handler
@@ -344,7 +344,7 @@ def voila_app():
         page_burst = Integer(30, config=True, help="Page renders one client address may start at once")
         build_check = Float(2, config=True, help="Seconds between looks at the warehouse file for a new build")
         admitting = 0  # pages admitted whose kernel is not yet claimed
-        build = ""  # the build id of the warehouse served (dashboards.cache.build_id)
+        build = ""  # the build id of the warehouse served (views.cache.build_id)
         _identity = None
         _checked = False
 
@@ -369,7 +369,7 @@ def voila_app():
             renewed and `build` changes, which open pages notice)."""
             import queries
 
-            from . import cache
+            from views import cache
 
             path = queries.warehouse_path()
             try:

@@ -1,7 +1,8 @@
-"""The dashboard page: header, demo banner, URL state, widgets and chart panels (metadata, CSV, table, PNG).
+"""The dashboard page in Voilà: a declared page (pages/) drawn with widgets: header, demo banner, URL state,
+dropdowns and chart panels (metadata, CSV, table, XLSX, PNG).
 
-A notebook builds a `Dashboard` from `Control`s (widgets tied to URL parameters) and panel functions
-`fn(state) -> View`, then calls `show()`. Panels are redrawn only when a control they use changes.
+A notebook calls `ui.run(PAGE)`. The page's views come from `Page.view` (computed once per warehouse build and
+shared between kernels); a panel is redrawn only when a control it uses changes.
 """
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ import json
 import logging
 import sys
 import time
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
@@ -20,13 +20,15 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from plotly.io.base_renderers import PlotlyRenderer
 from IPython.display import clear_output, display
 
-from . import cache, charts, data, present, state
-from .present import View  # noqa: F401 - panels return it; ui.View stays importable
-from .labels import DASHBOARDS, dimension_title, label, municipalities, pick, t
-from .state import Choice, Note, State, current_query_string, parse_query, to_query, validate
-from queries.lazy import lazy
+from pages import Control, Page, Panel, converted, reset_dependents
+from pages.address import State, parse_query, validate
+from pages.model import address, read_address
+from views import cache, charts, data, present
+from views.html import headlines_html  # noqa: F401 - the page's headline figures, kept importable from here
+from views.labels import DASHBOARDS, label, pick, t
 
-pd = lazy("pandas")
+from . import state
+from .state import current_query_string
 
 log = logging.getLogger("frivilligdata.dashboards")
 # In a kernel sys.stderr is the page: tracebacks go to the process's real stderr (the Voilà server log) instead.
@@ -83,49 +85,6 @@ CSS = """
 """
 
 
-@dataclass
-class Control:
-    """A widget tied to a URL parameter: options are (label, value-as-text) pairs; convert turns text into a value.
-
-    A control whose options depend on another control (`parent`, e.g. the reference category on the breakdown) has
-    `options_by`: parent value -> its options; `options` is then their union (the URL whitelist), the widget offers
-    those of the parent's current value, and default None stands for the first of them."""
-    name: str
-    description: str
-    options: list[tuple[str, str]]
-    default: str | None
-    convert: Callable[[str], object] = str
-    parent: str | None = None
-    options_by: dict[str, list[tuple[str, str]]] | None = None
-
-    @property
-    def choice(self) -> Choice:
-        return Choice(self.name, tuple(dict.fromkeys(v for _, v in self.options)), self.default)
-
-    def options_for(self, values: dict) -> list[tuple[str, str]]:
-        """The options offered under these control values (the parent's value picks them)."""
-        if self.parent is None or self.options_by is None:
-            return self.options
-        return self.options_by.get(values.get(self.parent) or "", [])
-
-    def allowed(self, value, values: dict) -> bool:
-        return value is None or value in {v for _, v in self.options_for(values)}
-
-    def shown(self, values: dict):
-        """The value the widget shows under these control values: its own, else (default None) the first offered."""
-        offered = self.options_for(values)
-        value = values.get(self.name)
-        return value if value is not None else (offered[0][1] if offered else None)
-
-
-def reset_dependents(controls: list[Control], values: dict, parent: str) -> None:
-    """After `parent` changed in `values`: each control that depends on it and no longer offers its value goes back
-    to its default (the first option)."""
-    for c in controls:
-        if c.parent == parent and not c.allowed(values.get(c.name), values):
-            values[c.name] = c.default
-
-
 class S(dict):
     """The current state handed to panel functions: s.year, s.by, s.kommune (converted) and s.lang."""
 
@@ -144,12 +103,15 @@ def lang() -> str:
 REQUEST_PEEK_S = 0.1  # how long a preheated kernel looks for a visitor already waiting before it builds ahead
 
 
-def run(main: Callable[[], None]) -> None:
-    """Build and show the page: a notebook's last cell is `ui.run(main)`. A preheated kernel does not know its
+def run(page: Page) -> None:
+    """Build and show the page: a notebook's last cell is `ui.run(PAGE)`. A preheated kernel does not know its
     visitor's address until someone opens the page; it builds the page of the plain address (no parameters) while
     it waits, and builds the page again only for an address with parameters. A plain link (the landing page's, the
     menu's) then opens without waiting for the page to be built. A kernel whose visitor is already waiting (started
     when the pool was empty) builds that visitor's page at once."""
+    def main() -> None:
+        Dashboard(page).show()
+
     if state.request_arrived(REQUEST_PEEK_S):
         main()
         return
@@ -160,43 +122,6 @@ def run(main: Callable[[], None]) -> None:
     clear_output()
     widgets.Widget.close_all()  # a kernel serves one page: every widget is the plain address's page
     main()
-
-
-# -- controls used by several dashboards -----------------------------------------------------------------------
-
-def year_control(years: list[int], lang: str, default: int | None = None) -> Control:
-    """Survey wave (year); default the latest."""
-    years = sorted(years)
-    default = default if default in years else (years[-1] if years else None)
-    return Control("year", t("year", lang), [(str(y), str(y)) for y in years], str(default), int)
-
-
-def by_control(dimensions: list[str], lang: str, default: str = "total") -> Control:
-    """Breakdown dimension from a metric's whitelist."""
-    return Control("by", t("by", lang), [(dimension_title(d, lang), d) for d in dimensions],
-                   default if default in dimensions else dimensions[0])
-
-
-def kommune_control(lang: str, *, whole_country: bool = True, default: int | None = None) -> Control:
-    """Municipality (URL parameter kommune = municipality code); optionally 'whole country' (value 'all')."""
-    munis = municipalities()
-    opts = [(m["name"], str(code)) for code, m in sorted(munis.items(), key=lambda kv: kv[1]["name"])]
-    if whole_country:
-        opts = [(t("whole_country", lang), "all"), *opts]
-    dflt = "all" if whole_country and default is None else str(default or 101)
-    return Control("kommune", t("kommune", lang), opts, dflt, lambda v: None if v == "all" else int(v))
-
-
-def dependent_control(name: str, description: str, parent: str,
-                      options_by: dict[str, list[tuple[str, str]]]) -> Control:
-    """A control whose options follow the parent control's value (options_by: parent value -> (label, value) pairs);
-    its default (None, left out of the address) is the first option offered."""
-    union = [o for opts in options_by.values() for o in opts]
-    return Control(name, description, union, None, lambda v: v, parent=parent, options_by=options_by)
-
-
-def option_control(name: str, description: str, options: list[tuple[str, str]], default: str) -> Control:
-    return Control(name, description, options, default)
 
 
 # -- HTML pieces --------------------------------------------------------------------------------------------------
@@ -240,33 +165,6 @@ def header_html(notebook: str, lang: str, query_for_other_lang: str) -> str:
             f'{"".join(nav)}</nav><h1 id="fd-title">{html.escape(title)}</h1></div>')
 
 
-def table_html(df: pd.DataFrame) -> str:
-    return ('<div class="fd-tablewrap">'
-            + df.to_html(index=False, border=0, classes="fd-table", na_rep="", escape=True) + "</div>")
-
-
-def _data_link(payload: bytes, mime: str, filename: str, text: str, cls: str, rows: int) -> str:
-    uri = f"data:{mime};base64," + base64.b64encode(payload).decode("ascii")
-    return (f'<a class="{cls}" download="{html.escape(filename)}" href="{uri}" data-rows="{rows}">'
-            f'⬇ {html.escape(text)}</a>')
-
-
-def csv_link(df: pd.DataFrame, filename: str, lang: str, meta=None, *, rounded: bool = True,
-             years=None, shown=None) -> str:
-    """A download link holding the CSV itself (data: URI), so no server round trip is needed: a first line with
-    source, year, the demo warning and the provenance, headings in the page language, values as displayed (or unrounded)."""
-    demo = data.is_demo()
-    if meta is None:  # a table that is not a metric result (kept for callers outside the panels)
-        text = charts.csv_text(df, lang)
-    else:
-        text = present.csv_text(df, meta, lang, rounded=rounded, demo=demo, years=years, shown=shown,
-                                provenance=data.provenance())
-    payload = ("\ufeff" + text).encode("utf-8")
-    key = "download_csv" if rounded else "download_csv_exact"
-    return _data_link(payload, "text/csv;charset=utf-8", filename, t(key, lang),
-                      "fd-csv" if rounded else "fd-csv-exact", len(df))
-
-
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -279,25 +177,6 @@ def download_js(payload: bytes, filename: str, mime: str) -> str:
             "l=document.createElement('a');l.href=u;l.download=" + json.dumps(filename) + ";l.style.display='none';"
             "document.body.appendChild(l);l.click();"
             "setTimeout(function(){URL.revokeObjectURL(u);l.remove();},60000);})();")
-
-
-def _years(df: pd.DataFrame):
-    for col in ("year", "start_year"):
-        if col in df.columns:
-            return [int(y) for y in pd.to_numeric(df[col], errors="coerce").dropna()]
-    return None
-
-
-def meta_html(meta, lang: str, years=None) -> str:
-    """Under a chart: the plain-language definition, the source as a document, and the method folded away."""
-    demo = data.is_demo()
-    src = present.source(meta, lang, years=years, demo=demo)
-    method = (f'<p>{html.escape(present.method(meta, lang))}</p>'
-              f'<p><b>{html.escape(t("unit", lang))}:</b> {html.escape(meta.unit_for(lang))}</p>')
-    return (f'<p class="fd-def"><b>{html.escape(t("definition", lang))}:</b> '
-            f'{html.escape(present.definition(meta, lang))}</p>'
-            f'<p><b>{html.escape(t("source", lang))}:</b> {html.escape(src)}</p>'
-            f'<details class="fd-method"><summary>{html.escape(t("how_computed", lang))}</summary>{method}</details>')
 
 
 # -- panels -------------------------------------------------------------------------------------------------------
@@ -342,41 +221,6 @@ class ChartPanel:
         self.widget.add_class(f"fd-panel-{name}")
         self._download: tuple | None = None  # (table, metric, file name stem, years) of the view shown
 
-    def decorate(self, view: View, state: dict | None = None) -> View:
-        """The view as the page shows it: the source and demo line drawn under the title (so a PNG carries them),
-        the chart's text summary, and what goes under the chart (definition, table, downloads). Done once per view
-        and page state, before the shared cache turns the figure into a dict, so a page drawn from the cache
-        formats no table."""
-        years = view.years = _years(view.table)
-        if view.fig is not None and not isinstance(view.fig, dict):
-            view.summary = view.summary or charts.summary(view.fig, self.lang)
-            view.fig = charts.with_source(view.fig, present.source_line(view.meta, self.lang, years=years,
-                                                                        demo=data.is_demo()))
-            charts.fit_left_margin(view.fig)
-        view.info_html = self._info_html(view, state)
-        return view
-
-    def _stem(self, view: View, state: dict | None) -> str:
-        return view.filename or present.slug(view.meta.title_for(self.lang), *(_state_words(state or {}, self.lang)))
-
-    def _info_html(self, view: View, state: dict | None) -> str:
-        """What goes under the chart: its summary, definition, source, method and CSV links, then the table."""
-        lang = self.lang
-        years = view.years
-        stem = self._stem(view, state)
-        note = f'<div class="fd-note">{html.escape(view.note)}</div>' if view.note else ""
-        shown = present.people_table(view.table, view.meta, lang)  # the table as shown: page and CSV alike
-        info = (
-            f'<div class="fd-meta fd-meta-top">{note}<p class="fd-summary" id="fd-summary-{self.name}">{html.escape(view.summary)}</p>'
-            f'{meta_html(view.meta, lang, years)}'
-            f'<div class="fd-downloads">{csv_link(view.table, stem + ".csv", lang, view.meta, years=years, shown=shown)}'
-            f'{csv_link(view.table, stem + "-alle-decimaler.csv" if lang != "en" else stem + "-all-decimals.csv", lang, view.meta, rounded=False, years=years)}'
-            f'<span>{html.escape(t("png_hint", lang))}</span></div></div>'
-        )
-        table = (f'<div class="fd-meta fd-meta-table"><details><summary>{html.escape(t("show_table", lang))}</summary>'
-                 f'{table_html(shown)}</details></div>')
-        return info + table
-
     def _send_xlsx(self, _button=None) -> None:
         """Build the XLSX of the table shown (rounded sheet, unrounded sheet, source and demo line, provenance sheet)
         and hand it to the browser."""
@@ -392,11 +236,10 @@ class ChartPanel:
         self.send.outputs = ()
         self.send.outputs = (_js_output(download_js(payload, stem + ".xlsx", XLSX_MIME)),)
 
-    def show(self, view: View, state: dict | None = None) -> None:
-        if not isinstance(view.fig, dict) or not view.info_html:  # not through the cache: decorate it here
-            view = self.decorate(view, state)
+    def show(self, view: present.View) -> None:
+        """Show a view as views.html.decorate made it (through Page.view)."""
         fig = view.fig
-        stem = self._stem(view, state)
+        stem = view.filename
         self.head.value = f'<h2 class="fd-chart-title" id="fd-chart-{self.name}">{html.escape(_fig_title(fig))}</h2>'
 
         # Set the Output widget's outputs from the kernel instead of capturing a display (`with self.out:`):
@@ -421,22 +264,6 @@ def _fig_title(fig) -> str:
     title = layout.get("title") or {}
     text = (title.get("text") if isinstance(title, dict) else title) or ""
     return text.replace("<br>", " ")
-
-
-def _state_words(state: dict, lang: str) -> list[str]:
-    """The choices of a view as words for a file name: year, breakdown, municipality."""
-    words = []
-    for key in ("year", "indikator", "by", "kommune"):
-        v = state.get(key)
-        if v is None or v == "total":
-            continue
-        if key == "by":
-            words.append(dimension_title(str(v), lang))
-        elif key == "kommune":
-            words.append(label("municipality", v, lang))
-        else:
-            words.append(str(v))
-    return words
 
 
 def _plotly_output(fig, lang: str = "da", filename: str = "figur") -> dict:
@@ -467,37 +294,31 @@ def document_title_for(lang: str, notebook: str | None = None) -> str:
 
 
 @dataclass
-class _Panel:
-    fn: Callable[[S], View | None]
-    uses: tuple[str, ...]
-    panel: ChartPanel
+class _Drawn:
+    panel: Panel
+    widget: ChartPanel
 
 
-@dataclass
 class Dashboard:
-    """A page: header and banner, URL-driven controls, headline figures, and panels redrawn when the controls
-    they use change. The address bar follows the controls (history.replaceState, no reload)."""
-    notebook: str
-    controls: list[Control] = field(default_factory=list)
-    query: str | None = None
+    """A declared page drawn with widgets: header and banner, URL-driven dropdowns, headline figures, text blocks
+    and chart panels redrawn when the controls they use change. The address bar follows the dropdowns
+    (history.replaceState, no reload)."""
 
-    def __post_init__(self):
-        qs = current_query_string() if self.query is None else self.query
-        self.state: State = parse_query(qs, [c.choice for c in self.controls])
-        self.lang = self.state.lang
-        self.panels: list[_Panel] = []
+    def __init__(self, page: Page, query: str | None = None):
+        self.page = page
+        self.notebook = page.notebook
+        qs = current_query_string() if query is None else query
+        self.lang = parse_query(qs, []).lang
+        self.controls: list[Control] = page.build_controls(self.lang)
+        self.state: State = read_address(self.controls, qs)
+        self.panels: list[_Drawn] = []
         self.texts: list[widgets.Widget] = []
         self.widgets: dict[str, widgets.Dropdown] = {}
-        self.headline_fn: Callable[[S], list] | None = None
         self._muted = False  # set while a dependent control's options are replaced (not a user's choice)
         self.shared = _Shared()
         control_layout = widgets.Layout(width="auto", max_width="100%")
         control_style = DescriptionStyle(description_width="initial")
         for c in self.controls:
-            # a value allowed in the address but not under its parent's value (ref=1081 with by=gender) falls back
-            if not c.allowed(self.state.get(c.name), self.state.values):
-                self.state.notes.append(Note(c.name, str(self.state.get(c.name)), c.default))
-                self.state.values[c.name] = c.default
             w = widgets.Dropdown(options=c.options_for(self.state.values), value=c.shown(self.state.values),
                                  description=c.description, style=control_style, layout=control_layout)
             w.add_class(f"fd-control-{c.name}")
@@ -510,23 +331,28 @@ class Dashboard:
         self.headlines = self.shared.html()
         self.headlines.add_class("fd-headlines-box")
         self.js = widgets.Output(layout=self.shared.hidden)
+        for panel in page.panels:
+            if panel.kind == "text":
+                w = self.shared.html()
+                w.add_class("fd-text")
+                self.texts.append(w)
+                self.panels.append(_Drawn(panel, w))
+            else:
+                self.panels.append(_Drawn(panel, ChartPanel(panel.name, self.lang, self.shared)))
         self._render_head()
 
     # state -------------------------------------------------------------------------------------------------------
     def values(self) -> S:
-        s = S(lang=self.lang)
-        for c in self.controls:
-            s[c.name] = c.convert(self.state.get(c.name))
-        return s
+        """The control values as the views take them (converted), and the language."""
+        return S(converted(self.controls, self.state.values), lang=self.lang)
 
     def query_string(self) -> str:
         """The current view as a query string (defaults left out), e.g. '?year=2012&by=gender'."""
-        return to_query(self.state.values, [c.choice for c in self.controls])
+        return address(self.controls, self.state.values)
 
     def _render_head(self) -> None:
-        choices = [c.choice for c in self.controls]
         other = dict(self.state.values, lang="da" if self.lang == "en" else "en")
-        self.head.value = (header_html(self.notebook, self.lang, to_query(other, choices))
+        self.head.value = (header_html(self.notebook, self.lang, address(self.controls, other))
                            + banner_html(self.lang)
                            + notes_html(self.state.notes, self.controls, self.lang, self.state.values))
         self._render_head_link()
@@ -535,31 +361,30 @@ class Dashboard:
         def handler(change):
             if self._muted:
                 return
-            value = validate(change["new"], control.choice)  # widget values are whitelisted too
+            # widget values are whitelisted too
+            value = validate(change["new"], control.choice(self.state.values))
             if not control.allowed(value, self.state.values):
-                value = control.default
+                value = control.default_for(self.state.values)
             self.state.values[control.name] = value
             self._follow(control.name)
             self.redraw(uses=control.name)
             self._render_head()  # the address, the share field and the language switch keep the current view
-            self._draw_headlines()
         return handler
 
     def _follow(self, parent: str) -> None:
         """Offer the dependent controls of `parent` the options of its new value; a choice no longer offered
-        goes back to the default (the first option)."""
+        becomes the control's fallback (Control.follow). The dropdown then shows the value drawn."""
         reset_dependents(self.controls, self.state.values, parent)
         for c in self.controls:
             if c.parent != parent:
                 continue
-            self._muted = True
+            self._muted = True  # ipywidgets selects the first option when the options change: not a user's choice
             try:
                 w = self.widgets[c.name]
                 w.options = c.options_for(self.state.values)
                 w.value = c.shown(self.state.values)
             finally:
                 self._muted = False
-
     def _render_head_link(self) -> None:
         here = self.query_string()
         lang = self.lang
@@ -578,97 +403,63 @@ class Dashboard:
             f'<a id="fd-permalink" href="{html.escape(here or "?")}" hidden>{html.escape(here)}</a></div>')
         self.js.outputs = (_js_output(_address_js(here, lang, self.notebook)),)
 
-    # headline figures --------------------------------------------------------------------------------------------
-    def add_headlines(self, fn: Callable[[S], list]) -> None:
-        """Headline figures at the top: fn(state) -> [present.Headline or (metric, result row), ...] (drawn on
-        every change)."""
-        self.headline_fn = fn
-
+    # drawing -----------------------------------------------------------------------------------------------------------
     def _draw_headlines(self) -> None:
-        if self.headline_fn is None:
+        panel = self.page.headlines
+        if panel is None:
             return
         try:
-            s = self.values()
-            # shared between kernels like the charts (a page drawn from the cache reads no query result)
-            self.headlines.value = cache.view(self.notebook, self.headline_fn, dict(s),
-                                              lambda: headlines_html(self.headline_fn(s), self.lang), kind="blocks")
+            self.headlines.value = self.page.view(panel, self.values(), self.lang)
         except Exception:  # noqa: BLE001 - the charts still tell; the log keeps the traceback
             log.exception("headlines failed")
             self.headlines.value = ""
 
-    # panels ------------------------------------------------------------------------------------------------------
-    def add(self, fn: Callable[[S], View | None], uses: tuple[str, ...] | list[str] = ()) -> ChartPanel:
-        """Add a chart panel drawn by fn(state); it is redrawn when a control named in `uses` changes."""
-        panel = ChartPanel(fn.__name__, self.lang, self.shared)
-        self.panels.append(_Panel(fn, tuple(uses), panel))
-        return panel
-
-    def add_text(self, fn: Callable[[S], str]) -> None:
-        """Add a block of HTML produced by fn(state) (Om data)."""
-        w = self.shared.html()
-        w.add_class("fd-text")
-        try:
-            s = self.values()
-            w.value = cache.view(self.notebook, fn, dict(s), lambda: fn(s), kind="blocks")  # shared like a chart
-        except Exception as exc:  # noqa: BLE001 - never a traceback in the page
-            log.exception("text block %s failed", fn.__name__)
-            w.value = f'<div class="fd-error">{html.escape(t("load_error", self.lang, msg=type(exc).__name__))}</div>'
-        self.texts.append(w)
-
     def redraw(self, uses: str | None = None) -> None:
+        """Draw the panels that use control `uses` (None: every panel and the headlines)."""
         s = self.values()
-        for p in self.panels:
-            if uses is None or uses in p.uses:
-                self._draw(p, s)
+        headlines = self.page.headlines
+        if headlines is not None and (uses is None or uses in headlines.params):
+            self._draw_headlines()
+        for d in self.panels:
+            if uses is None or uses in d.panel.params:
+                self._draw(d, s)
 
-    def _draw(self, p: _Panel, s: S) -> None:
+    def _draw(self, d: _Drawn, s: S) -> None:
         started = time.perf_counter()
+        if d.panel.kind == "text":
+            try:
+                d.widget.value = self.page.view(d.panel, s, self.lang)
+            except Exception as exc:  # noqa: BLE001 - never a traceback in the page
+                log.exception("text block %s failed", d.panel.name)
+                d.widget.value = (f'<div class="fd-error">'
+                                  f'{html.escape(t("load_error", self.lang, msg=type(exc).__name__))}</div>')
+            return
         try:
-            # computed and decorated once per build and page state, shared between kernels
-            # a dependent control (the contrast's reference) only keys the panels that use it
-            dependent = {c.name for c in self.controls if c.parent is not None and c.name not in p.uses}
-            key = {k: v for k, v in s.items() if k not in dependent}
-            view = cache.view(self.notebook, p.fn, key, lambda: p.panel.decorate(p.fn(s), s))
+            view = self.page.view(d.panel, s, self.lang)  # computed once per build, shared between kernels
         except Exception as exc:  # noqa: BLE001 - the page shows a short message, the log keeps the traceback
-            log.exception("panel %s failed", p.panel.name)
-            p.panel.fail(t("load_error", self.lang, msg=_short_error(exc)))
+            log.exception("panel %s failed", d.panel.name)
+            d.widget.fail(t("load_error", self.lang, msg=_short_error(exc)))
             return
         if view is None or view.table is None or len(view.table) == 0:
-            p.panel.fail(t("no_data", self.lang))
+            d.widget.fail(t("no_data", self.lang))
             return
-        p.panel.show(view, s)
-        log.debug("panel %s drawn in %.3f s", p.panel.name, time.perf_counter() - started)
+        d.widget.show(view)
+        log.debug("panel %s drawn in %.3f s", d.panel.name, time.perf_counter() - started)
 
     def show(self) -> None:
         """Draw every panel and display the page."""
         self.redraw()
-        self._draw_headlines()
         controls = widgets.HBox(list(self.widgets.values()),
                                 layout=widgets.Layout(flex_flow="row wrap", gap="0.5em 1em", max_width="100%"))
         controls.add_class("fd-controls")
+        charts_ = [d.widget.widget for d in self.panels if d.panel.kind != "text"]
         items = [self.style, self.js, self.shared.send, self.head, self.headlines, controls, self.link, *self.texts,
-                 *[p.panel.widget for p in self.panels]]
+                 *charts_]
         page = widgets.VBox(items, layout=widgets.Layout(max_width="1100px"))
         page.add_class("fd-page")
         # the widget's own display also writes a text form of the whole widget tree (10 ms), which no page shows
         display({"application/vnd.jupyter.widget-view+json": page.get_view_spec(),
                  "text/plain": document_title_for(self.lang, self.notebook)}, raw=True)
-
-
-def headlines_html(items: list, lang: str) -> str:
-    """The headline figures as large numbers in plain sentences ('40 % af danskerne over 16 år ...'): items are
-    present.Headline or (metric, result row) pairs (the metric's YAML sentence)."""
-    parts = []
-    for item in items:
-        h = item if isinstance(item, present.Headline) else present.headline_item(*item, lang)
-        unit = f'<span class="fd-unit"> {html.escape(h.unit)}</span>' if h.unit else ""
-        big = f'<span class="fd-big"><span class="fd-number">{html.escape(h.big)}</span>{unit}</span>'
-        text = big + html.escape(h.sentence).replace("{value}", f"<b>{html.escape(h.value)}</b>")
-        parts.append(f'<p class="fd-headline" data-metric="{html.escape(h.key)}">{text}</p>')
-    if not parts:
-        return ""
-    return (f'<section class="fd-headlines" aria-label="{html.escape(t("headlines", lang))}">'
-            + "".join(parts) + "</section>")
 
 
 def _short_error(exc: Exception) -> str:

@@ -1,6 +1,6 @@
 """Modules imported when first used.
 
-A dashboard page drawn from the shared cache (dashboards.cache) needs neither pandas, numpy nor DuckDB, yet
+A dashboard page drawn from the shared cache (views.cache) needs neither pandas, numpy nor DuckDB, yet
 importing them at the top of every module cost each page's kernel about 0.4 s of CPU and 60 MB (issue 11). A module
 that needs one of them only to compute holds `pd = lazy("pandas")` instead of `import pandas as pd`: the name stands
 for the module and imports it the first time an attribute is read. The real module enters sys.modules only then, so

@@ -18,8 +18,8 @@ import time
 import jinja2
 import plotly.offline
 
-from dashboards import data as dashboard_data
-from dashboards import present
+from views import data as view_data
+from views import present
 from reports import captions, content, fmt
 from reports.pdf import Chromium, PdfError, add_metadata, pdf_structure
 from reports.text import METHODS, TEXT
@@ -128,7 +128,7 @@ def _build_one(browser: Chromium, source: content.Source, year: int, lang: str, 
                pdf: bool) -> BuildResult:
     started = time.perf_counter()
     # The dashboards' panels draw the figures: they read the report's warehouse, so every number comes from one file.
-    with dashboard_data.using(source.db):
+    with view_data.using(source.db):
         context, items = _content(source, year, lang)
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = output_paths(out_dir, year, lang)

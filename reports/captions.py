@@ -1,7 +1,7 @@
 """The words under and inside the report's figures: each metric's definition and each chart's text summary.
 
 `definition` is the one place the report reads a metric's caption: the shared presentation layer's plain
-definition (queries/<metric>.yml through dashboards.present), the same words the dashboards show under a chart.
+definition (queries/<metric>.yml through views.present), the same words the dashboards show under a chart.
 
 `chart_summary` words what a chart shows from the plotly figure itself (the values it draws), for the figure's
 alternative text in the HTML and the tagged PDF.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 
-from dashboards import present
+from views import present
 from reports import fmt
 
 def definition(metric: str, lang: str) -> str:
@@ -64,7 +64,7 @@ def _words(lang: str) -> dict[str, str]:
 def _choropleth_summary(trace, percent: bool, lang: str, w: dict[str, str]) -> str:
     """The boundary map (dashboards/map.py): how many municipalities have a value, the three highest and lowest.
     Municipalities without a figure sit at the bottom of the colour scale (z = zmin) and are counted apart."""
-    from dashboards.labels import municipalities
+    from views.labels import municipalities
 
     names = municipalities()
     zmin = _num(trace.zmin)

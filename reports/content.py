@@ -1,7 +1,7 @@
-"""What the report contains: which metrics (query layer) and which charts (dashboards.charts) in which order.
+"""What the report contains: which metrics (query layer) and which charts (views.charts) in which order.
 
 Nothing here computes a statistic: numbers come from `queries.run`, charts from the dashboards' chart module,
-labels and number formatting from `dashboards.labels`. This module picks parameters, words captions and lays
+labels and number formatting from `views.labels`. This module picks parameters, words captions and lays
 the results out as figures, tables and key figures.
 """
 from __future__ import annotations
@@ -14,9 +14,9 @@ import math
 import pandas as pd
 
 import queries
-from dashboards import charts, panels
-from dashboards import labels
-from dashboards.present import dimension_title, label
+from views import charts, municipal, survey
+from views import labels
+from views.present import dimension_title, label
 from reports import captions, fmt
 from reports.text import SOURCE_NAMES, TEXT
 
@@ -264,7 +264,7 @@ class Report:
     def _people(self) -> Chapter:
         t, lang, y = self.t, self.lang, self.year
         items: list[Item] = []
-        trend = panels.survey_trend("participation_rate", "total", lang, until_year=y)
+        trend = survey.survey_trend("participation_rate", "total", lang, until_year=y)
         waves = [int(v) for v in trend.table["year"]]
         changes = self._changes_note([("participation_rate", "")], waves, since_first=True)
         self._add(items, Item(
@@ -276,7 +276,7 @@ class Report:
         table_rows: list[list] = []
         table_cls: list[str] = []
         for dim in BREAKDOWNS:
-            view = panels.survey_bars("participation_rate", y, dim, lang, horizontal=dim in HORIZONTAL)
+            view = survey.survey_bars("participation_rate", y, dim, lang, horizontal=dim in HORIZONTAL)
             df = view.table
             dim_title = dimension_title(dim, lang).lower()
             self._add(items, Item(
@@ -299,7 +299,7 @@ class Report:
         self._hours(items)
         for metric, horizontal in (("area_share", True), ("organisation_form_share", True),
                                    ("recruitment_share", False)):
-            view = panels.survey_bars(metric, y, None, lang, horizontal=horizontal)
+            view = survey.survey_bars(metric, y, None, lang, horizontal=horizontal)
             self._add(items, Item(
                 "figure", metric, f"{self._title(view.meta)}, {y}", self._definition(metric),
                 self._source(metric, str(y)), self._n_volunteers(view.table["n"].max()),
@@ -309,13 +309,13 @@ class Report:
     def _hours(self, items: list[Item]) -> None:
         """Hours per volunteer and full-time equivalents: figures for the year and one table over the waves."""
         t, lang, y = self.t, self.lang, self.year
-        view = panels.survey_bars("hours_per_month", y, "age_group", lang)
+        view = survey.survey_bars("hours_per_month", y, "age_group", lang)
         self._add(items, Item(
             "figure", "hours_per_month",
             f"{self._title(view.meta)} {t['by'].format(dimension=dimension_title('age_group', lang).lower())}, {y}",
             self._definition("hours_per_month"), self._source("hours_per_month", str(y)),
             self._n_volunteers(view.table["n"].sum()), note=self._flag_note(view.table), fig=view.fig))
-        view = panels.fte_view(y, "region", lang)
+        view = survey.fte_view(y, "region", lang)
         self._add(items, Item(
             "figure", "fte",
             f"{self._title(view.meta)} {t['by'].format(dimension=dimension_title('region', lang).lower())}, {y}",
@@ -397,7 +397,7 @@ class Report:
         my = self._latest("municipal_response")
         if my is not None:
             n_resp = fmt.number(resp.loc[resp["year"] == my, "responded"].iloc[0], 0, lang)
-            view = panels.element_shares(my, lang)
+            view = survey.element_shares(my, lang)
             self._add(items, Item(
                 "figure", "framework_share", f"{self._title(view.meta)}, {my}", self._definition("framework_share"),
                 self._source("framework_share", str(my)), t["n_municipalities"].format(n=n_resp), fig=view.fig))
@@ -419,13 +419,13 @@ class Report:
                 table=html_table([dimension_title("framework_element", lang), self._text("Ja", "Yes"),
                                   self._text("Har svaret", "Answered"), f"{self._text('Andel', 'Share')} {my}",
                                   f"{self._text('Andel', 'Share')} {prev or ''}".strip()], rows, {1, 2, 3, 4})))
-            view = panels.municipal_map("framework_score", my, lang)
+            view = municipal.map_view("framework_score", my, lang)
             self._add(items, Item(
                 "figure", "framework_score", f"{self._title(view.meta)}, {my}", self._definition("framework_score"),
                 self._source("framework_score", str(my)), t["n_municipalities"].format(n=n_resp),
                 note=self._text("Grå: kommunen har ikke svaret.", "Grey: the municipality did not respond."),
                 fig=view.fig))
-        view = panels.national_series("staff_fte_total", lang, value="staff_fte_total", until_year=self.year)
+        view = survey.national_series("staff_fte_total", lang, value="staff_fte_total", until_year=self.year)
         if len(view.table):
             self._add(items, Item(
                 "figure", "staff_fte_total", self._title(view.meta), self._definition("staff_fte_total"),
@@ -445,7 +445,7 @@ class Report:
         if wave is None:
             return
         lang = self.lang
-        view = panels.municipal_map(metric, wave, lang)
+        view = municipal.map_view(metric, wave, lang)
         df = view.table
         with_n = df["n"].fillna(1)  # a null n is 1-4 respondents (small-count rule)
         low, high = df.loc[df["estimate"].idxmin()], df.loc[df["estimate"].idxmax()]
@@ -479,7 +479,7 @@ class Report:
         gy = self._latest("granted_per_inhabitant")
         if gy is None:
             return
-        view = panels.municipal_map("granted_per_inhabitant", gy, lang)
+        view = municipal.map_view("granted_per_inhabitant", gy, lang)
         df = view.table
         self._add(items, Item(
             "figure", "granted_per_inhabitant", f"{self._title(view.meta)}, {gy}",
@@ -487,7 +487,7 @@ class Report:
             self._text(f"{fmt.number(df['applications'].sum(), 0, lang)} ansøgninger i {len(df)} kommuner",
                        f"{fmt.number(df['applications'].sum(), 0, lang)} applications in {len(df)} municipalities"),
             fig=view.fig))
-        view = panels.national_series("payout_ratio", lang, value="payout_ratio", until_year=self.year)
+        view = survey.national_series("payout_ratio", lang, value="payout_ratio", until_year=self.year)
         pay = view.table
         if not len(pay):
             return
@@ -534,7 +534,7 @@ class Report:
         items: list[Item] = []
         cy = self._latest("cooperation_counts")
         for by in ("form", "sector", "area", "target_group"):
-            view = panels.counts_over_time("cooperation_counts", by, lang, value="cooperations",
+            view = survey.counts_over_time("cooperation_counts", by, lang, value="cooperations",
                                            until_year=self.year)
             df = view.table
             if not len(df):
@@ -561,7 +561,7 @@ class Report:
                 self._text(f"{fmt.number(tot, 0, lang)} samarbejder", f"{fmt.number(tot, 0, lang)} cooperations"),
                 table=html_table([dimension_title("form", lang), self._text("Samarbejder", "Cooperations"),
                                   self._text("Andel", "Share")], rows, {1, 2})))
-        view = panels.share_over_time("partnership_share", lang, value="partnership_share",
+        view = survey.share_over_time("partnership_share", lang, value="partnership_share",
                                        until_year=self.year)
         df = view.table
         if not len(df):

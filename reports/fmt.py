@@ -1,6 +1,6 @@
 """Number formatting for the report, Danish (decimal comma, thousands point) or English.
 
-Built on the presentation layer's formatter (dashboards.present, babel) so report and dashboards print the same text:
+Built on the presentation layer's formatter (views.present, babel) so report and dashboards print the same text:
 signed changes and percentage points are present.signed and present.pp, here with the report's argument order and
 an en dash for a missing value.
 The tests format query results with these functions and look for the text in the HTML and the PDF.
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from dashboards import present
-from dashboards.present import NBSP, fmt_number  # noqa: F401 - NBSP: the report's own units use it too
-from dashboards.present import step_for  # noqa: F401 - the one rounding rule, read as fmt.step_for here
+from views import present
+from views.present import NBSP, fmt_number  # noqa: F401 - NBSP: the report's own units use it too
+from views.present import step_for  # noqa: F401 - the one rounding rule, read as fmt.step_for here
 
 MISSING = "–"  # en dash: no value (suppressed cells say why in the flag column)
 
@@ -32,7 +32,7 @@ def number(x, decimals: int = 0, lang: str = "da") -> str:
 
 
 def signed(x, decimals: int = 1, lang: str = "da") -> str:
-    """A change with an explicit sign: '+1,2', '-0,4', '0,0' (dashboards.present.signed); None/NaN -> an en dash."""
+    """A change with an explicit sign: '+1,2', '-0,4', '0,0' (views.present.signed); None/NaN -> an en dash."""
     return present.signed(x, lang, decimals) or MISSING
 
 
@@ -58,7 +58,7 @@ def interval(low, high, decimals: int = 0, lang: str = "da") -> str:
 
 
 def pp(delta, decimals: int = 1, lang: str = "da") -> str:
-    """A change of a fraction in percentage points: 0.012 -> '+1,2 procentpoint' (dashboards.present.pp); None/NaN
+    """A change of a fraction in percentage points: 0.012 -> '+1,2 procentpoint' (views.present.pp); None/NaN
     -> an en dash."""
     return present.pp(delta, lang, decimals) or MISSING
 
@@ -96,7 +96,7 @@ def dkk_millions(x, decimals: int = 1, lang: str = "da") -> str:
 
 # ------------------------------------------------------------------------------------------- rounding to the SE
 # A survey estimate is printed to the power of ten at or below its standard error: digits finer than that are
-# noise (182.000 full-time equivalents, not 181.913); step_for and the rounding itself live in dashboards.present,
+# noise (182.000 full-time equivalents, not 181.913); step_for and the rounding itself live in views.present,
 # so the dashboards' headlines round as the report does. The rounding is stated beside the figure (rounding_note).
 
 

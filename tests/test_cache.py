@@ -1,4 +1,4 @@
-"""dashboards.cache: results and views computed once per warehouse build and shared between kernels; a rebuilt
+"""views.cache: results and views computed once per warehouse build and shared between kernels; a rebuilt
 warehouse (new build id) or an edited metric file invalidates them; the numbers are the query layer's."""
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import queries
-from dashboards import cache, data
-from dashboards.labels import DASHBOARDS, t
+from views import cache, data
+from views.labels import DASHBOARDS, t
 
 from conftest import FIXTURE_RAW, REPO, run_etl_build
 

@@ -11,7 +11,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from dashboards import charts, labels, state, ui
+from views import charts, labels
+from dashboards import state, ui
 from dashboards.state import Choice, parse_query, to_query, validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -164,7 +165,7 @@ def _meta(unit="rate (fraction 0-1)", columns=()):
 
 
 def test_the_report_draws_the_boundary_map_of_the_dashboards(demo_db, monkeypatch):
-    from dashboards import municipal, panels
+    from views import municipal, survey as panels
 
     monkeypatch.setenv("FRIVILLIGDATA_CACHE", "off")
     report = panels.municipal_map("framework_score", 2012, "da").fig.to_dict()
@@ -296,7 +297,7 @@ def test_meta_html_shows_danish_definition_and_unit_in_danish_english_in_english
 
 
 def test_published_comparison_table_has_one_reason_column_in_the_page_language(demo_db, monkeypatch):
-    from dashboards import data, panels
+    from views import data, survey as panels
 
     monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
     da, en = panels.published_vs_computed("da").table, panels.published_vs_computed("en").table
@@ -308,7 +309,7 @@ def test_published_comparison_table_has_one_reason_column_in_the_page_language(d
 
 @pytest.mark.parametrize("indicator", ["framework_score", "granted_per_inhabitant", "payout_ratio"])
 def test_profile_takes_region_and_country_from_the_query_layer(demo_db, monkeypatch, indicator):
-    from dashboards import panels
+    from views import survey as panels
     from queries import run
 
     monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
@@ -326,7 +327,7 @@ def test_profile_takes_region_and_country_from_the_query_layer(demo_db, monkeypa
 # -- data access: one warehouse per call, no SQL outside the query layer ---------------------------------------------
 
 def test_data_run_and_build_info_are_keyed_on_the_warehouse(fixture_db, demo_db, monkeypatch):
-    from dashboards import data, panels
+    from views import data, survey as panels
     from queries import run
 
     monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
@@ -343,7 +344,7 @@ def test_data_run_and_build_info_are_keyed_on_the_warehouse(fixture_db, demo_db,
 
 
 def test_codebook_and_sources_come_from_the_query_layer(demo_db, monkeypatch):
-    from dashboards import data, panels
+    from views import data, survey as panels
     from queries import build_inputs, codebook
 
     monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
@@ -373,7 +374,7 @@ def test_dashboard_modules_hold_no_sql(module):
     ("share_over_time", ("partnership_share", "da"), {"value": "partnership_share"}),
 ])
 def test_time_series_views_stop_at_until_year(demo_db, monkeypatch, fn, args, kwargs):
-    from dashboards import panels
+    from views import survey as panels
 
     monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
     everything = getattr(panels, fn)(*args, **kwargs)
@@ -401,7 +402,7 @@ def test_horizontal_bars_show_long_labels_in_full():
 
 
 def test_framework_shares_draw_the_published_shares_beside_ours(demo_db, monkeypatch):
-    from dashboards import panels
+    from views import survey as panels
     from queries import run
 
     monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboards import changes, data
+from views import changes, data
 from queries import run
 from reports import fmt
 
@@ -72,7 +72,8 @@ def test_contrast_view_against_a_chosen_reference(fixture_db):
 def test_reference_control_follows_the_breakdown_and_refuses_other_values(fixture_db):
     """The reference's options are the shown breakdown's categories; an address value outside them falls back with a
     note, and a new breakdown resets a choice it does not offer."""
-    from dashboards import panels, ui
+    from views import survey as panels
+    from dashboards import ui
 
     with data.using(fixture_db):
         dims = panels.dimensions("participation_rate")
@@ -97,7 +98,7 @@ def test_change_table_goes_through_the_people_table(fixture_db):
     """The panel's table is formatted like every table: percentage points with the metric's decimals, headings from
     the catalogue, the flag as its reason with the thresholds of the SQL, and a count of 1-4 persons (nulled by the
     query layer) as '<5' on both sides."""
-    from dashboards import present
+    from views import present
 
     with data.using(fixture_db):
         view = changes.change_view("participation_rate", 2014, "gender", "da")
@@ -129,7 +130,7 @@ def test_panel_texts_take_the_thresholds_from_the_sql(monkeypatch):
 
 def test_the_dashboards_do_not_import_the_report():
     """Layering: the report builds on the presentation layer, never the other way round (signed changes and
-    percentage points live in dashboards.present; reports.fmt adapts them)."""
+    percentage points live in views.present; reports.fmt adapts them)."""
     import pathlib
     import re
 
@@ -140,7 +141,8 @@ def test_the_dashboards_do_not_import_the_report():
 
 def test_the_view_cache_keys_a_panel_on_the_reference_only_when_it_uses_it(fixture_db, monkeypatch):
     """Choosing another reference recomputes the contrast panel, not the panels that do not use it."""
-    from dashboards import cache, panels, ui
+    from views import cache, survey as panels
+    from dashboards import ui
 
     keys: dict[str, list] = {}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards import changes, data, panels, ui
+from views import changes, data, survey as panels
+from dashboards import ui
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import queries
-from dashboards import data, map as dmap, municipal, panels
+from views import data, map as dmap, municipal, survey as panels
 
 REPO = Path(__file__).resolve().parents[1]
 GEOJSON = REPO / "data" / "reference" / "municipalities.geojson"

@@ -10,7 +10,7 @@ import pytest
 
 import queries
 from conftest import REPO
-from dashboards import present
+from views import present
 from queries import provenance, rules
 from queries.catalog import parse_presentation
 
@@ -44,7 +44,7 @@ def test_the_thresholds_come_from_the_sql_macros():
 def test_layer_imports_without_ipywidgets():
     code = ("import sys\nclass B:\n def find_spec(self, n, p, t=None):\n  if n.split('.')[0] == 'ipywidgets': "
             "raise ImportError(n)\nsys.meta_path.insert(0, B())\n"
-            "import dashboards.present, dashboards.charts, dashboards.panels, reports.content, reports.build\n"
+            "import views.present, views.charts, views.survey, reports.content, reports.build\n"
             "assert 'ipywidgets' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
 
@@ -121,7 +121,7 @@ def test_a_survey_total_in_a_headline_is_rounded_as_the_report_rounds_it(demo_db
 
 
 def test_percent_axes_read_40_space_percent_in_danish_and_40_percent_in_english(demo_db):
-    from dashboards import panels
+    from views import survey as panels
 
     assert present.percent_tick_labels("da")["40%"] == "40 %" and present.percent_tick_labels("en") == {}
     for lang, expected in (("da", "40 %"), ("en", None)):
@@ -134,7 +134,7 @@ def test_percent_axes_read_40_space_percent_in_danish_and_40_percent_in_english(
 def test_a_survey_total_says_the_same_rounded_figure_in_the_chart_its_table_and_the_headline(demo_db):
     """One rounding rule (present.total_step): the FTE bar's label, its hover, the table as shown and the headline
     all say 166.000, not 165.972; the unrounded CSV keeps every decimal."""
-    from dashboards import panels
+    from views import survey as panels
 
     view = panels.fte_view(2021, "total", "da")
     row = view.table.iloc[0].to_dict()

@@ -19,7 +19,7 @@ import unicodedata
 import pytest
 
 import queries
-from dashboards import present
+from views import present
 from reports import fmt
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
@@ -140,7 +140,7 @@ def test_every_dashboard_topic_has_a_figure_with_data(report):
 def test_maps_colour_municipalities_with_values(report):
     """The report prints the dashboards' boundary map: 98 municipalities, those with a value coloured (not all the
     grey of "no figure"), the map's credit and a text alternative that counts them."""
-    from dashboards.map import NO_VALUE
+    from views.map import NO_VALUE
 
     grey = "rgb({}, {}, {})".format(*(int(NO_VALUE[i:i + 2], 16) for i in (1, 3, 5)))
     maps = [f for f in figures(report.html) if f["metric"] in ("framework_score", "granted_per_inhabitant")]
@@ -155,7 +155,7 @@ def test_maps_colour_municipalities_with_values(report):
 
 def test_breakdown_figures_describe_the_query_results(report, demo_db):
     """The text summary of a participation figure lists the query layer's estimate of every category."""
-    from dashboards import charts
+    from views import charts
 
     figs = {f["caption"]: f for f in figures(report.html)}
     for dim, word in (("gender", "køn"), ("age_group", "alder"), ("region", "region")):

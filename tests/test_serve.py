@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from dashboards import serve
-from dashboards.labels import UI
+from views.labels import UI
 
 REPO = serve.REPO
 

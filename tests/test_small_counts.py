@@ -24,8 +24,9 @@ import pytest
 
 import queries
 from queries import rules
-from dashboards import cache, present, ui
-from dashboards.labels import REPO, municipalities
+from views import cache, present
+from dashboards import ui
+from views.labels import REPO, municipalities
 
 NOTEBOOKS = REPO / "dashboards"
 SMALL = present.SMALL_COUNT

@@ -20,7 +20,7 @@ from unittest import mock
 import duckdb
 import pytest
 
-from dashboards.labels import UI
+from views.labels import UI
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, free_port, start_voila, stop_voila, wait_drawn
 

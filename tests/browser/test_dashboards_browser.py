@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from dashboards.labels import DASHBOARDS
+from views.labels import DASHBOARDS
 
 from .conftest import SCREENSHOTS, kernel_shut_down, panel_marks, wait_drawn, wait_laid_out
 

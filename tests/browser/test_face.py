@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 import queries
-from dashboards import present
-from dashboards.labels import DASHBOARDS
-from dashboards.labels import t as ui_text
+from views import present
+from views.labels import DASHBOARDS
+from views.labels import t as ui_text
 
 from .conftest import SCREENSHOTS, wait_drawn, wait_laid_out
 

@@ -13,7 +13,7 @@ import time
 import psutil
 import pytest
 
-from dashboards.labels import DASHBOARDS, UI
+from views.labels import DASHBOARDS, UI
 
 from .conftest import CHROMIUM, TEST_VOILA_ARGS, free_port, start_voila, stop_voila, wait_drawn
 

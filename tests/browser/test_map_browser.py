@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards import data, geo as dgeo, map as dmap
-from dashboards.labels import municipalities
-from dashboards.panels import indicator_options
+from views import data, geo as dgeo, map as dmap
+from views.labels import municipalities
+from views.survey import indicator_options
 
 from .conftest import SCREENSHOTS, wait_drawn, wait_laid_out
 
@@ -52,7 +52,7 @@ def test_kommunerne_map_draws_the_98_municipalities_offline(rpage, voila_url):
     assert drawn["paths"] == 98
     choro = [t for t in drawn["traces"] if t["type"] == "choropleth"]
     assert len(choro) == 1 and len(set(choro[0]["locations"])) == 98
-    # the geometry comes once from the dashboard server (dashboards.geo), not inside every redraw
+    # the geometry comes once from the dashboard server (views.geo), not inside every redraw
     assert choro[0]["geojson"] and choro[0]["geojson"].startswith("/" + dgeo.ROUTE + "?v="), choro[0]["geojson"]
     served = page.request.get(voila_url + choro[0]["geojson"])
     assert served.ok and served.body() == dgeo.drawn_bytes()[0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import charts, data, present
 from .labels import column_title, dimension_title, label, municipalities, t
-from .present import View
+from .present import View, as_fraction, column_meta, pick_year
 from queries.lazy import lazy
 
 pd = lazy("pandas")
@@ -156,10 +156,12 @@ def counts_over_time(metric: str, by: str, lang: str, *, value: str, municipalit
     return View(fig, df, res.meta)
 
 
-def share_over_time(metric: str, lang: str, *, value: str, by: str = "total",
+def share_over_time(metric: str, lang: str, *, value: str, by: str | None = None,
                     municipality_code: int | None = None, until_year: int | None = None) -> View:
     """A share per year (up to until_year when given, e.g. partnership share) as a line, for the country or one
-    municipality."""
+    municipality (by: the metric's breakdown, by default 'total' for the country and 'municipality' for one)."""
+    if by is None:
+        by = "total" if municipality_code is None else "municipality"
     res = data.run(metric, by=by, municipality_code=municipality_code)
     table = _until(res.data, until_year)
     df = table.rename(columns={value: "estimate"})
@@ -179,7 +181,7 @@ def element_shares(year: int, lang: str) -> View:
                          "label_da": df["element_label_da"], "label_en": df["element_label_en"],
                          "estimate": df["share"], "n": df["answer_count"], "flag": "ok"})
     pub = published("framework_share", year, "total", measure="share_municipalities")
-    meta = _as_fraction(res.meta)
+    meta = as_fraction(res.meta)
     fig = charts.estimate_bars(bars, meta, lang, published=pub, horizontal=True,
                                title_text=f"{charts.title(res.meta, lang)}, {year}")
     return View(fig, _with_published(df, pub, "element"), res.meta, note)
@@ -200,149 +202,6 @@ def _until(df: pd.DataFrame, until_year: int | None) -> pd.DataFrame:
     if until_year is None:
         return df
     return df[df["year"] <= until_year].reset_index(drop=True)
-
-
-# (metric, value column, extra run parameters) of the indicators shown per municipality.
-MUNICIPAL_INDICATORS: dict[str, tuple[str, str, dict]] = {
-    "framework_score": ("framework_score", "framework_score", {"by": "municipality"}),
-    "granted_per_inhabitant": ("granted_per_inhabitant", "granted_dkk_per_inhabitant", {"by": "municipality"}),
-    "payout_ratio": ("payout_ratio", "payout_ratio", {"by": "municipality"}),
-    "application_coverage": ("application_coverage", "coverage", {"by": "municipality"}),
-    "partnership_share": ("partnership_share", "partnership_share", {"by": "municipality"}),
-    "municipal_participation": ("municipal_participation", "estimate", {}),
-}
-# An indicator whose metric has no national row of its own: the metric whose by=total row is the country's figure
-# (the model-based municipal shares stand beside the survey's direct national estimate).
-NATIONAL_FIGURE: dict[str, str] = {"municipal_participation": "participation_rate"}
-
-
-def indicator_options(lang: str) -> list[tuple[str, str]]:
-    return [(charts.title(data.meta(m), lang), key) for key, (m, _, _) in MUNICIPAL_INDICATORS.items()
-            if data.has_metric(m)]
-
-
-def municipal_values(indicator: str, year: int | None) -> tuple[pd.DataFrame, object, str]:
-    """Per-municipality rows (with municipality_code) of an indicator for a year, its metric and value column."""
-    metric, value, params = MUNICIPAL_INDICATORS[indicator]
-    res = data.run(metric, year=year, **params)
-    df = res.data
-    if "municipality_code" not in df.columns:
-        df = df.assign(municipality_code=pd.to_numeric(df["category"], errors="coerce").astype("Int64"))
-    return df, res.meta, value
-
-
-def indicator_years(indicator: str) -> list[int]:
-    metric, _, params = MUNICIPAL_INDICATORS[indicator]
-    return data.waves(metric, **params)
-
-
-def pick_year(years: list[int], year: int | None, lang: str) -> tuple[int, str]:
-    """The requested year when the metric has it, else the closest earlier one (or the latest), with a note."""
-    if year in years or not years:
-        return year, ""
-    if year is None:  # no year asked for: the latest, nothing to explain
-        return years[-1], ""
-    earlier = [y for y in years if year is not None and y <= year]
-    chosen = earlier[-1] if earlier else years[-1]
-    return chosen, t("year_fallback", lang, year=year, shown=chosen)
-
-
-def municipal_map(indicator: str, year: int, lang: str, highlight: int | None = None) -> View:
-    """The indicator on the map of the 98 municipalities (table: the same rows): the boundary map the dashboards
-    draw (dashboards/map.py through municipal.map_view), also in the annual report."""
-    from .municipal import map_view  # municipal builds on this module
-
-    return map_view(indicator, year, lang, highlight=highlight)
-
-
-def municipal_ranking(indicator: str, year: int, lang: str) -> View:
-    """The indicator's municipalities ranked, as a horizontal bar chart of all 98 (table: ranked rows)."""
-    year, note = pick_year(indicator_years(indicator), year, lang)
-    df, meta, value = municipal_values(indicator, year)
-    ranked = charts.ranked_table(df, meta, lang, value=value)
-    bars = pd.DataFrame({"dimension": "municipality", "category": ranked["municipality_code"].astype(str),
-                         "label_da": ranked[t("kommune", "da") if lang != "en" else t("kommune", "en")],
-                         "estimate": pd.to_numeric(ranked[value], errors="coerce"), "flag": "ok"})
-    bars["label_en"] = bars["label_da"]
-    bars.loc[bars["estimate"].isna(), "flag"] = "suppressed"
-    cmeta = _column_meta(meta, value)
-    fig = charts.estimate_bars(bars, cmeta, lang, horizontal=True,
-                               title_text=f"{t('ranked', lang)}: {charts.title(meta, lang)}, {year}")
-    fig.update_layout(height=max(600, 16 * len(bars) + 120), yaxis={"tickfont": {"size": 9}})
-    fig.layout.annotations = [a for a in fig.layout.annotations if a.text != "–"]
-    return View(fig, ranked, meta, note)
-
-
-def profile(indicator: str, kommune: int, lang: str, year: int | None = None) -> View:
-    """One municipality beside its region and the whole country on one indicator (latest year by default)."""
-    metric, _, _ = MUNICIPAL_INDICATORS[indicator]
-    years = indicator_years(indicator)
-    year = year if year in years else years[-1]
-    df, meta, value = municipal_values(indicator, year)
-    region = municipalities()[kommune]["region_code"]
-    rows = []
-    own = df[df["municipality_code"] == kommune]
-    rows.append(("municipality", label("municipality", kommune, lang), _first(own[value])))
-    # the query layer aggregates the region and the country itself (each metric's definition says how)
-    reg = data.run(metric, year=year, by="region").data
-    nat = data.run(metric, year=year, by="total").data
-    rows.append(("region", label("region", region, lang), _first(reg[reg["category"] == str(region)][value])))
-    rows.append(("country", t("whole_country", lang), _first(nat[value])))
-    table = pd.DataFrame(rows, columns=["level", "name", value]).assign(year=year)
-    view_df = pd.DataFrame({"level": table["name"], "estimate": pd.to_numeric(table[value], errors="coerce")})
-    fig = charts.profile_bars(view_df, _column_meta(meta, value), lang, title_text=f"{charts.title(meta, lang)}, {year}")
-    return View(fig, table, meta)
-
-
-def survey_profile(metric: str, kommune: int, lang: str) -> View:
-    """A survey indicator for the municipality's region beside the country (the survey is too small per municipality)."""
-    region = municipalities()[kommune]["region_code"]
-    years = data.waves(metric)
-    year = years[-1]
-    reg = data.run(metric, year=year, by="region").data
-    nat = data.run(metric, year=year, by="total").data
-    res_meta = data.meta(metric)
-    rows = pd.concat([reg[reg["category"] == str(region)], nat], ignore_index=True)
-    view_df = pd.DataFrame({"level": [label("region", region, lang), t("whole_country", lang)],
-                            "estimate": rows["estimate"].to_list()[:2],
-                            "ci_low": rows["ci_low"].to_list()[:2], "ci_high": rows["ci_high"].to_list()[:2]})
-    fig = charts.profile_bars(view_df, res_meta, lang, title_text=f"{charts.title(res_meta, lang)}, {year}")
-    return View(fig, rows, res_meta)
-
-
-def _first(series):
-    s = pd.to_numeric(series, errors="coerce").dropna()
-    return float(s.iloc[0]) if len(s) else None
-
-
-class _ColumnMeta:
-    """The metric's metadata with `estimate` documented as the chosen value column (for formatting)."""
-
-    def __init__(self, meta, column: str):
-        self._meta = meta
-        doc = next((c for c in meta.columns if c.name == column), None)
-        keep = tuple(c for c in meta.columns if c.name != "estimate")
-        self.columns = keep + ((type(doc)("estimate", doc.type, doc.doc),) if doc else ())
-
-    def __getattr__(self, name):
-        return getattr(self._meta, name)
-
-
-def _column_meta(meta, column: str):
-    return _ColumnMeta(meta, column)
-
-
-def _as_fraction(meta):
-    return _ColumnMeta(meta, "share")
-
-
-def municipal_years() -> list[int]:
-    """Every year any municipal indicator has."""
-    years: set[int] = set()
-    for key, (metric, _, _) in MUNICIPAL_INDICATORS.items():
-        if data.has_metric(metric):
-            years |= set(indicator_years(key))
-    return sorted(years)
 
 
 # -- Om data ------------------------------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ $FRIVILLIGDATA_CACHE; `FRIVILLIGDATA_CACHE=off` turns the cache off), keyed on
 
 - the warehouse's build id: a checksum of its build_info (built_at, data_kind, versions) and of the SHA-256 of
   every input file, so a rebuilt warehouse gets a new folder (the folders of older builds are removed);
-- the code version: size and modification time of every file that shapes a result or a view (queries/*.sql and
-  *.py, dashboards/*.py, data/reference/*.csv), so an edited metric or chart is recomputed;
-- what was asked: the metric and its parameters, or the notebook, the panel function (its compiled code) and the
-  page state (year, by, kommune, lang ...), and for a view the address of the map's geometry (dashboards.geo).
+- the source version: a SHA-256 of the content of every file that shapes a result or a view (SOURCE_GLOBS: the
+  metrics' .sql and .yml, the query layer, views/ and pages/, the reference files), so an edited metric, text or
+  chart is recomputed; no function bytecode anywhere;
+- what was asked: the metric and its parameters, or the page, the panel, the values of the controls the panel uses
+  and the language (pages.model.Page.view), and for a view the address of the map's geometry (views.geo).
 
 The numbers still come only from the query layer: a cached result is what `queries.run` returned for that build.
 Files are written to a temporary name and renamed, so a kernel never reads half a file; two kernels computing the
@@ -25,7 +26,6 @@ import os
 import pickle
 import shutil
 import tempfile
-import types
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -34,9 +34,9 @@ from . import geo
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE_ENV = "FRIVILLIGDATA_CACHE"
-# The files whose content shapes a result or a view (their size and mtime are part of every key).
-CODE_GLOBS = ("queries/*.sql", "queries/*.py", "dashboards/*.py", "data/reference/*.csv")
-FORMAT = 1  # bump when what is stored changes shape
+# The files whose content shapes a result or a view (a digest of their content is part of every key).
+SOURCE_GLOBS = ("queries/*.sql", "queries/*.yml", "queries/*.py", "views/*.py", "pages/*.py", "data/reference/*.csv")
+FORMAT = 2  # bump when what is stored changes shape
 
 
 def enabled() -> bool:
@@ -89,17 +89,30 @@ def _compute_build_id(db_path: str) -> str:
     return provenance.build_id(queries.build_info(db_path), list(zip(inputs["file"], inputs["sha256"])))
 
 
-def code_version() -> str:
-    """Size and mtime of every file in CODE_GLOBS (an edited metric or chart module changes every key). Computed
-    for every view a page draws: one directory listing per glob, names matched as text."""
-    h = hashlib.sha256(f"format {FORMAT}".encode())
-    for pattern in CODE_GLOBS:
+def _source_files() -> list[tuple[Path, os.stat_result]]:
+    found = []
+    for pattern in SOURCE_GLOBS:
         folder_, glob = pattern.rsplit("/", 1)
         with os.scandir(REPO / folder_) as entries:
-            found = sorted((e.name, e.stat()) for e in entries if fnmatch.fnmatchcase(e.name, glob) and e.is_file())
-        for name, st in found:
-            h.update(f"{pattern}:{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+            found += sorted((Path(e.path), e.stat()) for e in entries if fnmatch.fnmatchcase(e.name, glob) and e.is_file())
+    return found
+
+
+@lru_cache(maxsize=4)
+def _content_digest(signature: tuple) -> str:
+    h = hashlib.sha256(f"format {FORMAT}".encode())
+    for rel, *_ in signature:
+        h.update(f"{rel}\n".encode())
+        h.update(hashlib.sha256((REPO / rel).read_bytes()).digest())
     return h.hexdigest()[:16]
+
+
+def code_version() -> str:
+    """A digest of the content of every file in SOURCE_GLOBS (an edited metric, text or chart module changes every
+    key). The files are listed for every view a page draws (one directory listing per glob) and read again only
+    when one of them changed size or modification time."""
+    signature = tuple((str(p.relative_to(REPO)), st.st_size, st.st_mtime_ns) for p, st in _source_files())
+    return _content_digest(signature)
 
 
 def _entry(db_path: str, identity: int, kind: str, key: str) -> Path | None:
@@ -181,26 +194,12 @@ class FigureDict(dict):
         return dict(self)
 
 
-def _code_key(fn) -> str:
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return repr(fn)
-    return _code_digest(code)
-
-
-def _code_digest(code: types.CodeType) -> str:
-    """The compiled code of a function, the same in every kernel (a nested function's code object is taken by its
-    own digest: its repr holds a memory address)."""
-    consts = [_code_digest(c) if isinstance(c, types.CodeType) else repr(c) for c in code.co_consts]
-    return hashlib.sha256(code.co_code + repr((consts, code.co_names)).encode()).hexdigest()[:16]
-
-
-def view(notebook: str, fn, state: dict, compute: Callable[[], object], db=None, kind: str = "views"):
-    """A panel's view (figure as a dict, table, metadata, note) for this page state, shared between kernels; with
-    kind="blocks" another part of the page made by a page function (the headline figures, a block of text)."""
-    from . import data
-
-    db_path, identity = data._key(db)
+def view(warehouse: tuple[str, int], page: str, panel: str, inputs: dict, lang: str, compute: Callable[[], object],
+         kind: str = "views"):
+    """A panel's view (figure as a dict, table, metadata, texts) for the values of the controls it uses, shared
+    between kernels; with kind="blocks" another part of the page (the headline figures, a block of text).
+    `warehouse`: its path and modification time (views.data.key)."""
+    db_path, identity = warehouse
 
     def build():
         v = compute()
@@ -212,9 +211,8 @@ def view(notebook: str, fn, state: dict, compute: Callable[[], object], db=None,
             v.table = StoredTable(table)
         return v
 
-    # a map drawn under the dashboard server names the address of its geometry (dashboards.geo): part of the key
-    key = (f"{notebook}\n{getattr(fn, '__name__', fn)}\n{_code_key(fn)}\n{sorted(state.items())!r}\n"
-           f"{os.environ.get(geo.URL_ENV, '')}")
+    # a map drawn under the dashboard server names the address of its geometry (views.geo): part of the key
+    key = f"{page}\n{panel}\n{sorted(inputs.items())!r}\n{lang}\n{os.environ.get(geo.URL_ENV, '')}"
     return get_or_compute(db_path, identity, kind, key, build)
 
 

@@ -1,7 +1,7 @@
 """The map's geometry as the page draws it, importable without pandas or plotly (the dashboard server serves it).
 
 The 98 boundaries of data/reference/municipalities.geojson with Bornholm moved into an inset box in the empty
-Kattegat corner, every feature keyed by id = municipality code. `dashboards.map` validates and draws them; the
+Kattegat corner, every feature keyed by id = municipality code. `views.map` validates and draws them; the
 dashboard server (`dashboards.serve`) serves the same bytes at ROUTE, and tells its kernels the address in
 $FRIVILLIGDATA_GEOJSON_URL. A map drawn in such a kernel names that address instead of holding the geometry:
 plotly.js fetches it once per page (from the dashboard's own server, never from outside) and keeps it, so a redraw

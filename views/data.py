@@ -35,7 +35,7 @@ def using(db):
         _default_db.reset(token)
 
 
-def _key(db) -> tuple[str, int]:
+def key(db) -> tuple[str, int]:
     """The resolved warehouse path and its modification time (0 when missing: the query layer then says so)."""
     path = queries.warehouse_path(db if db is not None else _default_db.get())
     try:
@@ -54,14 +54,14 @@ def _configure() -> None:
 
 @lru_cache(maxsize=256)
 def _run(metric: str, items: tuple, key: tuple[str, int]) -> queries.Result:
-    # shared with the other kernels through dashboards.cache (keyed on the warehouse build and the SQL files)
+    # shared with the other kernels through views.cache (keyed on the warehouse build and the SQL files)
     return cache.result(metric, items, key[0], key[1], lambda: queries.run(metric, db=key[0], **dict(items)))
 
 
 def run(metric: str, db=None, **params) -> queries.Result:
     """queries.run with the kernel's connection settings, cached per warehouse and parameter set."""
     _configure()
-    return _run(metric, tuple(sorted(params.items())), _key(db))
+    return _run(metric, tuple(sorted(params.items())), key(db))
 
 
 def meta(metric: str):
@@ -84,7 +84,7 @@ def _build_info(key: tuple[str, int]) -> dict[str, str]:
 def build_info(db=None) -> dict[str, str]:
     """build_info of the warehouse (data_kind demo|real, built_at, ...); empty when there is no warehouse."""
     _configure()
-    return dict(_build_info(_key(db)))
+    return dict(_build_info(key(db)))
 
 
 def is_demo(db=None) -> bool:
@@ -100,13 +100,13 @@ def _codebook(key: tuple[str, int]) -> pd.DataFrame:
 def codebook(db=None) -> pd.DataFrame:
     """Every warehouse column: table, table_comment, column, type, comment (the schema comments of the ETL)."""
     _configure()
-    return _codebook(_key(db)).copy()
+    return _codebook(key(db)).copy()
 
 
 def build_inputs(db=None) -> pd.DataFrame:
     """The input files of the warehouse build (file, rows, encoding, synthetic ...)."""
     _configure()
-    return queries.build_inputs(_key(db)[0])
+    return queries.build_inputs(key(db)[0])
 
 
 def provenance(db=None) -> dict[str, str]:
@@ -114,7 +114,7 @@ def provenance(db=None) -> dict[str, str]:
     versions), for the downloads; shared between kernels like the results. Empty when there is no warehouse."""
     from queries import provenance as provenance_
 
-    path = _key(db)[0]
+    path = key(db)[0]
     try:
         return derived("provenance", lambda: provenance_.of_warehouse(path), db)
     except (queries.WarehouseMissing, Exception):  # noqa: BLE001 - a download without it rather than none
@@ -126,7 +126,7 @@ def derived(what: str, compute, db=None):
     between kernels like the results: a page drawn from the cache then reads no result and imports no pandas.
     `what` names the value and everything it depends on besides the warehouse and the code."""
     _configure()
-    path, identity = _key(db)
+    path, identity = key(db)
     return cache.get_or_compute(path, identity, "derived", what, compute)
 
 
@@ -140,12 +140,12 @@ def waves(metric: str = "participation_rate", db=None, **params) -> list[int]:
 def survey_waves(db=None) -> dict[int, dict]:
     """The warehouse's survey waves by year (queries.survey_waves): series, its labels, definition, line, ..."""
     def compute():
-        df = queries.survey_waves(_key(db)[0])
+        df = queries.survey_waves(key(db)[0])
         return {int(r["year"]): {k: (None if v != v else v) for k, v in r.items()} for r in df.to_dict("records")}
     return derived("survey_waves", compute, db)
 
 
 def comparable_earlier(year: int, db=None) -> list[int]:
     """The earlier waves in the warehouse that a change to `year` may compare with (same series and definition)."""
-    pairs = derived("comparable_waves", lambda: queries.comparable_waves(_key(db)[0]), db)
+    pairs = derived("comparable_waves", lambda: queries.comparable_waves(key(db)[0]), db)
     return sorted(o for o in pairs.get(int(year), []) if o < int(year))

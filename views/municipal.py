@@ -1,7 +1,7 @@
 """Views of the municipalities for Kommunerne (2) and Kommuneprofil (4): the map, the year that goes with an
 indicator, and a municipality beside its region, the country and the five municipalities closest in population.
 
-Query results -> (figure, table, metric) like dashboards/panels.py; importable without ipywidgets (the report can
+Query results -> (figure, table, metric) like dashboards/py; importable without ipywidgets (the report can
 call `map_view` and `comparison`). Widget wiring is in `year_control_for` and `keep_year_with_indicator`, which
 take the page's objects and import nothing from ipywidgets themselves.
 """
@@ -12,12 +12,118 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from . import charts, data, panels, present
+from . import charts, data, present
 from .labels import fmt_number, label, municipalities, t
 from .map import municipality_map
+from .present import View, column_meta, pick_year
 from queries.lazy import lazy
 
 pd = lazy("pandas")
+
+# -- the indicators shown per municipality ----------------------------------------------------------------------
+
+# (metric, value column, extra run parameters) of the indicators shown per municipality.
+MUNICIPAL_INDICATORS: dict[str, tuple[str, str, dict]] = {
+    "framework_score": ("framework_score", "framework_score", {"by": "municipality"}),
+    "granted_per_inhabitant": ("granted_per_inhabitant", "granted_dkk_per_inhabitant", {"by": "municipality"}),
+    "payout_ratio": ("payout_ratio", "payout_ratio", {"by": "municipality"}),
+    "application_coverage": ("application_coverage", "coverage", {"by": "municipality"}),
+    "partnership_share": ("partnership_share", "partnership_share", {"by": "municipality"}),
+    "municipal_participation": ("municipal_participation", "estimate", {}),
+}
+# An indicator whose metric has no national row of its own: the metric whose by=total row is the country's figure
+# (the model-based municipal shares stand beside the survey's direct national estimate).
+NATIONAL_FIGURE: dict[str, str] = {"municipal_participation": "participation_rate"}
+
+
+def indicator_options(lang: str) -> list[tuple[str, str]]:
+    return [(charts.title(data.meta(m), lang), key) for key, (m, _, _) in MUNICIPAL_INDICATORS.items()
+            if data.has_metric(m)]
+
+
+def municipal_values(indicator: str, year: int | None) -> tuple[pd.DataFrame, object, str]:
+    """Per-municipality rows (with municipality_code) of an indicator for a year, its metric and value column."""
+    metric, value, params = MUNICIPAL_INDICATORS[indicator]
+    res = data.run(metric, year=year, **params)
+    df = res.data
+    if "municipality_code" not in df.columns:
+        df = df.assign(municipality_code=pd.to_numeric(df["category"], errors="coerce").astype("Int64"))
+    return df, res.meta, value
+
+
+def indicator_years(indicator: str) -> list[int]:
+    metric, _, params = MUNICIPAL_INDICATORS[indicator]
+    return data.waves(metric, **params)
+
+
+def municipal_ranking(indicator: str, year: int, lang: str) -> View:
+    """The indicator's municipalities ranked, as a horizontal bar chart of all 98 (table: ranked rows)."""
+    year, note = pick_year(indicator_years(indicator), year, lang)
+    df, meta, value = municipal_values(indicator, year)
+    ranked = charts.ranked_table(df, meta, lang, value=value)
+    bars = pd.DataFrame({"dimension": "municipality", "category": ranked["municipality_code"].astype(str),
+                         "label_da": ranked[t("kommune", "da") if lang != "en" else t("kommune", "en")],
+                         "estimate": pd.to_numeric(ranked[value], errors="coerce"), "flag": "ok"})
+    bars["label_en"] = bars["label_da"]
+    bars.loc[bars["estimate"].isna(), "flag"] = "suppressed"
+    cmeta = column_meta(meta, value)
+    fig = charts.estimate_bars(bars, cmeta, lang, horizontal=True,
+                               title_text=f"{t('ranked', lang)}: {charts.title(meta, lang)}, {year}")
+    fig.update_layout(height=max(600, 16 * len(bars) + 120), yaxis={"tickfont": {"size": 9}})
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.text != "–"]
+    return View(fig, ranked, meta, note)
+
+
+def profile(indicator: str, kommune: int, lang: str, year: int | None = None) -> View:
+    """One municipality beside its region and the whole country on one indicator (latest year by default)."""
+    metric, _, _ = MUNICIPAL_INDICATORS[indicator]
+    years = indicator_years(indicator)
+    year = year if year in years else years[-1]
+    df, meta, value = municipal_values(indicator, year)
+    region = municipalities()[kommune]["region_code"]
+    rows = []
+    own = df[df["municipality_code"] == kommune]
+    rows.append(("municipality", label("municipality", kommune, lang), _first(own[value])))
+    # the query layer aggregates the region and the country itself (each metric's definition says how)
+    reg = data.run(metric, year=year, by="region").data
+    nat = data.run(metric, year=year, by="total").data
+    rows.append(("region", label("region", region, lang), _first(reg[reg["category"] == str(region)][value])))
+    rows.append(("country", t("whole_country", lang), _first(nat[value])))
+    table = pd.DataFrame(rows, columns=["level", "name", value]).assign(year=year)
+    view_df = pd.DataFrame({"level": table["name"], "estimate": pd.to_numeric(table[value], errors="coerce")})
+    fig = charts.profile_bars(view_df, column_meta(meta, value), lang, title_text=f"{charts.title(meta, lang)}, {year}")
+    return View(fig, table, meta)
+
+
+def survey_profile(metric: str, kommune: int, lang: str) -> View:
+    """A survey indicator for the municipality's region beside the country (the survey is too small per municipality)."""
+    region = municipalities()[kommune]["region_code"]
+    years = data.waves(metric)
+    year = years[-1]
+    reg = data.run(metric, year=year, by="region").data
+    nat = data.run(metric, year=year, by="total").data
+    res_meta = data.meta(metric)
+    rows = pd.concat([reg[reg["category"] == str(region)], nat], ignore_index=True)
+    view_df = pd.DataFrame({"level": [label("region", region, lang), t("whole_country", lang)],
+                            "estimate": rows["estimate"].to_list()[:2],
+                            "ci_low": rows["ci_low"].to_list()[:2], "ci_high": rows["ci_high"].to_list()[:2]})
+    fig = charts.profile_bars(view_df, res_meta, lang, title_text=f"{charts.title(res_meta, lang)}, {year}")
+    return View(fig, rows, res_meta)
+
+
+def _first(series):
+    s = pd.to_numeric(series, errors="coerce").dropna()
+    return float(s.iloc[0]) if len(s) else None
+
+
+def municipal_years() -> list[int]:
+    """Every year any municipal indicator has."""
+    years: set[int] = set()
+    for key, (metric, _, _) in MUNICIPAL_INDICATORS.items():
+        if data.has_metric(metric):
+            years |= set(indicator_years(key))
+    return sorted(years)
+
 
 # -- Kommunerne: the map and its year ----------------------------------------------------------------------------
 
@@ -29,78 +135,34 @@ def indicator_value_range(indicator: str, df: pd.DataFrame, value: str) -> tuple
     return None
 
 
-def map_view(indicator: str, year: int | None, lang: str, highlight: int | None = None) -> panels.View:
+def map_view(indicator: str, year: int | None, lang: str, highlight: int | None = None) -> View:
     """The indicator on the map of the 98 municipalities (table: the same rows); year None = the latest."""
-    year, note = panels.pick_year(panels.indicator_years(indicator), year, lang)
-    df, meta, value = panels.municipal_values(indicator, year)
-    fig = municipality_map(df, panels._column_meta(meta, value), lang, value=value, highlight=highlight,
+    year, note = pick_year(indicator_years(indicator), year, lang)
+    df, meta, value = municipal_values(indicator, year)
+    fig = municipality_map(df, column_meta(meta, value), lang, value=value, highlight=highlight,
                            value_range=indicator_value_range(indicator, df, value),
                            title_text=f"{charts.title(meta, lang)}, {year}")
-    if indicator in panels.NATIONAL_FIGURE:  # a model-based indicator: say what that means under the map
+    if indicator in NATIONAL_FIGURE:  # a model-based indicator: say what that means under the map
         note = " ".join(x for x in (note, t("model_note", lang)) if x)
-    return panels.View(fig, df, meta, note)
+    return View(fig, df, meta, note)
 
 
 def headlines(indicator: str, year: int | None, lang: str) -> list[present.Headline]:
     """Kommunerne's headline figures for an indicator and the year the map draws: the country's figure as the
     query layer aggregates it (the metric's YAML sentence) and how many of the 98 municipalities have a figure."""
-    year, _ = panels.pick_year(panels.indicator_years(indicator), year, lang)
-    metric, value, _ = panels.MUNICIPAL_INDICATORS[indicator]
+    year, _ = pick_year(indicator_years(indicator), year, lang)
+    metric, value, _ = MUNICIPAL_INDICATORS[indicator]
     items = []
-    national = panels.NATIONAL_FIGURE.get(indicator, metric)
+    national = NATIONAL_FIGURE.get(indicator, metric)
     nat = data.run(national, year=year, by="total").data
     if len(nat) and _num(nat[value].iloc[0]) is not None:
         items.append(present.headline_item(national, nat.iloc[0].to_dict(), lang))
-    df, _, _ = panels.municipal_values(indicator, year)
+    df, _, _ = municipal_values(indicator, year)
     shown = present.count(int(pd.to_numeric(df[value], errors="coerce").notna().sum()), lang)
     total = len(municipalities())
     items.append(present.Headline("municipalities", f"{shown} / {total}", "",
                                   t("headline_municipalities", lang, value="{value}", total=total, year=year), shown))
     return items
-
-
-def year_options(indicator: str) -> list[tuple[str, str]]:
-    """The year dropdown's options for an indicator: exactly the years it has figures for."""
-    return [(str(y), str(y)) for y in panels.indicator_years(indicator)]
-
-
-def year_control_for(indicator_control, lang: str, default: int | None = None):
-    """The year control listing the years of the indicator the address asks for (?indikator=...), so the
-    dropdown never offers a year the map cannot draw; default the latest of them."""
-    from .state import current_query_string, parse_query
-    from .ui import year_control
-
-    indicator = parse_query(current_query_string(), [indicator_control.choice]).get(indicator_control.name)
-    return year_control(panels.indicator_years(indicator), lang, default=default)
-
-
-def keep_year_with_indicator(dash, indicator: str = "indikator", year: str = "year") -> None:
-    """When the indicator changes, the year dropdown lists that indicator's years; a year it lacks becomes the
-    year drawn (the closest earlier one, else the latest), so the dropdown always shows the year on the map."""
-    w_ind, w_year = dash.widgets[indicator], dash.widgets[year]
-    control = next(c for c in dash.controls if c.name == year)
-
-    def sync(change) -> None:
-        options = year_options(change["new"])
-        years = [int(v) for _, v in options]
-        shown, _ = panels.pick_year(years, int(w_year.value), dash.lang)
-        control.options = options  # the whitelist the page validates widget values and links against
-        values = [v for _, v in options]
-        if control.default not in values:
-            control.default = str(shown)
-        # ipywidgets selects the first option whenever the options change (a change event, a redraw, for a year
-        # nobody chose): keep the selection while swapping them, then select the year drawn (an event only when
-        # it differs from the year shown before)
-        w_year._initializing_traits_ = True
-        try:
-            w_year.options = options
-        finally:
-            w_year._initializing_traits_ = False
-        w_year.index = values.index(str(shown))
-        if w_year.value != str(shown):
-            w_year.value = str(shown)
-
-    w_ind.observe(sync, names="value")
 
 
 # -- Kommuneprofil: one municipality, its region, the country and its peers ------------------------------------
@@ -115,7 +177,7 @@ def role_text(key: str, lang: str) -> str:
     return t(f"role_{key}", lang)
 
 
-# The indicators of the Kommuneprofil's headline figures (keys of panels.MUNICIPAL_INDICATORS).
+# The indicators of the Kommuneprofil's headline figures (keys of MUNICIPAL_INDICATORS).
 PROFILE_HEADLINES = ("framework_score", "granted_per_inhabitant", "partnership_share")
 
 
@@ -127,9 +189,9 @@ def profile_headlines(kommune: int, lang: str) -> list[present.Headline]:
     if own is not None and _num(own.get("estimate")) is not None:
         items.append(present.headline_item(MODEL_METRIC, own, lang))
     for indicator in PROFILE_HEADLINES:
-        metric, value, _ = panels.MUNICIPAL_INDICATORS[indicator]
-        year = panels.indicator_years(indicator)[-1]
-        df, meta, value = panels.municipal_values(indicator, year)
+        metric, value, _ = MUNICIPAL_INDICATORS[indicator]
+        year = indicator_years(indicator)[-1]
+        df, meta, value = municipal_values(indicator, year)
         own = next(iter(df[df["municipality_code"] == kommune].to_dict("records")), None)
         v = None if own is None else _num(own.get(value))
         nat = data.run(metric, year=year, by="total").data
@@ -185,16 +247,16 @@ def _nice_ceiling(x: float) -> float:
 
 
 def comparison(indicator: str, kommune: int, lang: str, year: int | None = None, *,
-               explain: bool = False) -> panels.View:
+               explain: bool = False) -> View:
     """One indicator for the municipality, its region, the country and its five peers, on a fixed axis
     (explain: a note saying which municipalities are the peers and why)."""
-    metric, _, _ = panels.MUNICIPAL_INDICATORS[indicator]
-    years = panels.indicator_years(indicator)
+    metric, _, _ = MUNICIPAL_INDICATORS[indicator]
+    years = indicator_years(indicator)
     year = year if year in years else years[-1]
-    df, meta, value = panels.municipal_values(indicator, year)
+    df, meta, value = municipal_values(indicator, year)
     munis = municipalities()
     region = munis[kommune]["region_code"]
-    national = panels.NATIONAL_FIGURE.get(indicator, metric)  # the region's and the country's figure
+    national = NATIONAL_FIGURE.get(indicator, metric)  # the region's and the country's figure
     reg = data.run(national, year=year, by="region").data
     nat = data.run(national, year=year, by="total").data
     by_code = {int(c): r for c, r in zip(df["municipality_code"], df.to_dict("records")) if pd.notna(c)}
@@ -214,7 +276,7 @@ def comparison(indicator: str, kommune: int, lang: str, year: int | None = None,
             row("country", None, t("whole_country", lang), next(iter(nat.to_dict("records")), None))]
     rows += [row("similar", c, munis[c]["name"], by_code.get(c)) for c in near.codes]
     table = pd.DataFrame(rows)
-    cmeta = panels._column_meta(meta, value)
+    cmeta = column_meta(meta, value)
     fig = role_bars(table, cmeta, lang, value=value, value_range=_fixed_range(indicator, df, value, cmeta),
                     title_text=f"{charts.title(meta, lang)}, {year}")
     note = ""
@@ -223,10 +285,10 @@ def comparison(indicator: str, kommune: int, lang: str, year: int | None = None,
                  n=fmt_number(near.inhabitants, lang),
                  peers=", ".join(f"{munis[c]['name']} ({fmt_number(i, lang)})"
                                  for c, i in zip(near.codes, near.table[near.table["rank"] > 0]["inhabitants"])))
-    return panels.View(fig, table, meta, note)
+    return View(fig, table, meta, note)
 
 
-def survey_comparison(metric: str, kommune: int, lang: str) -> panels.View:
+def survey_comparison(metric: str, kommune: int, lang: str) -> View:
     """A survey indicator for the municipality's region and the country, with 95 % intervals, on a fixed axis
     (0-100 % for shares, else 0 to the largest upper interval limit of any region that wave)."""
     region = municipalities()[kommune]["region_code"]
@@ -249,7 +311,7 @@ def survey_comparison(metric: str, kommune: int, lang: str) -> panels.View:
         axis = [0.0, _nice_ceiling(float(top) * 1.05 if pd.notna(top) else 1.0)]
     fig = role_bars(table, meta, lang, value="estimate", value_range=axis,
                     title_text=f"{charts.title(meta, lang)}, {year}")
-    return panels.View(fig, table, meta, t("profile_survey_note", lang))
+    return View(fig, table, meta, t("profile_survey_note", lang))
 
 
 # The model-based municipal share (docs/small-area.md) and the survey metric whose direct figures stand beside it.
@@ -268,12 +330,12 @@ def direct_label(n, lang: str) -> str:
     return t("direct_estimate", lang, n=present.count(n, lang, small=n is None))
 
 
-def participation_comparison(kommune: int, lang: str) -> panels.View:
+def participation_comparison(kommune: int, lang: str) -> View:
     """The share who volunteered in the latest wave: the municipality's model-based estimate with its 95 %
     interval, its direct survey estimate with n beside it (a gap with the reason under the survey threshold), its
     region and the whole country (direct survey estimates), on a 0-100 % axis; the note says what
     "modelberegnet skøn" means."""
-    metric = panels.NATIONAL_FIGURE[MODEL_METRIC]  # the survey's direct figures of the region and the country
+    metric = NATIONAL_FIGURE[MODEL_METRIC]  # the survey's direct figures of the region and the country
     year = data.waves(MODEL_METRIC)[-1]
     own = model_row(kommune, year)
     name = municipalities()[kommune]["name"]
@@ -306,7 +368,7 @@ def participation_comparison(kommune: int, lang: str) -> panels.View:
     # the municipality's name in the title: the rows' labels stay short enough for a phone
     fig = role_bars(table, meta, lang, value="estimate", value_range=[0.0, 1.0],
                     title_text=f"{charts.title(meta, lang)}, {name} {year}")
-    return panels.View(fig, table, meta, t("model_note", lang))
+    return View(fig, table, meta, t("model_note", lang))
 
 
 def _capital(text: str) -> str:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from . import charts, data, present
 from .labels import codes, dimension_title, label, t
-from .ui import View
+from .present import View
 from queries.lazy import lazy
 
 pd = lazy("pandas")

@@ -86,7 +86,7 @@ def boundaries(path: Path = GEOJSON_PATH) -> dict:
 
 @lru_cache(maxsize=4)
 def _inset_geojson(path: str, mtime_ns: int) -> dict:
-    """The validated boundaries as drawn (dashboards.geo.inset: Bornholm in the inset, features keyed by id)."""
+    """The validated boundaries as drawn (views.geo.inset: Bornholm in the inset, features keyed by id)."""
     return inset(_load(path, mtime_ns))
 
 

@@ -1,7 +1,7 @@
 """The presentation layer: how a figure is written for people, in Danish or English. No widgets, no plotly.
 
 The dashboards (`dashboards.ui`, `charts`, `panels`) and the annual report (`reports/`) import this module for
-number formats (babel), labels and UI texts (`dashboards.labels`, the one catalogue of texts per language), each
+number formats (babel), labels and UI texts (`views.labels`, the one catalogue of texts per language), each
 metric's presentation metadata (`queries/<metric>.yml`: plain-language definition, short unit, format, decimals,
 value range, source document), the survey thresholds (read from the query layer, whose SQL applies them), the
 methods text, captions, headline sentences and the CSV/XLSX exports. Importing it does not import ipywidgets.
@@ -41,6 +41,40 @@ class View:
     filename: str = ""  # file name stem for downloads, e.g. frivillige-andel-2021-koen
     info_html: str = ""  # what the page shows under the chart (definition, CSV links, the table folded), built once
     years: list | None = None  # the years the table covers (for the source line of downloads), set with info_html
+
+
+# -- a metric's figure under another column or year ---------------------------------------------------------------
+
+def pick_year(years: list[int], year: int | None, lang: str) -> tuple[int, str]:
+    """The requested year when the metric has it, else the closest earlier one (or the latest), with a note."""
+    if year in years or not years:
+        return year, ""
+    if year is None:  # no year asked for: the latest, nothing to explain
+        return years[-1], ""
+    earlier = [y for y in years if year is not None and y <= year]
+    chosen = earlier[-1] if earlier else years[-1]
+    return chosen, t("year_fallback", lang, year=year, shown=chosen)
+
+
+class ColumnMeta:
+    """The metric's metadata with `estimate` documented as the chosen value column (for formatting)."""
+
+    def __init__(self, meta, column: str):
+        self._meta = meta
+        doc = next((c for c in meta.columns if c.name == column), None)
+        keep = tuple(c for c in meta.columns if c.name != "estimate")
+        self.columns = keep + ((type(doc)("estimate", doc.type, doc.doc),) if doc else ())
+
+    def __getattr__(self, name):
+        return getattr(self._meta, name)
+
+
+def column_meta(meta, column: str):
+    return ColumnMeta(meta, column)
+
+
+def as_fraction(meta):
+    return ColumnMeta(meta, "share")
 
 
 # -- numbers ------------------------------------------------------------------------------------------------------
