@@ -295,8 +295,8 @@ def document_title_for(lang: str, notebook: str | None = None) -> str:
 
 @dataclass
 class _Drawn:
-    panel: Panel
-    widget: ChartPanel
+    decl: Panel  # the panel as the page declares it
+    panel: ChartPanel | widgets.HTML  # what draws it: a chart panel, or an HTML block for a text
 
 
 class Dashboard:
@@ -311,8 +311,8 @@ class Dashboard:
         self.lang = parse_query(qs, []).lang
         self.controls: list[Control] = page.build_controls(self.lang)
         self.state: State = read_address(self.controls, qs)
-        self.panels: list[_Drawn] = []
-        self.texts: list[widgets.Widget] = []
+        self.panels: list[_Drawn] = []  # the charts
+        self.texts: list[_Drawn] = []  # the blocks of text (Om data), shown before the charts
         self.widgets: dict[str, widgets.Dropdown] = {}
         self._muted = False  # set while a dependent control's options are replaced (not a user's choice)
         self.shared = _Shared()
@@ -335,8 +335,7 @@ class Dashboard:
             if panel.kind == "text":
                 w = self.shared.html()
                 w.add_class("fd-text")
-                self.texts.append(w)
-                self.panels.append(_Drawn(panel, w))
+                self.texts.append(_Drawn(panel, w))
             else:
                 self.panels.append(_Drawn(panel, ChartPanel(panel.name, self.lang, self.shared)))
         self._render_head()
@@ -420,31 +419,31 @@ class Dashboard:
         headlines = self.page.headlines
         if headlines is not None and (uses is None or uses in headlines.params):
             self._draw_headlines()
-        for d in self.panels:
-            if uses is None or uses in d.panel.params:
+        for d in (*self.texts, *self.panels):
+            if uses is None or uses in d.decl.params:
                 self._draw(d, s)
 
     def _draw(self, d: _Drawn, s: S) -> None:
         started = time.perf_counter()
-        if d.panel.kind == "text":
+        if d.decl.kind == "text":
             try:
-                d.widget.value = self.page.view(d.panel, s, self.lang)
+                d.panel.value = self.page.view(d.decl, s, self.lang)
             except Exception as exc:  # noqa: BLE001 - never a traceback in the page
-                log.exception("text block %s failed", d.panel.name)
-                d.widget.value = (f'<div class="fd-error">'
-                                  f'{html.escape(t("load_error", self.lang, msg=type(exc).__name__))}</div>')
+                log.exception("text block %s failed", d.decl.name)
+                d.panel.value = (f'<div class="fd-error">'
+                                 f'{html.escape(t("load_error", self.lang, msg=type(exc).__name__))}</div>')
             return
         try:
-            view = self.page.view(d.panel, s, self.lang)  # computed once per build, shared between kernels
+            view = self.page.view(d.decl, s, self.lang)  # computed once per build, shared between kernels
         except Exception as exc:  # noqa: BLE001 - the page shows a short message, the log keeps the traceback
-            log.exception("panel %s failed", d.panel.name)
-            d.widget.fail(t("load_error", self.lang, msg=_short_error(exc)))
+            log.exception("panel %s failed", d.decl.name)
+            d.panel.fail(t("load_error", self.lang, msg=_short_error(exc)))
             return
         if view is None or view.table is None or len(view.table) == 0:
-            d.widget.fail(t("no_data", self.lang))
+            d.panel.fail(t("no_data", self.lang))
             return
-        d.widget.show(view)
-        log.debug("panel %s drawn in %.3f s", d.panel.name, time.perf_counter() - started)
+        d.panel.show(view)
+        log.debug("panel %s drawn in %.3f s", d.decl.name, time.perf_counter() - started)
 
     def show(self) -> None:
         """Draw every panel and display the page."""
@@ -452,9 +451,8 @@ class Dashboard:
         controls = widgets.HBox(list(self.widgets.values()),
                                 layout=widgets.Layout(flex_flow="row wrap", gap="0.5em 1em", max_width="100%"))
         controls.add_class("fd-controls")
-        charts_ = [d.widget.widget for d in self.panels if d.panel.kind != "text"]
-        items = [self.style, self.js, self.shared.send, self.head, self.headlines, controls, self.link, *self.texts,
-                 *charts_]
+        items = [self.style, self.js, self.shared.send, self.head, self.headlines, controls, self.link,
+                 *[d.panel for d in self.texts], *[d.panel.widget for d in self.panels]]
         page = widgets.VBox(items, layout=widgets.Layout(max_width="1100px"))
         page.add_class("fd-page")
         # the widget's own display also writes a text form of the whole widget tree (10 ms), which no page shows

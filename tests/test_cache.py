@@ -41,7 +41,7 @@ def test_a_result_is_computed_once_and_read_by_the_next_kernel(own_db):
     first = data.run("participation_rate", db=own_db, year=2012, by="gender")
     assert len(entries(own_db, "results")) == 1
     # another kernel: nothing in memory, the query layer must not be asked again
-    code = (f"import queries, sys\nfrom dashboards import data\n"
+    code = (f"import queries, sys\nfrom views import data\n"
             f"queries.run = lambda *a, **k: sys.exit('the query layer was asked again')\n"
             f"r = data.run('participation_rate', db={str(own_db)!r}, year=2012, by='gender')\n"
             f"print(r.data.to_json())")
@@ -66,35 +66,48 @@ def test_a_rebuilt_warehouse_gets_a_new_build_id_and_the_old_entries_go(own_db, 
     assert len(dirs) == 1 and dirs[0] != old_dir
 
 
-def test_an_edited_metric_file_changes_the_key(own_db, monkeypatch):
-    stat = os.stat(REPO / "queries" / "participation_rate.sql")
+def test_the_source_version_is_the_content_of_the_source_files(tmp_path, monkeypatch):
+    """An edited metric definition (.yml), SQL file or view module changes every key; a file touched without a change
+    (a checkout, a copy) does not, and no key depends on a function's bytecode."""
+    for rel in ("queries/m.sql", "queries/m.yml", "queries/run.py", "views/charts.py", "pages/p.py",
+                "data/reference/labels.csv", "dashboards/ui.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"-- {rel}\n")
+    monkeypatch.setattr(cache, "REPO", tmp_path)
     before = cache.code_version()
-    try:
-        os.utime(REPO / "queries" / "participation_rate.sql", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-        assert cache.code_version() != before
-    finally:
-        os.utime(REPO / "queries" / "participation_rate.sql", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    st = os.stat(tmp_path / "queries/m.yml")
+    os.utime(tmp_path / "queries/m.yml", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert cache.code_version() == before  # touched, not changed
+    for rel in ("queries/m.yml", "queries/m.sql", "views/charts.py", "pages/p.py", "data/reference/labels.csv"):
+        (tmp_path / rel).write_text("changed\n")
+        after = cache.code_version()
+        assert after != before, rel
+        before = after
+    (tmp_path / "dashboards/ui.py").write_text("changed\n")  # the widgets draw views; they do not make them
     assert cache.code_version() == before
+    assert not hasattr(cache, "_code_digest") and "co_code" not in (REPO / "views" / "cache.py").read_text()
 
 
 def test_a_view_keeps_its_figure_as_a_dict_and_is_shared(own_db):
     import plotly.graph_objects as go
 
-    from dashboards.ui import View
+    from views.present import View
 
     calls = []
 
-    def panel(s):
-        calls.append(s)
+    def panel():
+        calls.append(1)
         return View(go.Figure(go.Bar(x=["a"], y=[1])), pd.DataFrame({"x": [1]}), None)
 
-    s = {"year": 2012, "lang": "da"}
-    v1 = cache.view("x.ipynb", panel, s, lambda: panel(s), db=own_db)
-    v2 = cache.view("x.ipynb", panel, s, lambda: panel(s), db=own_db)
+    where = data.key(own_db)
+    v1 = cache.view(where, "x.ipynb", "p", {"year": 2012}, "da", panel)
+    v2 = cache.view(where, "x.ipynb", "p", {"year": 2012}, "da", panel)
     assert len(calls) == 1
     assert isinstance(v2.fig, cache.FigureDict) and v2.fig.to_dict()["data"][0]["type"] == "bar"
-    cache.view("x.ipynb", panel, {"year": 2021, "lang": "da"}, lambda: panel(s), db=own_db)
-    assert len(calls) == 2  # another state is another entry
+    cache.view(where, "x.ipynb", "p", {"year": 2021}, "da", panel)
+    cache.view(where, "x.ipynb", "p", {"year": 2012}, "en", panel)
+    cache.view(where, "x.ipynb", "q", {"year": 2012}, "da", panel)
+    assert len(calls) == 4  # another control value, language or panel is another entry
     # the table travels pickled (a page drawn from the cache needs no pandas) and comes back whole when asked for
     assert isinstance(v2.table, cache.StoredTable) and len(v2.table) == 1
     assert cache.frame(v1.table).equals(cache.frame(v2.table)) and cache.frame(v2.table).equals(pd.DataFrame({"x": [1]}))
@@ -131,7 +144,7 @@ def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
     for lang, text in downloads.items():  # both languages built, each dashboard in each
         assert sum(text in info for info in infos) >= 5, lang
     # the same run again computes no view: every one is read back
-    check = ("import sys; from dashboards import cache, prebuild\n"
+    check = ("import sys; from views import cache; from dashboards import prebuild\n"
              "read = cache.get_or_compute\n"
              "def computed(*a): raise AssertionError('computed ' + repr(a[2:4]))\n"
              "cache.get_or_compute = lambda db, ident, kind, key, compute: read(db, ident, kind, key, computed)\n"
@@ -154,14 +167,12 @@ def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypa
     """`--views near` (what `make warehouse` runs) also builds the pages one change away from each default page, so
     a visitor's first change is read from the cache: every other wave, breakdown and reference group of a page, the
     reference group set back to the first offered when the breakdown changes, as the page does."""
-    from dashboards import prebuild, state, ui
+    from dashboards import prebuild
 
-    monkeypatch.setattr(prebuild, "DASHBOARDS", [d for d in prebuild.DASHBOARDS if d[0] == "1_frivillige.ipynb"])
-    monkeypatch.setattr(ui, "display", lambda *a, **k: None)
+    monkeypatch.setattr(prebuild, "PAGES", {"1_frivillige.ipynb": prebuild.PAGES["1_frivillige.ipynb"]})
     # prebuild points this process at its warehouse and the map's address: undone after the test
-    for name, value in (("FRIVILLIGDATA_DB", str(own_db)), ("FRIVILLIGDATA_GEOJSON_URL", ""), ("QUERY_STRING", "")):
+    for name, value in (("FRIVILLIGDATA_DB", str(own_db)), ("FRIVILLIGDATA_GEOJSON_URL", "")):
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     failures, nearby = prebuild.run_page("1_frivillige.ipynb", "")
     assert not failures
     assert "?by=gender" in nearby and "?year=2012" in nearby and "?ref=female" in nearby
@@ -179,25 +190,26 @@ def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypa
     for query in ("?by=gender", "?year=2012", "?lang=en&by=region"):
         assert prebuild.run_page("1_frivillige.ipynb", query)[0] == [], query
     assert prebuild.run_page("1_frivillige.ipynb", "?year=2012&by=gender")[0]  # two changes away: not built
-    state.request_query_string.cache_clear()
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize("name", [d[0] for d in DASHBOARDS])
-def test_prebuild_compiles_a_notebook_as_the_kernel_does(name, monkeypatch):
-    """A view's cache key holds its panel function's bytecode, so prebuild must compile the notebook's cells as a
-    kernel (IPython) does, or no served page ever reads what prebuild built (as one script, the same cells compile
-    to other bytecode)."""
-    from IPython.core.interactiveshell import InteractiveShell
+def test_a_served_page_reads_every_view_the_prebuild_built(name, own_db, monkeypatch):
+    """The prebuild and a served page reach a view through the same declaration (pages/, Page.view), so a page
+    opened after `prebuild` computes nothing: its widgets are drawn from the cache alone."""
+    from dashboards import prebuild, ui
 
-    from dashboards import prebuild
+    for env, value in (("FRIVILLIGDATA_DB", str(own_db)), ("FRIVILLIGDATA_GEOJSON_URL", "")):
+        monkeypatch.setenv(env, value)
+    assert prebuild.run_page(name, "")[0] == []
+    read = cache.get_or_compute
 
-    cells = [c for c in prebuild.notebook_cells(name) if c.strip() != "main()"]  # define, do not draw
-    monkeypatch.setattr(prebuild, "notebook_cells", lambda _name: cells)
-    ours = prebuild.run_cells(name)
-    shell = InteractiveShell.instance()
-    for cell in cells:
-        assert shell.run_cell(cell).success
-    functions = [k for k, v in ours.items() if callable(v) and getattr(v, "__code__", None) is not None]
-    assert "main" in functions and len(functions) >= 2
-    for k in functions:
-        assert cache._code_key(ours[k]) == cache._code_key(shell.user_ns[k]), f"{name}: {k}"
+    def computed(*args):
+        raise AssertionError(f"{name}: computed {args[2:4]!r}")
+
+    monkeypatch.setattr(cache, "get_or_compute", lambda db, ident, kind, key, compute: read(db, ident, kind, key,
+                                                                                          computed))
+    dash = ui.Dashboard(prebuild.PAGES[name], query="")
+    dash.redraw()
+    assert all(d.panel.info.value and "fd-error" not in d.panel.info.value for d in dash.panels), name
+    assert all(d.panel.value and "fd-error" not in d.panel.value for d in dash.texts), name

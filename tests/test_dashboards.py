@@ -13,7 +13,9 @@ import pytest
 
 from views import charts, labels
 from dashboards import state, ui
-from dashboards.state import Choice, parse_query, to_query, validate
+from pages import PAGES
+from pages import address
+from pages.address import Choice, parse_query, to_query, validate
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "dashboards").glob("*.ipynb"))
@@ -59,7 +61,7 @@ def test_parse_query_case_insensitive_first_occurrence_wins():
 def test_parse_query_long_value_is_rejected_and_shortened_in_the_note():
     s = parse_query("year=" + "9" * 500, [YEAR])
     assert s.values["year"] == "2021"
-    assert len(s.notes[0].value) <= state.MAX_VALUE_LEN + 1
+    assert len(s.notes[0].value) <= address.MAX_VALUE_LEN + 1
 
 
 def test_choice_default_must_be_an_option():
@@ -92,6 +94,18 @@ def test_current_query_string_reads_voila_environment(monkeypatch):
         state.request_query_string.cache_clear()
 
 
+def _record_pages(monkeypatch, record) -> None:
+    """ui.run's pages record an event instead of being drawn."""
+    class Recorded:
+        def __init__(self, page):
+            assert page is PAGES["1_frivillige.ipynb"]
+
+        def show(self):
+            record()
+
+    monkeypatch.setattr(ui, "Dashboard", Recorded)
+
+
 @pytest.mark.parametrize("query, rebuilt", [("", False), ("lang=en", True), ("by=gender&year=2012", True)])
 def test_a_preheated_kernel_builds_the_plain_page_before_its_visitor_comes(monkeypatch, query, rebuilt):
     """ui.run builds the page of the plain address while the kernel waits for its visitor, and builds it again
@@ -103,7 +117,8 @@ def test_a_preheated_kernel_builds_the_plain_page_before_its_visitor_comes(monke
     monkeypatch.setattr(state, "request_query_string", functools.cache(lambda: events.append("request") or query))
     monkeypatch.setattr(ui, "clear_output", lambda: events.append("clear"))
     monkeypatch.setattr(ui.widgets.Widget, "close_all", classmethod(lambda cls: events.append("close")))
-    ui.run(lambda: events.append(("page", state.current_query_string(), ui.lang())))
+    _record_pages(monkeypatch, lambda: events.append(("page", state.current_query_string(), ui.lang())))
+    ui.run(PAGES["1_frivillige.ipynb"])
     lang = "en" if "lang=en" in query else "da"
     again = ["clear", "close", ("page", query, lang)] if rebuilt else []
     assert events == ["no visitor yet", ("page", "", "da"), "request", *again]
@@ -119,7 +134,8 @@ def test_a_kernel_whose_visitor_is_there_builds_the_page_once(monkeypatch, prehe
     if preheated:
         monkeypatch.setattr(state, "request_arrived", lambda timeout: True)
     monkeypatch.setattr(state, "request_query_string", lambda: "by=gender")
-    ui.run(lambda: events.append(state.current_query_string()))
+    _record_pages(monkeypatch, lambda: events.append(state.current_query_string()))
+    ui.run(PAGES["1_frivillige.ipynb"])
     assert events == ["by=gender"]
 
 
@@ -165,13 +181,15 @@ def _meta(unit="rate (fraction 0-1)", columns=()):
 
 
 def test_the_report_draws_the_boundary_map_of_the_dashboards(demo_db, monkeypatch):
-    from views import municipal, survey as panels
+    """The report and the Kommunerne page draw the map through the same view (pages/kommunerne.py declares it)."""
+    from views import municipal
 
     monkeypatch.setenv("FRIVILLIGDATA_CACHE", "off")
-    report = panels.municipal_map("framework_score", 2012, "da").fig.to_dict()
-    page = municipal.map_view("framework_score", 2012, "da").fig.to_dict()
-    assert [tr["type"] for tr in report["data"]][:2] == ["scattergeo", "choropleth"]  # dashboards/map.py
-    assert report["data"][1]["z"] == page["data"][1]["z"] and report["layout"]["title"] == page["layout"]["title"]
+    page = PAGES["2_kommunerne.ipynb"]
+    assert page.panel("municipality_map").view is municipal.map_view
+    report = municipal.map_view("framework_score", 2012, "da").fig.to_dict()
+    assert [tr["type"] for tr in report["data"]][:2] == ["scattergeo", "choropleth"]  # views/map.py
+    assert any("municipal.map_view(" in line for line in (REPO / "reports" / "content.py").read_text().splitlines())
 
 
 # -- chart builders ---------------------------------------------------------------------------------------------
@@ -248,15 +266,17 @@ def test_notebook_is_thin_and_clean(path):
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), "title cell first"
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code[0].source.startswith("from dashboards import"), "imports second"
-    assert code[-1].source.strip() == "ui.run(main)", "one final call"
+    page = PAGES[path.name]
+    declared = next(m for m in ("frivillige", "kommunerne", "samarbejde", "kommuneprofil", "om_data")
+                    if f"pages.{m} import PAGE" in code[0].source)
+    assert code[0].source == f"from dashboards import ui\nfrom pages.{declared} import PAGE", "imports first"
+    assert __import__(f"pages.{declared}", fromlist=["PAGE"]).PAGE is page, "the notebook shows its own page"
+    assert code[-1].source.strip() == "ui.run(PAGE)", "one final call"
+    assert len(code) == 2, "the page is declared in pages/, the notebook only shows it"
+    assert f"pages/{declared}.py" in nb.cells[0].source, "the title cell says where the page is declared"
     for cell in code:
         assert cell.outputs == [] and cell.execution_count is None, "outputs must be cleared before commit"
         assert not SQL.search(cell.source), f"SQL text in a notebook: {cell.source[:80]}"
-        assert "duckdb" not in cell.source and "connect(" not in cell.source
-    for cell in code[1:-1]:
-        assert len(re.findall(r"^def ", cell.source, re.MULTILINE)) == 1, "one function per cell"
-        assert '"""' in cell.source, "each function has a one-line docstring"
 
 
 def test_five_dashboards_are_listed_and_exist():
@@ -284,11 +304,11 @@ def test_templates_load_nothing_from_the_network():
 # -- metadata in the page language ------------------------------------------------------------------------------
 
 def test_meta_html_shows_danish_definition_and_unit_in_danish_english_in_english():
-    from dashboards import ui
     from queries import load_metric
+    from views.html import meta_html
 
     meta = load_metric("participation_rate")
-    da, en = ui.meta_html(meta, "da"), ui.meta_html(meta, "en")
+    da, en = meta_html(meta, "da"), meta_html(meta, "en")
     assert meta.definition_da[:40] in da.replace("&#x27;", "'") and meta.unit_da in da
     assert meta.definition[:40] not in da and f"{meta.unit}<" not in da
     assert meta.definition[:40] in en.replace("&#x27;", "'") and meta.unit in en
@@ -309,12 +329,12 @@ def test_published_comparison_table_has_one_reason_column_in_the_page_language(d
 
 @pytest.mark.parametrize("indicator", ["framework_score", "granted_per_inhabitant", "payout_ratio"])
 def test_profile_takes_region_and_country_from_the_query_layer(demo_db, monkeypatch, indicator):
-    from views import survey as panels
+    from views import municipal
     from queries import run
 
     monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
-    metric, value, _ = panels.MUNICIPAL_INDICATORS[indicator]
-    view = panels.profile(indicator, 101, "da", year=2012)
+    metric, value, _ = municipal.MUNICIPAL_INDICATORS[indicator]
+    view = municipal.profile(indicator, 101, "da", year=2012)
     got = dict(zip(view.table["level"], view.table[value]))
     own = run(metric, year=2012, by="municipality", municipality_code=101, db=demo_db).data
     region = run(metric, year=2012, by="region", db=demo_db).data.set_index("category")
@@ -425,8 +445,7 @@ def test_permalink_and_language_switch_follow_the_widgets(demo_db, monkeypatch):
     from dashboards import ui
 
     monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
-    by = ui.Control("by", "Opdeling", [("I alt", "total"), ("Køn", "gender")], "total")
-    dash = ui.Dashboard("1_frivillige.ipynb", [by], query="?by=gender")
+    dash = ui.Dashboard(PAGES["1_frivillige.ipynb"], query="?by=gender")
     link = re.search(r'<a id="fd-permalink"[^>]*>(.*?)</a>', dash.link.value).group(1)
     assert "?by=gender" in link
     dash.widgets["by"].value = "total"

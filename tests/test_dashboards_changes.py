@@ -74,22 +74,23 @@ def test_reference_control_follows_the_breakdown_and_refuses_other_values(fixtur
     note, and a new breakdown resets a choice it does not offer."""
     from views import survey as panels
     from dashboards import ui
+    from pages import PAGES
 
     with data.using(fixture_db):
         dims = panels.dimensions("participation_rate")
         options = changes.reference_options("participation_rate", dims, "da")
-        ctrls = [ui.by_control(dims, "da"), ui.dependent_control("ref", ui.t("ref", "da"), "by", options)]
         assert options["total"] == options["gender"] == [("Mænd", "male"), ("Kvinder", "female")]
         assert "0-15" not in [code for _, code in options["age_group"]]  # no respondents under 16
-        ok = ui.Dashboard("1_frivillige.ipynb", ctrls, query="?by=gender&ref=female")
+        page = PAGES["1_frivillige.ipynb"]
+        ok = ui.Dashboard(page, query="?by=gender&ref=female")
         assert ok.values().ref == "female" and ok.state.notes == [] and ok.query_string() == "?by=gender&ref=female"
         for bad in ("1081", "drop table", "x" * 80):
-            d = ui.Dashboard("1_frivillige.ipynb", ctrls, query=f"?by=gender&ref={bad}")
-            assert d.values().ref is None and d.widgets["ref"].value == "male"
+            d = ui.Dashboard(page, query=f"?by=gender&ref={bad}")
+            assert d.state.values["ref"] is None and d.values().ref == "male" and d.widgets["ref"].value == "male"
             assert [n.name for n in d.state.notes] == ["ref"] and "Viser i stedet Mænd" in d.head.value
             assert d.query_string() == "?by=gender"
         ok.widgets["by"].value = "region"
-        assert ok.values().ref is None and ok.widgets["ref"].value == options["region"][0][1]
+        assert ok.state.values["ref"] is None and ok.widgets["ref"].value == options["region"][0][1]
         ok.widgets["ref"].value = options["region"][-1][1]
         assert ok.query_string() == f"?by=region&ref={options['region'][-1][1]}"
 
@@ -140,31 +141,26 @@ def test_the_dashboards_do_not_import_the_report():
 
 
 def test_the_view_cache_keys_a_panel_on_the_reference_only_when_it_uses_it(fixture_db, monkeypatch):
-    """Choosing another reference recomputes the contrast panel, not the panels that do not use it."""
-    from views import cache, survey as panels
+    """A panel's view is keyed on the values of the controls it uses: choosing another reference recomputes the
+    contrast panel and no other."""
+    from views import cache
     from dashboards import ui
+    from pages import PAGES
 
     keys: dict[str, list] = {}
 
-    def record(notebook, fn, state, compute, db=None):
-        keys.setdefault(fn.__name__, []).append(dict(state))
-        return compute()
+    def record(warehouse, page, panel, inputs, lang, compute, kind="views"):
+        keys.setdefault(panel, []).append((dict(inputs), lang))
+        return None
 
     monkeypatch.setattr(cache, "view", record)
     with data.using(fixture_db):
-        dims = panels.dimensions("participation_rate")
-        ctrls = [ui.by_control(dims, "da"), ui.dependent_control(
-            "ref", ui.t("ref", "da"), "by", changes.reference_options("participation_rate", dims, "da"))]
-        dash = ui.Dashboard("1_frivillige.ipynb", ctrls, query="?by=gender&ref=female")
-
-        def trend(s):
-            return None
-
-        def contrast(s):
-            return None
-
-        dash.add(trend, uses=["by"])
-        dash.add(contrast, uses=["by", "ref"])
+        dash = ui.Dashboard(PAGES["1_frivillige.ipynb"], query="?by=gender&ref=female")
         dash.redraw()
-    assert keys["contrast"] == [{"lang": "da", "by": "gender", "ref": "female"}]
-    assert keys["trend"] == [{"lang": "da", "by": "gender"}]
+        year = dash.values().year
+        assert keys["contrast"] == [({"year": year, "by": "gender", "ref": "female"}, "da")]
+        assert keys["trend"] == [({"by": "gender"}, "da")]
+        assert keys["areas"] == [({"year": year}, "da")]  # the same view whatever the breakdown
+        keys.clear()
+        dash.widgets["ref"].value = "male"
+    assert list(keys) == ["contrast"] and keys["contrast"] == [({"year": year, "by": "gender", "ref": "male"}, "da")]

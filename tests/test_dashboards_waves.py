@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from views import changes, data, survey as panels
-from dashboards import ui
 
 
 @pytest.fixture(autouse=True)
@@ -42,4 +41,6 @@ def test_the_change_panel_compares_within_the_survey():
 
 
 def test_the_year_control_opens_on_the_latest_wave():
-    assert ui.year_control(data.waves("participation_rate"), "da").default == "2024"
+    from pages.controls import Year
+
+    assert Year("participation_rate").build("da").default == "2024"

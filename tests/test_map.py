@@ -217,7 +217,7 @@ def test_profile_compares_with_region_country_and_the_five_peers(demo_db):
 
 def test_profile_colours_mean_the_same_role_on_every_chart(demo_db):
     seen: dict[str, set] = collections.defaultdict(set)
-    views = [municipal.comparison(i, 101, "da") for i in panels.MUNICIPAL_INDICATORS]
+    views = [municipal.comparison(i, 101, "da") for i in municipal.MUNICIPAL_INDICATORS]
     views += [municipal.survey_comparison(m, 101, "da") for m in ("participation_rate", "hours_per_month")]
     views += [municipal.participation_comparison(k, "da") for k in (101, 155)]
     for view in views:
@@ -229,7 +229,7 @@ def test_profile_colours_mean_the_same_role_on_every_chart(demo_db):
 
 
 def test_profile_axes_do_not_move_with_the_municipality(demo_db):
-    for indicator in panels.MUNICIPAL_INDICATORS:
+    for indicator in municipal.MUNICIPAL_INDICATORS:
         ranges = {tuple(municipal.comparison(indicator, k, "da").fig.layout.xaxis.range) for k in (101, 147, 400, 825)}
         assert len(ranges) == 1, (indicator, ranges)
     assert municipal.comparison("framework_score", 825, "da").fig.layout.xaxis.range == (0, 7)
@@ -238,23 +238,26 @@ def test_profile_axes_do_not_move_with_the_municipality(demo_db):
 
 # -- Kommunerne: the year dropdown agrees with the year drawn -----------------------------------------------------
 
-def test_year_dropdown_follows_the_indicator(demo_db):
+def test_year_dropdown_follows_the_indicator(demo_db, monkeypatch):
+    """The year is a control depending on the indicator (pages/controls.py IndicatorYear): the dropdown offers the
+    indicator's years, a year it lacks becomes the closest earlier one, in the dropdown and on the map."""
     from dashboards import ui
+    from pages import PAGES
 
-    indicator = ui.option_control("indikator", "Indikator", panels.indicator_options("da"), "framework_score")
-    year = ui.year_control(panels.indicator_years("framework_score"), "da", default=2012)
-    dash = ui.Dashboard("2_kommunerne.ipynb", [indicator, year], query="?indikator=framework_score&year=2012")
+    monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
+    page = PAGES["2_kommunerne.ipynb"]
+    dash = ui.Dashboard(page, query="?indikator=framework_score&year=2012")
     drawn = []
-    dash.add(lambda s: drawn.append((s.indikator, s.year)) or None, uses=["indikator", "year"])
-    municipal.keep_year_with_indicator(dash)
+    monkeypatch.setattr(type(page), "view", lambda self, panel, values, lang: drawn.append(
+        (panel.name, values["indikator"], values["year"])))
     w_ind, w_year = dash.widgets["indikator"], dash.widgets["year"]
     assert [v for _, v in w_year.options] == ["2010", "2012", "2018"]
-    before = len(drawn)
-    w_ind.value = "partnership_share"  # has 2012: the year stays, drawn once
+    w_ind.value = "partnership_share"  # has 2012: the year stays, the map drawn once
     assert w_year.value == "2012" and [v for _, v in w_year.options][0] == "2005"
-    assert drawn[before:] == [("partnership_share", 2012)]
+    assert [d for d in drawn if d[0] == "municipality_map"] == [("municipality_map", "partnership_share", 2012)]
     w_year.value = "2016"
     w_ind.value = "framework_score"  # no 2016: the closest earlier year, in the dropdown and on the map
     assert w_year.value == "2012" and dash.state.values["year"] == "2012"
-    assert drawn[-1] == ("framework_score", 2012)
+    assert [d for d in drawn if d[0] == "municipality_map"][-1] == ("municipality_map", "framework_score", 2012)
+    assert dash.query_string() == "?year=2012"  # framework_score is the default indicator; 2012 not its latest
     assert municipal.map_view("framework_score", 2012, "da").fig.layout.title.text.endswith("2012")
