@@ -8,7 +8,7 @@ import pytest
 
 from views import data, geo as dgeo, map as dmap
 from views.labels import municipalities
-from views.survey import indicator_options
+from views.municipal import indicator_options
 
 from .conftest import SCREENSHOTS, wait_drawn, wait_laid_out
 
