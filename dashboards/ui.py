@@ -24,7 +24,6 @@ from pages import Control, Page, Panel, converted, reset_dependents
 from pages.address import State, parse_query, validate
 from pages.model import address, read_address
 from views import cache, charts, data, present
-from views.html import headlines_html  # noqa: F401 - the page's headline figures, kept importable from here
 from views.labels import DASHBOARDS, label, pick, t
 
 from . import state

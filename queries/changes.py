@@ -1,14 +1,20 @@
 """Checks of the requests of the change and contrast metrics (*_change, *_contrast) that need the warehouse."""
 from __future__ import annotations
 
-
 from .catalog import Metric, QueryError, listed
 from .lazy import lazy
-from .metadata import COMPARABLE_SQL
 
 duckdb = lazy("duckdb")
 
 
+# Pairs (year, other) of waves in the warehouse that the wave table declares comparable (same series and definition).
+COMPARABLE_SQL = """
+select c.year, c.other
+from survey_wave_comparable as c
+where (c.series, c.year) in (select (series, year) from survey_respondents)
+  and (c.series, c.other) in (select (series, year) from survey_respondents)
+order by c.year, c.other
+"""
 # The warehouse's waves: (year, series, English series label) of every wave with respondents, for messages.
 WAVES_SQL = """
 select distinct r.year, r.series, l.label_en

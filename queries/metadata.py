@@ -7,6 +7,7 @@ here beside the metrics, and nothing outside the query layer writes SQL.
 from __future__ import annotations
 
 
+from .changes import COMPARABLE_SQL
 from .engine import _warehouse
 from .lazy import lazy
 
@@ -26,14 +27,6 @@ left join labels as ls on ls.dimension = 'series' and ls.code = w.series
 left join labels as ld on ld.dimension = 'definition' and ld.code = w.definition
 where (w.series, w.year) in (select (series, year) from survey_respondents)
 order by w.year
-"""
-# Pairs (year, other) of waves in the warehouse that the wave table declares comparable (same series and definition).
-COMPARABLE_SQL = """
-select c.year, c.other
-from survey_wave_comparable as c
-where (c.series, c.year) in (select (series, year) from survey_respondents)
-  and (c.series, c.other) in (select (series, year) from survey_respondents)
-order by c.year, c.other
 """
 # Comments are set by the ETL from etl/schema.sql; user tables only (no DuckDB catalogue views).
 CODEBOOK_SQL = """

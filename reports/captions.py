@@ -8,11 +8,11 @@ alternative text in the HTML and the tagged PDF.
 """
 from __future__ import annotations
 
-import math
 import re
 
 from views import present
 from reports import fmt
+from views.numbers import parse
 
 def definition(metric: str, lang: str) -> str:
     """The metric's definition in plain words, in the report's language (no R code, no code names)."""
@@ -28,26 +28,18 @@ def _plain(text) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<br\s*/?>", " ", str(text))).strip()
 
 
-def _num(v) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
 def _formatter(values: list[float], percent: bool, lang: str):
     if percent:
-        return lambda v: fmt.pct(v, 1, lang)
+        return lambda v: fmt.pct(v, lang, 1)
     whole = all(float(v).is_integer() for v in values) or max((abs(v) for v in values), default=0) >= 100
-    return lambda v: fmt.number(v, 0 if whole else 1, lang)
+    return lambda v: fmt.number(v, lang, 0 if whole else 1)
 
 
 def _series(trace) -> tuple[list[str], list[float | None]]:
     horizontal = getattr(trace, "orientation", None) == "h"
     cats = trace.y if horizontal else trace.x
     vals = trace.x if horizontal else trace.y
-    return [_plain(c) for c in (cats if cats is not None else [])], [_num(v) for v in (vals if vals is not None else [])]
+    return [_plain(c) for c in (cats if cats is not None else [])], [parse(v) for v in (vals if vals is not None else [])]
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -67,9 +59,9 @@ def _choropleth_summary(trace, percent: bool, lang: str, w: dict[str, str]) -> s
     from views.labels import municipalities
 
     names = municipalities()
-    zmin = _num(trace.zmin)
+    zmin = parse(trace.zmin)
     named = sorted((v, names[int(code)]["name"]) for code, v in zip(trace.locations, trace.z)
-                   if _num(v) is not None and (zmin is None or v > zmin))
+                   if parse(v) is not None and (zmin is None or v > zmin))
     missing = len(trace.locations) - len(named)
     f = _formatter([v for v, _ in named], percent, lang)
     parts = [f"{w['map']}, {w['coloured']}: {len(named)} {w['municipalities']}"]

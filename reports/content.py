@@ -16,7 +16,7 @@ import pandas as pd
 import queries
 from views import charts, municipal, survey
 from views import labels
-from views.present import dimension_title, label
+from views.labels import dimension_title, label
 from reports import captions, fmt
 from reports.text import SOURCE_NAMES, TEXT
 
@@ -218,10 +218,10 @@ class Report:
         return en if self.lang == "en" else da
 
     def _n_respondents(self, n) -> str:
-        return self.t["n_respondents"].format(n=fmt.number(n, 0, self.lang))
+        return self.t["n_respondents"].format(n=fmt.number(n, self.lang, 0))
 
     def _n_volunteers(self, n) -> str:
-        n = fmt.number(n, 0, self.lang)
+        n = fmt.number(n, self.lang, 0)
         return self._text(f"{n} frivillige, der har svaret (uvægtet)", f"{n} volunteers who answered (unweighted)")
 
     def _survey_rows(self, df: pd.DataFrame) -> list[list]:
@@ -231,11 +231,11 @@ class Report:
         for lab, r in zip(charts.category_labels(df, lang), df.itertuples()):
             flag = str(r.flag)
             if flag == "suppressed" or not _isnum(r.estimate):
-                rows.append([lab, self.t["suppressed"], fmt.MISSING, fmt.number(r.n, 0, lang), _flag_text(flag, lang)])
+                rows.append([lab, self.t["suppressed"], fmt.MISSING, fmt.number(r.n, lang, 0), _flag_text(flag, lang)])
                 continue
             mark = " *" if flag == "uncertain" else ""
-            rows.append([lab, fmt.pct(r.estimate, 1, lang) + mark, fmt.pct_interval(r.ci_low, r.ci_high, 1, lang),
-                         fmt.number(r.n, 0, lang), _flag_text(flag, lang)])
+            rows.append([lab, fmt.pct(r.estimate, lang, 1) + mark, fmt.pct_interval(r.ci_low, r.ci_high, lang, 1),
+                         fmt.number(r.n, lang, 0), _flag_text(flag, lang)])
         return rows
 
     def _flag_note(self, df: pd.DataFrame) -> str:
@@ -271,7 +271,7 @@ class Report:
             "figure", "participation_rate", f"{self._title(trend.meta)}, {t['trend']} ({waves[0]}-{waves[-1]})",
             self._definition("participation_rate"),
             self._source("participation_rate", ", ".join(map(str, waves))),
-            "; ".join(f"{v}: {fmt.number(n, 0, lang)}" for v, n in zip(trend.table["year"], trend.table["n"])),
+            "; ".join(f"{v}: {fmt.number(n, lang, 0)}" for v, n in zip(trend.table["year"], trend.table["n"])),
             note=" ".join(x for x in (trend.note, changes) if x), fig=trend.fig))
         table_rows: list[list] = []
         table_cls: list[str] = []
@@ -332,11 +332,11 @@ class Report:
             th_dec = fmt.millions_decimals(fmt.step_for(th.se))
             f_step = fmt.step_for(f.se)
             steps.add(f_step)
-            rows.append([str(wave), fmt.number(h.estimate, 1, lang), fmt.interval(h.ci_low, h.ci_high, 1, lang),
-                         fmt.millions(th.estimate, th_dec, lang),
-                         fmt.interval(th.ci_low / 1e6, th.ci_high / 1e6, th_dec, lang),
+            rows.append([str(wave), fmt.number(h.estimate, lang, 1), fmt.interval(h.ci_low, h.ci_high, lang, 1),
+                         fmt.millions(th.estimate, lang, th_dec),
+                         fmt.interval(th.ci_low / 1e6, th.ci_high / 1e6, lang, th_dec),
                          fmt.rounded(f.estimate, f_step, lang), fmt.rounded_interval(f.ci_low, f.ci_high, f_step, lang),
-                         fmt.number(th.n, 0, lang)])
+                         fmt.number(th.n, lang, 0)])
         head = self._text(
             ["År", "Timer/md. pr. frivillig", "95\u00a0%-interval", "Timer om året i alt", "95\u00a0%-interval (mio.)",
              "Fuldtidsstillinger", "95\u00a0%-interval", "n"],
@@ -384,8 +384,8 @@ class Report:
         t, lang = self.t, self.lang
         items: list[Item] = []
         resp = self.src.run("municipal_response").data.loc[lambda d: d["year"] <= self.year]
-        rows = [[str(r.year), fmt.count(r.responded, lang), fmt.number(r.municipalities, 0, lang),
-                 fmt.pct(r.response_rate, 0, lang)] for r in resp.itertuples()]
+        rows = [[str(r.year), fmt.count(r.responded, lang), fmt.number(r.municipalities, lang, 0),
+                 fmt.pct(r.response_rate, lang, 0)] for r in resp.itertuples()]
         self._add(items, Item(
             "table", "municipal_response", self._title(queries.load_metric("municipal_response")),
             self._definition("municipal_response"),
@@ -396,7 +396,7 @@ class Report:
                               self._text("Svarprocent", "Response rate")], rows, {1, 2, 3})))
         my = self._latest("municipal_response")
         if my is not None:
-            n_resp = fmt.number(resp.loc[resp["year"] == my, "responded"].iloc[0], 0, lang)
+            n_resp = fmt.number(resp.loc[resp["year"] == my, "responded"].iloc[0], lang, 0)
             view = survey.element_shares(my, lang)
             self._add(items, Item(
                 "figure", "framework_share", f"{self._title(view.meta)}, {my}", self._definition("framework_share"),
@@ -409,8 +409,8 @@ class Report:
             for r in shares.itertuples():
                 b = before.loc[r.element] if before is not None and r.element in before.index else None
                 rows.append([label("framework_element", r.element, lang), fmt.count(r.yes_count, lang),
-                             fmt.number(r.answer_count, 0, lang), fmt.pct(r.share, 0, lang),
-                             fmt.pct(b.share, 0, lang) if b is not None else fmt.MISSING])
+                             fmt.number(r.answer_count, lang, 0), fmt.pct(r.share, lang, 0),
+                             fmt.pct(b.share, lang, 0) if b is not None else fmt.MISSING])
             self._add(items, Item(
                 "table", "framework_share", f"{self._title(view.meta)}, {my}" + (f" {self._text('og', 'and')} {prev}"
                                                                                  if prev else ""),
@@ -450,18 +450,18 @@ class Report:
         with_n = df["n"].fillna(1)  # a null n is 1-4 respondents (small-count rule)
         low, high = df.loc[df["estimate"].idxmin()], df.loc[df["estimate"].idxmax()]
         span = self._text(
-            f"Lavest {low.municipality_name} {fmt.pct(low.estimate, 0, lang)} "
-            f"({fmt.pct_interval(low.ci_low, low.ci_high, 0, lang)}), højest {high.municipality_name} "
-            f"{fmt.pct(high.estimate, 0, lang)} ({fmt.pct_interval(high.ci_low, high.ci_high, 0, lang)}).",
-            f"Lowest {low.municipality_name} {fmt.pct(low.estimate, 0, lang)} "
-            f"({fmt.pct_interval(low.ci_low, low.ci_high, 0, lang)}), highest {high.municipality_name} "
-            f"{fmt.pct(high.estimate, 0, lang)} ({fmt.pct_interval(high.ci_low, high.ci_high, 0, lang)}).")
+            f"Lavest {low.municipality_name} {fmt.pct(low.estimate, lang, 0)} "
+            f"({fmt.pct_interval(low.ci_low, low.ci_high, lang, 0)}), højest {high.municipality_name} "
+            f"{fmt.pct(high.estimate, lang, 0)} ({fmt.pct_interval(high.ci_low, high.ci_high, lang, 0)}).",
+            f"Lowest {low.municipality_name} {fmt.pct(low.estimate, lang, 0)} "
+            f"({fmt.pct_interval(low.ci_low, low.ci_high, lang, 0)}), highest {high.municipality_name} "
+            f"{fmt.pct(high.estimate, lang, 0)} ({fmt.pct_interval(high.ci_low, high.ci_high, lang, 0)}).")
         shown = int((with_n >= queries.survey_thresholds()["min_n_shown"]).sum())
         n_wave = self.src.run("participation_rate", year=wave, by="total").data["n"].iloc[0]
         n_text = self._text(
-            f"{fmt.number(n_wave, 0, lang)} svar i alt; {shown} af {len(df)} kommuner har "
+            f"{fmt.number(n_wave, lang, 0)} svar i alt; {shown} af {len(df)} kommuner har "
             f"{queries.survey_thresholds()['min_n_shown']} svar eller flere",
-            f"{fmt.number(n_wave, 0, lang)} responses in all; {shown} of {len(df)} municipalities have "
+            f"{fmt.number(n_wave, lang, 0)} responses in all; {shown} of {len(df)} municipalities have "
             f"{queries.survey_thresholds()['min_n_shown']} responses or more")
         self._add(items, Item(
             "figure", metric, f"{self._title(view.meta)}, {wave}", self._definition(metric),
@@ -484,8 +484,8 @@ class Report:
         self._add(items, Item(
             "figure", "granted_per_inhabitant", f"{self._title(view.meta)}, {gy}",
             self._definition("granted_per_inhabitant"), self._source("granted_per_inhabitant", str(gy)),
-            self._text(f"{fmt.number(df['applications'].sum(), 0, lang)} ansøgninger i {len(df)} kommuner",
-                       f"{fmt.number(df['applications'].sum(), 0, lang)} applications in {len(df)} municipalities"),
+            self._text(f"{fmt.number(df['applications'].sum(), lang, 0)} ansøgninger i {len(df)} kommuner",
+                       f"{fmt.number(df['applications'].sum(), lang, 0)} applications in {len(df)} municipalities"),
             fig=view.fig))
         view = survey.national_series("payout_ratio", lang, value="payout_ratio", until_year=self.year)
         pay = view.table
@@ -495,15 +495,15 @@ class Report:
         self._add(items, Item(
             "figure", "payout_ratio", f"{self._title(view.meta)}, {span}", self._definition("payout_ratio"),
             self._source("payout_ratio", span),
-            t["n_municipalities"].format(n=fmt.number(pay["municipalities"].max(), 0, lang)), fig=view.fig))
+            t["n_municipalities"].format(n=fmt.number(pay["municipalities"].max(), lang, 0)), fig=view.fig))
         cov = self.src.run("application_coverage", by="total").data.set_index("year")
         rows = []
         for r in self.src.run("payout_ratio", by="total").data.loc[lambda d: d["year"] <= self.year].itertuples():
             c = cov.loc[r.year] if r.year in cov.index else None
-            rows.append([str(r.year), fmt.dkk_millions(r.budget_dkk, 1, lang), fmt.dkk_millions(r.granted_dkk, 1, lang),
-                         fmt.pct(r.payout_ratio, 0, lang), fmt.count(r.municipalities_over_budget, lang),
-                         fmt.number(c.applications, 0, lang) if c is not None else fmt.MISSING,
-                         fmt.pct(c.coverage, 0, lang) if c is not None else fmt.MISSING])
+            rows.append([str(r.year), fmt.dkk_millions(r.budget_dkk, lang, 1), fmt.dkk_millions(r.granted_dkk, lang, 1),
+                         fmt.pct(r.payout_ratio, lang, 0), fmt.count(r.municipalities_over_budget, lang),
+                         fmt.number(c.applications, lang, 0) if c is not None else fmt.MISSING,
+                         fmt.pct(c.coverage, lang, 0) if c is not None else fmt.MISSING])
         head = self._text(
             ["År", "Budget", "Bevilget", "Udbetalingsgrad", "Kommuner over budget", "Ansøgninger",
              "Bevilget af ansøgt"],
@@ -514,19 +514,19 @@ class Report:
                                                 f"Section 18 grants: budget, grants and coverage, {span}"),
             self._definition("payout_ratio") + " " + self._definition("application_coverage"),
             self._source("application_coverage", span),
-            t["n_municipalities"].format(n=fmt.number(pay["municipalities"].max(), 0, lang)),
+            t["n_municipalities"].format(n=fmt.number(pay["municipalities"].max(), lang, 0)),
             table=html_table(head, rows, set(range(1, 7)))))
         res = self.src.run("grants_by_target_group", year=gy)
         rows = [[label("target_group", r.target_group, lang), fmt.count(r.applications, lang),
-                 fmt.dkk_millions(r.applied_dkk, 1, lang), fmt.dkk_millions(r.granted_dkk, 1, lang),
-                 fmt.pct(r.share_of_granted, 1, lang)] for r in res.data.itertuples()]
+                 fmt.dkk_millions(r.applied_dkk, lang, 1), fmt.dkk_millions(r.granted_dkk, lang, 1),
+                 fmt.pct(r.share_of_granted, lang, 1)] for r in res.data.itertuples()]
         head = self._text(["Målgruppe", "Ansøgninger", "Ansøgt", "Bevilget", "Andel af bevilget"],
                           ["Target group", "Applications", "Applied for", "Granted", "Share of granted"])
         self._add(items, Item(
             "table", "grants_by_target_group", f"{self._title(res.meta)}, {gy}",
             self._definition("grants_by_target_group"), self._source("grants_by_target_group", str(gy)),
-            self._text(f"{fmt.number(res.data['applications'].sum(), 0, lang)} ansøgninger",
-                       f"{fmt.number(res.data['applications'].sum(), 0, lang)} applications"),
+            self._text(f"{fmt.number(res.data['applications'].sum(), lang, 0)} ansøgninger",
+                       f"{fmt.number(res.data['applications'].sum(), lang, 0)} applications"),
             table=html_table(head, rows, {1, 2, 3, 4})))
 
     def _cooperation(self) -> Chapter:
@@ -546,19 +546,19 @@ class Report:
                 "figure", "cooperation_counts",
                 f"{self._title(view.meta)} {t['by'].format(dimension=dimension_title(by, lang).lower())}, {span}",
                 self._definition("cooperation_counts"), self._source("cooperation_counts", span),
-                self._text(f"{fmt.number(in_year, 0, lang)} igangværende samarbejder i {at}",
-                           f"{fmt.number(in_year, 0, lang)} active cooperations in {at}"),
+                self._text(f"{fmt.number(in_year, lang, 0)} igangværende samarbejder i {at}",
+                           f"{fmt.number(in_year, lang, 0)} active cooperations in {at}"),
                 fig=view.fig))
         if cy is not None:
             res = self.src.run("cooperation_counts", year=cy, by="form")
             tot = int(res.data["cooperations"].sum())
             rows = [[label("form", r.category, lang), fmt.count(r.cooperations, lang),
-                     fmt.pct(r.cooperations / tot, 1, lang) if tot else fmt.MISSING] for r in res.data.itertuples()]
+                     fmt.pct(r.cooperations / tot, lang, 1) if tot else fmt.MISSING] for r in res.data.itertuples()]
             self._add(items, Item(
                 "table", "cooperation_counts",
                 self._text(f"Samarbejder efter formaliseringsgrad, {cy}", f"Cooperations by formalisation, {cy}"),
                 self._definition("cooperation_counts"), self._source("cooperation_counts", str(cy)),
-                self._text(f"{fmt.number(tot, 0, lang)} samarbejder", f"{fmt.number(tot, 0, lang)} cooperations"),
+                self._text(f"{fmt.number(tot, lang, 0)} samarbejder", f"{fmt.number(tot, lang, 0)} cooperations"),
                 table=html_table([dimension_title("form", lang), self._text("Samarbejder", "Cooperations"),
                                   self._text("Andel", "Share")], rows, {1, 2})))
         view = survey.share_over_time("partnership_share", lang, value="partnership_share",
@@ -570,8 +570,8 @@ class Report:
         self._add(items, Item(
             "figure", "partnership_share", f"{self._title(view.meta)}, {span}", self._definition("partnership_share"),
             self._source("partnership_share", span),
-            self._text(f"{fmt.number(df['cooperations'].max(), 0, lang)} samarbejder i {df['year'].max()}",
-                       f"{fmt.number(df['cooperations'].max(), 0, lang)} cooperations in {df['year'].max()}"),
+            self._text(f"{fmt.number(df['cooperations'].max(), lang, 0)} samarbejder i {df['year'].max()}",
+                       f"{fmt.number(df['cooperations'].max(), lang, 0)} cooperations in {df['year'].max()}"),
             fig=view.fig))
         return Chapter("cooperation", t["chapter_cooperation"], [t["chapter_cooperation_intro"]], items)
 
@@ -611,23 +611,23 @@ class Report:
         change = self._change_formats()
         survey("participation_rate", "participation_rate", self._text("Andel der har arbejdet frivilligt",
                                                                        "Share who volunteered"),
-               lambda r: fmt.pct(r.estimate, 1, lang), lambda r: fmt.pct_interval(r.ci_low, r.ci_high, 1, lang),
+               lambda r: fmt.pct(r.estimate, lang, 1), lambda r: fmt.pct_interval(r.ci_low, r.ci_high, lang, 1),
                change["participation_rate"])
 
         def in_millions(r, unit=""):
             d = fmt.millions_decimals(fmt.step_for(r.se))
-            return fmt.millions(r.estimate, d, lang) + unit
+            return fmt.millions(r.estimate, lang, d) + unit
 
         def millions_interval(r):
             d = fmt.millions_decimals(fmt.step_for(r.se))
-            return fmt.interval(r.ci_low / 1e6, r.ci_high / 1e6, d, lang) + mio
+            return fmt.interval(r.ci_low / 1e6, r.ci_high / 1e6, lang, d) + mio
 
         survey("volunteers_count", "volunteers_count", self._text("Antal frivillige (16+)", "Number of volunteers (16+)"),
                in_millions, millions_interval, change["volunteers_count"])
         survey("hours_per_month", "hours_per_month", self._text("Timer om måneden pr. frivillig",
                                                                  "Hours per month per volunteer"),
-               lambda r: fmt.number(r.estimate, 1, lang) + hours_unit,
-               lambda r: fmt.interval(r.ci_low, r.ci_high, 1, lang) + hours_unit, change["hours_per_month"])
+               lambda r: fmt.number(r.estimate, lang, 1) + hours_unit,
+               lambda r: fmt.interval(r.ci_low, r.ci_high, lang, 1) + hours_unit, change["hours_per_month"])
         survey("total_hours_per_year", "total_hours_per_year", self._text("Frivillige timer om året i alt",
                                                                            "Total volunteer hours per year"),
                lambda r: in_millions(r, hours_unit), millions_interval, change["total_hours_per_year"])
@@ -635,8 +635,8 @@ class Report:
                lambda r: fmt.rounded(r.estimate, fmt.step_for(r.se), lang),
                lambda r: fmt.rounded_interval(r.ci_low, r.ci_high, fmt.step_for(r.se), lang), change["fte"],
                note=lambda r: fmt.rounding_note(fmt.step_for(r.se), lang) + ", "
-               + self._text(f"{fmt.number(self.hours_per_fte, 0, lang)} timer pr. stilling",
-                            f"{fmt.number(self.hours_per_fte, 0, lang)} hours per FTE"))
+               + self._text(f"{fmt.number(self.hours_per_fte, lang, 0)} timer pr. stilling",
+                            f"{fmt.number(self.hours_per_fte, lang, 0)} hours per FTE"))
         if uncertain_changes:
             self.summary_notes.append(self._text(
                 "Ændringen er forskellen mellem de to målingers skøn; dens 95\u00a0%-interval er endnu ikke beregnet.",
@@ -651,10 +651,10 @@ class Report:
             out.append(KeyFigure(
                 "municipal_response", self._text(f"Kommuner der har svaret ({my})", f"Municipalities responding ({my})"),
                 fmt.count(r.responded, lang), fmt.MISSING,
-                fmt.signed(r.responded - resp.loc[mprev].responded, 0, lang) if mprev else self.t["no_previous"],
-                note=self._text(f"af {fmt.number(r.municipalities, 0, lang)} kommuner ({fmt.pct(r.response_rate, 0, lang)})",
-                                f"of {fmt.number(r.municipalities, 0, lang)} municipalities "
-                                f"({fmt.pct(r.response_rate, 0, lang)})")
+                fmt.signed(r.responded - resp.loc[mprev].responded, lang, 0) if mprev else self.t["no_previous"],
+                note=self._text(f"af {fmt.number(r.municipalities, lang, 0)} kommuner ({fmt.pct(r.response_rate, lang, 0)})",
+                                f"of {fmt.number(r.municipalities, lang, 0)} municipalities "
+                                f"({fmt.pct(r.response_rate, lang, 0)})")
                 + f" · {municipal}",
                 change_note=f"{mprev}: {fmt.count(resp.loc[mprev].responded, lang)}" if mprev else ""))
             shares = self.src.run("framework_share", year=my, by="total").data.set_index("element")
@@ -668,25 +668,25 @@ class Report:
                     f"framework_share:{element}",
                     self._text(f"Andel af kommunerne: {element_label.lower()} ({my})",
                                f"Share of municipalities: {element_label.lower()} ({my})"),
-                    fmt.pct(s.share, 0, lang), fmt.MISSING,
-                    fmt.pp(s.share - b.share, 0, lang) if b is not None else self.t["no_previous"],
-                    note=self._text(f"{fmt.count(s.yes_count, lang)} af {fmt.number(s.answer_count, 0, lang)} kommuner, der har svaret",
-                                    f"{fmt.count(s.yes_count, lang)} of {fmt.number(s.answer_count, 0, lang)} responding "
+                    fmt.pct(s.share, lang, 0), fmt.MISSING,
+                    fmt.pp(s.share - b.share, lang, 0) if b is not None else self.t["no_previous"],
+                    note=self._text(f"{fmt.count(s.yes_count, lang)} af {fmt.number(s.answer_count, lang, 0)} kommuner, der har svaret",
+                                    f"{fmt.count(s.yes_count, lang)} of {fmt.number(s.answer_count, lang, 0)} responding "
                                     "municipalities")
                     + f" · {municipal}",
-                    change_note=f"{mprev}: {fmt.pct(b.share, 0, lang)}" if b is not None else ""))
+                    change_note=f"{mprev}: {fmt.pct(b.share, lang, 0)}" if b is not None else ""))
             staff = self.src.run("staff_fte_total", by="total").data.set_index("year")
             s = staff.loc[my]
             out.append(KeyFigure(
                 "staff_fte_total", self._text(f"Kommunale fuldtidsstillinger til frivillighed ({my})",
                                               f"Municipal full-time staff for volunteering ({my})"),
-                fmt.number(s.staff_fte_total, 0, lang), fmt.MISSING,
-                fmt.signed(s.staff_fte_total - staff.loc[mprev].staff_fte_total, 0, lang) if mprev in staff.index
+                fmt.number(s.staff_fte_total, lang, 0), fmt.MISSING,
+                fmt.signed(s.staff_fte_total - staff.loc[mprev].staff_fte_total, lang, 0) if mprev in staff.index
                 else self.t["no_previous"],
                 note=self._text(f"opgivet af {fmt.count(s.municipalities_reporting, lang)} kommuner",
                                 f"reported by {fmt.count(s.municipalities_reporting, lang)} municipalities")
                 + f" · {municipal}",
-                change_note=(f"{mprev}: {fmt.number(staff.loc[mprev].staff_fte_total, 0, lang)}"
+                change_note=(f"{mprev}: {fmt.number(staff.loc[mprev].staff_fte_total, lang, 0)}"
                              if mprev in staff.index else "")))
 
         gy = self._latest("payout_ratio")
@@ -697,21 +697,21 @@ class Report:
             gprev = gy - 1 if gy - 1 in pay.index else None
             out.append(KeyFigure(
                 "granted_dkk", self._text(f"§18-tilskud bevilget i alt ({gy})", f"Section 18 grants in total ({gy})"),
-                fmt.dkk_millions(p.granted_dkk, 1, lang), fmt.MISSING,
-                (fmt.signed((p.granted_dkk - pay.loc[gprev].granted_dkk) / 1e6, 1, lang)
+                fmt.dkk_millions(p.granted_dkk, lang, 1), fmt.MISSING,
+                (fmt.signed((p.granted_dkk - pay.loc[gprev].granted_dkk) / 1e6, lang, 1)
                  + self._text("\u00a0mio.\u00a0kr.", "\u00a0million")) if gprev else self.t["no_previous"],
-                note=self._text(f"budget {fmt.dkk_millions(p.budget_dkk, 1, lang)}",
-                                f"budget {fmt.dkk_millions(p.budget_dkk, 1, lang)}") + f" · {s18}",
-                change_note=f"{gprev}: {fmt.dkk_millions(pay.loc[gprev].granted_dkk, 1, lang)}" if gprev else ""))
+                note=self._text(f"budget {fmt.dkk_millions(p.budget_dkk, lang, 1)}",
+                                f"budget {fmt.dkk_millions(p.budget_dkk, lang, 1)}") + f" · {s18}",
+                change_note=f"{gprev}: {fmt.dkk_millions(pay.loc[gprev].granted_dkk, lang, 1)}" if gprev else ""))
             out.append(KeyFigure(
                 "payout_ratio", self._text(f"§18-udbetaling i forhold til budget ({gy})",
                                            f"Section 18 payout relative to budget ({gy})"),
-                fmt.pct(p.payout_ratio, 0, lang), fmt.MISSING,
-                fmt.pp(p.payout_ratio - pay.loc[gprev].payout_ratio, 0, lang) if gprev else self.t["no_previous"],
+                fmt.pct(p.payout_ratio, lang, 0), fmt.MISSING,
+                fmt.pp(p.payout_ratio - pay.loc[gprev].payout_ratio, lang, 0) if gprev else self.t["no_previous"],
                 note=self._text(f"{fmt.count(p.municipalities_over_budget, lang)} kommuner over budget",
                                 f"{fmt.count(p.municipalities_over_budget, lang)} municipalities over budget")
                 + f" · {s18}",
-                change_note=f"{gprev}: {fmt.pct(pay.loc[gprev].payout_ratio, 0, lang)}" if gprev else ""))
+                change_note=f"{gprev}: {fmt.pct(pay.loc[gprev].payout_ratio, lang, 0)}" if gprev else ""))
 
         cy = self._latest("partnership_share")
         if cy is not None:
@@ -721,13 +721,13 @@ class Report:
             out.append(KeyFigure(
                 "partnership_share", self._text(f"Samarbejder, der er partnerskabsaftaler ({cy})",
                                                 f"Cooperations that are partnership agreements ({cy})"),
-                fmt.pct(c.partnership_share, 1, lang), fmt.MISSING,
-                fmt.pp(c.partnership_share - ps.loc[cprev].partnership_share, 1, lang) if cprev
+                fmt.pct(c.partnership_share, lang, 1), fmt.MISSING,
+                fmt.pp(c.partnership_share - ps.loc[cprev].partnership_share, lang, 1) if cprev
                 else self.t["no_previous"],
-                note=self._text(f"{fmt.count(c.partnerships, lang)} af {fmt.number(c.cooperations, 0, lang)} samarbejder",
-                                f"{fmt.count(c.partnerships, lang)} of {fmt.number(c.cooperations, 0, lang)} cooperations")
+                note=self._text(f"{fmt.count(c.partnerships, lang)} af {fmt.number(c.cooperations, lang, 0)} samarbejder",
+                                f"{fmt.count(c.partnerships, lang)} of {fmt.number(c.cooperations, lang, 0)} cooperations")
                 + " · " + self._text("Kommunernes samarbejder", "Municipal cooperations"),
-                change_note=f"{cprev}: {fmt.pct(ps.loc[cprev].partnership_share, 1, lang)}" if cprev else ""))
+                change_note=f"{cprev}: {fmt.pct(ps.loc[cprev].partnership_share, lang, 1)}" if cprev else ""))
         return out
 
     def _change_formats(self) -> dict:
@@ -737,12 +737,12 @@ class Report:
         hours_unit = self._text("\u00a0timer", "\u00a0hours")
         mio = self._text("\u00a0mio.", "\u00a0million")
         return {
-            "participation_rate": lambda a, b: fmt.pp(a - b, 1, lang),
+            "participation_rate": lambda a, b: fmt.pp(a - b, lang, 1),
             # whole thousands: a change of tens of thousands reads wrongly as "+0,09 mio." (interval "0,00 mio.")
-            "volunteers_count": lambda a, b: fmt.signed(round((a - b) / 1000) * 1000, 0, lang),
-            "hours_per_month": lambda a, b: fmt.signed(a - b, 1, lang) + hours_unit,
-            "total_hours_per_year": lambda a, b: fmt.signed((a - b) / 1e6, 0, lang) + mio,
-            "fte": lambda a, b: fmt.signed(round((a - b) / 1000) * 1000, 0, lang),
+            "volunteers_count": lambda a, b: fmt.signed(round((a - b) / 1000) * 1000, lang, 0),
+            "hours_per_month": lambda a, b: fmt.signed(a - b, lang, 1) + hours_unit,
+            "total_hours_per_year": lambda a, b: fmt.signed((a - b) / 1e6, lang, 0) + mio,
+            "fte": lambda a, b: fmt.signed(round((a - b) / 1000) * 1000, lang, 0),
         }
 
     def change_sentence(self, metric: str, since: int, year: int | None = None) -> str:
@@ -868,12 +868,12 @@ def _published_unit(v, unit: str, lang: str) -> str:
     if not _isnum(v):
         return fmt.MISSING
     if unit == "pct":
-        return fmt.number(v, 1, lang) + (" %" if lang == "da" else "%")
+        return fmt.number(v, lang, 1) + (" %" if lang == "da" else "%")
     if unit in ("rank", "order", "municipalities", "applications", "respondents"):
-        return fmt.number(v, 0, lang)
+        return fmt.number(v, lang, 0)
     if abs(float(v)) >= 1e6:  # persons, hours, kroner: millions keep the table within the page
-        return fmt.millions(v, 2, lang)
-    return fmt.number(v, 0 if abs(float(v)) >= 100 else 1, lang)
+        return fmt.millions(v, lang, 2)
+    return fmt.number(v, lang, 0 if abs(float(v)) >= 100 else 1)
 
 
 def _flag_text(flag: str, lang: str) -> str:

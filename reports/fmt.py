@@ -1,115 +1,98 @@
-"""Number formatting for the report, Danish (decimal comma, thousands point) or English.
-
-Built on the presentation layer's formatter (views.present, babel) so report and dashboards print the same text:
-signed changes and percentage points are present.signed and present.pp, here with the report's argument order and
-an en dash for a missing value.
-The tests format query results with these functions and look for the text in the HTML and the PDF.
+"""Figures as the report writes them: views.numbers' text (the one formatter, shared with the dashboards, arguments
+(value, lang, decimals) in the same order), an en dash for a missing value, and the report's own units (millions,
+kroner) and rounding notes. The tests format query results with these functions and look for the text in the HTML
+and the PDF.
 """
 from __future__ import annotations
 
 import math
 
-from views import present
-from views.present import NBSP, fmt_number  # noqa: F401 - NBSP: the report's own units use it too
-from views.present import step_for  # noqa: F401 - the one rounding rule, read as fmt.step_for here
-
-MISSING = "–"  # en dash: no value (suppressed cells say why in the flag column)
+from views import numbers
+from views.numbers import NBSP, MISSING, step_for  # noqa: F401 - the report reads the one rounding rule as fmt.step_for
+from views.present import pp as _pp
 
 
-def _isnan(x) -> bool:
-    try:
-        return x is None or math.isnan(float(x))
-    except (TypeError, ValueError):
-        return True
+def number(x, lang: str = "da", decimals: int = 0) -> str:
+    """1234567.8 -> '1.234.568' (da) or '1,234,568' (en); missing -> an en dash."""
+    return numbers.number(x, lang, decimals) or MISSING
 
 
-def number(x, decimals: int = 0, lang: str = "da") -> str:
-    """1234567.8 -> '1.234.568' (da) or '1,234,568' (en); None/NaN -> an en dash."""
-    if _isnan(x):
-        return MISSING
-    text = fmt_number(float(x), lang, decimals)
-    return text[1:] if text.startswith("-") and not text.strip("-0,.") else text  # no "-0,0"
+def signed(x, lang: str = "da", decimals: int = 1) -> str:
+    """A change with an explicit sign: '+1,2', '-0,4', '0,0'; missing -> an en dash."""
+    return numbers.signed(x, lang, decimals) or MISSING
 
 
-def signed(x, decimals: int = 1, lang: str = "da") -> str:
-    """A change with an explicit sign: '+1,2', '-0,4', '0,0' (views.present.signed); None/NaN -> an en dash."""
-    return present.signed(x, lang, decimals) or MISSING
+def pct(rate, lang: str = "da", decimals: int = 1) -> str:
+    """A fraction 0-1 as a percentage, the % sign held to its number: 0.4031 -> '40,3 %' (da) or '40.3%' (en)."""
+    return numbers.percent(rate, lang, decimals).replace(" %", NBSP + "%") or MISSING
 
 
-def pct(rate, decimals: int = 1, lang: str = "da") -> str:
-    """A fraction 0-1 as a percentage: 0.4031 -> '40,3 %' (da) or '40.3%' (en)."""
-    if _isnan(rate):
-        return MISSING
-    return fmt_number(float(rate), lang, decimals, percent=True).replace(" %", NBSP + "%")
-
-
-def pct_interval(low, high, decimals: int = 1, lang: str = "da") -> str:
+def pct_interval(low, high, lang: str = "da", decimals: int = 1) -> str:
     """A 95% interval of fractions: '39,2-41,4 %' (da) or '39.2-41.4%' (en)."""
-    if _isnan(low) or _isnan(high):
+    if numbers.parse(low) is None or numbers.parse(high) is None:
         return MISSING
-    return number(100 * float(low), decimals, lang) + "–" + pct(high, decimals, lang)
+    return number(100 * float(low), lang, decimals) + "–" + pct(high, lang, decimals)
 
 
-def interval(low, high, decimals: int = 0, lang: str = "da") -> str:
+def interval(low, high, lang: str = "da", decimals: int = 0) -> str:
     """A 95% interval of plain numbers: '1.700.000-1.900.000'."""
-    if _isnan(low) or _isnan(high):
+    if numbers.parse(low) is None or numbers.parse(high) is None:
         return MISSING
-    return number(low, decimals, lang) + "–" + number(high, decimals, lang)
+    return number(low, lang, decimals) + "–" + number(high, lang, decimals)
 
 
-def pp(delta, decimals: int = 1, lang: str = "da") -> str:
-    """A change of a fraction in percentage points: 0.012 -> '+1,2 procentpoint' (views.present.pp); None/NaN
-    -> an en dash."""
-    return present.pp(delta, lang, decimals) or MISSING
+def pp(delta, lang: str = "da", decimals: int = 1) -> str:
+    """A change of a fraction in percentage points: 0.012 -> '+1,2 procentpoint'; missing -> an en dash."""
+    return _pp(delta, lang, decimals) or MISSING
 
 
 def count(x, lang: str = "da", small: bool = True) -> str:
     """A count of units in a register or municipal table; 1-4 are shown as '<5' (disclosure rule)."""
-    if _isnan(x):
+    value = numbers.parse(x)
+    if value is None:
         return MISSING
-    if small and 1 <= float(x) <= 4:
-        return "<5"
-    return number(x, 0, lang)
+    if small and 1 <= value <= 4:
+        return numbers.SMALL_COUNT
+    return number(x, lang, 0)
 
 
-def millions(x, decimals: int = 1, lang: str = "da") -> str:
+def millions(x, lang: str = "da", decimals: int = 1) -> str:
     """1812345 -> '1,8 mio.' (da) or '1.8 million' (en)."""
-    if _isnan(x):
+    value = numbers.parse(x)
+    if value is None:
         return MISSING
-    return number(float(x) / 1e6, decimals, lang) + NBSP + ("mio." if lang == "da" else "million")
+    return number(value / 1e6, lang, decimals) + NBSP + ("mio." if lang == "da" else "million")
 
 
 def dkk(x, lang: str = "da") -> str:
     """An amount in whole kroner: '12.345 kr.' (da) or 'DKK 12,345' (en)."""
-    if _isnan(x):
+    if numbers.parse(x) is None:
         return MISSING
-    return number(x, 0, lang) + " kr." if lang == "da" else "DKK " + number(x, 0, lang)
+    return number(x, lang, 0) + " kr." if lang == "da" else "DKK " + number(x, lang, 0)
 
 
-def dkk_millions(x, decimals: int = 1, lang: str = "da") -> str:
+def dkk_millions(x, lang: str = "da", decimals: int = 1) -> str:
     """156200000 -> '156,2 mio. kr.' (da) or 'DKK 156.2 million' (en)."""
-    if _isnan(x):
+    value = numbers.parse(x)
+    if value is None:
         return MISSING
-    value = number(float(x) / 1e6, decimals, lang)
-    return value + f"{NBSP}mio.{NBSP}kr." if lang == "da" else f"DKK{NBSP}" + value + f"{NBSP}million"
+    text = number(value / 1e6, lang, decimals)
+    return text + f"{NBSP}mio.{NBSP}kr." if lang == "da" else f"DKK{NBSP}" + text + f"{NBSP}million"
 
 
 # ------------------------------------------------------------------------------------------- rounding to the SE
 # A survey estimate is printed to the power of ten at or below its standard error: digits finer than that are
-# noise (182.000 full-time equivalents, not 181.913); step_for and the rounding itself live in views.present,
+# noise (182.000 full-time equivalents, not 181.913); step_for and the rounding itself live in views.numbers,
 # so the dashboards' headlines round as the report does. The rounding is stated beside the figure (rounding_note).
 
 
 def rounded(x, step: float, lang: str = "da") -> str:
-    """x rounded to a multiple of step (a power of ten), e.g. 181913 with step 1000 -> '182.000' (the presentation
-    layer's rule, shared with the dashboards' headlines)."""
-    if _isnan(x):
-        return MISSING
-    return present.rounded(x, step, lang)
+    """x rounded to a multiple of step (a power of ten), e.g. 181913 with step 1000 -> '182.000'."""
+    return numbers.rounded(x, step, lang) or MISSING
 
 
 def rounded_interval(low, high, step: float, lang: str = "da") -> str:
-    if _isnan(low) or _isnan(high):
+    if numbers.parse(low) is None or numbers.parse(high) is None:
         return MISSING
     return rounded(low, step, lang) + "–" + rounded(high, step, lang)
 
@@ -121,5 +104,5 @@ def millions_decimals(step: float) -> int:
 
 def rounding_note(step: float, lang: str = "da") -> str:
     """'afrundet til nærmeste 1.000' / 'rounded to the nearest 1,000'."""
-    n = number(step, 0, lang)
+    n = number(step, lang, 0)
     return f"afrundet til nærmeste {n}" if lang == "da" else f"rounded to the nearest {n}"

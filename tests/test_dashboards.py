@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from views import charts, labels
+from views import numbers
 from dashboards import state, ui
 from pages import PAGES
 from pages import address
@@ -150,12 +151,12 @@ def test_a_failed_panel_hides_its_xlsx_button_and_the_buttons_share_one_layout()
 # -- labels and formats -----------------------------------------------------------------------------------------
 
 def test_fmt_number_danish_and_english():
-    assert labels.fmt_number(1234567.891, "da", 1) == "1.234.567,9"
-    assert labels.fmt_number(1234567.891, "en", 1) == "1,234,567.9"
-    assert labels.fmt_number(0.4012, "da", 1, percent=True) == "40,1 %"
-    assert labels.fmt_number(0.4012, "en", 1, percent=True) == "40.1%"
-    assert labels.fmt_number(None, "da") == ""
-    assert labels.fmt_number(float("nan"), "da") == ""
+    assert numbers.fmt_number(1234567.891, "da", 1) == "1.234.567,9"
+    assert numbers.fmt_number(1234567.891, "en", 1) == "1,234,567.9"
+    assert numbers.fmt_number(0.4012, "da", 1, percent=True) == "40,1 %"
+    assert numbers.fmt_number(0.4012, "en", 1, percent=True) == "40.1%"
+    assert numbers.fmt_number(None, "da") == ""
+    assert numbers.fmt_number(float("nan"), "da") == ""
 
 
 def test_labels_from_label_file_and_municipality_names():

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from views import changes, data
+from views import numbers
 from queries import run
 from reports import fmt
 
@@ -36,7 +37,7 @@ def test_change_view_on_the_fixture(fixture_db):
     expected = run("participation_change", year=2014, since=2012, by="gender", db=fixture_db).data
     assert len(view.table) == 2 and list(view.table["group"]) == list(expected.label_da)
     assert list(view.table["estimate"]) == pytest.approx(list(expected.estimate))
-    assert f"Kvinder: {fmt.signed(100 * (2.5 / 8 - 2 / 8), 1)} procentpoint siden 2012" in view.note
+    assert f"Kvinder: {fmt.signed(100 * (2.5 / 8 - 2 / 8), decimals=1)} procentpoint siden 2012" in view.note
     assert "Mænd: 0,0 procentpoint siden 2012" in view.note  # 5.5/8 both waves
     assert [trace.name for trace in view.fig.data if trace.showlegend is False] == ["siden 2012"]
     assert first.fig is None and len(first.table) == 0  # the page says "Ingen data for dette valg."
@@ -62,7 +63,7 @@ def test_contrast_view_against_a_chosen_reference(fixture_db):
         fallback = changes.contrast_view("participation_rate", 2012, "gender", "en", "1081")
     row_ = run("participation_contrast", year=2012, by="gender", reference="female", db=fixture_db).data.iloc[0]
     assert row_.category == "male"
-    assert f"; {fmt.signed(100 * row_.estimate, 1, 'en')} percentage points compared with Women" in view.note
+    assert f"; {fmt.signed(100 * row_.estimate, 'en', 1)} percentage points compared with Women" in view.note
     assert "+43.8 percentage points compared with Women" in view.note  # 5.5/8 - 2/8
     assert "compared with Men" not in view.note
     assert {trace.name for trace in view.fig.data} == {"compared with the whole population", "compared with Women"}
@@ -111,8 +112,8 @@ def test_change_table_goes_through_the_people_table(fixture_db):
     th = present.thresholds()
     assert list(shown.columns[:4]) == ["Gruppe", "Sammenlignet med", "Ændring (procentpoint)", "95 %-interval, nedre"]
     assert shown.loc[0, "Antal svar (n)"] == "<5" and shown.loc[0, "Antal svar (n), tidligere måling"] == "<5"
-    assert shown.loc[1, "Antal svar (n)"] == present.number(expected.n.iloc[1], "da")
-    assert shown.loc[1, "Ændring (procentpoint)"] == present.number(100 * expected.estimate.iloc[1], "da", 1)
+    assert shown.loc[1, "Antal svar (n)"] == numbers.number(expected.n.iloc[1], "da")
+    assert shown.loc[1, "Ændring (procentpoint)"] == numbers.number(100 * expected.estimate.iloc[1], "da", 1)
     assert shown.loc[1, "Bemærkning"] == f"usikkert ({th['min_n_shown']}-{th['min_n_reliable'] - 1} svar)"
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import queries
-from views import data, map as dmap, municipal, survey as panels
+from views import data, map as dmap, municipal
 
 REPO = Path(__file__).resolve().parents[1]
 GEOJSON = REPO / "data" / "reference" / "municipalities.geojson"

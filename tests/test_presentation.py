@@ -11,6 +11,7 @@ import pytest
 import queries
 from conftest import REPO
 from views import present
+from views import numbers
 from queries import provenance, rules
 from queries.catalog import parse_presentation
 
@@ -50,20 +51,20 @@ def test_layer_imports_without_ipywidgets():
 
 
 def test_numbers_in_danish_and_english():
-    assert present.percent(0.40012, "da", 1) == "40,0 %"
-    assert present.percent(0.40012, "en", 1) == "40.0%"
-    assert present.number(8878, "da") == "8.878" and present.number(8878, "en") == "8,878"
-    assert present.interval(0.388, 0.4114, "da", fmt="percent", decimals=1) == "38,8-41,1 %"
-    assert present.number(-0.0001, "da", 1) == "0,0"
-    assert present.count(None, small=True) == present.SMALL_COUNT == "<5"
+    assert numbers.percent(0.40012, "da", 1) == "40,0 %"
+    assert numbers.percent(0.40012, "en", 1) == "40.0%"
+    assert numbers.number(8878, "da") == "8.878" and numbers.number(8878, "en") == "8,878"
+    assert numbers.interval(0.388, 0.4114, "da", fmt="percent", decimals=1) == "38,8-41,1 %"
+    assert numbers.number(-0.0001, "da", 1) == "0,0"
+    assert numbers.count(None, small=True) == numbers.SMALL_COUNT == "<5"
 
 
 def test_hover_text_has_estimate_interval_and_responses(demo_db):
     row = queries.run("participation_rate", db=demo_db, year=2021, by="total").data.iloc[0]
     text = present.hover_estimate(row["estimate"], row["ci_low"], row["ci_high"], row["n"], "participation_rate")
-    assert text == (f"{present.percent(row['estimate'], 'da', 1)} "
-                    f"({present.interval(row['ci_low'], row['ci_high'], 'da', fmt='percent', decimals=1)}) "
-                    f"· {present.number(row['n'], 'da')} svar")
+    assert text == (f"{numbers.percent(row['estimate'], 'da', 1)} "
+                    f"({numbers.interval(row['ci_low'], row['ci_high'], 'da', fmt='percent', decimals=1)}) "
+                    f"· {numbers.number(row['n'], 'da')} svar")
 
 
 def test_people_table_rounds_as_shown_in_danish_without_true_false(demo_db):
@@ -117,13 +118,13 @@ def test_a_survey_total_in_a_headline_is_rounded_as_the_report_rounds_it(demo_db
     assert fmt.rounded(row["ci_low"], step) in sentence
     # a mean keeps its decimals
     hours = queries.run("hours_per_month", year=2021, by="total").data.iloc[0].to_dict()
-    assert present.headline("hours_per_month", hours, "da")[0] == present.number(hours["estimate"], "da", 1)
+    assert present.headline("hours_per_month", hours, "da")[0] == numbers.number(hours["estimate"], "da", 1)
 
 
 def test_percent_axes_read_40_space_percent_in_danish_and_40_percent_in_english(demo_db):
     from views import survey as panels
 
-    assert present.percent_tick_labels("da")["40%"] == "40 %" and present.percent_tick_labels("en") == {}
+    assert numbers.percent_tick_labels("da")["40%"] == "40 %" and numbers.percent_tick_labels("en") == {}
     for lang, expected in (("da", "40 %"), ("en", None)):
         fig = panels.survey_bars("participation_rate", 2021, "gender", lang).fig
         axis = fig.layout.yaxis
@@ -139,7 +140,7 @@ def test_a_survey_total_says_the_same_rounded_figure_in_the_chart_its_table_and_
     view = panels.fte_view(2021, "total", "da")
     row = view.table.iloc[0].to_dict()
     value, sentence = present.headline("fte", row, "da")
-    assert value.endswith("000") and value != present.number(row["estimate"], "da")
+    assert value.endswith("000") and value != numbers.number(row["estimate"], "da")
     bar = view.fig.data[0]
     assert bar.text[0] == value and bar.customdata[0][1].startswith(f"{value} (")
     shown = present.people_table(view.table, view.meta, "da").iloc[0]
@@ -150,4 +151,4 @@ def test_a_survey_total_says_the_same_rounded_figure_in_the_chart_its_table_and_
     assert exact[present.column_heading("estimate", "fte", "da")] == row["estimate"]
     # a share keeps its decimals
     share = panels.survey_bars("participation_rate", 2021, "total", "da")
-    assert share.fig.data[0].text[0] == present.percent(share.table["estimate"].iloc[0], "da", 1)
+    assert share.fig.data[0].text[0] == numbers.percent(share.table["estimate"].iloc[0], "da", 1)

@@ -163,7 +163,7 @@ def test_breakdown_figures_describe_the_query_results(report, demo_db):
         df = q("participation_rate", demo_db, year=YEAR, by=dim)
         alt = figs[caption]["alt"]
         for lab, est in zip(charts.category_labels(df, "da"), df["estimate"]):
-            assert f"{lab.replace('<br>', ' ')} {fmt.pct(est, 1)}" in alt, (caption, lab, alt)
+            assert f"{lab.replace('<br>', ' ')} {fmt.pct(est, decimals=1)}" in alt, (caption, lab, alt)
         # and the SVG draws one bar per category
         assert len(MARK_RE.findall(figs[caption]["svg"])) >= len(df)
 
@@ -178,8 +178,8 @@ def test_figures_come_from_the_warehouse_asked_for(fixture_db, demo_db, tmp_path
     assert result.pdf is None and not list(tmp_path.glob("*.pdf"))
     figs = {f["caption"]: f for f in figures(result.html.read_text(encoding="utf-8"))}
     caption = next(c for c in figs if f"efter køn, {YEAR}" in c and "frivilligt" in c)
-    ours = [fmt.pct(v, 1) for v in q("participation_rate", fixture_db, year=YEAR, by="gender")["estimate"]]
-    demo = [fmt.pct(v, 1) for v in q("participation_rate", demo_db, year=YEAR, by="gender")["estimate"]]
+    ours = [fmt.pct(v, decimals=1) for v in q("participation_rate", fixture_db, year=YEAR, by="gender")["estimate"]]
+    demo = [fmt.pct(v, decimals=1) for v in q("participation_rate", demo_db, year=YEAR, by="gender")["estimate"]]
     assert all(v in figs[caption]["alt"] for v in ours)
     assert ours != demo
 
@@ -189,16 +189,16 @@ def expected_key_figures(db) -> dict[str, tuple[str, str]]:
     out = {}
     nb = fmt.NBSP
     pr = q("participation_rate", db, year=YEAR, by="total").iloc[0]
-    out["participation_rate"] = (fmt.pct(pr.estimate, 1), fmt.pct_interval(pr.ci_low, pr.ci_high, 1))
+    out["participation_rate"] = (fmt.pct(pr.estimate, decimals=1), fmt.pct_interval(pr.ci_low, pr.ci_high, decimals=1))
     vc = q("volunteers_count", db, year=YEAR, by="total").iloc[0]
     d = fmt.millions_decimals(fmt.step_for(vc.se))
-    out["volunteers_count"] = (fmt.millions(vc.estimate, d), fmt.interval(vc.ci_low / 1e6, vc.ci_high / 1e6, d) + f"{nb}mio.")
+    out["volunteers_count"] = (fmt.millions(vc.estimate, decimals=d), fmt.interval(vc.ci_low / 1e6, vc.ci_high / 1e6, decimals=d) + f"{nb}mio.")
     h = q("hours_per_month", db, year=YEAR, by="total").iloc[0]
-    out["hours_per_month"] = (fmt.number(h.estimate, 1) + f"{nb}timer", fmt.interval(h.ci_low, h.ci_high, 1) + f"{nb}timer")
+    out["hours_per_month"] = (fmt.number(h.estimate, decimals=1) + f"{nb}timer", fmt.interval(h.ci_low, h.ci_high, decimals=1) + f"{nb}timer")
     th = q("total_hours_per_year", db, year=YEAR, by="total").iloc[0]
     d = fmt.millions_decimals(fmt.step_for(th.se))
-    out["total_hours_per_year"] = (fmt.millions(th.estimate, d) + f"{nb}timer",
-                                   fmt.interval(th.ci_low / 1e6, th.ci_high / 1e6, d) + f"{nb}mio.")
+    out["total_hours_per_year"] = (fmt.millions(th.estimate, decimals=d) + f"{nb}timer",
+                                   fmt.interval(th.ci_low / 1e6, th.ci_high / 1e6, decimals=d) + f"{nb}mio.")
     f = q("fte", db, year=YEAR, by="total").iloc[0]
     step = fmt.step_for(f.se)
     out["fte"] = (fmt.rounded(f.estimate, step), fmt.rounded_interval(f.ci_low, f.ci_high, step))
@@ -206,14 +206,14 @@ def expected_key_figures(db) -> dict[str, tuple[str, str]]:
     out["municipal_response"] = (fmt.count(mr.responded), fmt.MISSING)
     fs = q("framework_share", db, year=YEAR, by="total").set_index("element")
     for element in ("has_volunteer_policy", "has_volunteer_council", "organises_volunteers"):
-        out[f"framework_share:{element}"] = (fmt.pct(fs.loc[element, "share"], 0), fmt.MISSING)
+        out[f"framework_share:{element}"] = (fmt.pct(fs.loc[element, "share"], decimals=0), fmt.MISSING)
     st = q("staff_fte_total", db, year=YEAR, by="total").iloc[0]
-    out["staff_fte_total"] = (fmt.number(st.staff_fte_total, 0), fmt.MISSING)
+    out["staff_fte_total"] = (fmt.number(st.staff_fte_total, decimals=0), fmt.MISSING)
     pay = q("payout_ratio", db, year=YEAR, by="total").iloc[0]
-    out["granted_dkk"] = (fmt.dkk_millions(pay.granted_dkk, 1), fmt.MISSING)
-    out["payout_ratio"] = (fmt.pct(pay.payout_ratio, 0), fmt.MISSING)
+    out["granted_dkk"] = (fmt.dkk_millions(pay.granted_dkk, decimals=1), fmt.MISSING)
+    out["payout_ratio"] = (fmt.pct(pay.payout_ratio, decimals=0), fmt.MISSING)
     ps = q("partnership_share", db, year=YEAR, by="total").iloc[0]
-    out["partnership_share"] = (fmt.pct(ps.partnership_share, 1), fmt.MISSING)
+    out["partnership_share"] = (fmt.pct(ps.partnership_share, decimals=1), fmt.MISSING)
     return out
 
 
@@ -235,11 +235,11 @@ def test_summary_key_figures_equal_the_query_layer(report, demo_db):
 # How the report writes each survey figure's change (the expected text is rebuilt here from the change metrics).
 NB = "\u00a0"
 CHANGE_TEXT = {
-    "participation_rate": ("participation_change", lambda x: fmt.pp(x, 1)),
-    "volunteers_count": ("volunteers_count_change", lambda x: fmt.signed(round(x / 1000) * 1000, 0)),
-    "hours_per_month": ("hours_per_month_change", lambda x: fmt.signed(x, 1) + f"{NB}timer"),
-    "total_hours_per_year": ("total_hours_per_year_change", lambda x: fmt.signed(x / 1e6, 0) + f"{NB}mio."),
-    "fte": ("fte_change", lambda x: fmt.signed(round(x / 1000) * 1000, 0)),
+    "participation_rate": ("participation_change", lambda x: fmt.pp(x, decimals=1)),
+    "volunteers_count": ("volunteers_count_change", lambda x: fmt.signed(round(x / 1000) * 1000, decimals=0)),
+    "hours_per_month": ("hours_per_month_change", lambda x: fmt.signed(x, decimals=1) + f"{NB}timer"),
+    "total_hours_per_year": ("total_hours_per_year_change", lambda x: fmt.signed(x / 1e6, decimals=0) + f"{NB}mio."),
+    "fte": ("fte_change", lambda x: fmt.signed(round(x / 1000) * 1000, decimals=0)),
 }
 
 
@@ -276,7 +276,7 @@ def test_tables_carry_query_numbers(report, demo_db):
     for dim in ("gender", "education"):
         for r in q("participation_rate", demo_db, year=YEAR, by=dim).itertuples():
             if r.flag != "suppressed":
-                assert fmt.pct_interval(r.ci_low, r.ci_high, 1) in text, (dim, r.category)
+                assert fmt.pct_interval(r.ci_low, r.ci_high, decimals=1) in text, (dim, r.category)
     table = re.search(r'data-metric="published_comparison">(.*?)</table>', report.html, re.S).group(1)
     ids = re.findall(r"<tr[^>]*><td>([A-Z]\d\d)</td>", table)
     published = q("published_comparison", demo_db).loc[lambda d: d["year"] <= YEAR]
@@ -502,7 +502,7 @@ def test_english_report(report, demo_db):
     assert '<html lang="en">' in html and "Volunteering Report 2012" in html and "Demo data" in html
     rows = key_rows(html)
     pr = q("participation_rate", demo_db, year=YEAR, by="total").iloc[0]
-    assert rows["participation_rate"]["value"] == fmt.pct(pr.estimate, 1, "en")
+    assert rows["participation_rate"]["value"] == fmt.pct(pr.estimate, "en", 1)
     assert all(f["caption"].startswith("Figure ") for f in figures(html))
     from reports.captions import definition
 
@@ -537,13 +537,13 @@ def test_rounding_follows_the_standard_error():
 
 
 @pytest.mark.parametrize("value, call, expected", [
-    (1808404.3, lambda v: fmt.number(v, 0), "1.808.404"),
-    (1808404.3, lambda v: fmt.number(v, 0, "en"), "1,808,404"),
-    (0.39974, lambda v: fmt.pct(v, 1), "40,0\u00a0%"),
-    (0.39974, lambda v: fmt.pct(v, 1, "en"), "40.0%"),
-    (0.0123, lambda v: fmt.pp(v, 1), "+1,2\u00a0procentpoint"),
-    (-0.00004, lambda v: fmt.signed(v, 1), "0,0"),
-    (156_200_000, lambda v: fmt.dkk_millions(v, 1), "156,2\u00a0mio.\u00a0kr."),
+    (1808404.3, lambda v: fmt.number(v, decimals=0), "1.808.404"),
+    (1808404.3, lambda v: fmt.number(v, "en", 0), "1,808,404"),
+    (0.39974, lambda v: fmt.pct(v, decimals=1), "40,0\u00a0%"),
+    (0.39974, lambda v: fmt.pct(v, "en", 1), "40.0%"),
+    (0.0123, lambda v: fmt.pp(v, decimals=1), "+1,2\u00a0procentpoint"),
+    (-0.00004, lambda v: fmt.signed(v, decimals=1), "0,0"),
+    (156_200_000, lambda v: fmt.dkk_millions(v, decimals=1), "156,2\u00a0mio.\u00a0kr."),
     (3, lambda v: fmt.count(v), "<5"),
     (5, lambda v: fmt.count(v), "5"),
     (None, lambda v: fmt.pct(v), fmt.MISSING),

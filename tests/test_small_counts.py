@@ -25,11 +25,12 @@ import pytest
 import queries
 from queries import rules
 from views import cache, present
+from views import numbers
 from dashboards import ui
 from views.labels import REPO, municipalities
 
 NOTEBOOKS = REPO / "dashboards"
-SMALL = present.SMALL_COUNT
+SMALL = numbers.SMALL_COUNT
 # columns holding a survey estimate (or what is computed from one): empty in a suppressed row
 ESTIMATE_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "rate", "verdict")
 # the smallest municipalities by inhabitants in the demo's population table, and two large ones

@@ -12,7 +12,7 @@ import math
 
 import plotly.graph_objects as go
 
-from . import charts, data, present
+from . import charts, data, numbers
 from .labels import codes, dimension_title, label, t
 from .present import View
 from queries.lazy import lazy
@@ -37,7 +37,7 @@ def _missing(x) -> bool:
 def _value(x, metric: str, lang: str, signed: bool) -> str:
     """A difference (a fraction for rates, shown in percentage points; hours as they are), one decimal."""
     v = float(x) * (100 if _is_rate(metric) else 1)
-    text = present.signed(v, lang, 1) if signed else present.number(v, lang, 1)
+    text = numbers.signed(v, lang, 1) if signed else numbers.number(v, lang, 1)
     return text.replace("-", MINUS)
 
 

@@ -14,8 +14,9 @@ import plotly.io as pio
 
 from queries import load_metric
 
-from . import present
-from .labels import UNIT_TITLES, column_title, dimension_title, fmt_number, label, pick, sort_key, t
+from . import numbers, present
+from .labels import UNIT_TITLES, column_title, dimension_title, label, pick, sort_key, t
+from .numbers import fmt_number, parse
 from queries.lazy import lazy
 
 pd = lazy("pandas")
@@ -111,7 +112,7 @@ def value_axis(meta, lang: str, column: str = "estimate") -> dict:
 
 def percent_axis(lang: str) -> dict:
     """Tick format of an axis (or colour bar) of fractions shown as whole percentages in the page language."""
-    aliases = present.percent_tick_labels(lang)
+    aliases = numbers.percent_tick_labels(lang)
     return {"tickformat": ".0%", **({"labelalias": aliases} if aliases else {})}
 
 
@@ -162,16 +163,6 @@ def wrap_label(text: str, width: int = WRAP_CHARS) -> str:
     return "<br>".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
 
 
-def _num(v) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
 def _gap_note(fig: go.Figure, names: list[str], lang: str) -> None:
     if names:
         fig.add_annotation(
@@ -193,9 +184,9 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
     cats = category_labels(df, lang)
     if horizontal:
         cats = [wrap_label(c) for c in cats]
-    est = [_num(v) for v in df["estimate"]]
-    low = [_num(v) for v in df.get("ci_low", [None] * len(df))]
-    high = [_num(v) for v in df.get("ci_high", [None] * len(df))]
+    est = [parse(v) for v in df["estimate"]]
+    low = [parse(v) for v in df.get("ci_low", [None] * len(df))]
+    high = [parse(v) for v in df.get("ci_high", [None] * len(df))]
     flags = list(df["flag"]) if "flag" in df.columns else ["ok"] * len(df)
     ns = list(df["n"]) if "n" in df.columns else [None] * len(df)
     plus = [(h - e) if (h is not None and e is not None) else None for e, h in zip(est, high)]
@@ -223,7 +214,7 @@ def estimate_bars(df: pd.DataFrame, meta, lang: str = "da", published: pd.DataFr
     fig = new_figure(bar)
     if published is not None and len(published):
         pub = dict(zip(published["category"].astype(str), published["value"]))
-        pvals = [_num(pub.get(str(c))) for c in df["category"]]
+        pvals = [parse(pub.get(str(c))) for c in df["category"]]
         if any(v is not None for v in pvals):
             fig.add_trace(go.Bar(
                 name=t("published", lang), marker={"color": PUBLISHED},
@@ -270,7 +261,7 @@ def _value_label(v, meta, lang: str, se=None) -> str:
 
 def _column_label(v, meta, column: str, lang: str) -> str:
     """A value of a result column as displayed (the column's format in the metric's YAML)."""
-    if _num(v) is None:
+    if parse(v) is None:
         return ""
     try:
         return present.value_text(v, meta, lang, column=column)
@@ -317,9 +308,9 @@ def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | N
             part = df[(df["category"] == cat) & df["year"].map(lambda y: keyed[int(y)][0] == key)]
             if part.empty:
                 continue
-            est = [_num(v) for v in part["estimate"]]
-            hi = [_num(v) for v in part["ci_high"]] if "ci_high" in part.columns else [None] * len(part)
-            lo = [_num(v) for v in part["ci_low"]] if "ci_low" in part.columns else [None] * len(part)
+            est = [parse(v) for v in part["estimate"]]
+            hi = [parse(v) for v in part["ci_high"]] if "ci_high" in part.columns else [None] * len(part)
+            lo = [parse(v) for v in part["ci_low"]] if "ci_low" in part.columns else [None] * len(part)
             ns = list(part["n"]) if "n" in part.columns else [None] * len(part)
             ses = list(part["se"]) if "se" in part.columns else [None] * len(part)
             plus = [(h - e) if h is not None and e is not None else None for e, h in zip(est, hi)]
@@ -346,7 +337,7 @@ def trend_lines(df: pd.DataFrame, meta, lang: str = "da", *, title_text: str | N
     fig.update_yaxes(**value_axis(meta, lang), rangemode="tozero", title=unit_title(meta, lang))
     fig.update_layout(showlegend=len(fig.data) > 1)
     _legend_below(fig, len(fig.data))
-    gaps = sorted({f"{lab} {y}" for lab, y, e in zip(df["_label"], df["year"], df["estimate"]) if _num(e) is None})
+    gaps = sorted({f"{lab} {y}" for lab, y, e in zip(df["_label"], df["year"], df["estimate"]) if parse(e) is None})
     _gap_note(fig, gaps, lang)
     return fig
 
@@ -398,9 +389,9 @@ def profile_bars(df: pd.DataFrame, meta, lang: str = "da", *, level_col: str = "
     """One indicator for a municipality beside its region and the country (one bar per level)."""
     labels = level_labels or {}
     names = [wrap_label(labels.get(str(v), str(v))) for v in df[level_col]]
-    est = [_num(v) for v in df["estimate"]]
-    lo = [_num(v) for v in df["ci_low"]] if "ci_low" in df.columns else [None] * len(df)
-    hi = [_num(v) for v in df["ci_high"]] if "ci_high" in df.columns else [None] * len(df)
+    est = [parse(v) for v in df["estimate"]]
+    lo = [parse(v) for v in df["ci_low"]] if "ci_low" in df.columns else [None] * len(df)
+    hi = [parse(v) for v in df["ci_high"]] if "ci_high" in df.columns else [None] * len(df)
     fmt = value_format(meta)
     fig = new_figure(go.Bar(
         x=est, y=names, orientation="h", marker={"color": [OKABE_ITO[i % 3] for i in range(len(names))]},
@@ -439,9 +430,9 @@ def comparison_chart(df: pd.DataFrame, meta, lang: str = "da") -> go.Figure:
     names = [f"{fid} {year}: {_published_category(m, b, c, cat, lang)}"
              for fid, year, m, b, c, cat in zip(pct["figure_id"], pct["year"], pct["metric"], pct["breakdown"],
                                                 pct["code"], pct["category"])]
-    ours = [_num(v) for v in pct["our_value"]]
-    hi = [_num(v) for v in pct["our_ci_high"]]
-    lo = [_num(v) for v in pct["our_ci_low"]]
+    ours = [parse(v) for v in pct["our_value"]]
+    hi = [parse(v) for v in pct["our_ci_high"]]
+    lo = [parse(v) for v in pct["our_ci_low"]]
     fig = new_figure()
     fig.add_trace(go.Scatter(
         x=ours, y=names, mode="markers", name=t("ours", lang), marker={"color": OURS, "size": 9},
@@ -529,16 +520,16 @@ def fit_left_margin(fig: go.Figure) -> go.Figure:
     if any(isinstance(v, str) for v in ys):  # categories (horizontal bars): their longest line
         need = max(_text_px(line) for v in ys for line in str(v).split("<br>")) + _TICK_GAP_PX
     else:
-        values = [abs(_num(v) or 0.0) for v in ys]
+        values = [abs(parse(v) or 0.0) for v in ys]
         for tr in traces:  # the interval whiskers reach beyond the bars, and so does the axis
             err = tr.error_y.array if tr.error_y is not None and tr.error_y.array is not None else []
-            values += [abs(_num(y) or 0.0) + abs(_num(e) or 0.0) for y, e in zip(tr.y, err)]
+            values += [abs(parse(y) or 0.0) + abs(parse(e) or 0.0) for y, e in zip(tr.y, err)]
         top = max(values) * 1.1
         if (ya.tickformat or "").endswith("%"):
             label = f"{int(top * 100)} %"
         else:
             label = f"{int(top):,}".replace(",", ".")
-        if any((_num(v) or 0.0) < 0 for v in ys):
+        if any((parse(v) or 0.0) < 0 for v in ys):
             label = "-" + label
         need = _text_px(label) + (_YTITLE_PX if ya.title.text else _TICK_GAP_PX)
     if need + 4 > (fig.layout.margin.l if fig.layout.margin.l is not None else 80):
@@ -570,7 +561,7 @@ def summary(fig: go.Figure, lang: str = "da", limit: int = 12) -> str:
         ys = list(tr.y) if tr.y is not None else []
         horizontal = getattr(tr, "orientation", None) == "h" or any(isinstance(v, str) for v in ys)
         cats, vals = (ys, xs) if horizontal else (xs, ys)
-        vals = [_num(v) for v in vals]
+        vals = [parse(v) for v in vals]
         texts = list(tr.text) if isinstance(tr.text, (list, tuple)) else None
         items = []
         if all(v is None for v in vals) or any(c is None for c in cats):

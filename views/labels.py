@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import math
 from functools import lru_cache
 from pathlib import Path
 from queries.lazy import lazy
@@ -348,18 +347,3 @@ def codes(dimension: str) -> list[str]:
     """The codes of a dimension in label-file order."""
     found = [(v[2], c) for (d, c), v in _labels().items() if d == dimension]
     return [c for _, c in sorted(found)]
-
-
-def fmt_number(x, lang: str = "da", decimals: int = 0, percent: bool = False) -> str:
-    """A number as text: Danish 1.234,5 or English 1,234.5; percent multiplies a fraction by 100."""
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    try:
-        value = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    if value != value:
-        return ""
-    from . import present  # babel formats (present imports this module)
-
-    return present.percent(value, lang, decimals) if percent else present.number(value, lang, decimals)

@@ -15,15 +15,15 @@ Importable without ipywidgets: the dashboards and the report can both call `muni
 from __future__ import annotations
 
 import json
-import math
 from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
 
 from .charts import base_layout, is_fraction, new_figure, percent_axis, title, unit_title
-from .geo import BORNHOLM, GEOJSON_PATH, INSET_BOX, inset, trace_geojson
-from .labels import fmt_number, municipalities, t
+from .geo import GEOJSON_PATH, INSET_BOX, inset, trace_geojson
+from .labels import municipalities, t
+from .numbers import parse, value_text
 from queries.lazy import lazy
 
 pd = lazy("pandas")
@@ -96,26 +96,17 @@ def drawn_geojson(path: Path = GEOJSON_PATH) -> dict:
     return _inset_geojson(str(Path(path)), Path(path).stat().st_mtime_ns)
 
 
-def _number(v) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
 def hover_value(v: float | None, meta, lang: str, unit: str) -> str:
-    if is_fraction(meta):
-        return fmt_number(v, lang, 1, percent=True)
-    decimals = 0 if abs(v) >= 100 else 1
-    return f"{fmt_number(v, lang, decimals)} {unit.lower()}".strip()
+    fraction = is_fraction(meta)
+    text = value_text(v, lang, fraction)
+    return text if fraction else f"{text} {unit.lower()}".strip()
 
 
 def _hover_interval(row, meta, lang: str, unit: str) -> str:
     """'<br>95 %-interval 30,1 % til 41,2 %' when the row carries an interval (ci_low, ci_high), else ''."""
     if row is None:
         return ""
-    low, high = _number(row.get("ci_low")), _number(row.get("ci_high"))
+    low, high = parse(row.get("ci_low")), parse(row.get("ci_high"))
     if low is None or high is None:
         return ""
     return "<br>" + t("diff_interval", lang, low=hover_value(low, meta, lang, unit),
@@ -136,14 +127,14 @@ def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "
     munis = municipalities()
     rows = {}
     for _, r in df.iterrows():
-        code = _number(r.get("municipality_code"))
+        code = parse(r.get("municipality_code"))
         if code is not None:
             rows[int(code)] = r
     unit = unit_title(meta, lang)
     with_value, without = [], []
     for code in sorted(munis):
         r = rows.get(code)
-        v = None if r is None else _number(r.get(value))
+        v = None if r is None else parse(r.get(value))
         (with_value if v is not None else without).append((code, v, r))
 
     fig = new_figure()
@@ -160,7 +151,7 @@ def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "
     zmin = lo - (hi - lo) * GREY_SHARE / (1 - GREY_SHARE)
     scale = [[0.0, NO_VALUE], [GREY_SHARE * 0.999, NO_VALUE]] + [
         [GREY_SHARE + (1 - GREY_SHARE) * at, colour] for at, colour in COLOURSCALE]
-    reasons = [text("not_answered", lang) if r is not None and _number(r.get("responded")) == 0
+    reasons = [text("not_answered", lang) if r is not None and parse(r.get("responded")) == 0
                else text("no_figure", lang) for _, _, r in without]
     fraction = is_fraction(meta)
     # plotly validates and deep-copies every nested list of the geojson (0.6 s a trace): the one trace of all 98

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from . import charts, data, present
-from .labels import fmt_number, label, municipalities, t
+from . import charts, data, numbers, present
+from .labels import label, municipalities, t
+from .numbers import MISSING, fmt_number, parse, value_text
 from .map import municipality_map
 from .present import View, column_meta, pick_year
 from queries.lazy import lazy
@@ -155,10 +156,10 @@ def headlines(indicator: str, year: int | None, lang: str) -> list[present.Headl
     items = []
     national = NATIONAL_FIGURE.get(indicator, metric)
     nat = data.run(national, year=year, by="total").data
-    if len(nat) and _num(nat[value].iloc[0]) is not None:
+    if len(nat) and parse(nat[value].iloc[0]) is not None:
         items.append(present.headline_item(national, nat.iloc[0].to_dict(), lang))
     df, _, _ = municipal_values(indicator, year)
-    shown = present.count(int(pd.to_numeric(df[value], errors="coerce").notna().sum()), lang)
+    shown = numbers.count(int(pd.to_numeric(df[value], errors="coerce").notna().sum()), lang)
     total = len(municipalities())
     items.append(present.Headline("municipalities", f"{shown} / {total}", "",
                                   t("headline_municipalities", lang, value="{value}", total=total, year=year), shown))
@@ -186,22 +187,22 @@ def profile_headlines(kommune: int, lang: str) -> list[present.Headline]:
     name = municipalities()[kommune]["name"]
     items = []
     own = model_row(kommune)
-    if own is not None and _num(own.get("estimate")) is not None:
+    if own is not None and parse(own.get("estimate")) is not None:
         items.append(present.headline_item(MODEL_METRIC, own, lang))
     for indicator in PROFILE_HEADLINES:
         metric, value, _ = MUNICIPAL_INDICATORS[indicator]
         year = indicator_years(indicator)[-1]
         df, meta, value = municipal_values(indicator, year)
         own = next(iter(df[df["municipality_code"] == kommune].to_dict("records")), None)
-        v = None if own is None else _num(own.get(value))
+        v = None if own is None else parse(own.get(value))
         nat = data.run(metric, year=year, by="total").data
-        country = present.headline_value(_num(nat[value].iloc[0]) if len(nat) else None, metric, lang) or present.MISSING
+        country = present.headline_value(parse(nat[value].iloc[0]) if len(nat) else None, metric, lang) or MISSING
         sentence = t("headline_profile", lang, title=charts.title(meta, lang), name=name, year=year, country=country)
         if v is None:
-            sentence += ": " + t("profile_not_answered" if own is not None and _num(own.get("responded")) == 0
+            sentence += ": " + t("profile_not_answered" if own is not None and parse(own.get("responded")) == 0
                                  else "profile_no_value", lang)
         value_shown = present.headline_value(v, metric, lang)
-        items.append(present.Headline(metric, value_shown or present.MISSING,
+        items.append(present.Headline(metric, value_shown or MISSING,
                                       present.headline_unit(metric, lang) if value_shown else "", sentence, value_shown))
     return items
 
@@ -263,10 +264,10 @@ def comparison(indicator: str, kommune: int, lang: str, year: int | None = None,
     near = peers(kommune)
 
     def row(role, code, name, record):
-        v = None if record is None else _num(record.get(value))
+        v = None if record is None else parse(record.get(value))
         why = ""
         if v is None:
-            why = t("profile_not_answered" if record is not None and _num(record.get("responded")) == 0
+            why = t("profile_not_answered" if record is not None and parse(record.get("responded")) == 0
                     else "profile_no_value", lang)
         return {"role": role, "municipality_code": code, "name": name, "year": year, value: v, "reason": why}
 
@@ -299,10 +300,10 @@ def survey_comparison(metric: str, kommune: int, lang: str) -> View:
     mine = reg[reg["category"] == str(region)]
     table = pd.DataFrame([
         {"role": "region", "name": label("region", region, lang), "year": year,
-         **{k: _num(mine[k].iloc[0]) if len(mine) else None for k in ("estimate", "ci_low", "ci_high")},
+         **{k: parse(mine[k].iloc[0]) if len(mine) else None for k in ("estimate", "ci_low", "ci_high")},
          "n": int(mine["n"].iloc[0]) if len(mine) else None},
         {"role": "country", "name": t("whole_country", lang), "year": year,
-         **{k: _num(nat[k].iloc[0]) for k in ("estimate", "ci_low", "ci_high")}, "n": int(nat["n"].iloc[0])},
+         **{k: parse(nat[k].iloc[0]) for k in ("estimate", "ci_low", "ci_high")}, "n": int(nat["n"].iloc[0])},
     ])
     if charts.is_fraction(meta):
         axis = [0.0, 1.0]
@@ -327,7 +328,7 @@ def model_row(kommune: int, year: int | None = None) -> dict | None:
 
 def direct_label(n, lang: str) -> str:
     """'direkte skøn, 47 svar'; n is null when the query layer's small-count rule hid 1-4 respondents ('<5')."""
-    return t("direct_estimate", lang, n=present.count(n, lang, small=n is None))
+    return t("direct_estimate", lang, n=numbers.count(n, lang, small=n is None))
 
 
 def participation_comparison(kommune: int, lang: str) -> View:
@@ -343,24 +344,24 @@ def participation_comparison(kommune: int, lang: str) -> View:
     reg = data.run(metric, year=year, by="region").data
     nat = data.run(metric, year=year, by="total").data
     mine = reg[reg["category"] == str(region)]
-    n = None if own is None else _num(own.get("n"))
+    n = None if own is None else parse(own.get("n"))
     if n == 0:
         direct_reason = t("no_responses", lang)
     else:
         direct_reason = t("suppressed_reason", lang)
     rows = [
         {"role": "model", "name": _capital(t("model_estimate", lang)), "year": year,
-         **{k: _num(own.get(k)) if own else None for k in ("estimate", "ci_low", "ci_high")}, "n": n,
+         **{k: parse(own.get(k)) if own else None for k in ("estimate", "ci_low", "ci_high")}, "n": n,
          "reason": t("profile_no_value", lang)},
         {"role": "direct", "name": _capital(direct_label(n, lang)), "year": year,
-         "estimate": _num(own.get("direct_estimate")) if own else None,
-         "ci_low": _num(own.get("direct_ci_low")) if own else None,
-         "ci_high": _num(own.get("direct_ci_high")) if own else None, "n": n, "reason": direct_reason},
+         "estimate": parse(own.get("direct_estimate")) if own else None,
+         "ci_low": parse(own.get("direct_ci_low")) if own else None,
+         "ci_high": parse(own.get("direct_ci_high")) if own else None, "n": n, "reason": direct_reason},
         {"role": "region", "name": label("region", region, lang), "year": year,
-         **{k: _num(mine[k].iloc[0]) if len(mine) else None for k in ("estimate", "ci_low", "ci_high")},
-         "n": _num(mine["n"].iloc[0]) if len(mine) else None, "reason": t("profile_no_value", lang)},
+         **{k: parse(mine[k].iloc[0]) if len(mine) else None for k in ("estimate", "ci_low", "ci_high")},
+         "n": parse(mine["n"].iloc[0]) if len(mine) else None, "reason": t("profile_no_value", lang)},
         {"role": "country", "name": t("whole_country", lang), "year": year,
-         **{k: _num(nat[k].iloc[0]) for k in ("estimate", "ci_low", "ci_high")}, "n": _num(nat["n"].iloc[0]),
+         **{k: parse(nat[k].iloc[0]) for k in ("estimate", "ci_low", "ci_high")}, "n": parse(nat["n"].iloc[0]),
          "reason": t("profile_no_value", lang)},
     ]
     table = pd.DataFrame(rows).astype({"n": "Int64"})  # respondents (null: 1-4, the small-count rule)
@@ -388,17 +389,17 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
         if part.empty:
             continue
         idx = part.index
-        est = [_num(v) for v in part[value]]
+        est = [parse(v) for v in part[value]]
         error = None
         if "ci_low" in part.columns:
-            hi = [_num(v) for v in part["ci_high"]]
-            lo = [_num(v) for v in part["ci_low"]]
+            hi = [parse(v) for v in part["ci_high"]]
+            lo = [parse(v) for v in part["ci_low"]]
             error = {"type": "data", "visible": True, "color": "#333333", "thickness": 1.5, "width": 6,
                      "array": [h - e if h is not None and e is not None else None for e, h in zip(est, hi)],
                      "arrayminus": [e - low if low is not None and e is not None else None for e, low in zip(est, lo)]}
-        labels = [_value_text(v, fraction, lang) if v is not None else r
+        labels = [value_text(v, lang, fraction) if v is not None else r
                   for v, r in zip(est, part.get("reason", [""] * len(part)))]
-        hover = [f"<b>{n}</b><br>{lab}" + (f" ({_value_text(lw, fraction, lang)}-{_value_text(h, fraction, lang)})"
+        hover = [f"<b>{n}</b><br>{lab}" + (f" ({value_text(lw, lang, fraction)}-{value_text(h, lang, fraction)})"
                                            if error and lw is not None and h is not None else "")
                  for n, lab, lw, h in zip(part["name"], labels,
                                           part["ci_low"] if error else [None] * len(part),
@@ -428,19 +429,3 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
                       # the top margin stays base_layout's (it grows with the title's lines)
                       margin={"l": 10, "r": 60, "b": 130})
     return fig
-
-
-def _value_text(v, fraction: bool, lang: str) -> str:
-    if v is None:
-        return ""
-    if fraction:
-        return fmt_number(v, lang, 1, percent=True)
-    return fmt_number(v, lang, 0 if abs(v) >= 100 else 1)
-
-
-def _num(v) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f

@@ -6,9 +6,9 @@ putting a municipality beside its region and the country) lives here, not in the
 from __future__ import annotations
 
 
-from . import charts, data, present
-from .labels import column_title, dimension_title, label, municipalities, t
-from .present import View, as_fraction, column_meta, pick_year
+from . import charts, data, numbers, present
+from .labels import column_title, dimension_title, label, t
+from .present import View, as_fraction, pick_year
 from queries.lazy import lazy
 
 pd = lazy("pandas")
@@ -140,7 +140,7 @@ def fte_view(year: int, by: str, lang: str) -> View:
     """Full-time equivalents of volunteer work, with the divisor stated."""
     view = survey_bars("fte", year, by, lang, with_published=False)
     hours = data.meta("fte").param("hours_per_fte").default
-    view.note = " ".join(x for x in (view.note, t("fte_note", lang, hours=present.number(hours, lang))) if x)
+    view.note = " ".join(x for x in (view.note, t("fte_note", lang, hours=numbers.number(hours, lang))) if x)
     return view
 
 

@@ -16,6 +16,7 @@ import pytest
 
 import queries
 from views import present
+from views import numbers
 from views.labels import DASHBOARDS
 from views.labels import t as ui_text
 
@@ -87,7 +88,7 @@ def test_headline_figures_equal_the_query_layer(rpage, voila_url):
         shown = page.locator(f".fd-headline[data-metric={metric}]").inner_text()
         assert value in shown and sentence.replace("{value}", value).split(" (")[0] in shown.replace("\n", " ")
     row = queries.run("participation_rate", year=2012, by="total").data.iloc[0]
-    assert present.percent(row["estimate"], "da", 0) in page.locator(".fd-headline").first.inner_text()
+    assert numbers.percent(row["estimate"], "da", 0) in page.locator(".fd-headline").first.inner_text()
 
 
 def _headline(page, key: str) -> str:
@@ -97,7 +98,7 @@ def _headline(page, key: str) -> str:
 def test_kommunerne_headlines_equal_the_query_layer_and_follow_the_indicator(rpage, voila_url):
     page = open_page(rpage, voila_url, "2_kommunerne.ipynb", "?indikator=framework_score&year=2012")
     national = queries.run("framework_score", year=2012, by="total").data.iloc[0]
-    assert present.number(national["framework_score"], "da", 1) + " elementer" in _headline(page, "framework_score")
+    assert numbers.number(national["framework_score"], "da", 1) + " elementer" in _headline(page, "framework_score")
     per_municipality = queries.run("framework_score", year=2012, by="municipality").data
     answered = int(per_municipality["framework_score"].notna().sum())
     response = queries.run("municipal_response").data
@@ -108,7 +109,7 @@ def test_kommunerne_headlines_equal_the_query_layer_and_follow_the_indicator(rpa
     page.wait_for_selector(".fd-headline[data-metric=payout_ratio]")
     year = int(page.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text"))
     ratio = queries.run("payout_ratio", year=year, by="total").data.iloc[0]["payout_ratio"]
-    assert present.percent(ratio, "da", 0) in _headline(page, "payout_ratio") and str(year) in _headline(page, "payout_ratio")
+    assert numbers.percent(ratio, "da", 0) in _headline(page, "payout_ratio") and str(year) in _headline(page, "payout_ratio")
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
@@ -121,8 +122,8 @@ def test_kommuneprofil_headlines_are_the_municipality_beside_the_country(rpage, 
         year = int(trend["year"].max())
         own = trend[(trend["year"] == year) & (trend["category"].astype(str) == "147")][value].iloc[0]
         country = queries.run(metric, year=year, by="total").data[value].iloc[0]
-        fmt = (lambda v: present.percent(v, lang, 0)) if value == "partnership_share" else \
-            (lambda v: present.number(v, lang, decimals))
+        fmt = (lambda v: numbers.percent(v, lang, 0)) if value == "partnership_share" else \
+            (lambda v: numbers.number(v, lang, decimals))
         shown = _headline(page, metric)
         assert shown.startswith(fmt(own)) and "Frederiksberg" in shown and str(year) in shown
         assert f"({'whole country' if lang == 'en' else 'hele landet'}: {fmt(country)})" in shown
@@ -168,7 +169,7 @@ def test_csv_has_danish_headings_a_source_line_and_rounded_values(rpage, voila_u
     assert "Kategori" in rows[0] and "Antal svar (n)" in rows[0] and "True" not in "\n".join(lines)
     res = queries.run("participation_rate", year=2012, by="gender").data
     estimate = next(c for c in rows[0] if c.startswith("Vores beregning"))
-    assert [r[estimate] for r in rows] == [present.percent(v, "da", 1) for v in res["estimate"]]
+    assert [r[estimate] for r in rows] == [numbers.percent(v, "da", 1) for v in res["estimate"]]
     published = next((c for c in rows[0] if c.startswith("Offentliggjort")), None)
     if published:  # the published figure in our unit: 42,0 % beside 42,0 %, not 0,42
         assert all(r[published] == "" or r[published].endswith(" %") for r in rows)
@@ -204,7 +205,7 @@ def test_xlsx_is_built_on_click_with_headings_a_source_line_and_both_sheets(rpag
     assert (present.t("category", lang) in head and present.column_title("n", lang) in head), head
     res = queries.run("participation_rate", year=2012, by="gender").data
     estimate = next(i for i, h in enumerate(head) if h.startswith(present.t("ours", lang)))
-    assert [r[estimate] for r in rows[2:]] == [present.percent(v, lang, 1) for v in res["estimate"]]
+    assert [r[estimate] for r in rows[2:]] == [numbers.percent(v, lang, 1) for v in res["estimate"]]
     exact_rows = list(exact.iter_rows(values_only=True))
     assert exact_rows[0][0] == rows[0][0] and [r[estimate] for r in exact_rows[2:]] == list(res["estimate"])
     assert rpage.external == []
@@ -222,7 +223,7 @@ def test_a_small_count_reads_less_than_5_and_its_suppressed_cell_shows_no_estima
     panel.locator("details summary", has_text="Vis tabellen bag figuren").click()
     direct = panel.locator("table.fd-table tr", has_text="Direkte skøn").first
     cells = direct.locator("td").all_inner_texts()
-    assert present.SMALL_COUNT in cells and not any(c.endswith("%") for c in cells), cells
+    assert numbers.SMALL_COUNT in cells and not any(c.endswith("%") for c in cells), cells
     with page.expect_download() as info:
         panel.locator("a.fd-csv").click()
     line = next(x for x in open(info.value.path(), encoding="utf-8-sig").read().splitlines() if "Direkte skøn" in x)
