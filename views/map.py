@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from .charts import base_layout, is_fraction, new_figure, percent_axis, title, unit_title
 from .geo import GEOJSON_PATH, INSET_BOX, inset, trace_geojson
 from .labels import municipalities, t
-from .numbers import parse, value_text
+from .numbers import compact, parse
 from queries.lazy import lazy
 
 pd = lazy("pandas")
@@ -98,7 +98,7 @@ def drawn_geojson(path: Path = GEOJSON_PATH) -> dict:
 
 def hover_value(v: float | None, meta, lang: str, unit: str) -> str:
     fraction = is_fraction(meta)
-    text = value_text(v, lang, fraction)
+    text = compact(v, lang, fraction)
     return text if fraction else f"{text} {unit.lower()}".strip()
 
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from . import charts, data, numbers, present
 from .labels import label, municipalities, t
-from .numbers import MISSING, fmt_number, parse, value_text
+from .numbers import MISSING, compact, fmt_number, parse
 from .map import municipality_map
 from .present import View, column_meta, pick_year
 from queries.lazy import lazy
@@ -397,9 +397,9 @@ def role_bars(table: pd.DataFrame, meta, lang: str, *, value: str, value_range: 
             error = {"type": "data", "visible": True, "color": "#333333", "thickness": 1.5, "width": 6,
                      "array": [h - e if h is not None and e is not None else None for e, h in zip(est, hi)],
                      "arrayminus": [e - low if low is not None and e is not None else None for e, low in zip(est, lo)]}
-        labels = [value_text(v, lang, fraction) if v is not None else r
+        labels = [compact(v, lang, fraction) if v is not None else r
                   for v, r in zip(est, part.get("reason", [""] * len(part)))]
-        hover = [f"<b>{n}</b><br>{lab}" + (f" ({value_text(lw, lang, fraction)}-{value_text(h, lang, fraction)})"
+        hover = [f"<b>{n}</b><br>{lab}" + (f" ({compact(lw, lang, fraction)}-{compact(h, lang, fraction)})"
                                            if error and lw is not None and h is not None else "")
                  for n, lab, lw, h in zip(part["name"], labels,
                                           part["ci_low"] if error else [None] * len(part),

@@ -111,7 +111,7 @@ def rounded(x, step: float, lang: str = "da") -> str:
     return number(round(float(x) / step) * step, lang, max(0, -math.floor(math.log10(step))))
 
 
-def value_text(v, lang: str, fraction: bool) -> str:
+def compact(v, lang: str, fraction: bool) -> str:
     """A value in a hover text or a bar label: a fraction as a percentage with one decimal, other values with one
     decimal below 100 and none from 100 ('' when missing)."""
     x = parse(v)
