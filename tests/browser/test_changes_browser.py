@@ -26,7 +26,7 @@ WORDS = {
 
 
 def pp(x, lang, signed=False) -> str:
-    text = (fmt.signed if signed else fmt.number)(100 * x, 1, lang)
+    text = (fmt.signed if signed else fmt.number)(100 * x, lang, 1)
     return text.replace("-", "\u2212")
 
 
