@@ -4,7 +4,7 @@
   created here in an in-memory DuckDB, so no warehouse is needed) and data/reference/labels.csv (every code with
   its Danish and English label).
 - The metric list comes from the metric catalogue's metadata (`queries.list_metrics()` and `Metric.to_dict()`:
-  title, definition, unit, source, parameters, dimensions, result columns), never from the SQL text.
+  title, method, unit, source, parameters, dimensions, result columns), never from the SQL text.
 
 `--check` writes nothing and exits 1 naming the files that differ from what the code gives (tests/test_docs.py
 runs the same comparison).
@@ -122,8 +122,8 @@ def metrics() -> str:
     for m in ms:
         lines += [f"## {m['name']}", "",
                   f"**{m['title_en']}** / *{m['title_da']}*", "",
-                  _para(m["definition"]), "",
-                  f"*Dansk:* {_para(m['definition_da'])}", "",
+                  _para(m["method"]), "",
+                  f"*Dansk:* {_para(m['method_da'])}", "",
                   f"- unit: {m['unit']} (*{m['unit_da']}*)",
                   f"- reads: {', '.join(f'`{s}`' for s in m['source'])}"]
         if m["dimensions"]:

@@ -499,7 +499,7 @@ create or replace macro difference_verdict(ci_lo, ci_hi) as
 -- The pairs of survey waves a change compares, (year, since): for every wave year (later_wave, or every wave when
 -- null) the earlier wave since (earlier_wave, or the latest earlier wave comparable with year when null); only pairs
 -- with since < year of two waves in the warehouse that survey_wave_comparable declares comparable (same series, same
--- definition: data/reference/survey_waves.csv), so no change is ever computed across a series break. The query
+-- method: data/reference/survey_waves.csv), so no change is ever computed across a series break. The query
 -- layer refuses a since that is not comparable with year before it gets here (queries/changes.py).
 create or replace macro survey_wave_pairs(later_wave, earlier_wave) as table
     with

@@ -1,9 +1,9 @@
 -- application_coverage: share of the amount applied for under §18 that was granted
 -- title_da: Dækning af §18-ansøgninger
 -- title_en: Section 18 application coverage
--- definition: Sum of granted_dkk divided by sum of applied_dkk over the year's §18 applications, nationally,
+-- method: Sum of granted_dkk divided by sum of applied_dkk over the year's §18 applications, nationally,
 --     by geography, by municipality or by target group. Above 1 when more was granted than applied for.
--- definition_da: Summen af granted_dkk (bevilget) divideret med summen af applied_dkk (ansøgt) over årets
+-- method_da: Summen af granted_dkk (bevilget) divideret med summen af applied_dkk (ansøgt) over årets
 --     §18-ansøgninger, for hele landet, efter geografi, kommune eller målgruppe. Over 1, når der er bevilget mere,
 --     end der er søgt om.
 -- unit: ratio (granted / applied)

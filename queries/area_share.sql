@@ -1,13 +1,13 @@
 -- area_share: share active in each area of voluntary work, among volunteers or among all residents 16+
 -- title_da: Frivillige fordelt på områder
 -- title_en: Volunteers by area of activity
--- definition: For each of the five areas, the weighted share active in the area (area_<code> = 1). With
+-- method: For each of the five areas, the weighted share active in the area (area_<code> = 1). With
 --     base = 'volunteers' (default) the domain is the volunteers who answered the area question, as
 --     svymean(~area_<code>, subset(design, volunteered == 1)); with base = 'population' the domain is every
 --     respondent and the share is of all residents 16+ (volunteered and active in the area). A volunteer can be
 --     active in several areas, so the shares do not add up to 1. Domain estimation within the wave as
 --     participation_rate; the interval is clipped to [0, 1].
--- definition_da: For hvert af de fem områder den vægtede andel, der er aktiv inden for området (area_<kode> = 1). Med
+-- method_da: For hvert af de fem områder den vægtede andel, der er aktiv inden for området (area_<kode> = 1). Med
 --     base = 'volunteers' (standard) er domænet de frivillige, der har besvaret spørgsmålet om områder, som
 --     svymean(~area_<kode>, subset(design, volunteered == 1)); med base = 'population' er domænet alle respondenter,
 --     og andelen er af alle indbyggere på 16 år og derover (har arbejdet frivilligt og er aktiv inden for området).

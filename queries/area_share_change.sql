@@ -1,12 +1,12 @@
 -- area_share_change: change in the share active in each area of voluntary work between two survey waves, with its uncertainty
 -- title_da: Ændring i de frivilliges fordeling på områder
 -- title_en: Change in volunteers by area of activity
--- definition: For each of the five areas, the share active in the area (as area_share, with the same base) in wave year
+-- method: For each of the five areas, the share active in the area (as area_share, with the same base) in wave year
 --     minus the share in the earlier wave since. Waves are independent samples, each its own design, so the standard
 --     error of the change is sqrt(se_year^2 + se_since^2) (survey_stacked_means and survey_change in _macros.sql). 95 %
 --     interval = change +/- 1.959964 SE (not clipped); verdict 'reliable' when the interval excludes 0. Not shown when
 --     either wave has fewer than 50 respondents in the denominator, uncertain when either has fewer than 100.
--- definition_da: For hvert af de fem områder andelen, der er aktiv inden for området (som area_share, med samme base),
+-- method_da: For hvert af de fem områder andelen, der er aktiv inden for området (som area_share, med samme base),
 --     i målingen year minus andelen i den tidligere måling since. Målingerne er uafhængige stikprøver, hver sit eget
 --     design, så ændringens standardfejl er kvadratroden af se_year^2 + se_since^2 (survey_stacked_means og
 --     survey_change i _macros.sql). 95 %-interval = ændring ± 1,959964 × standardfejl; ændringen er sikker, når

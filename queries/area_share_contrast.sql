@@ -1,7 +1,7 @@
 -- area_share_contrast: difference in the share active in each area between each category and a reference in one wave
 -- title_da: Forskel i de frivilliges fordeling på områder
 -- title_en: Difference in volunteers by area of activity
--- definition: For each of the five areas, the share active in it (as area_share, with the same base) of each category
+-- method: For each of the five areas, the share active in it (as area_share, with the same base) of each category
 --     of the breakdown minus that of the reference in the same wave: everyone in the denominator (reference = 'all') or
 --     another category (e.g. women against men). Both shares come from the wave's design and the same question's
 --     domain, so the standard error uses their covariance, as svyby(~y, ~by, subset(design, domain), svymean, covmat =
@@ -10,7 +10,7 @@
 --     (survey_domain_sums and survey_contrast in _macros.sql, each answer code contrasted on its own). 95 % interval =
 --     difference +/- 1.959964 SE (not clipped); verdict 'reliable' when the interval excludes 0. Not shown when either
 --     side has fewer than 50 respondents in the denominator, uncertain when either has fewer than 100.
--- definition_da: For hvert af de fem områder andelen, der er aktiv inden for området (som area_share, med samme base),
+-- method_da: For hvert af de fem områder andelen, der er aktiv inden for området (som area_share, med samme base),
 --     i hver gruppe i opdelingen minus andelen for referencen i samme måling: alle i nævneren (reference = 'all') eller
 --     en anden gruppe (fx kvinder mod mænd). Begge andele kommer fra målingens design og samme spørgsmåls domæne, så
 --     standardfejlen bruger deres kovarians som svyby(~y, ~by, subset(design, domain), svymean, covmat = TRUE)

@@ -16,7 +16,7 @@ _VARIABLE = re.compile(
     r"(?P<coalesce>coalesce\(\s*)?getvariable\(\s*'(?P<name>[a-z_][a-z0-9_]*)'\s*\)(?(coalesce)\s*,\s*(?P<default>[^()]*?)\s*\))"
 )
 PARAM_TYPES = {"int", "double", "text", "bool", "dimension"}
-REQUIRED_KEYS = ("title_da", "title_en", "definition", "definition_da", "unit", "unit_da", "source")
+REQUIRED_KEYS = ("title_da", "title_en", "method", "method_da", "unit", "unit_da", "source")
 LANGS = ("da", "en")
 # The Python steps a metric header may name (`-- finish: NAME`): NAME -> the module whose finish(data, params)
 # turns the SQL file's result into the metric's result. A whitelist: a header never names arbitrary code.
@@ -88,7 +88,7 @@ class Metric:
     summary: str
     title_da: str
     title_en: str
-    definition: str  # English (the header's `definition`); Danish in definition_da
+    method: str  # how it is computed, English (the header's `method`); Danish in method_da
     unit: str  # English; machine-read too (charts.is_fraction looks for "fraction"/"0-1"); Danish in unit_da
     source: tuple[str, ...]
     params: tuple[Param, ...]
@@ -99,7 +99,7 @@ class Metric:
     path: Path = field(repr=False)
     # Danish texts for users (the UI and the report are Danish by default). Every metric file has them (the
     # parser requires them); the defaults only serve metadata built by hand, which then falls back to English.
-    definition_da: str = ""
+    method_da: str = ""
     unit_da: str = ""
     # the name of a Python step run on the SQL result (FINISHERS), for a metric whose last step SQL cannot express
     # (an iterative model fit); None for a plain SQL metric, whose file as it is gives what run() gives
@@ -124,8 +124,8 @@ class Metric:
         return self.title_da
 
     @property
-    def definition_en(self) -> str:
-        return self.definition
+    def method_en(self) -> str:
+        return self.method
 
     @property
     def unit_en(self) -> str:
@@ -135,9 +135,9 @@ class Metric:
         """The title in `lang` ('da' or 'en')."""
         return self.title_en if _lang(lang) == "en" else self.title_da
 
-    def definition_for(self, lang: str) -> str:
-        """The definition in `lang` ('da' or 'en')."""
-        return self.definition if _lang(lang) == "en" else (self.definition_da or self.definition)
+    def method_for(self, lang: str) -> str:
+        """How the figure is computed, in `lang` ('da' or 'en')."""
+        return self.method if _lang(lang) == "en" else (self.method_da or self.method)
 
     def unit_for(self, lang: str) -> str:
         """The unit as a reader sees it, in `lang` ('da' or 'en')."""
@@ -149,8 +149,8 @@ class Metric:
             "name": self.name,
             "title_da": self.title_da,
             "title_en": self.title_en,
-            "definition": self.definition,
-            "definition_da": self.definition_da,
+            "method": self.method,
+            "method_da": self.method_da,
             "unit": self.unit,
             "unit_da": self.unit_da,
             "source": list(self.source),
@@ -273,8 +273,8 @@ def _parse_header(text: str, name: str, path: Path, where: list[int]) -> Metric:
         summary=first["summary"].strip(),
         title_da=fields["title_da"],
         title_en=fields["title_en"],
-        definition=fields["definition"],
-        definition_da=fields["definition_da"],
+        method=fields["method"],
+        method_da=fields["method_da"],
         unit=fields["unit"],
         unit_da=fields["unit_da"],
         source=tuple(s.strip() for s in fields["source"].split(",") if s.strip()),
@@ -447,7 +447,7 @@ def list_metrics() -> list[Metric]:
 
 # -- presentation metadata and the survey thresholds ---------------------------------------------------------------
 # How people read a metric (plain-language definition, short unit, number format, value range, source document)
-# lives beside it in queries/<metric>.yml; the technical method stays in the SQL header (definition/definition_da).
+# lives beside it in queries/<metric>.yml; the technical method stays in the SQL header (method/method_da).
 
 PRESENTATION_KEYS = ("definition_da", "definition_en", "unit_da", "unit_en", "format", "decimals", "range",
                      "source_da", "source_en")

@@ -1,11 +1,11 @@
 -- cooperation_counts: active cooperations between municipalities and organisations, per year
 -- title_da: Samarbejder mellem kommuner og organisationer
 -- title_en: Cooperations between municipalities and organisations
--- definition: Number of cooperations active in the year: started in or before the year and not ended before
+-- method: Number of cooperations active in the year: started in or before the year and not ended before
 --     it (start_year <= year and (end_year is null or end_year >= year)); a cooperation counts in every
 --     calendar year it ran, its start and end year included. By formalisation form, sector, area or target
 --     group; every category of the label file is listed (0 when none).
--- definition_da: Antal samarbejder, der er i gang i året: startet i eller før året og ikke afsluttet før året
+-- method_da: Antal samarbejder, der er i gang i året: startet i eller før året og ikke afsluttet før året
 --     (start_year <= year og (end_year er tom eller end_year >= year)); et samarbejde tæller med i hvert kalenderår,
 --     det har kørt, start- og slutåret medregnet. Efter formaliseringsgrad, sektor, område eller målgruppe; alle
 --     kategorier i labels.csv vises (0, når der ingen er).

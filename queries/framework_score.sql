@@ -1,13 +1,13 @@
 -- framework_score: how many of the seven framework elements a municipality has, per municipality, region or country
 -- title_da: Kommunens rammer for frivilligheden (antal elementer)
 -- title_en: Municipal framework score (number of elements)
--- definition: For each municipality that responded to the municipal survey, the number of the seven structural
+-- method: For each municipality that responded to the municipal survey, the number of the seven structural
 --     framework elements it reports having: volunteer policy, volunteer council, active-citizenship strategy,
 --     organises volunteers itself, volunteer centre, directory of associations, volunteer consultant.
 --     cooperation_increased is an assessment, not a framework, and is not counted. An unanswered element counts
 --     as not present (elements_answered says how many were answered). Null for municipalities that did not respond.
 --     For a region or the country (by = region | total): the mean score of its responding municipalities.
--- definition_da: For hver kommune, der har besvaret kommuneundersøgelsen, antallet af de syv strukturelle
+-- method_da: For hver kommune, der har besvaret kommuneundersøgelsen, antallet af de syv strukturelle
 --     rammeelementer, som kommunen oplyser at have: frivilligpolitik, frivilligråd, strategi for aktivt
 --     medborgerskab, organiserer selv frivillige, frivilligcenter, foreningsvejviser, frivilligkonsulent.
 --     cooperation_increased (samarbejdet er steget) er en vurdering, ikke en ramme, og tæller ikke med. Et ubesvaret

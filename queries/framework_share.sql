@@ -1,11 +1,11 @@
 -- framework_share: share of responding municipalities that have each framework element
 -- title_da: Kommunernes rammer for frivilligheden
 -- title_en: Municipal frameworks for volunteering
--- definition: For each element of the municipal survey (policy, council, active-citizenship strategy, organising
+-- method: For each element of the municipal survey (policy, council, active-citizenship strategy, organising
 --     volunteers, increased cooperation, volunteer centre, directory of associations, volunteer consultant): the
 --     number of responding municipalities answering yes, the number that answered the question (non-null), and
 --     yes / answered. Municipalities are a census, not a sample: no standard errors.
--- definition_da: For hvert element i kommuneundersøgelsen (frivilligpolitik, frivilligråd, strategi for aktivt
+-- method_da: For hvert element i kommuneundersøgelsen (frivilligpolitik, frivilligråd, strategi for aktivt
 --     medborgerskab, organiserer selv frivillige, samarbejdet er steget, frivilligcenter, foreningsvejviser,
 --     frivilligkonsulent): antallet af svarende kommuner, der har svaret ja, antallet, der har besvaret spørgsmålet
 --     (ikke tomt), og ja / besvaret. Kommunerne er en totaltælling, ikke en stikprøve: ingen standardfejl.

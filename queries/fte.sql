@@ -1,9 +1,9 @@
 -- fte: voluntary work in full-time equivalents (total hours per year / hours per full-time year)
 -- title_da: Frivilligt arbejde i fuldtidsstillinger
 -- title_en: Voluntary work in full-time equivalents
--- definition: Total hours per year (total_hours_per_year) divided by hours_per_fte, the hours of one full-time job
+-- method: Total hours per year (total_hours_per_year) divided by hours_per_fte, the hours of one full-time job
 --     in a year (default 1924 = 37 hours x 52 weeks). SE and interval are scaled the same way.
--- definition_da: Frivillige timer om året i alt (total_hours_per_year) divideret med hours_per_fte, antallet af timer
+-- method_da: Frivillige timer om året i alt (total_hours_per_year) divideret med hours_per_fte, antallet af timer
 --     i én fuldtidsstilling på et år (standard 1.924 = 37 timer × 52 uger). Standardfejl og interval skaleres på
 --     samme måde.
 -- unit: full-time equivalents (FTE)

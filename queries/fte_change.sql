@@ -1,10 +1,10 @@
 -- fte_change: change in voluntary work in full-time equivalents between two survey waves, with its uncertainty
 -- title_da: Ændring i frivilligt arbejde i fuldtidsstillinger
 -- title_en: Change in voluntary work in full-time equivalents
--- definition: The change in total hours per year between the waves (total_hours_per_year_change) divided by
+-- method: The change in total hours per year between the waves (total_hours_per_year_change) divided by
 --     hours_per_fte, the hours of one full-time job in a year (default 1924 = 37 hours x 52 weeks). SE and interval
 --     are scaled the same way; the verdict is that of the change in hours.
--- definition_da: Ændringen i frivillige timer om året i alt mellem målingerne (total_hours_per_year_change) divideret
+-- method_da: Ændringen i frivillige timer om året i alt mellem målingerne (total_hours_per_year_change) divideret
 --     med hours_per_fte, antallet af timer i én fuldtidsstilling på et år (standard 1.924 = 37 timer × 52 uger).
 --     Standardfejl og interval skaleres på samme måde; vurderingen er den samme som for ændringen i timer.
 -- unit: full-time equivalents (FTE)

@@ -1,12 +1,12 @@
 -- granted_per_inhabitant: Serviceloven §18 grants per inhabitant, per municipality, region or country
 -- title_da: §18-tilskud pr. indbygger
 -- title_en: Section 18 grants per inhabitant
--- definition: Sum of granted_dkk over the municipality's §18 applications in the year divided by all its
+-- method: Sum of granted_dkk over the municipality's §18 applications in the year divided by all its
 --     inhabitants (every age, population table, same year). Municipalities with a §18 budget or at least one
 --     application that year are listed (no application = 0 kr. granted). For a region or the country
 --     (by = region | total): total granted divided by total inhabitants of those municipalities (not a mean of
 --     the municipal ratios); null when one of them lacks its population that year.
--- definition_da: Summen af granted_dkk (bevilget beløb) over kommunens §18-ansøgninger i året divideret med alle
+-- method_da: Summen af granted_dkk (bevilget beløb) over kommunens §18-ansøgninger i året divideret med alle
 --     kommunens indbyggere (alle aldre, befolkningstabellen population, samme år). Kommuner med et §18-budget eller
 --     mindst én ansøgning i året vises (ingen ansøgninger = 0 kr. bevilget). For en region eller hele landet
 --     (by = region | total): bevilget i alt divideret med indbyggere i alt i disse kommuner (ikke et gennemsnit af

@@ -1,9 +1,9 @@
 -- grants_by_target_group: §18 applications and grants by target group
 -- title_da: §18-tilskud fordelt på målgrupper
 -- title_en: Section 18 grants by target group
--- definition: Number of §18 applications, amount applied for and granted per target group in the year, and each
+-- method: Number of §18 applications, amount applied for and granted per target group in the year, and each
 --     target group's share of the total granted. Every target group of the label file is listed (0 when none).
--- definition_da: Antal §18-ansøgninger, ansøgt og bevilget beløb pr. målgruppe i året og hver målgruppes andel af det
+-- method_da: Antal §18-ansøgninger, ansøgt og bevilget beløb pr. målgruppe i året og hver målgruppes andel af det
 --     samlede bevilgede beløb. Alle målgrupper i labels.csv vises (0, når der ingen er).
 -- unit: DKK; share_of_granted as a fraction 0-1
 -- unit_da: kr.; share_of_granted som andel (0-1)

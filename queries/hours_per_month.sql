@@ -1,11 +1,11 @@
 -- hours_per_month: mean hours of voluntary work per month among volunteers
 -- title_da: Timer om måneden pr. frivillig
 -- title_en: Hours per month per volunteer
--- definition: Weighted mean of hours_per_month among respondents who volunteered (volunteered = 1 and hours
+-- method: Weighted mean of hours_per_month among respondents who volunteered (volunteered = 1 and hours
 --     answered). The domain is the volunteers in the category, estimated within the wave's design as
 --     svyby(~hours_per_month, ~by, subset(design, volunteered == 1), svymean, na.rm = TRUE); the variance uses
 --     every respondent of the wave (n - 1 denominator over the whole wave), as R does.
--- definition_da: Vægtet gennemsnit af hours_per_month (timer med frivilligt arbejde om måneden) blandt de
+-- method_da: Vægtet gennemsnit af hours_per_month (timer med frivilligt arbejde om måneden) blandt de
 --     respondenter, der har arbejdet frivilligt (volunteered = 1 og timetallet besvaret). Domænet er de frivillige i
 --     gruppen, estimeret inden for målingens design som svyby(~hours_per_month, ~by, subset(design, volunteered ==
 --     1), svymean, na.rm = TRUE); variansen bruger alle målingens respondenter (nævner n - 1 over hele målingen), som

@@ -1,13 +1,13 @@
 -- hours_per_month_change: change in the mean hours per month per volunteer between two survey waves, with its uncertainty
 -- title_da: Ændring i timer om måneden pr. frivillig
 -- title_en: Change in hours per month per volunteer
--- definition: Mean hours per month among the volunteers of the category in wave year minus the mean in the earlier
+-- method: Mean hours per month among the volunteers of the category in wave year minus the mean in the earlier
 --     wave since (each mean as in hours_per_month: the domain is the volunteers with an hours answer, the variance
 --     uses every respondent of the wave). Waves are independent samples, each its own design, so the standard error
 --     of the change is sqrt(se_year^2 + se_since^2). 95 % interval = change +/- 1.959964 SE (not clipped); verdict
 --     'reliable' when the interval excludes 0. Not shown when either wave has fewer than 50 volunteers with an
 --     hours answer in the category, uncertain when either has fewer than 100.
--- definition_da: Gennemsnitligt antal timer om måneden blandt de frivillige i gruppen i målingen year minus
+-- method_da: Gennemsnitligt antal timer om måneden blandt de frivillige i gruppen i målingen year minus
 --     gennemsnittet i den tidligere måling since (hvert gennemsnit som i hours_per_month: domænet er de frivillige,
 --     der har oplyst timetallet; variansen bruger alle målingens respondenter). Målingerne er uafhængige stikprøver,
 --     hver sit eget design, så ændringens standardfejl er kvadratroden af se_year^2 + se_since^2. 95 %-interval =

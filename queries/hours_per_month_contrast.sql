@@ -1,7 +1,7 @@
 -- hours_per_month_contrast: difference in mean hours per month per volunteer between each category and a reference
 -- title_da: Forskel i timer om måneden pr. frivillig
 -- title_en: Difference in hours per month per volunteer
--- definition: Mean hours per month among the volunteers of each category of the breakdown minus the mean of the
+-- method: Mean hours per month among the volunteers of each category of the breakdown minus the mean of the
 --     reference in the same wave: all volunteers (reference = 'all') or the volunteers of another category. The
 --     domains are volunteers with an hours answer within the wave's design, as hours_per_month; the standard error
 --     uses the covariance of the two means from that design, as svyby(~hours_per_month, ~by, subset(design,
@@ -10,7 +10,7 @@
 --     volunteers of w^2 (y - mean_cat)(y - mean_all) / (W_cat W_all), n the wave's respondents. 95 % interval =
 --     difference +/- 1.959964 SE (not clipped); verdict 'reliable' when the interval excludes 0. Not shown when
 --     either side has fewer than 50 volunteers with an hours answer, uncertain when either has fewer than 100.
--- definition_da: Gennemsnitligt antal timer om måneden (hours_per_month) blandt de frivillige i hver gruppe i
+-- method_da: Gennemsnitligt antal timer om måneden (hours_per_month) blandt de frivillige i hver gruppe i
 --     opdelingen minus gennemsnittet for referencen i samme måling: alle frivillige (reference = 'all') eller de
 --     frivillige i en anden gruppe. Domænerne er de frivillige med timetal inden for målingens design som i
 --     hours_per_month; standardfejlen bruger de to gennemsnits kovarians fra dette design som

@@ -1,7 +1,7 @@
 -- municipal_participation: model-based share who volunteered in each of the 98 municipalities (Fay-Herriot)
 -- title_da: Andel der arbejder frivilligt i kommunen (modelberegnet skøn)
 -- title_en: Share who volunteered in the municipality (model-based estimate)
--- definition: Fay-Herriot area-level model per survey wave (Rao and Molina 2015, ch. 6), fitted over the 98
+-- method: Fay-Herriot area-level model per survey wave (Rao and Molina 2015, ch. 6), fitted over the 98
 --     municipalities. Input per municipality: the direct estimate, the weighted share with volunteered = 1 among its
 --     respondents as a domain of the wave's design, svyby(~volunteered, ~municipality_code, design, svymean), and a
 --     smoothed sampling variance psi = p (1 - p) deff / n with p the wave's national direct estimate, deff its
@@ -13,7 +13,7 @@
 --     the synthetic estimate with MSE s2 + its regression variance. 95 % interval = estimate +/- 1.959964 rmse,
 --     clipped to [0, 1]. The last step is Python (queries/small_area.py): the SQL file gives the model's inputs.
 --     The direct estimate, its SE and n follow the survey rules (suppressed when n < 50).
--- definition_da: Fay-Herriot-model på områdeniveau for hver måling (Rao og Molina 2015, kap. 6), tilpasset over de
+-- method_da: Fay-Herriot-model på områdeniveau for hver måling (Rao og Molina 2015, kap. 6), tilpasset over de
 --     98 kommuner. Input pr. kommune: det direkte skøn, den vægtede andel med volunteered = 1 blandt kommunens
 --     respondenter som et domæne i målingens design, svyby(~volunteered, ~municipality_code, design, svymean), og en
 --     udglattet stikprøvevarians psi = p (1 - p) deff / n, hvor p er målingens direkte skøn for hele landet, deff

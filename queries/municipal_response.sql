@@ -1,9 +1,9 @@
 -- municipal_response: how many of the 98 municipalities answered the municipal survey
 -- title_da: Kommuner der har svaret
 -- title_en: Municipalities that responded
--- definition: Number of municipalities with responded = 1 in the municipal survey of the year, and that
+-- method: Number of municipalities with responded = 1 in the municipal survey of the year, and that
 --     number as a share of all 98 municipalities (the municipalities reference table).
--- definition_da: Antal kommuner med responded = 1 i årets kommuneundersøgelse og dette antal som andel af alle 98
+-- method_da: Antal kommuner med responded = 1 i årets kommuneundersøgelse og dette antal som andel af alle 98
 --     kommuner (referencetabellen municipalities).
 -- unit: municipalities; response_rate as a fraction 0-1
 -- unit_da: kommuner; response_rate som andel (0-1)

@@ -1,11 +1,11 @@
 -- organisation_form_share: share of volunteers by the form of organisation they volunteer in
 -- title_da: Frivillige fordelt på organisationsform
 -- title_en: Volunteers by form of organisation
--- definition: Weighted share of volunteers (volunteered = 1 and organisation_form answered) with each value of
+-- method: Weighted share of volunteers (volunteered = 1 and organisation_form answered) with each value of
 --     organisation_form: svymean(~factor(organisation_form), subset(design, volunteered == 1), na.rm = TRUE) within the wave's design.
 --     The shares of a wave add up to 1. Every category of the label file is listed (0 when nobody chose it).
 --     n is the number of volunteers who answered (the denominator), which decides the flag.
--- definition_da: Vægtet andel af de frivillige (volunteered = 1 og organisation_form besvaret) efter
+-- method_da: Vægtet andel af de frivillige (volunteered = 1 og organisation_form besvaret) efter
 --     organisation_form, den organisationsform de arbejder frivilligt i: svymean(~factor(organisation_form),
 --     subset(design, volunteered == 1), na.rm = TRUE) inden for målingens design. Andelene i en måling summerer til
 --     1. Alle kategorier i labels.csv vises (0, når ingen har valgt kategorien). n er antallet af frivillige, der har

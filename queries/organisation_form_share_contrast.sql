@@ -1,7 +1,7 @@
 -- organisation_form_share_contrast: difference in the share of volunteers by the form of organisation they volunteer in between each category and a reference in one wave
 -- title_da: Forskel i de frivilliges fordeling på organisationsform
 -- title_en: Difference in volunteers by form of organisation
--- definition: For each value of organisation_form, the share of the volunteers who answered (as
+-- method: For each value of organisation_form, the share of the volunteers who answered (as
 --     organisation_form_share) in each category of the breakdown minus that of the reference in the same wave: all
 --     volunteers who answered (reference = 'all') or another category (e.g. women against men). Both shares come from
 --     the wave's design and the same question's domain, so the standard error uses their covariance, as svyby(~y, ~by,
@@ -11,7 +11,7 @@
 --     contrasted on its own). 95 % interval = difference +/- 1.959964 SE (not clipped); verdict 'reliable' when the
 --     interval excludes 0. Not shown when either side has fewer than 50 respondents in the denominator, uncertain when
 --     either has fewer than 100.
--- definition_da: For hver værdi af organisation_form andelen af de frivillige, der har svaret (som
+-- method_da: For hver værdi af organisation_form andelen af de frivillige, der har svaret (som
 --     organisation_form_share), i hver gruppe i opdelingen minus andelen for referencen i samme måling: alle
 --     frivillige, der har svaret (reference = 'all'), eller en anden gruppe (fx kvinder mod mænd). Begge andele kommer
 --     fra målingens design og samme spørgsmåls domæne, så standardfejlen bruger deres kovarians som svyby(~y, ~by,

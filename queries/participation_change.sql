@@ -1,12 +1,12 @@
 -- participation_change: change in the share who volunteered between two survey waves, with its uncertainty
 -- title_da: Ændring i andelen der har arbejdet frivilligt
 -- title_en: Change in the share who volunteered
--- definition: Participation rate in wave year minus the rate in the earlier wave since, per category of the
+-- method: Participation rate in wave year minus the rate in the earlier wave since, per category of the
 --     breakdown (each rate as in participation_rate). Waves are independent samples, each its own design, so the
 --     standard error of the change is sqrt(se_year^2 + se_since^2). 95 % interval = change +/- 1.959964 SE (not
 --     clipped); verdict 'reliable' when the interval excludes 0. Not shown when either wave has fewer than 50
 --     respondents in the category, uncertain when either has fewer than 100.
--- definition_da: Andelen, der har arbejdet frivilligt, i målingen year minus andelen i den tidligere måling since,
+-- method_da: Andelen, der har arbejdet frivilligt, i målingen year minus andelen i den tidligere måling since,
 --     for hver gruppe i opdelingen (hver andel som i participation_rate). Målingerne er uafhængige stikprøver, hver
 --     sit eget design, så ændringens standardfejl er kvadratroden af se_year^2 + se_since^2. 95 %-interval = ændring ±
 --     1,959964 × standardfejl; ændringen er sikker, når intervallet ikke indeholder 0. Vises ikke, når en af

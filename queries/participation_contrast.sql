@@ -1,7 +1,7 @@
 -- participation_contrast: difference in the share who volunteered between each category and a reference in one wave
 -- title_da: Forskel i andelen der har arbejdet frivilligt
 -- title_en: Difference in the share who volunteered
--- definition: Participation rate (share with volunteered = 1) of each category of the breakdown minus the rate of
+-- method: Participation rate (share with volunteered = 1) of each category of the breakdown minus the rate of
 --     the reference in the same wave: the whole population (reference = 'all') or another category (e.g. women against men). Both rates come
 --     from the wave's design, so the standard error uses their covariance, as svyby(~volunteered, ~by, design,
 --     svymean, covmat = TRUE) followed by svycontrast: se = sqrt(se_cat^2 + se_ref^2 - 2 cov), where cov is 0
@@ -9,7 +9,7 @@
 --     w^2 (y - rate_cat)(y - rate_all) / (W_cat W_all). 95 % interval = difference +/- 1.959964 SE (not clipped);
 --     verdict 'reliable' when the interval excludes 0. Not shown when either side has fewer than 50 respondents,
 --     uncertain when either has fewer than 100.
--- definition_da: Andelen, der har arbejdet frivilligt (volunteered = 1), i hver gruppe i opdelingen minus andelen
+-- method_da: Andelen, der har arbejdet frivilligt (volunteered = 1), i hver gruppe i opdelingen minus andelen
 --     for referencen i samme måling: hele befolkningen (reference = 'all') eller en anden gruppe (fx kvinder mod
 --     mænd). Begge andele kommer fra målingens design, så standardfejlen bruger deres kovarians som
 --     svyby(~volunteered, ~by, design, svymean, covmat = TRUE) efterfulgt af svycontrast: se = kvadratroden af

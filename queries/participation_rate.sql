@@ -1,11 +1,11 @@
 -- participation_rate: share of residents 16+ who volunteered unpaid in the last 12 months
 -- title_da: Andel der har arbejdet frivilligt
 -- title_en: Share who volunteered
--- definition: Weighted share of respondents aged 16 and over who did unpaid voluntary work in the last
+-- method: Weighted share of respondents aged 16 and over who did unpaid voluntary work in the last
 --     12 months (volunteered = 1). Each survey wave is its own design svydesign(ids = ~1, weights = ~weight);
 --     a breakdown is domain estimation within the wave, as svyby(~volunteered, ~by, design, svymean).
 --     95 % interval = estimate +/- 1.959964 SE, clipped to [0, 1].
--- definition_da: Vægtet andel af respondenter på 16 år og derover, som har udført ulønnet frivilligt arbejde inden
+-- method_da: Vægtet andel af respondenter på 16 år og derover, som har udført ulønnet frivilligt arbejde inden
 --     for de seneste 12 måneder (volunteered = 1). Hver måling er sit eget design, svydesign(ids = ~1, weights =
 --     ~weight); en opdeling er domæneestimation inden for målingen som svyby(~volunteered, ~by, design, svymean).
 --     95 %-interval = skøn ± 1,959964 × standardfejl, afgrænset til 0-1.

@@ -1,10 +1,10 @@
 -- partnership_share: share of active cooperations that are formal partnership agreements
 -- title_da: Andel partnerskabsaftaler blandt samarbejder
 -- title_en: Share of cooperations that are partnership agreements
--- definition: Among the cooperations active in the year (as in cooperation_counts), the number with
+-- method: Among the cooperations active in the year (as in cooperation_counts), the number with
 --     form = 'partnership_agreement' divided by all active cooperations, nationally, by geography or per
 --     municipality.
--- definition_da: Blandt de samarbejder, der er i gang i året (som i cooperation_counts), antallet med form =
+-- method_da: Blandt de samarbejder, der er i gang i året (som i cooperation_counts), antallet med form =
 --     'partnership_agreement' (partnerskabsaftale) divideret med alle igangværende samarbejder, for hele landet,
 --     efter geografi eller pr. kommune.
 -- unit: share (fraction 0-1) of active cooperations

@@ -1,11 +1,11 @@
 -- payout_ratio: §18 grants paid out relative to the §18 budget, per municipality and nationally
 -- title_da: §18-udbetaling i forhold til budget
 -- title_en: Section 18 payout relative to budget
--- definition: Granted (sum of granted_dkk of the year's applications) divided by the §18 budget (budget_dkk),
+-- method: Granted (sum of granted_dkk of the year's applications) divided by the §18 budget (budget_dkk),
 --     over the municipalities with a budget that year; for a group of municipalities the sums are divided
 --     (sum granted / sum budget). Also the number and share of those municipalities whose grants exceeded
 --     their budget.
--- definition_da: Bevilget beløb (summen af granted_dkk for årets ansøgninger) divideret med §18-budgettet
+-- method_da: Bevilget beløb (summen af granted_dkk for årets ansøgninger) divideret med §18-budgettet
 --     (budget_dkk) for de kommuner, der har et budget det år; for en gruppe af kommuner divideres summerne (bevilget
 --     i alt / budget i alt). Desuden antallet og andelen af disse kommuner, hvis bevillinger oversteg budgettet.
 -- unit: ratio (1 = paid out the whole budget); share_over_budget as a fraction 0-1

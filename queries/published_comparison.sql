@@ -1,7 +1,7 @@
 -- published_comparison: every published figure beside our estimate from the warehouse
 -- title_da: Vores tal sammenholdt med de offentliggjorte
 -- title_en: Our figures against the published ones
--- definition: Each row of published_figures with our value computed the same way as the metric named in
+-- method: Each row of published_figures with our value computed the same way as the metric named in
 --     column metric, in the published unit (percentages as 0-100). Survey figures carry our 95 % interval and
 --     whether the published value lies inside it; municipal and register figures are compared after rounding
 --     our value to the published precision (whole units; amounts of a million or more to 0.1 million, or to
@@ -12,7 +12,7 @@
 --     (survey_waves) that counts volunteering with the figure's definition; otherwise our value is null and the
 --     reason says that the data cannot reproduce it (another series in that year, or another definition: e.g. SFI's
 --     25 % for the last month).
--- definition_da: Hver række i published_figures med vores værdi, beregnet på samme måde som den metrik, kolonnen
+-- method_da: Hver række i published_figures med vores værdi, beregnet på samme måde som den metrik, kolonnen
 --     metric nævner, og i den offentliggjorte enhed (procent som 0-100). Tal fra frivilligundersøgelsen har vores
 --     95 %-interval og angiver, om det offentliggjorte tal ligger inden for det; tal fra kommuneundersøgelsen og
 --     registre sammenlignes, efter at vores værdi er afrundet til den offentliggjorte præcision (hele enheder; beløb

@@ -1,11 +1,11 @@
 -- recruitment_share: share of volunteers by how they were recruited
 -- title_da: Frivillige fordelt på hvordan de blev rekrutteret
 -- title_en: Volunteers by how they were recruited
--- definition: Weighted share of volunteers (volunteered = 1 and recruited answered) with each value of
+-- method: Weighted share of volunteers (volunteered = 1 and recruited answered) with each value of
 --     recruited: svymean(~factor(recruited), subset(design, volunteered == 1), na.rm = TRUE) within the wave's design.
 --     The shares of a wave add up to 1. Every category of the label file is listed (0 when nobody chose it).
 --     n is the number of volunteers who answered (the denominator), which decides the flag.
--- definition_da: Vægtet andel af de frivillige (volunteered = 1 og recruited besvaret) efter recruited, hvordan de
+-- method_da: Vægtet andel af de frivillige (volunteered = 1 og recruited besvaret) efter recruited, hvordan de
 --     blev rekrutteret: svymean(~factor(recruited), subset(design, volunteered == 1), na.rm = TRUE) inden for
 --     målingens design. Andelene i en måling summerer til 1. Alle kategorier i labels.csv vises (0, når ingen har
 --     valgt kategorien). n er antallet af frivillige, der har svaret (nævneren), og afgør, om skønnet er sikkert,

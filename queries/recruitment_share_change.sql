@@ -1,13 +1,13 @@
 -- recruitment_share_change: change in the share of volunteers by how they came to volunteer between two survey waves, with its uncertainty
 -- title_da: Ændring i, hvordan de frivillige er kommet i gang
 -- title_en: Change in how volunteers were recruited
--- definition: For each value of recruited, the weighted share of the volunteers who answered (as recruitment_share) in
+-- method: For each value of recruited, the weighted share of the volunteers who answered (as recruitment_share) in
 --     wave year minus the share in the earlier wave since. Waves are independent samples, each its own design, so the
 --     standard error of the change is sqrt(se_year^2 + se_since^2) (survey_stacked_means and survey_change in
 --     _macros.sql). 95 % interval = change +/- 1.959964 SE (not clipped); verdict 'reliable' when the interval excludes
 --     0. Not shown when either wave has fewer than 50 respondents in the denominator, uncertain when either has fewer
 --     than 100.
--- definition_da: For hver værdi af recruited den vægtede andel af de frivillige, der har svaret (som
+-- method_da: For hver værdi af recruited den vægtede andel af de frivillige, der har svaret (som
 --     recruitment_share), i målingen year minus andelen i den tidligere måling since. Målingerne er uafhængige
 --     stikprøver, hver sit eget design, så ændringens standardfejl er kvadratroden af se_year^2 + se_since^2
 --     (survey_stacked_means og survey_change i _macros.sql). 95 %-interval = ændring ± 1,959964 × standardfejl;

@@ -1,7 +1,7 @@
 -- recruitment_share_contrast: difference in the share of volunteers by how they came to volunteer between each category and a reference in one wave
 -- title_da: Forskel i, hvordan de frivillige er kommet i gang
 -- title_en: Difference in how volunteers were recruited
--- definition: For each value of recruited, the share of the volunteers who answered (as recruitment_share) in each
+-- method: For each value of recruited, the share of the volunteers who answered (as recruitment_share) in each
 --     category of the breakdown minus that of the reference in the same wave: all volunteers who answered (reference =
 --     'all') or another category (e.g. women against men). Both shares come from the wave's design and the same
 --     question's domain, so the standard error uses their covariance, as svyby(~y, ~by, subset(design, domain),
@@ -10,7 +10,7 @@
 --     of the domain (survey_domain_sums and survey_contrast in _macros.sql, each answer code contrasted on its own). 95
 --     % interval = difference +/- 1.959964 SE (not clipped); verdict 'reliable' when the interval excludes 0. Not shown
 --     when either side has fewer than 50 respondents in the denominator, uncertain when either has fewer than 100.
--- definition_da: For hver værdi af recruited andelen af de frivillige, der har svaret (som recruitment_share), i hver
+-- method_da: For hver værdi af recruited andelen af de frivillige, der har svaret (som recruitment_share), i hver
 --     gruppe i opdelingen minus andelen for referencen i samme måling: alle frivillige, der har svaret (reference =
 --     'all'), eller en anden gruppe (fx kvinder mod mænd). Begge andele kommer fra målingens design og samme spørgsmåls
 --     domæne, så standardfejlen bruger deres kovarians som svyby(~y, ~by, subset(design, domain), svymean, covmat =

@@ -34,7 +34,7 @@ def _body(sql: str) -> str:
 
 def metadata_complete(m: Metric) -> list[str]:
     out = []
-    for field in ("title_da", "title_en", "definition", "definition_da", "unit", "unit_da"):
+    for field in ("title_da", "title_en", "method", "method_da", "unit", "unit_da"):
         if not getattr(m, field).strip():
             out.append(f"the header's {field} is empty")
     if not m.source:
@@ -47,18 +47,18 @@ def metadata_complete(m: Metric) -> list[str]:
     out += [f"parameter {p.name} lacks a description" for p in m.params if not p.doc]
     if m.title_da == m.title_en:
         out.append("title_da is the same as title_en: write the Danish title")
-    if m.definition_da == m.definition or m.unit_da == m.unit:
-        out.append("a Danish text (definition_da or unit_da) is the English one: translate it")
+    if m.method_da == m.method or m.unit_da == m.unit:
+        out.append("a Danish text (method_da or unit_da) is the English one: translate it")
     return out
 
 
 def danish_texts_match(m: Metric) -> list[str]:
-    """definition_da and unit_da are Danish and say what the English texts say: same identifiers and numbers."""
+    """method_da and unit_da are Danish and say what the English texts say: same identifiers and numbers."""
     out = []
-    if not DANISH_WORDS.search(m.definition_da) or ENGLISH_WORDS.search(m.definition_da):
-        out.append("definition_da does not read as Danish (it needs words like 'og', 'af', 'der' and no "
+    if not DANISH_WORDS.search(m.method_da) or ENGLISH_WORDS.search(m.method_da):
+        out.append("method_da does not read as Danish (it needs words like 'og', 'af', 'der' and no "
                    "'the', 'of', 'and')")
-    for field in ("definition", "unit"):
+    for field in ("method", "unit"):
         en, da = getattr(m, field), getattr(m, field + "_da")
         lacking = identifiers(en) - identifiers(da)
         if lacking:

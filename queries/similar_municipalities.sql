@@ -1,10 +1,10 @@
 -- similar_municipalities: the municipalities closest to each municipality in number of inhabitants
 -- title_da: Kommuner nærmest i indbyggertal
 -- title_en: Municipalities closest in population
--- definition: For each municipality, the `neighbours` other municipalities whose number of inhabitants (every age,
+-- method: For each municipality, the `neighbours` other municipalities whose number of inhabitants (every age,
 --     population table) in the year is closest to its own, ranked by the absolute difference (ties: the smaller
 --     kommunekode first). Rank 0 is the municipality itself. Kommuneprofil compares a municipality with these.
--- definition_da: For hver kommune de `neighbours` andre kommuner, hvis indbyggertal (alle aldre, befolkningstabellen
+-- method_da: For hver kommune de `neighbours` andre kommuner, hvis indbyggertal (alle aldre, befolkningstabellen
 --     population) i året ligger nærmest kommunens eget, ordnet efter den absolutte forskel (ved lighed den laveste
 --     kommunekode først). Rang 0 er kommunen selv. Kommuneprofilen sammenligner en kommune med disse.
 -- unit: persons (inhabitants of all ages)

@@ -1,10 +1,10 @@
 -- staff_fte_total: municipal staff working with volunteering, in full-time positions, summed over municipalities
 -- title_da: Kommunale medarbejderressourcer til frivillighed
 -- title_en: Municipal staff for volunteering
--- definition: Sum of staff_fte (full-time positions working with volunteering) over the municipalities that
+-- method: Sum of staff_fte (full-time positions working with volunteering) over the municipalities that
 --     responded and answered the question, with the number of municipalities behind the sum. No imputation for
 --     non-responding municipalities.
--- definition_da: Summen af staff_fte (fuldtidsstillinger, der arbejder med frivillighed) over de kommuner, der har
+-- method_da: Summen af staff_fte (fuldtidsstillinger, der arbejder med frivillighed) over de kommuner, der har
 --     svaret på undersøgelsen og besvaret spørgsmålet, sammen med antallet af kommuner bag summen. Der imputeres ikke
 --     for kommuner, der ikke har svaret.
 -- unit: full-time equivalents (FTE)

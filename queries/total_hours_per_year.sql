@@ -1,10 +1,10 @@
 -- total_hours_per_year: hours of voluntary work per year by all residents 16+
 -- title_da: Frivillige timer om året i alt
 -- title_en: Total volunteer hours per year
--- definition: Weighted mean hours of voluntary work per month over all residents 16+ (0 for those who did not
+-- method: Weighted mean hours of voluntary work per month over all residents 16+ (0 for those who did not
 --     volunteer, i.e. participation rate x hours per volunteer), times 12 months, times the population 16+ of
 --     the category that year. SE and the 95 % interval are those of the mean (clipped at 0), scaled.
--- definition_da: Vægtet gennemsnit af timer med frivilligt arbejde om måneden over alle indbyggere på 16 år og
+-- method_da: Vægtet gennemsnit af timer med frivilligt arbejde om måneden over alle indbyggere på 16 år og
 --     derover (0 for dem, der ikke har arbejdet frivilligt, dvs. andelen, der har arbejdet frivilligt, × timer pr.
 --     frivillig) ganget med 12 måneder og med gruppens befolkning på 16 år og derover samme år. Standardfejl og
 --     95 %-interval er gennemsnittets (afgrænset nedadtil ved 0), skaleret på samme måde.

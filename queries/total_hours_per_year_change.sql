@@ -1,7 +1,7 @@
 -- total_hours_per_year_change: change in the total volunteer hours per year between two survey waves, with its uncertainty
 -- title_da: Ændring i frivillige timer om året i alt
 -- title_en: Change in total volunteer hours per year
--- definition: Total hours per year in wave year minus the total in the earlier wave since, per category of the
+-- method: Total hours per year in wave year minus the total in the earlier wave since, per category of the
 --     breakdown, each total the weighted mean hours per month over all residents 16+ (0 for those who did not
 --     volunteer) times 12 months times the residents aged 16+ of the category that year (total_hours_per_year). The
 --     population is a register figure, treated as known, so each total's standard error is the mean's times 12 x
@@ -10,7 +10,7 @@
 --     standard errors (population_scaled and survey_change in _macros.sql). 95 % interval = change +/- 1.959964 SE
 --     (not clipped); verdict 'reliable' when the interval excludes 0. Not shown when either wave has fewer than 50
 --     respondents in the category (or no population figure), uncertain when either has fewer than 100.
--- definition_da: Frivillige timer om året i alt i målingen year minus timerne i den tidligere måling since, for hver
+-- method_da: Frivillige timer om året i alt i målingen year minus timerne i den tidligere måling since, for hver
 --     gruppe i opdelingen, hver total det vægtede gennemsnit af timer om måneden over alle indbyggere på 16 år og
 --     derover (0 for dem, der ikke har arbejdet frivilligt) gange 12 måneder gange antallet af indbyggere på 16 år og
 --     derover i gruppen samme år (total_hours_per_year). Befolkningstallet er et registertal og behandles som kendt, så

@@ -1,11 +1,11 @@
 -- volunteers_count: number of residents 16+ who volunteered (participation rate x population 16+)
 -- title_da: Antal frivillige
 -- title_en: Number of volunteers
--- definition: The participation rate of the category (see participation_rate) times the number of residents
+-- method: The participation rate of the category (see participation_rate) times the number of residents
 --     aged 16+ in the category in the same year (population table). The standard error and the 95 % interval
 --     are the rate's, scaled by the population (which is treated as known). Breakdowns are limited to the
 --     dimensions the population table carries.
--- definition_da: Gruppens andel, der har arbejdet frivilligt (se participation_rate), ganget med antallet af
+-- method_da: Gruppens andel, der har arbejdet frivilligt (se participation_rate), ganget med antallet af
 --     indbyggere på 16 år og derover i gruppen samme år (befolkningstabellen population). Standardfejlen og
 --     95 %-intervallet er andelens, skaleret med befolkningstallet (der behandles som kendt). Der kan kun opdeles
 --     efter de dimensioner, som befolkningstabellen har.

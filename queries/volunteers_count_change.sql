@@ -1,7 +1,7 @@
 -- volunteers_count_change: change in the number of residents 16+ who volunteered between two survey waves, with its uncertainty
 -- title_da: Ændring i antallet af frivillige
 -- title_en: Change in the number of volunteers
--- definition: Number of volunteers in wave year minus the number in the earlier wave since, per category of the
+-- method: Number of volunteers in wave year minus the number in the earlier wave since, per category of the
 --     breakdown, each number the participation rate times the residents aged 16+ of the category that year
 --     (volunteers_count). The population is a register figure, treated as known, so each number's standard error is
 --     the rate's times the population; the waves are independent samples, so the change's standard error is
@@ -9,7 +9,7 @@
 --     standard errors (population_scaled and survey_change in _macros.sql). 95 % interval = change +/- 1.959964 SE
 --     (not clipped); verdict 'reliable' when the interval excludes 0. Not shown when either wave has fewer than 50
 --     respondents in the category (or no population figure), uncertain when either has fewer than 100.
--- definition_da: Antallet af frivillige i målingen year minus antallet i den tidligere måling since, for hver gruppe i
+-- method_da: Antallet af frivillige i målingen year minus antallet i den tidligere måling since, for hver gruppe i
 --     opdelingen, hvert antal gruppens andel, der har arbejdet frivilligt, ganget med antallet af indbyggere på 16 år
 --     og derover i gruppen samme år (volunteers_count). Befolkningstallet er et registertal og behandles som kendt, så
 --     hvert antals standardfejl er andelens gange befolkningstallet; målingerne er uafhængige stikprøver, så ændringens

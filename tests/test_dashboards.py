@@ -176,7 +176,7 @@ def test_every_ui_text_has_both_languages():
 def _meta(unit="rate (fraction 0-1)", columns=()):
     from queries import Column, Metric
 
-    return Metric(name="m", summary="s", title_da="Titel", title_en="Title", definition="d", unit=unit,
+    return Metric(name="m", summary="s", title_da="Titel", title_en="Title", method="d", unit=unit,
                   source=("x",), params=(), dimensions={}, columns=tuple(Column(*c) for c in columns),
                   years_sql=None, sql="", path=Path("m.sql"))
 
@@ -310,10 +310,10 @@ def test_meta_html_shows_danish_definition_and_unit_in_danish_english_in_english
 
     meta = load_metric("participation_rate")
     da, en = meta_html(meta, "da"), meta_html(meta, "en")
-    assert meta.definition_da[:40] in da.replace("&#x27;", "'") and meta.unit_da in da
-    assert meta.definition[:40] not in da and f"{meta.unit}<" not in da
-    assert meta.definition[:40] in en.replace("&#x27;", "'") and meta.unit in en
-    assert meta.definition_da[:40] not in en
+    assert meta.method_da[:40] in da.replace("&#x27;", "'") and meta.unit_da in da
+    assert meta.method[:40] not in da and f"{meta.unit}<" not in da
+    assert meta.method[:40] in en.replace("&#x27;", "'") and meta.unit in en
+    assert meta.method_da[:40] not in en
     assert charts.title(meta, "da") == meta.title_da and charts.title(meta, "en") == meta.title_en
 
 

@@ -50,7 +50,7 @@ def test_metric_list_has_every_metric_and_parameter():
     text = docs.metrics()
     for m in queries.list_metrics():
         assert f"## {m.name}\n\n**{m.title_en}** / *{m.title_da}*" in text
-        assert docs._para(m.definition) in text and docs._para(m.definition_da) in text
+        assert docs._para(m.method) in text and docs._para(m.method_da) in text
         for p in m.params:
             assert f"| `{p.name}` | {p.type}" in text
 

@@ -61,20 +61,20 @@ ENGLISH_WORDS = rules.ENGLISH_WORDS
 
 @pytest.mark.parametrize("name", ALL_METRICS)
 def test_danish_definition_is_danish_and_complete(name):
-    """definition_da says what the English definition says: the same data columns, functions and numbers."""
+    """method_da says what the English method says: the same data columns, functions and numbers."""
     assert rules.danish_texts_match(load_metric(name)) == []
 
 
 def test_texts_in_either_language():
     m = load_metric("participation_rate")
-    assert m.definition_for("da") == m.definition_da and m.definition_for("en") == m.definition == m.definition_en
+    assert m.method_for("da") == m.method_da and m.method_for("en") == m.method == m.method_en
     assert m.unit_for("da") == m.unit_da and m.unit_for("en") == m.unit == m.unit_en
     assert m.title_for("da") == m.title_da == m.title and m.title_for("en") == m.title_en
-    assert m.definition_da.startswith("Vægtet andel af respondenter på 16 år og derover")
+    assert m.method_da.startswith("Vægtet andel af respondenter på 16 år og derover")
     with pytest.raises(ValueError, match="da, en"):
-        m.definition_for("de")
+        m.method_for("de")
     described = m.to_dict()
-    assert described["definition_da"] == m.definition_da and described["unit_da"] == m.unit_da
+    assert described["method_da"] == m.method_da and described["unit_da"] == m.unit_da
 
 
 @pytest.mark.parametrize("name", ALL_METRICS)
@@ -143,7 +143,7 @@ def test_header_parser_rejects_an_incomplete_header():
     with pytest.raises(ValueError, match="lacks"):
         parse_header("-- x: a metric\n-- title_da: X\nwith final as (select 1) select * from final", "x")
     complete = load_metric("fte").path.read_text(encoding="utf-8")
-    for key in ("definition_da", "unit_da"):
+    for key in ("method_da", "unit_da"):
         without = re.sub(rf"^-- {key}:.*\n(--     .*\n)*", "", complete, flags=re.M)
         assert without != complete
         with pytest.raises(ValueError, match=f"lacks {key}"):

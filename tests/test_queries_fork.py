@@ -71,7 +71,7 @@ def test_check_says_in_words_what_is_missing(workdir, capsys, fixture_db):
     assert cli(capsys, "new", "my_rate")[0] == 0
     path = workdir / "my_rate.sql"
     text = path.read_text(encoding="utf-8")
-    # the Danish definition no longer names the R functions the English one names, and a keyword in upper case
+    # the Danish method no longer names the R functions the English one names, and a keyword in upper case
     edited = text.replace("som svyby(~volunteered, ~by, design, svymean)", "som i R", 1)
     edited = edited.replace("select * from final", "SELECT * from final")
     assert edited.count("SELECT") == 1 and "som i R" in edited
@@ -79,7 +79,7 @@ def test_check_says_in_words_what_is_missing(workdir, capsys, fixture_db):
     code, out, _ = cli(capsys, "check", "my_rate", "--db", fixture_db)
     assert code == 1
     assert "FAIL  the Danish texts say what the English ones say" in out
-    assert "definition_da must name the same columns and functions as definition: it lacks svyby, svymean" in out
+    assert "method_da must name the same columns and functions as method: it lacks svyby, svymean" in out
     assert "write SQL keywords in lower case: SELECT found" in out
     assert "docs/metrics.md does not describe the metrics as their files do: run `make docs`" in out
     assert re.search(r"\d+ rules: \d+ met, 3 not met", out), out

@@ -164,9 +164,9 @@ def definition(metric, lang: str = "da") -> str:
 
 
 def method(metric, lang: str = "da") -> str:
-    """The technical method (estimator, design, R equivalents): the SQL header's definition."""
+    """The technical method (estimator, design, R equivalents): the SQL header's `method`."""
     meta = queries.load_metric(metric) if isinstance(metric, str) else metric
-    return meta.definition_for(lang)
+    return meta.method_for(lang)
 
 
 def unit(metric, lang: str = "da") -> str:
