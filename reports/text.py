@@ -1,6 +1,7 @@
 """The report's fixed text in Danish and English (headings, captions, methods). Numbers are filled in by build.py.
 
-Metric definitions are not here: they come from the metrics' SQL headers (Metric.definition_for).
+Metric definitions are not here: a figure's caption is its metric's plain definition (queries/<metric>.yml, read
+through reports.captions.definition).
 """
 from __future__ import annotations
 
