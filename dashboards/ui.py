@@ -20,9 +20,8 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from plotly.io.base_renderers import PlotlyRenderer
 from IPython.display import clear_output, display
 
-from pages import Control, Page, Panel, converted, reset_dependents
 from pages.address import State, parse_query, validate
-from pages.model import address, read_address
+from pages.model import Control, Page, Panel, address, converted, read_address, reset_dependents
 from views import cache, charts, data, present
 from views.labels import DASHBOARDS, label, pick, t
 

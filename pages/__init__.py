@@ -5,7 +5,7 @@ from __future__ import annotations
 from views.labels import DASHBOARDS
 
 from . import frivillige, kommuneprofil, kommunerne, om_data, samarbejde
-from .model import Control, Page, Panel, converted, reset_dependents  # noqa: F401 - what dashboards/ui.py renders
+from .model import Page
 
 PAGES: dict[str, Page] = {p.notebook: p for p in (frivillige.PAGE, kommunerne.PAGE, samarbejde.PAGE,
                                                    kommuneprofil.PAGE, om_data.PAGE)}
