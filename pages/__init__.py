@@ -2,15 +2,8 @@
 panel naming the view it shows and the controls it uses. The dashboards render these; the prebuild walks them."""
 from __future__ import annotations
 
-from views.labels import DASHBOARDS
-
 from . import frivillige, kommuneprofil, kommunerne, om_data, samarbejde
 from .model import Page
 
 PAGES: dict[str, Page] = {p.notebook: p for p in (frivillige.PAGE, kommunerne.PAGE, samarbejde.PAGE,
                                                    kommuneprofil.PAGE, om_data.PAGE)}
-assert list(PAGES) == [d[0] for d in DASHBOARDS], "every page in views.labels.DASHBOARDS, in its order"
-
-
-def page(notebook: str) -> Page:
-    return PAGES[notebook]

@@ -282,7 +282,7 @@ def test_notebook_is_thin_and_clean(path):
 
 def test_five_dashboards_are_listed_and_exist():
     files = [d[0] for d in labels.DASHBOARDS]
-    assert files == [p.name for p in NOTEBOOKS]
+    assert files == [p.name for p in NOTEBOOKS] == list(PAGES), "each listed page is declared and has its notebook"
 
 
 def test_voila_configuration_is_committed():
