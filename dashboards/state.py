@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
-from .preheat import get_query_string, preheated, request_arrived  # noqa: F401 - ui.run asks state
+from server.preheat import get_query_string, preheated, request_arrived  # noqa: F401 - ui.run asks state
 
 MAX_VALUE_LEN = 40  # longer values are rejected before any comparison (and shortened in the note)
 MAX_FIELDS = 50  # fields read from an address; the rest are ignored with one "unknown parameter" note

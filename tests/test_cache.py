@@ -117,11 +117,11 @@ def test_off_switch(own_db, monkeypatch):
 
 @pytest.mark.notebook
 def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
-    """`python -m dashboards.prebuild --views default` builds every dashboard's default view, Danish and English; a
+    """`python -m server.prebuild --views default` builds every dashboard's default view, Danish and English; a
     page opened afterwards (same code, same server address of the map geometry) only reads the cache."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("FRIVILLIGDATA_GEOJSON_URL", None)
-    proc = subprocess.run([sys.executable, "-m", "dashboards.prebuild", "--db", str(own_db), "--views", "default"],
+    proc = subprocess.run([sys.executable, "-m", "server.prebuild", "--db", str(own_db), "--views", "default"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     built = entries(own_db, "views")
@@ -131,7 +131,7 @@ def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
     for lang, text in downloads.items():  # both languages built, each dashboard in each
         assert sum(text in info for info in infos) >= 5, lang
     # the same run again computes no view: every one is read back
-    check = ("import sys; from dashboards import cache, prebuild\n"
+    check = ("import sys; from dashboards import cache; from server import prebuild\n"
              "read = cache.get_or_compute\n"
              "def computed(*a): raise AssertionError('computed ' + repr(a[2:4]))\n"
              "cache.get_or_compute = lambda db, ident, kind, key, compute: read(db, ident, kind, key, computed)\n"
@@ -154,7 +154,8 @@ def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypa
     """`--views near` (what `make warehouse` runs) also builds the pages one change away from each default page, so
     a visitor's first change is read from the cache: every other wave, breakdown and reference group of a page, the
     reference group set back to the first offered when the breakdown changes, as the page does."""
-    from dashboards import prebuild, state, ui
+    from dashboards import state, ui
+    from server import prebuild
 
     monkeypatch.setattr(prebuild, "DASHBOARDS", [d for d in prebuild.DASHBOARDS if d[0] == "1_frivillige.ipynb"])
     monkeypatch.setattr(ui, "display", lambda *a, **k: None)
@@ -189,7 +190,7 @@ def test_prebuild_compiles_a_notebook_as_the_kernel_does(name, monkeypatch):
     to other bytecode)."""
     from IPython.core.interactiveshell import InteractiveShell
 
-    from dashboards import prebuild
+    from server import prebuild
 
     cells = [c for c in prebuild.notebook_cells(name) if c.strip() != "main()"]  # define, do not draw
     monkeypatch.setattr(prebuild, "notebook_cells", lambda _name: cells)

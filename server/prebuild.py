@@ -1,10 +1,10 @@
 """Build the dashboards' views into the shared cache right after the warehouse is built, so that the first visitors
 after a rebuild get pages drawn from the cache like everyone after them (`make warehouse` runs it).
 
-    python -m dashboards.prebuild [--db data/warehouse.duckdb] [--views default|near] [--jobs N]
+    python -m server.prebuild [--db data/warehouse.duckdb] [--views default|near] [--jobs N]
 
 Runs each dashboard notebook's own code, as a page without URL parameters would, in Danish and English, with the
-map geometry's address as `dashboards.serve` gives it (part of a view's key, dashboards.geo). With `--views near`
+map geometry's address as `server.serve` gives it (part of a view's key, dashboards.geo). With `--views near`
 (the default) it then runs each page once more for every address one widget change away from it (another wave,
 breakdown, indicator, municipality ...), in --jobs processes: the views a visitor reaches with their first change
 (computing one takes the kernel 50-100 ms a panel; reading it back 2 ms). Nothing is displayed; the views land in
@@ -23,10 +23,10 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import geo, state
-from .labels import DASHBOARDS
+from dashboards import geo, state
+from dashboards.labels import DASHBOARDS
 
-NOTEBOOKS = Path(__file__).resolve().parent
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "dashboards"
 LANG_QUERIES = ("", "?lang=en")  # the default page in Danish and English
 
 
@@ -57,7 +57,7 @@ class _Failures(logging.Handler):
 
 def _setup(db: str | None, base_url: str) -> None:
     """Point this process at the warehouse and the served map address; pages display nothing."""
-    from . import ui
+    from dashboards import ui
 
     if db:
         os.environ["FRIVILLIGDATA_DB"] = str(Path(db).resolve())
@@ -69,7 +69,7 @@ def _setup(db: str | None, base_url: str) -> None:
 def near_queries(dash) -> list[str]:
     """The addresses one widget change away from a page: each other option of each control, with the controls that
     depend on it set as the page would set them after that change (back to their default when no longer offered)."""
-    from . import ui
+    from dashboards import ui
 
     choices = [c.choice for c in dash.controls]
     out = []
@@ -85,7 +85,7 @@ def near_queries(dash) -> list[str]:
 
 def run_page(name: str, query: str) -> tuple[list[str], list[str]]:
     """Run a dashboard's notebook for one address; returns (its failures, the addresses one change away)."""
-    from . import ui
+    from dashboards import ui
 
     os.environ["QUERY_STRING"] = query.lstrip("?")
     state.request_query_string.cache_clear()  # a kernel reads its page's address once; here: each run

@@ -1,4 +1,4 @@
-"""Serve the dashboards with Voilà: `python -m dashboards.serve [--port 8866] [options]` (`--help` lists them).
+"""Serve the dashboards with Voilà: `python -m server.serve [--port 8866] [options]` (`--help` lists them).
 
 Runs from the repository root so that Voilà reads ./voila.json (source stripped, no tracebacks, abandoned kernels
 culled, the preheated pool, the live-kernel cap; see docs/load.md), puts this package's Voilà template `frivillig`
@@ -21,7 +21,7 @@ TEMPLATE_DIR = TEMPLATE_ROOT / "voila" / "templates" / "frivillig"
 TEMPLATE = "frivillig"
 KERNEL_ENV = {"FRIVILLIGDATA_THREADS": "2", "FRIVILLIGDATA_MEMORY_LIMIT": "512MB"}
 DEFAULT_PORT = 8866
-USAGE = ("usage: python -m dashboards.serve [--port N] [--max-kernels N] [--pool-size N] [--retry-after S] "
+USAGE = ("usage: python -m server.serve [--port N] [--max-kernels N] [--pool-size N] [--retry-after S] "
          "[--root DIR] [--Class.trait=value ...]")
 # The page texts of the busy page and the kernel-lost message live in dashboards.labels.UI (keys below).
 SERVE_TEXT_KEYS = ("busy_title", "busy_text", "busy_retry", "busy_now")
@@ -30,7 +30,7 @@ OWNER_COOKIE = "frivillig_kernel"  # signed: the kernel id of the page that got 
 
 
 class UsageError(ValueError):
-    """A command-line option dashboards.serve does not accept."""
+    """A command-line option server.serve does not accept."""
 
 
 @dataclass
@@ -109,7 +109,7 @@ def owner_cookies(base_url: str, kernel_id: str) -> list[tuple[str, str]]:
 def page_config_hook(page_config, settings=None, **_kwargs):
     """Give the pages the dashboard list, whether the warehouse holds demo data, the build they show (the server's
     at the time, which the new-figures notice compares with the server's later one) and the serving texts."""
-    from .labels import DASHBOARDS, label, t
+    from dashboards.labels import DASHBOARDS, label, t
 
     page_config["frivilligdata"] = {
         "build": getattr((settings or {}).get("frivilligdata_app"), "build", ""),
@@ -137,7 +137,7 @@ def busy_page(lang: str, retry_after: int, live: int, cap: int) -> str:
     """The page a visitor gets when the live-kernel cap is reached (retries by itself after `retry_after` s)."""
     import jinja2
 
-    from .labels import t
+    from dashboards.labels import t
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
     texts = {k: t(k, lang, seconds=retry_after) for k in SERVE_TEXT_KEYS}
@@ -176,7 +176,7 @@ def voila_app():
     from voila.app import Voila, _kernel_id_regex
     from voila.tornado.handler import TornadoVoilaHandler
 
-    from . import geo
+    from dashboards import geo
 
     class _PageKernels:
         """The kernel manager as one page request sees it: notes which kernel the page gets (Voilà's handler
@@ -369,7 +369,7 @@ def voila_app():
             renewed and `build` changes, which open pages notice)."""
             import queries
 
-            from . import cache
+            from dashboards import cache
 
             path = queries.warehouse_path()
             try:
