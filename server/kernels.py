@@ -55,7 +55,7 @@ class FrivilligKernelManager(AsyncMappingKernelManager):
     async def cull_kernel_if_idle(self, kernel_id):
         if kernel_id in self._ever_connected:
             return await super().cull_kernel_if_idle(kernel_id)
-        kernel = self._kernels.get(kernel_id)  # jupyter_server's private map of running kernels
+        kernel = self.get_kernel(kernel_id) if kernel_id in self else None
         if kernel is None or getattr(kernel, "execution_state", None) == "dead":
             return await super().cull_kernel_if_idle(kernel_id)
         if kernel_id in self._sending or getattr(kernel, "execution_state", None) == "busy":
