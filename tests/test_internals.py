@@ -304,7 +304,7 @@ def foreign_private_uses(paths: list[Path]) -> dict[str, list[str]]:
 # Uses still outside server/internals.py, each to go (issue 24); the test fails when one goes without its line here,
 # or when any other appears
 REMAINING = {
-    "_initializing_traits_": ["dashboards/municipal.py:94", "dashboards/municipal.py:98"],  # ipywidgets: the lead removes it
+    "_initializing_traits_": ["dashboards/municipal.py:94", "dashboards/municipal.py:98"],  # ipywidgets (issue 24)
     "_validate": ["dashboards/map.py:168", "dashboards/map.py:182"],  # plotly: the map's trace added unvalidated
 }
 
