@@ -73,7 +73,7 @@ $(BUILT): $(DEMO)/.generated $(wildcard etl/*.py etl/*.sql data/reference/*.csv 
 	touch $@
 
 $(WAREHOUSE): $(BUILT)
-	$(PY) -m dashboards.prebuild --db $(WAREHOUSE)
+	$(PY) -m server.prebuild --db $(WAREHOUSE)
 	touch $@
 
 FORCE:
@@ -81,7 +81,7 @@ FORCE:
 warehouse: $(WAREHOUSE) ## Build data/warehouse.duckdb from the demo data, then the dashboards' views (default pages, one change away)
 
 dashboard: system-dashboard $(WAREHOUSE) ## Serve the dashboards on http://localhost:8866 (WORKERS=2: two Voilà workers behind nginx)
-	$(if $(filter 1,$(WORKERS)),$(PY) -m dashboards.serve --port=$(PORT),$(PY) -m dashboards.cluster --workers=$(WORKERS) --port=$(PORT))
+	$(if $(filter 1,$(WORKERS)),$(PY) -m server.serve --port=$(PORT),$(PY) -m server.cluster --workers=$(WORKERS) --port=$(PORT))
 
 lab: $(BUILT) ## Open JupyterLab at the repository root on port 8888 (LAB_PORT=...): notebooks/, queries/
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \

@@ -1,10 +1,10 @@
 """Load benchmark: N people open dashboards at once (separate headless Chromium contexts), against a floor server
 measured in the same run.
 
-    .venv/bin/python bench/load.py [--ns 1,5,10,20] [--after 120] [--workers 2] [-- extra dashboards.serve options]
+    .venv/bin/python bench/load.py [--ns 1,5,10,20] [--after 120] [--workers 2] [-- extra server.serve options]
     .venv/bin/python bench/load.py --chat [--gets 50] [--visitors 20] [--timeout 240]
 
-The product server is started as `make dashboard` starts it (`python -m dashboards.serve`, voila.json as
+The product server is started as `make dashboard` starts it (`python -m server.serve`, voila.json as
 committed; with --workers K as `make dashboard WORKERS=K` starts it: K Voilà workers behind nginx). The floor is a
 second server with the same configuration serving bench/floor.ipynb (one chart, no data). For each N, N contexts
 open pages at the same moment (the five dashboards in turn, every second one with URL parameters) and then change
@@ -19,7 +19,7 @@ previews (plain GETs that never open a websocket, --gets of them) and then the p
 browser contexts, every one opening the same page) arrive in the same minute. The same visitors are measured
 first without the GETs. Reported: pages that never drew within --timeout and p50/p95 (a visitor who first gets the
 busy page follows its reloads), live kernels --after seconds later, and the slowest first connect of a page that
-the server logged (`connected N s after it was sent`, dashboards/kernels.py). The product server only; the GETs
+the server logged (`connected N s after it was sent`, server/kernels.py). The product server only; the GETs
 and the visitors come from one address here, so the per-address page limit is off for this scenario.
 
 Targets (issue 11): no page that never draws at any N; p95 at N=20 <= 2 x floor p95 at N=20; single-visit first
@@ -75,14 +75,14 @@ def pct(values: list[float], q: float) -> float | None:
 
 
 class Server:
-    """A server process group started like `make dashboard` (dashboards.serve or dashboards.cluster)."""
+    """A server process group started like `make dashboard` (server.serve or server.cluster)."""
 
     def __init__(self, name: str, root: str | None, workers: int, extra: list[str], log: Path):
         import subprocess
 
         self.name = name
         self.port = free_port()
-        module = ["-m", "dashboards.cluster", f"--workers={workers}"] if workers > 1 else ["-m", "dashboards.serve"]
+        module = ["-m", "server.cluster", f"--workers={workers}"] if workers > 1 else ["-m", "server.serve"]
         args = [sys.executable, *module, f"--port={self.port}", *([f"--root={root}"] if root else []), *extra]
         self.log = log
         self.proc = subprocess.Popen(args, cwd=REPO, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
@@ -403,7 +403,7 @@ def main() -> None:
     ap.add_argument("--gets", type=int, default=50, help="--chat: link-preview GETs")
     ap.add_argument("--visitors", type=int, default=20, help="--chat: browser visitors")
     ap.add_argument("--page", default="1_frivillige.ipynb", help="--chat: the dashboard the link points to")
-    ap.add_argument("serve_args", nargs="*", help="extra dashboards.serve options for both servers")
+    ap.add_argument("serve_args", nargs="*", help="extra server.serve options for both servers")
     args = ap.parse_args()
     if args.chat:
         asyncio.run(chat(args))

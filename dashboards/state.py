@@ -7,7 +7,7 @@ import os
 from contextlib import contextmanager
 from functools import lru_cache
 
-from .preheat import get_query_string, preheated, request_arrived  # noqa: F401 - ui.run asks state
+from server.preheat import get_query_string, preheated, request_arrived  # noqa: F401 - ui.run asks state
 
 _assumed: list[str] = []  # the address a preheated kernel builds its page for before the request (ui.run)
 

@@ -86,6 +86,8 @@ def read_address(controls: list[Control], query: str | None) -> State:
     """The controls' values from an address, validated; a value allowed in the address but not under its parent's
     value (ref=1081 with by=gender) falls back to the default, with a note like any rejected value."""
     state = parse_query(query, [c.choice({}) for c in controls])
+    # again with the defaults that follow a parent's value (the latest year of the indicator asked for)
+    state = parse_query(query, [c.choice(state.values) for c in controls])
     for c in controls:
         if not c.allowed(state.get(c.name), state.values):
             default = c.default_for(state.values)

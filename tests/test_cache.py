@@ -130,11 +130,11 @@ def test_off_switch(own_db, monkeypatch):
 
 @pytest.mark.notebook
 def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
-    """`python -m dashboards.prebuild --views default` builds every dashboard's default view, Danish and English; a
+    """`python -m server.prebuild --views default` builds every dashboard's default view, Danish and English; a
     page opened afterwards (same code, same server address of the map geometry) only reads the cache."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("FRIVILLIGDATA_GEOJSON_URL", None)
-    proc = subprocess.run([sys.executable, "-m", "dashboards.prebuild", "--db", str(own_db), "--views", "default"],
+    proc = subprocess.run([sys.executable, "-m", "server.prebuild", "--db", str(own_db), "--views", "default"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     built = entries(own_db, "views")
@@ -144,7 +144,7 @@ def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
     for lang, text in downloads.items():  # both languages built, each dashboard in each
         assert sum(text in info for info in infos) >= 5, lang
     # the same run again computes no view: every one is read back
-    check = ("import sys; from views import cache; from dashboards import prebuild\n"
+    check = ("import sys; from views import cache; from server import prebuild\n"
              "read = cache.get_or_compute\n"
              "def computed(*a): raise AssertionError('computed ' + repr(a[2:4]))\n"
              "cache.get_or_compute = lambda db, ident, kind, key, compute: read(db, ident, kind, key, computed)\n"
@@ -167,7 +167,7 @@ def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypa
     """`--views near` (what `make warehouse` runs) also builds the pages one change away from each default page, so
     a visitor's first change is read from the cache: every other wave, breakdown and reference group of a page, the
     reference group set back to the first offered when the breakdown changes, as the page does."""
-    from dashboards import prebuild
+    from server import prebuild
 
     monkeypatch.setattr(prebuild, "PAGES", {"1_frivillige.ipynb": prebuild.PAGES["1_frivillige.ipynb"]})
     # prebuild points this process at its warehouse and the map's address: undone after the test
@@ -197,7 +197,8 @@ def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypa
 def test_a_served_page_reads_every_view_the_prebuild_built(name, own_db, monkeypatch):
     """The prebuild and a served page reach a view through the same declaration (pages/, Page.view), so a page
     opened after `prebuild` computes nothing: its widgets are drawn from the cache alone."""
-    from dashboards import prebuild, ui
+    from dashboards import ui
+    from server import prebuild
 
     for env, value in (("FRIVILLIGDATA_DB", str(own_db)), ("FRIVILLIGDATA_GEOJSON_URL", "")):
         monkeypatch.setenv(env, value)

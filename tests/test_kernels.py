@@ -1,4 +1,4 @@
-"""dashboards.kernels: a page's kernel whose page never connected is shut down once the grace after its page was
+"""server.kernels: a page's kernel whose page never connected is shut down once the grace after its page was
 sent has passed; a page being sent, a busy kernel and a connected page are left to Jupyter's rules."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
-from dashboards.kernels import FrivilligKernelManager
+from server.kernels import FrivilligKernelManager
 
 
 def test_unconnected_kernels_are_spared_for_the_grace_then_shut_down(monkeypatch, tmp_path):

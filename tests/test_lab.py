@@ -93,5 +93,5 @@ def test_make_lab_builds_the_warehouse_without_the_dashboards_views():
         return proc.stdout
 
     lab, warehouse = commands("lab"), commands("warehouse")
-    assert "-m etl build" in lab and "jupyter lab" in lab and "dashboards.prebuild" not in lab
-    assert "-m etl build" in warehouse and "dashboards.prebuild" in warehouse
+    assert "-m etl build" in lab and "jupyter lab" in lab and "server.prebuild" not in lab
+    assert "-m etl build" in warehouse and "server.prebuild" in warehouse

@@ -1,4 +1,4 @@
-"""dashboards.preheat: a preheated kernel gets its page's request without importing Voilà's server side."""
+"""server.preheat: a preheated kernel gets its page's request without importing Voilà's server side."""
 from __future__ import annotations
 
 import asyncio
@@ -9,9 +9,9 @@ import threading
 
 import pytest
 
-from dashboards import preheat
+from server import preheat
 
-REPO = preheat.__file__.rsplit("/dashboards/", 1)[0]
+REPO = preheat.__file__.rsplit("/server/", 1)[0]
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +84,7 @@ def test_without_preheat_the_environment_is_used(monkeypatch):
 
 
 def test_a_dashboard_kernel_does_not_import_voila():
-    code = ("import sys\nimport pages\nfrom views import data, survey\nfrom dashboards import ui, preheat, state\n"
+    code = ("import sys\nimport pages\nfrom views import data, survey\nfrom dashboards import ui, state\nfrom server import preheat\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('voila', 'jupyter_server', "
             "'jupyterlab_server', 'nbconvert')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)

@@ -1,4 +1,4 @@
-"""dashboards.serve: command-line options (both `--port 8890` and `--port=8890`; unknown or repeated options refused
+"""server.serve: command-line options (both `--port 8890` and `--port=8890`; unknown or repeated options refused
 with exit status 2 and a message) and the committed serving configuration."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from dashboards import serve
+from server import serve
 from views.labels import UI
 
 REPO = serve.REPO
@@ -61,10 +61,10 @@ def test_bad_options_are_refused_with_a_message(argv, message):
 
 @pytest.mark.parametrize("argv", [["--port", "8890", "--port", "8891"], ["--bogus"]])
 def test_the_command_exits_2_and_prints_no_address(argv):
-    proc = subprocess.run([sys.executable, "-m", "dashboards.serve", *argv], cwd=REPO, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "server.serve", *argv], cwd=REPO, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2
-    assert proc.stderr.startswith("error: ") and "usage: python -m dashboards.serve" in proc.stderr
+    assert proc.stderr.startswith("error: ") and "usage: python -m server.serve" in proc.stderr
     assert "open http" not in proc.stdout
 
 

@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 
-from dashboards import cluster, serve
+from server import cluster, serve
 from pages.address import MAX_FIELDS, Choice, parse_query
 
 YEAR = Choice("year", ("2012", "2014"), "2014")

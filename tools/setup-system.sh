@@ -37,7 +37,7 @@ else
 fi
 
 echo "setup: installing ${missing[*]} with apt-get (missing on this machine)"
-# nginx's package would start a service: a policy-rc.d that refuses keeps it stopped (dashboards.cluster runs its own)
+# nginx's package would start a service: a policy-rc.d that refuses keeps it stopped (server.cluster runs its own)
 policy=/usr/sbin/policy-rc.d
 created_policy=
 if [[ " ${missing[*]} " == *" nginx-light "* ]] && [ ! -e "$policy" ]; then

@@ -2,7 +2,7 @@
 
 The 98 boundaries of data/reference/municipalities.geojson with Bornholm moved into an inset box in the empty
 Kattegat corner, every feature keyed by id = municipality code. `views.map` validates and draws them; the
-dashboard server (`dashboards.serve`) serves the same bytes at ROUTE, and tells its kernels the address in
+dashboard server (`server.serve`) serves the same bytes at ROUTE, and tells its kernels the address in
 $FRIVILLIGDATA_GEOJSON_URL. A map drawn in such a kernel names that address instead of holding the geometry:
 plotly.js fetches it once per page (from the dashboard's own server, never from outside) and keeps it, so a redraw
 sends the values and not 240 kB of boundaries. Anywhere else (the report, JupyterLab) the geometry stays inline.

@@ -72,7 +72,7 @@ UI: dict[str, tuple[str, str]] = {
                   "Invalid value in the address: {name}={value!r}. Showing {default} instead."),
     "unknown_param": ("Ukendt parameter i adressen ignoreret: {name}.",
                       "Unknown parameter in the address ignored: {name}."),
-    # serving (dashboards.serve): the busy page and the message when a page's kernel is gone
+    # serving (server.serve): the busy page and the message when a page's kernel is gone
     "busy_title": ("Der er travlt lige nu", "The dashboards are busy right now"),
     "busy_text": ("Mange bruger dashboards lige nu, så der er ikke plads til en side mere. Prøv igen om lidt.",
                   "Many people are using the dashboards right now, so there is no room for one more page. "

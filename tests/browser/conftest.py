@@ -1,4 +1,4 @@
-"""One Voilà server (python -m dashboards.serve on a free local port) and one headless Chromium per test session.
+"""One Voilà server (python -m server.serve on a free local port) and one headless Chromium per test session.
 
 Chromium is Debian's /usr/bin/chromium driven by Playwright from PyPI (never `playwright install`). Every page
 records the requests it makes, so a test can assert that nothing left localhost.
@@ -28,7 +28,7 @@ MARKS = (".barlayer .point path, .scatterlayer .point, .scatterlayer .js-line, .
          ".choroplethlayer .choroplethlocation")
 
 
-# Closed pages shut their kernels down (dashboards.serve sets the _xsrf cookie Voilà's shutdown post needs); a page
+# Closed pages shut their kernels down (server.serve sets the _xsrf cookie Voilà's shutdown post needs); a page
 # the browser drops without beforeunload is culled after a minute instead of voila.json's 15 minutes.
 # port_retries=0: fail rather than quietly serve on another port than the one polled.
 TEST_VOILA_ARGS = ["--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=10",
@@ -43,9 +43,9 @@ def free_port() -> int:
 
 
 def start_voila(port: int, extra: list[str] | None = None, log_path: Path | None = None) -> subprocess.Popen:
-    """Start `python -m dashboards.serve` and wait until it answers; the caller stops it with stop_voila."""
+    """Start `python -m server.serve` and wait until it answers; the caller stops it with stop_voila."""
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "-m", "dashboards.serve", f"--port={port}", *(extra or [])],
+    proc = subprocess.Popen([sys.executable, "-m", "server.serve", f"--port={port}", *(extra or [])],
                             cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -185,7 +185,7 @@ def test_two_workers_behind_nginx_keep_a_page_with_its_kernel(browser, demo_db, 
 
     port = free_port()
     log = tmp_path / "cluster.log"
-    proc = subprocess.Popen([sys.executable, "-m", "dashboards.cluster", "--workers", "2", f"--port={port}",
+    proc = subprocess.Popen([sys.executable, "-m", "server.cluster", "--workers", "2", f"--port={port}",
                              "--pool-size=0"], cwd=REPO, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:

@@ -2,7 +2,7 @@
 
 A page's kernel (given to a page from the preheated pool, or started for it) is waited for by the page's browser:
 once the browser has drawn the page it opens the kernel's websocket. A kernel whose page was sent completely
-(dashboards.serve calls `page_sent`) and has not connected within `unclaimed_grace` seconds of that (and of the
+(server.serve calls `page_sent`) and has not connected within `unclaimed_grace` seconds of that (and of the
 kernel's last activity) is shut down at the next culling round, whatever the idle timeout: a link preview, a
 crawler or a script that only GETs the page never connects, and its kernel would otherwise count against the
 live-kernel cap until culled. While its page is still being sent a kernel is never culled this way (its request
@@ -33,11 +33,11 @@ class FrivilligKernelManager(AsyncMappingKernelManager):
         self._sent_at: dict[str, float] = {}  # kernel id -> when its page was sent (monotonic)
 
     def page_claimed(self, kernel_id: str) -> None:
-        """Called by dashboards.serve when a page request got this kernel (its page is being sent)."""
+        """Called by server.serve when a page request got this kernel (its page is being sent)."""
         self._sending.add(kernel_id)
 
     def page_sent(self, kernel_id: str) -> None:
-        """Called by dashboards.serve when the page's request ended (sent, or the client went away): the grace
+        """Called by server.serve when the page's request ended (sent, or the client went away): the grace
         starts now."""
         self._sending.discard(kernel_id)
         self._sent_at.setdefault(kernel_id, time.monotonic())
@@ -55,7 +55,7 @@ class FrivilligKernelManager(AsyncMappingKernelManager):
     async def cull_kernel_if_idle(self, kernel_id):
         if kernel_id in self._ever_connected:
             return await super().cull_kernel_if_idle(kernel_id)
-        kernel = self._kernels.get(kernel_id)  # jupyter_server's private map of running kernels
+        kernel = self.get_kernel(kernel_id) if kernel_id in self else None
         if kernel is None or getattr(kernel, "execution_state", None) == "dead":
             return await super().cull_kernel_if_idle(kernel_id)
         if kernel_id in self._sending or getattr(kernel, "execution_state", None) == "busy":

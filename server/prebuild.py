@@ -1,15 +1,15 @@
 """Build the dashboards' views into the shared cache right after the warehouse is built, so that the first visitors
 after a rebuild get pages drawn from the cache like everyone after them (`make warehouse` runs it).
 
-    python -m dashboards.prebuild [--db data/warehouse.duckdb] [--views default|near] [--jobs N]
+    python -m server.prebuild [--db data/warehouse.duckdb] [--views default|near] [--jobs N]
 
-Runs each dashboard notebook's own code, as a page without URL parameters would, in Danish and English, with the
-map geometry's address as `dashboards.serve` gives it (part of a view's key, views.geo). With `--views near`
-(the default) it then runs each page once more for every address one widget change away from it (another wave,
+Walks the page declarations (pages/): every view of each page's plain address, in Danish and English, with the
+map geometry's address as `server.serve` gives it (part of a view's key, views.geo). With `--views near` (the
+default) it then builds each page once more for every address one dropdown change away from it (another wave,
 breakdown, indicator, municipality ...), in --jobs processes: the views a visitor reaches with their first change
-(computing one takes the kernel 50-100 ms a panel; reading it back 2 ms). Nothing is displayed; the views land in
-the cache folder beside the warehouse (views.cache). A panel that fails is reported and the others still
-built; exit status 1 if any failed.
+(computing one takes the kernel 50-100 ms a panel; reading it back 2 ms). No notebook runs and nothing is patched:
+a view is built by the same `Page.view` a served page calls, into the cache folder beside the warehouse
+(views.cache). A panel that fails is reported and the others still built; exit status 1 if any failed.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Serve the dashboards with Voilà: `python -m dashboards.serve [--port 8866] [options]` (`--help` lists them).
+"""Serve the dashboards with Voilà: `python -m server.serve [--port 8866] [options]` (`--help` lists them).
 
 Runs from the repository root so that Voilà reads ./voila.json (source stripped, no tracebacks, abandoned kernels
 culled, the preheated pool, the live-kernel cap; see docs/load.md), puts this package's Voilà template `frivillig`
@@ -21,7 +21,7 @@ TEMPLATE_DIR = TEMPLATE_ROOT / "voila" / "templates" / "frivillig"
 TEMPLATE = "frivillig"
 KERNEL_ENV = {"FRIVILLIGDATA_THREADS": "2", "FRIVILLIGDATA_MEMORY_LIMIT": "512MB"}
 DEFAULT_PORT = 8866
-USAGE = ("usage: python -m dashboards.serve [--port N] [--max-kernels N] [--pool-size N] [--retry-after S] "
+USAGE = ("usage: python -m server.serve [--port N] [--max-kernels N] [--pool-size N] [--retry-after S] "
          "[--root DIR] [--Class.trait=value ...]")
 # The page texts of the busy page and the kernel-lost message live in views.labels.UI (keys below).
 SERVE_TEXT_KEYS = ("busy_title", "busy_text", "busy_retry", "busy_now")
@@ -30,7 +30,7 @@ OWNER_COOKIE = "frivillig_kernel"  # signed: the kernel id of the page that got 
 
 
 class UsageError(ValueError):
-    """A command-line option dashboards.serve does not accept."""
+    """A command-line option server.serve does not accept."""
 
 
 @dataclass
@@ -173,37 +173,20 @@ def voila_app():
     import tornado.ioloop
     import tornado.web
     from traitlets import Float, Integer
-    from voila.app import Voila, _kernel_id_regex
+    from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
 
     from views import geo
 
-    class _PageKernels:
-        """The kernel manager as one page request sees it: notes which kernel the page gets (Voilà's handler
-        claims it through get_rendered_notebook or start_kernel and keeps the id to itself)."""
-
-        def __init__(self, km, handler):
-            self._km, self._handler = km, handler
-
-        def __getattr__(self, name):
-            return getattr(self._km, name)
-
-        async def get_rendered_notebook(self, *args, **kwargs):
-            result = await self._km.get_rendered_notebook(*args, **kwargs)
-            self._handler._fd_claimed(result[2])
-            return result
-
-        async def start_kernel(self, *args, **kwargs):
-            kernel_id = await self._km.start_kernel(*args, **kwargs)
-            self._handler._fd_claimed(kernel_id)
-            return kernel_id
+    from . import internals
 
     class PageHandler(TornadoVoilaHandler):
         _fd_kernel = None
 
         @property
         def kernel_manager(self):
-            return _PageKernels(self.settings["kernel_manager"], self)
+            # notes which kernel the page gets (Voilà's handler keeps the id to itself)
+            return internals.watch_page_kernel(self.settings["kernel_manager"], self._fd_claimed)
 
         def _fd_busy(self, status: int, why: str, live: int):
             app = self.settings["frivilligdata_app"]
@@ -251,7 +234,7 @@ def voila_app():
 
         def flush(self, *args, **kwargs):
             self._fd_release()  # (the kernel is claimed before the first chunk is written)
-            if self._fd_kernel and not self._headers_written:  # tornado's flag: the headers are still ours to set
+            if self._fd_kernel and not internals.headers_written(self):  # the headers are still ours to set
                 # the kernel's cookie, for the two addresses of that kernel the page's script uses besides its
                 # websocket: the kernel's model (asked before connecting) and the shutdown on page close
                 for name, path in owner_cookies(self.base_url, self._fd_kernel):
@@ -398,22 +381,18 @@ def voila_app():
             return not first
 
         def renew_pool(self) -> None:
-            """Replace every kernel of the preheated pool: they built their pages from the previous build.
-            (Voilà's pool is its kernel manager's private `_pools`: notebook -> list of start tasks.)"""
+            """Replace every kernel of the preheated pool: they built their pages from the previous build."""
             km = self.kernel_manager
-            for notebook, pool in list(getattr(km, "_pools", {}).items()):
+            for notebook, pool in list(internals.voila_pools(km).items()):
                 tasks = list(pool)
                 pool.clear()
                 for task in tasks:
                     task.add_done_callback(lambda t: asyncio.ensure_future(self._discard(t)))
-                km.fill_if_needed(delay=0, notebook_name=notebook)
+                internals.refill_pool(km, notebook)
 
         async def _discard(self, task) -> None:
-            try:
-                kernel_id = task.result()["kernel_id"]
-            except (Exception, asyncio.CancelledError):  # noqa: BLE001 - a failed pool start holds no kernel
-                return
-            if kernel_id in self.kernel_manager:
+            kernel_id = internals.pooled_kernel_id(task)  # (None: a failed pool start holds no kernel)
+            if kernel_id is not None and kernel_id in self.kernel_manager:
                 await self.kernel_manager.shutdown_kernel(kernel_id)
 
         def init_settings(self, *args, **kwargs):
@@ -431,7 +410,7 @@ def voila_app():
                        KernelHandler: OwnerKernelHandler, TemplateStaticFileHandler: TemplateStatic}
             handlers = [(h[0], NotFound if h[0].endswith("/logout") else replace.get(h[1], h[1]), *h[2:])
                         for h in super().init_handlers()]
-            alive = (url_path_join(self.server_url, r"/voila/frivillig/kernel/%s" % _kernel_id_regex),
+            alive = (url_path_join(self.server_url, r"/voila/frivillig/kernel/%s" % internals.kernel_id_pattern()),
                      KernelAliveHandler)
             geojson = (url_path_join(self.server_url, "/" + geo.ROUTE), GeojsonHandler)
             return [alive, geojson, *handlers]
@@ -476,15 +455,9 @@ def voila_app():
 
         def pooled_kernels(self) -> set[str]:
             """Kernels waiting in the preheated pool (not yet given to a page)."""
-            ids = set()
-            for pool in getattr(self.kernel_manager, "_pools", {}).values():
-                for task in pool:
-                    try:
-                        if task.done() and not task.cancelled() and task.exception() is None:
-                            ids.add(task.result()["kernel_id"])
-                    except Exception:  # noqa: BLE001 - a failed pool start holds no kernel
-                        pass
-            return ids
+            ids = {internals.pooled_kernel_id(task) for pool in internals.voila_pools(self.kernel_manager).values()
+                   for task in pool}
+            return ids - {None}
 
         def page_kernels(self) -> int:
             """Kernels that serve a page (live kernels minus the preheated pool)."""

@@ -1,7 +1,7 @@
-"""Several Voilà workers behind Debian's nginx, sticky by cookie: `python -m dashboards.cluster --workers 2 [--port
-8866] [dashboards.serve options]` (what `make dashboard WORKERS=2` runs; docs/load.md).
+"""Several Voilà workers behind Debian's nginx, sticky by cookie: `python -m server.cluster --workers 2 [--port
+8866] [server.serve options]` (what `make dashboard WORKERS=2` runs; docs/load.md).
 
-Each worker is `python -m dashboards.serve` on its own free local port with the same options (so --max-kernels and
+Each worker is `python -m server.serve` on its own free local port with the same options (so --max-kernels and
 --pool-size are per worker); nginx listens on --port and sends each browser to one worker for good (cookie
 `frivillig_worker`), so a page's websocket reaches the worker that holds its kernel. nginx runs from a temporary
 prefix (its config, pid and error log there; nothing in /etc is touched). Stop with Ctrl-C or SIGTERM: the workers
@@ -24,7 +24,7 @@ from . import serve
 
 TEMPLATE = Path(__file__).resolve().parent / "deploy" / "nginx.conf.j2"
 COOKIE = "frivillig_worker"
-USAGE = "usage: python -m dashboards.cluster --workers N [--port P] [dashboards.serve options]"
+USAGE = "usage: python -m server.cluster --workers N [--port P] [server.serve options]"
 HOST = "127.0.0.1"
 
 
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
         ports = []
         for i in range(workers):
             wport = serve.free_port()
-            p = subprocess.Popen([sys.executable, "-m", "dashboards.serve", f"--port={wport}", *worker_args],
+            p = subprocess.Popen([sys.executable, "-m", "server.serve", f"--port={wport}", *worker_args],
                                  cwd=serve.REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             procs.append(p)
             threading.Thread(target=_pipe, args=(p, f"worker {i}"), daemon=True).start()

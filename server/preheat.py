@@ -6,25 +6,19 @@ parameters) on Voilà's websocket /voila/query/<kernel id>. `voila.utils.get_que
 kernel, more than the rest of a visit together (issue 11). This module does the same few steps as Voilà 0.5.13's
 `voila.utils.wait_for_request`: connect to the websocket the server offers, receive the request info (a JSON
 object of CGI-style variables such as QUERY_STRING), put it in os.environ. It waits longer for the connection than
-Voilà's 5 s, which a busy server can exceed (the page then lost its URL parameters).
+Voilà's 5 s, which a busy server can exceed (the page then lost its URL parameters). The protocol's details (the
+variables, the address, the message) are in server.internals.
 """
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import threading
 from functools import lru_cache
 
+from . import internals
+
 OPEN_TIMEOUT = 60  # seconds to connect to a busy server
-
-
-def _url() -> str:
-    protocol = os.getenv("VOILA_WS_PROTOCOL", "ws")
-    ip = os.getenv("VOILA_APP_IP", "127.0.0.1")
-    port = os.getenv("VOILA_APP_PORT", "8866")
-    base = os.getenv("VOILA_WS_BASE_URL", os.getenv("VOILA_SERVER_URL", "/"))
-    return f"{protocol}://{ip}:{port}{base}voila/query/{os.getenv('VOILA_KERNEL_ID')}"
 
 
 async def _receive(url: str) -> str | None:
@@ -47,14 +41,15 @@ _info: list[str | None] = [None]  # the request, once the listener has received 
 def _listen() -> threading.Thread:
     """Connect to the server's request websocket (once: from the first ask on) and receive the request in a thread
     with its own event loop (the kernel's loop is busy running the notebook's cell)."""
-    thread = threading.Thread(target=lambda: _info.__setitem__(0, asyncio.run(_receive(_url()))), daemon=True)
+    url = internals.request_url()
+    thread = threading.Thread(target=lambda: _info.__setitem__(0, asyncio.run(_receive(url))), daemon=True)
     thread.start()
     return thread
 
 
 def preheated() -> bool:
     """Whether this kernel was started ahead of its visitor (Voilà's preheated pool)."""
-    return os.getenv("VOILA_PREHEAT", "False") not in ("False", "")
+    return internals.preheated()
 
 
 def request_arrived(timeout: float) -> bool:
@@ -74,7 +69,7 @@ def wait_for_request() -> None:
         return
     _listen().join()
     if _info[0] is not None:
-        for k, v in json.loads(_info[0]).items():
+        for k, v in internals.request_variables(_info[0]).items():
             os.environ[k] = v
 
 
