@@ -301,24 +301,14 @@ def foreign_private_uses(paths: list[Path]) -> dict[str, list[str]]:
     return uses
 
 
-# Uses still outside server/internals.py, each to go (issue 24); the test fails when one goes without its line here,
-# or when any other appears
-REMAINING = {
-    "_initializing_traits_": ["dashboards/municipal.py:94", "dashboards/municipal.py:98"],  # ipywidgets (issue 24)
-    "_validate": ["dashboards/map.py:168", "dashboards/map.py:182"],  # plotly: the map's trace added unvalidated
-}
-
-
 def test_only_server_internals_touches_other_packages_private_attributes():
     internals_py = REPO / "server" / "internals.py"
     mine = foreign_private_uses([internals_py])
     assert {"_pools", "_kernel_id_regex", "_headers_written"} <= set(mine)  # (the scan sees them where they are)
     elsewhere = foreign_private_uses([p for p in project_modules() if p != internals_py])
-    new = "; ".join(f"{n} at {', '.join(w)}" for n, w in sorted(elsewhere.items()) if REMAINING.get(n) != w)
-    gone = ", ".join(n for n, w in REMAINING.items() if elsewhere.get(n) != w)
+    new = "; ".join(f"{n} at {', '.join(w)}" for n, w in sorted(elsewhere.items()))
     assert not new, ("private attributes of other packages used outside server/internals.py (add a function there, "
                      f"with a test here): {new}")
-    assert not gone, f"no longer used as listed in REMAINING: {gone} (take it out of REMAINING)"
     # nor in a string (other than a docstring) the names internals.py reads or the address of Voilà's request protocol
     for path in project_modules():
         if path == internals_py:

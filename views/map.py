@@ -154,9 +154,7 @@ def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "
     reasons = [text("not_answered", lang) if r is not None and parse(r.get("responded")) == 0
                else text("no_figure", lang) for _, _, r in without]
     fraction = is_fraction(meta)
-    # plotly validates and deep-copies every nested list of the geojson (0.6 s a trace): the one trace of all 98
-    # municipalities (the grey ones at the bottom of the colour scale) is added unvalidated; tests check its dict
-    fig._validate = False
+    # the one trace of all 98 municipalities (the grey ones at the bottom of the colour scale)
     fig.add_trace(go.Choropleth(
         geojson=trace_geojson(gj), featureidkey="id", locations=[c for c, _, _ in with_value + without],
         z=vals + [zmin] * len(without), zmin=zmin, zmax=hi, colorscale=scale,
@@ -170,7 +168,6 @@ def municipality_map(df: pd.DataFrame, meta, lang: str = "da", *, value: str = "
                   "len": 0.9, "thickness": 12, "title": {"text": unit, "side": "top"},
                   **(percent_axis(lang) if fraction else {"tickformat": ",~r"})},
     ))
-    fig._validate = True
     # the legend entry of the grey (a choropleth has no legend symbol of its own)
     for why in dict.fromkeys(reasons):
         fig.add_trace(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=why, hoverinfo="skip",
