@@ -330,13 +330,14 @@ def test_published_comparison_table_has_one_reason_column_in_the_page_language(d
 
 @pytest.mark.parametrize("indicator", ["framework_score", "granted_per_inhabitant", "payout_ratio"])
 def test_profile_takes_region_and_country_from_the_query_layer(demo_db, monkeypatch, indicator):
+    """Kommuneprofil's comparison: the municipality, its region and the country as the query layer computes them."""
     from views import municipal
     from queries import run
 
     monkeypatch.setenv("FRIVILLIGDATA_DB", str(demo_db))
     metric, value, _ = municipal.MUNICIPAL_INDICATORS[indicator]
-    view = municipal.profile(indicator, 101, "da", year=2012)
-    got = dict(zip(view.table["level"], view.table[value]))
+    view = municipal.comparison(indicator, 101, "da", year=2012)
+    got = dict(zip(view.table["role"], view.table[value]))
     own = run(metric, year=2012, by="municipality", municipality_code=101, db=demo_db).data
     region = run(metric, year=2012, by="region", db=demo_db).data.set_index("category")
     country = run(metric, year=2012, by="total", db=demo_db).data

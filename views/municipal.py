@@ -75,48 +75,6 @@ def municipal_ranking(indicator: str, year: int, lang: str) -> View:
     return View(fig, ranked, meta, note)
 
 
-def profile(indicator: str, kommune: int, lang: str, year: int | None = None) -> View:
-    """One municipality beside its region and the whole country on one indicator (latest year by default)."""
-    metric, _, _ = MUNICIPAL_INDICATORS[indicator]
-    years = indicator_years(indicator)
-    year = year if year in years else years[-1]
-    df, meta, value = municipal_values(indicator, year)
-    region = municipalities()[kommune]["region_code"]
-    rows = []
-    own = df[df["municipality_code"] == kommune]
-    rows.append(("municipality", label("municipality", kommune, lang), _first(own[value])))
-    # the query layer aggregates the region and the country itself (each metric's definition says how)
-    reg = data.run(metric, year=year, by="region").data
-    nat = data.run(metric, year=year, by="total").data
-    rows.append(("region", label("region", region, lang), _first(reg[reg["category"] == str(region)][value])))
-    rows.append(("country", t("whole_country", lang), _first(nat[value])))
-    table = pd.DataFrame(rows, columns=["level", "name", value]).assign(year=year)
-    view_df = pd.DataFrame({"level": table["name"], "estimate": pd.to_numeric(table[value], errors="coerce")})
-    fig = charts.profile_bars(view_df, column_meta(meta, value), lang, title_text=f"{charts.title(meta, lang)}, {year}")
-    return View(fig, table, meta)
-
-
-def survey_profile(metric: str, kommune: int, lang: str) -> View:
-    """A survey indicator for the municipality's region beside the country (the survey is too small per municipality)."""
-    region = municipalities()[kommune]["region_code"]
-    years = data.waves(metric)
-    year = years[-1]
-    reg = data.run(metric, year=year, by="region").data
-    nat = data.run(metric, year=year, by="total").data
-    res_meta = data.meta(metric)
-    rows = pd.concat([reg[reg["category"] == str(region)], nat], ignore_index=True)
-    view_df = pd.DataFrame({"level": [label("region", region, lang), t("whole_country", lang)],
-                            "estimate": rows["estimate"].to_list()[:2],
-                            "ci_low": rows["ci_low"].to_list()[:2], "ci_high": rows["ci_high"].to_list()[:2]})
-    fig = charts.profile_bars(view_df, res_meta, lang, title_text=f"{charts.title(res_meta, lang)}, {year}")
-    return View(fig, rows, res_meta)
-
-
-def _first(series):
-    s = pd.to_numeric(series, errors="coerce").dropna()
-    return float(s.iloc[0]) if len(s) else None
-
-
 def municipal_years() -> list[int]:
     """Every year any municipal indicator has."""
     years: set[int] = set()
