@@ -43,6 +43,7 @@ def assert_r_script_writes(script: pathlib.Path, golden: pathlib.Path, tmp_path:
     assert proc.returncode == 0, proc.stderr
     assert out.read_text() == golden.read_text()
 
+
 def run_main(module: str, *args, cli: bool = False) -> subprocess.CompletedProcess:
     """`python -m MODULE ARGS` (etl or queries), its exit status and output as a CompletedProcess: in this process
     through the module's own entry (`MODULE.__main__.main`: option parsing, the command and its messages are the
