@@ -106,8 +106,8 @@ $(AXE): | system-test
 test: system-test $(WAREHOUSE) $(AXE) ## Run the test suite (unit, warehouse, notebooks, browser) on every core (JOBS=...)
 	$(VENV)/bin/pytest $(PARALLEL)
 
-check: $(WAREHOUSE) ## The quick subset of make test: everything but the browser, report and notebook runs
-	$(VENV)/bin/pytest tests $(PARALLEL) -m "not browser and not slow and not notebook"
+check: $(WAREHOUSE) ## The quick subset of make test: everything but the browser, report, notebook and R/Stata runs
+	$(VENV)/bin/pytest tests $(PARALLEL) -m "not browser and not slow and not notebook and not stats_tools"
 
 report: system-browser $(WAREHOUSE) ## Render the annual report: make report [YEAR=...] [LANG=en|all] (default the latest wave) -> reports/YEAR/frivilligrapport-YEAR.<lang>.html/.pdf
 	$(PY) -m reports build $(if $(YEAR),--year $(YEAR)) --lang $(REPORT_LANG)

@@ -43,6 +43,30 @@ def assert_r_script_writes(script: pathlib.Path, golden: pathlib.Path, tmp_path:
     assert proc.returncode == 0, proc.stderr
     assert out.read_text() == golden.read_text()
 
+
+def run_main(module: str, *args, cli: bool = False) -> subprocess.CompletedProcess:
+    """`python -m MODULE ARGS` (etl or queries), its exit status and output as a CompletedProcess: in this process
+    through the module's own entry (`MODULE.__main__.main`: option parsing, the command and its messages are the
+    user's code path, without an interpreter start-up of about a second), or with cli=True as a subprocess, which
+    proves the wiring (a few tests per module do)."""
+    args = [str(a) for a in args]
+    if cli:
+        return subprocess.run([sys.executable, "-m", module, *args], cwd=REPO, capture_output=True, text=True,
+                              encoding="utf-8")
+    import contextlib
+    import importlib
+    import io
+
+    main = importlib.import_module(f"{module}.__main__").main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(args)
+        except SystemExit as e:  # argparse refusing an option
+            status = e.code
+    return subprocess.CompletedProcess([module, *args], status, out.getvalue(), err.getvalue())
+
+
 def run_etl_build(raw: pathlib.Path, db: pathlib.Path, cwd: pathlib.Path = REPO) -> subprocess.CompletedProcess:
     """Run `python -m etl build` as a user would and return the completed process (stdout/stderr as text)."""
     return subprocess.run(

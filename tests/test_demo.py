@@ -62,14 +62,10 @@ def rate_by(frame: pd.DataFrame, by: str) -> dict[str, float]:
 
 # ------------------------------------------------------------------------------------------- shape
 
-def test_generate_returns_the_six_contract_files(demo_dir, tmp_path):
+def test_two_runs_return_the_six_contract_files_byte_identical(demo_dir, tmp_path):
     paths = demo.generate(tmp_path)
     assert [p.name for p in paths] == list(demo.FILES)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(demo.FILES)
-
-
-def test_two_runs_are_byte_identical(demo_dir, tmp_path):
-    demo.generate(tmp_path)
     for name in demo.FILES:
         assert (tmp_path / name).read_bytes() == (demo_dir / name).read_bytes(), name
 

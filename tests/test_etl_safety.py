@@ -20,7 +20,7 @@ import tempfile
 import duckdb
 import pytest
 
-from conftest import FIXTURE_RAW, REPO, read_rows, set_cell, write_rows
+from conftest import FIXTURE_RAW, REPO, read_rows, run_main, set_cell, write_rows
 from test_etl_validation import assert_problem, build_fails, error_line, run_build
 
 SURVEY = "survey_respondents.csv"
@@ -392,20 +392,7 @@ def test_bare_carriage_return_names_the_line(raw_copy, existing_db):
 
 def run_queries(*args, cli=False):
     """`python -m queries ARGS`: in this process (queries.__main__.main, output captured), or as a subprocess."""
-    if cli:
-        return subprocess.run([sys.executable, "-m", "queries", *args], cwd=REPO, capture_output=True, text=True)
-    import contextlib
-    import io
-
-    from queries.__main__ import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = main(list(args))
-        except SystemExit as e:
-            status = e.code
-    return subprocess.CompletedProcess([], status, out.getvalue(), err.getvalue())
+    return run_main("queries", *args, cli=cli)
 
 
 @pytest.mark.parametrize("args,fragment", [

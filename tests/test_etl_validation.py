@@ -6,16 +6,13 @@ its messages are the user's code path, without starting an interpreter each time
 run `python -m etl build` as a subprocess to prove the wiring: exit status, stderr, the old warehouse intact."""
 from __future__ import annotations
 
-import contextlib
-import io
 import pathlib
 import subprocess
-import sys
 
 import duckdb
 import pytest
 
-from conftest import FIXTURES, REPO, read_rows, set_cell, write_rows
+from conftest import FIXTURES, read_rows, run_main, set_cell, write_rows
 
 # Fixture line numbers: line 1 is the `# synthetic` comment, line 2 the header, line 3 the first data row.
 SURVEY = "survey_respondents.csv"
@@ -26,18 +23,7 @@ NON_VOLUNTEER_LINE = 4    # 2012-0002, volunteered = 0
 def run_build(raw: pathlib.Path, db: pathlib.Path, *options: str, cli: bool = False) -> subprocess.CompletedProcess:
     """`python -m etl build --raw RAW --db DB [OPTIONS]`: in this process (etl.__main__.main, output captured), or
     with cli=True as a subprocess; returns the exit status and the output as a CompletedProcess."""
-    if cli:
-        return subprocess.run([sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", str(db), *options],
-                              cwd=REPO, capture_output=True, text=True, encoding="utf-8")
-    from etl.__main__ import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = main(["build", "--raw", str(raw), "--db", str(db), *options])
-        except SystemExit as e:  # argparse refusing an option
-            status = e.code
-    return subprocess.CompletedProcess([], status, out.getvalue(), err.getvalue())
+    return run_main("etl", "build", "--raw", raw, "--db", db, *options, cli=cli)
 
 
 def build_fails(raw: pathlib.Path, db: pathlib.Path, *options: str, cli: bool = False) -> str:

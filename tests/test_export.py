@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import duckdb
 import pandas as pd
@@ -12,12 +11,12 @@ import pytest
 
 from queries import provenance
 
-from conftest import REPO
+from conftest import run_main
 
 
-def export(db, out, *extra, fmt="parquet") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", "export", "--format", fmt, str(out), "--db", str(db),
-                           *extra], cwd=REPO, capture_output=True, text=True, encoding="utf-8")
+def export(db, out, *extra, fmt="parquet", cli=False) -> subprocess.CompletedProcess:
+    """`python -m etl export`: in this process, or with cli=True as a subprocess (a missing warehouse's exit 2)."""
+    return run_main("etl", "export", "--format", fmt, out, "--db", db, *extra, cli=cli)
 
 
 def kv(con, path) -> dict[str, str]:
@@ -65,13 +64,12 @@ def test_every_table_round_trips_with_its_comments(fixture_db, tmp_path):
 
 
 def test_missing_warehouse_and_bad_folder_exit_2(tmp_path, fixture_db):
-    proc = export(tmp_path / "absent.duckdb", tmp_path / "out")
+    proc = export(tmp_path / "absent.duckdb", tmp_path / "out", cli=True)
     assert proc.returncode == 2 and "absent.duckdb: warehouse not found" in proc.stderr
     (tmp_path / "file").write_text("x", encoding="utf-8")
     proc = export(fixture_db, tmp_path / "file")
     assert proc.returncode == 2 and "exists and is not a folder" in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "etl", "export", "--format", "feather", str(tmp_path / "o")],
-                          cwd=REPO, capture_output=True, text=True)
+    proc = run_main("etl", "export", "--format", "feather", tmp_path / "o")
     assert proc.returncode == 2 and "invalid choice: 'feather'" in proc.stderr
 
 

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import queries
-from conftest import FIXTURE_RAW, REPO
+from conftest import FIXTURE_RAW, REPO, run_main
 from queries import QueryError, list_metrics, load_metric, run
 from queries import catalog
 from queries import macros
@@ -491,13 +491,14 @@ def test_default_path_and_environment(fixture_db, monkeypatch, tmp_path):
 
 # --- CLI --------------------------------------------------------------------------------------------------------
 
-def cli(*args, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "queries", *map(str, args)], cwd=REPO, capture_output=True,
-                          text=True, encoding="utf-8", env=env)
+def cli(*args, e2e: bool = False) -> subprocess.CompletedProcess:
+    """`python -m queries ARGS` in this process; e2e=True as a subprocess (list, a CSV run and a missing warehouse's
+    exit 2 prove the wiring)."""
+    return run_main("queries", *args, cli=e2e)
 
 
 def test_cli_list():
-    proc = cli("list")
+    proc = cli("list", e2e=True)
     assert proc.returncode == 0
     for name in CONTRACT_METRICS:
         assert re.search(rf"^{name}\s", proc.stdout, re.M), name
@@ -505,7 +506,8 @@ def test_cli_list():
 
 
 def test_cli_run_csv(fixture_db):
-    proc = cli("run", "participation_rate", "--year", 2012, "--by", "gender", "--format", "csv", "--db", fixture_db)
+    proc = cli("run", "participation_rate", "--year", 2012, "--by", "gender", "--format", "csv", "--db", fixture_db,
+               e2e=True)
     assert proc.returncode == 0, proc.stderr
     first, rest = proc.stdout.split("\n", 1)  # the provenance, as every output of the project carries it
     prov = provenance.of_warehouse(fixture_db)
@@ -549,7 +551,7 @@ def test_cli_invalid_requests_exit_2_with_valid_values(fixture_db, args, listed)
 
 
 def test_cli_missing_warehouse_exits_2(tmp_path):
-    proc = cli("run", "participation_rate", "--db", tmp_path / "none.duckdb")
+    proc = cli("run", "participation_rate", "--db", tmp_path / "none.duckdb", e2e=True)
     assert proc.returncode == 2 and "warehouse not found" in proc.stderr
 
 

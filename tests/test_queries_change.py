@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURE_RAW, REPO, assert_r_script_writes, run_etl_build
+from conftest import FIXTURE_RAW, REPO, assert_r_script_writes, run_etl_build, run_main
 from queries import QueryError, connect, run
 
 GOLDEN = REPO / "tests" / "r" / "change_golden.csv"
@@ -157,6 +157,7 @@ def test_changes_and_contrasts_equal_r(golden, dbs):
           f"{TINY_SE} compared absolutely (largest difference {tiny_se_worst:.3g})")
 
 
+@pytest.mark.stats_tools
 def test_golden_file_is_what_the_r_script_writes(tmp_path):
     assert_r_script_writes(SCRIPT, GOLDEN, tmp_path)
 
@@ -419,7 +420,7 @@ def test_invalid_requests_are_refused_with_the_valid_values(fixture_db, metric, 
 
 
 def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "queries", *map(str, args)], cwd=REPO, capture_output=True, text=True)
+    return run_main("queries", *args)  # in this process (tests/test_queries.py runs the CLI end to end)
 
 
 def test_cli_change_and_contrast(fixture_db):

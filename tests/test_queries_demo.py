@@ -1,13 +1,10 @@
 """The metrics on the demo warehouse (built by `make warehouse` / CI): the published 2012 figures are reproduced."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_main
 from queries import list_metrics, run
 
 SURVEY_FIGURES = ["P01", "P03", "P04", "P15", "P16", "P09", "P10", "P11", "P12", "P13"]
@@ -53,8 +50,8 @@ def test_every_metric_runs_on_the_demo(demo_db, metric):
 
 
 def test_cli_on_the_demo_warehouse(demo_db):
-    proc = subprocess.run([sys.executable, "-m", "queries", "run", "participation_rate", "--year", "2012", "--by",
-                           "gender", "--format", "csv", "--db", str(demo_db)], cwd=REPO, capture_output=True, text=True)
+    proc = run_main("queries", "run", "participation_rate", "--year", "2012", "--by", "gender", "--format", "csv",
+                    "--db", demo_db)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0].startswith("# provenance: data_kind=demo; ")
     assert proc.stdout.splitlines()[1].startswith("year,dimension,category,label_da,label_en,estimate,se,ci_low")

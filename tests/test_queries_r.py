@@ -59,5 +59,6 @@ def test_suppressed_flag_kept_when_suppression_is_off(fixture_db):
     assert res.estimate.notna().all() and (res.flag == "suppressed").all()
 
 
+@pytest.mark.stats_tools
 def test_golden_file_is_what_the_r_script_writes(tmp_path):
     assert_r_script_writes(SCRIPT, GOLDEN, tmp_path, REPO / "tests/fixtures/raw/survey_respondents.csv")

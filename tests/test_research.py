@@ -56,6 +56,7 @@ def test_the_page_has_the_snippets():
     assert "svyset [pweight = weight]" in blocks("stata")[0]
 
 
+@pytest.mark.stats_tools
 def test_r_from_the_csv_gives_the_metric_per_wave(exported, fixture_db):
     reason = r_packages_missing("survey")
     if reason:
@@ -72,6 +73,7 @@ def test_r_from_the_csv_gives_the_metric_per_wave(exported, fixture_db):
         assert deff == pytest.approx(ours.loc[year, "deff"], abs=5e-5)
 
 
+@pytest.mark.stats_tools
 def test_r_from_the_stata_file_gives_the_breakdown_with_its_labels(exported, fixture_db):
     reason = r_packages_missing("survey", "haven")
     if reason:
@@ -87,6 +89,7 @@ def test_r_from_the_stata_file_gives_the_breakdown_with_its_labels(exported, fix
         assert float(deff) == pytest.approx(ours.loc[label, "deff"], rel=1e-5)  # R prints 7 significant digits
 
 
+@pytest.mark.stats_tools
 def test_stata_snippet(exported, fixture_db):
     stata = next((c for c in STATA_COMMANDS if shutil.which(c)), None)
     if stata is None:

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import queries
-from conftest import REPO, assert_r_script_writes
+from conftest import REPO, assert_r_script_writes, run_main
 from queries import QueryError, catalog, load_metric, run, small_area
 
 R_DIR = REPO / "tests" / "r"
@@ -60,6 +58,7 @@ def test_eblup_and_mse_equal_the_r_implementation(inputs, golden):
     assert f.sigma2_v > 0 and not f.sampled.all()  # the check covers shrinkage and the synthetic case
 
 
+@pytest.mark.stats_tools
 def test_golden_file_is_what_the_r_script_writes(tmp_path):
     assert_r_script_writes(SCRIPT, GOLDEN, tmp_path, INPUTS)
 
@@ -199,8 +198,7 @@ def test_too_few_municipalities_is_a_clear_error():
 
 def test_cli_run_csv_and_json(demo_db):
     for fmt in ("csv", "json"):
-        proc = subprocess.run([sys.executable, "-m", "queries", "run", "municipal_participation", "--year", "2021",
-                               "--format", fmt, "--db", str(demo_db)], cwd=REPO, capture_output=True, text=True)
+        proc = run_main("queries", "run", "municipal_participation", "--year", "2021", "--format", fmt, "--db", demo_db)
         assert proc.returncode == 0, proc.stderr
         if fmt == "csv":
             provenance, header, *rows = proc.stdout.splitlines()
@@ -209,14 +207,12 @@ def test_cli_run_csv_and_json(demo_db):
             assert len(rows) == 98
         else:
             assert len(json.loads(proc.stdout)["rows"]) == 98
-    proc = subprocess.run([sys.executable, "-m", "queries", "run", "municipal_participation", "--year", "2013",
-                           "--db", str(demo_db)], cwd=REPO, capture_output=True, text=True)
+    proc = run_main("queries", "run", "municipal_participation", "--year", "2013", "--db", demo_db)
     assert proc.returncode == 2 and "no data for year 2013; valid years: 2004, 2012, 2014, 2017, 2020, 2021, 2024" in proc.stderr
 
 
 def test_cli_sql_says_the_last_step_is_python():
-    proc = subprocess.run([sys.executable, "-m", "queries", "sql", "municipal_participation", "--year", "2021"],
-                          cwd=REPO, capture_output=True, text=True)
+    proc = run_main("queries", "sql", "municipal_participation", "--year", "2021")
     assert proc.returncode == 0 and "fay_herriot, which is Python (queries/small_area.py)" in proc.stdout
 
 

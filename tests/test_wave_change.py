@@ -5,13 +5,10 @@ seed's CFSA figure) is refused with exit status 2 and a plain message, by the qu
 """
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
-from conftest import REPO, assert_r_script_writes
+from conftest import REPO, assert_r_script_writes, run_main
 from queries import QueryError, run
 
 GOLDEN = REPO / "tests" / "r" / "wave_change_golden.csv"
@@ -41,6 +38,7 @@ def test_the_default_change_of_2024_is_since_2020(demo_db):
     assert list(got.since) == [2020]
 
 
+@pytest.mark.stats_tools
 def test_golden_file_is_what_the_r_script_writes(tmp_path, demo_db):
     assert_r_script_writes(SCRIPT, GOLDEN, tmp_path)
 
@@ -67,9 +65,8 @@ def test_a_wave_without_an_earlier_comparable_one_is_refused(demo_db):
 
 
 def test_cli_refuses_the_change_across_the_break_with_exit_2(demo_db):
-    proc = subprocess.run([sys.executable, "-m", "queries", "run", "participation_change", "--year", "2012", "--by",
-                           "total", "--param", "since=2004", "--db", str(demo_db)],
-                          cwd=REPO, capture_output=True, text=True)
+    proc = run_main("queries", "run", "participation_change", "--year", "2012", "--by", "total", "--param",
+                    "since=2004", "--db", demo_db)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("error: participation_change: 2004 and 2012 are not comparable"), proc.stderr
     assert "waves comparable with 2012: 2014, 2017, 2021" in proc.stderr

@@ -2,7 +2,8 @@
 the message when a page's kernel dies, and culling of a page dropped without beforeunload.
 
 The cap, culling and retry tests run their own server with a short test configuration (cap 1, no preheated pool,
-cull after 10 idle seconds checked every 2 s, busy page retrying after 2 s); nothing here retries a failure."""
+cull after 5 idle seconds checked every 2 s, busy page retrying after 2 s; its log at debug level with each line's
+time, so a test can see the culler look at a kernel); nothing here retries a failure."""
 from __future__ import annotations
 
 import os
@@ -21,11 +22,12 @@ pytestmark = pytest.mark.browser
 
 FILES = [d[0] for d in DASHBOARDS]
 ERROR_TEXT = ("Traceback", "Error:", "Exception", "KeyError", "ValueError", "NameError")
-CULL_IDLE, CULL_INTERVAL, RETRY = 10, 2, 2
+CULL_IDLE, CULL_INTERVAL, RETRY = 5, 2, 2
 SMALL = ["--max-kernels=1", "--pool-size=0", f"--retry-after={RETRY}",
          f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
          f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
-         "--MappingKernelManager.cull_connected=False", "--Voila.port_retries=0"]
+         "--MappingKernelManager.cull_connected=False", "--Voila.port_retries=0",
+         "--Voila.log_level=DEBUG", "--Voila.log_format=%(created).3f %(message)s"]
 PAGE = "3_samarbejde.ipynb"  # the lightest dashboard: these tests are about the server, not the charts
 
 
@@ -59,6 +61,23 @@ def log_has(log, pattern: str, timeout: float) -> bool:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if re.search(pattern, log.read_text(errors="replace")):
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def culler_kept_idle(log, kid: str, idle: float, timeout: float) -> bool:
+    """Whether the server's culler has kept kernel `kid` when it had been idle for more than `idle` seconds: Jupyter's
+    culler logs (debug) `kernel_id=KID, kernel_name=..., last_activity=T` for every kernel it checks, before it culls
+    or keeps it; the line's time (the log format's first field) minus T is the idle time then, and a later round's
+    line for the same kernel shows that round kept it."""
+    from datetime import datetime
+
+    pattern = re.compile(rf"^(\d+\.\d+) kernel_id={kid}, kernel_name=\S+, last_activity=(.+)$", re.M)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        rounds = pattern.findall(log.read_text(errors="replace"))
+        if any(float(logged) - datetime.fromisoformat(last.strip()).timestamp() > idle for logged, last in rounds[:-1]):
             return True
         time.sleep(0.25)
     return False
@@ -159,8 +178,10 @@ def test_a_dropped_page_is_culled_an_open_page_keeps_its_kernel(browser, small):
     page.goto(f"{base}/voila/render/{PAGE}", wait_until="commit")
     wait_drawn(page, timeout=120_000)
     kid = kernel_id(page)
-    time.sleep(CULL_IDLE + 2 * CULL_INTERVAL + 1)  # longer than the cull time: an open page keeps its kernel
+    # the culler looks at the open page's kernel after its idle timeout and keeps it
+    assert culler_kept_idle(log, kid, CULL_IDLE, CULL_IDLE + 4 * CULL_INTERVAL + 10), "no culling round kept it"
     assert kernel_process(server, kid) is not None, "the kernel of an open page was culled"
+    assert not re.search(rf"Culling '\w+' kernel '[^']*' \({kid}\)", log.read_text(errors="replace"))
     assert page.locator("#fd-kernel-lost").count() == 0
     ctx.close()  # the browser drops the page: no beforeunload, so no shutdown request
     assert log_has(log, rf"Culling '\w+' kernel '[^']*' \({kid}\)", CULL_IDLE + 4 * CULL_INTERVAL + 10), \
