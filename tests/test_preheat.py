@@ -84,7 +84,8 @@ def test_without_preheat_the_environment_is_used(monkeypatch):
 
 
 def test_a_dashboard_kernel_does_not_import_voila():
-    code = ("import sys\nimport pages\nfrom views import data, survey\nfrom dashboards import ui, state\nfrom server import preheat\n"
+    code = ("import sys\nimport pages\nfrom views import data, survey\nfrom dashboards import ui, state\n"
+            "from server import preheat\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('voila', 'jupyter_server', "
             "'jupyterlab_server', 'nbconvert')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
