@@ -362,9 +362,12 @@ class Dashboard:
             value = validate(change["new"], control.choice(self.state.values))
             if not control.allowed(value, self.state.values):
                 value = control.default_for(self.state.values)
+            before = self.values()
             self.state.values[control.name] = value
             self._follow(control.name)
-            self.redraw(uses=control.name)
+            after = self.values()
+            # the control and each one that followed it (Kommunerne's year after the indicator)
+            self.redraw(changed={k for k, v in after.items() if before.get(k) != v})
             self._render_head()  # the address, the share field and the language switch keep the current view
         return handler
 
@@ -382,6 +385,7 @@ class Dashboard:
                 w.value = c.shown(self.state.values)
             finally:
                 self._muted = False
+
     def _render_head_link(self) -> None:
         here = self.query_string()
         lang = self.lang
@@ -411,14 +415,14 @@ class Dashboard:
             log.exception("headlines failed")
             self.headlines.value = ""
 
-    def redraw(self, uses: str | None = None) -> None:
-        """Draw the panels that use control `uses` (None: every panel and the headlines)."""
+    def redraw(self, changed: set[str] | None = None) -> None:
+        """Draw the headlines and panels that use a control in `changed` (None: all of them)."""
         s = self.values()
         headlines = self.page.headlines
-        if headlines is not None and (uses is None or uses in headlines.params):
+        if headlines is not None and (changed is None or changed & headlines.params.keys()):
             self._draw_headlines()
         for d in (*self.texts, *self.panels):
-            if uses is None or uses in d.decl.params:
+            if changed is None or changed & d.decl.params.keys():
                 self._draw(d, s)
 
     def _draw(self, d: _Drawn, s: S) -> None:

@@ -259,5 +259,7 @@ def test_year_dropdown_follows_the_indicator(demo_db, monkeypatch):
     w_ind.value = "framework_score"  # no 2016: the closest earlier year, in the dropdown and on the map
     assert w_year.value == "2012" and dash.state.values["year"] == "2012"
     assert [d for d in drawn if d[0] == "municipality_map"][-1] == ("municipality_map", "framework_score", 2012)
+    # the year followed the indicator: the panels that use only the year are drawn for it too
+    assert drawn[-1] == ("elements", "framework_score", 2012)
     assert dash.query_string() == "?year=2012"  # framework_score is the default indicator; 2012 not its latest
     assert municipal.map_view("framework_score", 2012, "da").fig.layout.title.text.endswith("2012")
