@@ -20,8 +20,8 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from plotly.io.base_renderers import PlotlyRenderer
 from IPython.display import clear_output, display
 
-from pages.address import State, parse_query, validate
-from pages.model import Control, Page, Panel, address, converted, read_address, reset_dependents
+from pages.address import parse_query, validate
+from pages.model import Control, Page, Panel, address, converted, reset_dependents
 from views import cache, charts, data, present
 from views.labels import DASHBOARDS, label, pick, t
 
@@ -305,10 +305,7 @@ class Dashboard:
     def __init__(self, page: Page, query: str | None = None):
         self.page = page
         self.notebook = page.notebook
-        qs = current_query_string() if query is None else query
-        self.lang = parse_query(qs, []).lang
-        self.controls: list[Control] = page.build_controls(self.lang)
-        self.state: State = read_address(self.controls, qs)
+        self.lang, self.controls, self.state = page.open(current_query_string() if query is None else query)
         self.panels: list[_Drawn] = []  # the charts
         self.texts: list[_Drawn] = []  # the blocks of text (Om data), shown before the charts
         self.widgets: dict[str, widgets.Dropdown] = {}

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from views import cache, data, html as vhtml
-from views.labels import DASHBOARDS, pick
-
 from .address import Choice, Note, State, parse_query, to_query
 
 # -- controls ------------------------------------------------------------------------------------------------------
@@ -177,18 +175,23 @@ class Page:
     headlines: Panel | None = None
     panels: tuple[Panel, ...] = ()
 
-    @property
-    def title(self) -> tuple[str, str]:
-        return next(d[1] for d in DASHBOARDS if d[0] == self.notebook)
-
-    def title_for(self, lang: str) -> str:
-        return pick(self.title, lang)
-
     def build_controls(self, lang: str) -> list[Control]:
         return [spec.build(lang) for spec in self.controls]
 
+    def open(self, query: str | None) -> tuple[str, list[Control], State]:
+        """An address as a kernel serving it reads it: its language, the controls in that language (their allowed
+        values read from the warehouse) and their validated values."""
+        lang = parse_query(query, []).lang
+        controls = self.build_controls(lang)
+        return lang, controls, read_address(controls, query)
+
+    @property
+    def blocks(self) -> tuple[Panel, ...]:
+        """Everything the page draws: the headline figures (if any), then its panels."""
+        return ((self.headlines,) if self.headlines else ()) + self.panels
+
     def panel(self, name: str) -> Panel:
-        return next(p for p in (*self.panels, *([self.headlines] if self.headlines else [])) if p.name == name)
+        return next(p for p in self.blocks if p.name == name)
 
     def view(self, panel: Panel, values: Mapping, lang: str):
         """The panel's view for these (converted) control values, as the page shows it, shared between kernels:

@@ -22,8 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from pages import PAGES
-from pages.address import parse_query
-from pages.model import address, converted, near, read_address
+from pages.model import address, converted, near
 from views import geo
 
 LANG_QUERIES = ("", "?lang=en")  # the default page in Danish and English
@@ -41,14 +40,13 @@ def run_page(name: str, query: str) -> tuple[list[str], list[str]]:
     (pages.model.Page.view); returns (its failures, the addresses one change away)."""
     page = PAGES[name]
     try:
-        lang = parse_query(query, []).lang
-        controls = page.build_controls(lang)
-        values = read_address(controls, query).values
+        lang, controls, state = page.open(query)
+        values = state.values
         shown = converted(controls, values)
     except Exception as exc:  # noqa: BLE001 - reported, the other pages still built
         return [f"{name}{query}: {type(exc).__name__}: {exc}"], []
     failures = []
-    for panel in ([page.headlines] if page.headlines else []) + list(page.panels):
+    for panel in page.blocks:
         try:
             page.view(panel, shown, lang)
         except Exception as exc:  # noqa: BLE001 - a panel that fails is reported, the others still built
