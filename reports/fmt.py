@@ -29,14 +29,14 @@ def pct(rate, lang: str = "da", decimals: int = 1) -> str:
 
 def pct_interval(low, high, lang: str = "da", decimals: int = 1) -> str:
     """A 95% interval of fractions: '39,2-41,4 %' (da) or '39.2-41.4%' (en)."""
-    if numbers.parse(low) is None or numbers.parse(high) is None:
+    if numbers.missing(low) or numbers.missing(high):
         return MISSING
     return number(100 * float(low), lang, decimals) + "–" + pct(high, lang, decimals)
 
 
 def interval(low, high, lang: str = "da", decimals: int = 0) -> str:
     """A 95% interval of plain numbers: '1.700.000-1.900.000'."""
-    if numbers.parse(low) is None or numbers.parse(high) is None:
+    if numbers.missing(low) or numbers.missing(high):
         return MISSING
     return number(low, lang, decimals) + "–" + number(high, lang, decimals)
 
@@ -66,7 +66,7 @@ def millions(x, lang: str = "da", decimals: int = 1) -> str:
 
 def dkk(x, lang: str = "da") -> str:
     """An amount in whole kroner: '12.345 kr.' (da) or 'DKK 12,345' (en)."""
-    if numbers.parse(x) is None:
+    if numbers.missing(x):
         return MISSING
     return number(x, lang, 0) + " kr." if lang == "da" else "DKK " + number(x, lang, 0)
 
@@ -92,7 +92,7 @@ def rounded(x, step: float, lang: str = "da") -> str:
 
 
 def rounded_interval(low, high, step: float, lang: str = "da") -> str:
-    if numbers.parse(low) is None or numbers.parse(high) is None:
+    if numbers.missing(low) or numbers.missing(high):
         return MISSING
     return rounded(low, step, lang) + "–" + rounded(high, step, lang)
 

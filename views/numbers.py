@@ -29,7 +29,8 @@ def parse(x) -> float | None:
     return None if math.isnan(f) else f
 
 
-def _isnan(x) -> bool:
+def missing(x) -> bool:
+    """True when `x` is no number (parse gives None): the formatters write '' for it."""
     return parse(x) is None
 
 
@@ -39,7 +40,7 @@ def _pattern(decimals: int) -> str:
 
 def number(x, lang: str = "da", decimals: int = 0) -> str:
     """1234567.8 -> '1.234.568' (da) or '1,234,568' (en); None/NaN -> '' (callers choose their own dash)."""
-    if _isnan(x):
+    if missing(x):
         return ""
     text = format_decimal(float(x), format=_pattern(decimals), locale=LOCALES["en" if lang == "en" else "da"])
     return text[1:] if text.startswith("-") and not text.strip("-0,.") else text  # no "-0,0"
@@ -47,7 +48,7 @@ def number(x, lang: str = "da", decimals: int = 0) -> str:
 
 def percent(x, lang: str = "da", decimals: int = 1) -> str:
     """A fraction 0-1 as a percentage: 0.4031 -> '40,3 %' (da) or '40.3%' (en)."""
-    if _isnan(x):
+    if missing(x):
         return ""
     pattern = _pattern(decimals) + (" %" if lang != "en" else "%")
     return format_percent(float(x), format=pattern, locale=LOCALES["en" if lang == "en" else "da"])
@@ -55,7 +56,7 @@ def percent(x, lang: str = "da", decimals: int = 1) -> str:
 
 def signed(x, lang: str = "da", decimals: int = 1) -> str:
     """A change with an explicit sign: '+1,2', '-0,4', '0,0' (no '+0,0' or '-0,0'); '' when missing."""
-    if _isnan(x):
+    if missing(x):
         return ""
     text = number(x, lang, decimals)
     return text if text.startswith("-") or set(text) <= set("0,.") else "+" + text
@@ -63,12 +64,12 @@ def signed(x, lang: str = "da", decimals: int = 1) -> str:
 
 def points(x, lang: str = "da", decimals: int = 1) -> str:
     """A difference of fractions in percentage points without sign or unit (a table cell): 0.012 -> '1,2'."""
-    return "" if _isnan(x) else number(100 * float(x), lang, decimals)
+    return "" if missing(x) else number(100 * float(x), lang, decimals)
 
 
 def interval(low, high, lang: str = "da", *, fmt: str = "number", decimals: int = 0) -> str:
     """A 95 % interval: '38,8-41,1 %' for fractions, '1.700-1.900' for numbers; '' when a bound is missing."""
-    if _isnan(low) or _isnan(high):
+    if missing(low) or missing(high):
         return ""
     if fmt == "percent":
         return number(100 * float(low), lang, decimals) + "-" + percent(high, lang, decimals)
@@ -89,7 +90,7 @@ def percent_tick_labels(lang: str = "da") -> dict[str, str]:
 
 def count(x, lang: str = "da", *, small: bool = False) -> str:
     """A count; a count of persons the query layer nulled by its small-count rule (small=True) is '<5'."""
-    if _isnan(x):
+    if missing(x):
         return SMALL_COUNT if small else ""
     return number(x, lang, 0)
 
@@ -99,14 +100,14 @@ def count(x, lang: str = "da", *, small: bool = False) -> str:
 
 def step_for(se) -> float:
     """The rounding step for an estimate with this standard error: the largest power of ten not above it (min 1)."""
-    if _isnan(se) or float(se) <= 0:
+    if missing(se) or float(se) <= 0:
         return 1.0
     return max(1.0, 10.0 ** math.floor(math.log10(float(se))))
 
 
 def rounded(x, step: float, lang: str = "da") -> str:
     """x rounded to a multiple of step (a power of ten), e.g. 181913 with step 1000 -> '182.000'; NaN -> ''."""
-    if _isnan(x):
+    if missing(x):
         return ""
     return number(round(float(x) / step) * step, lang, max(0, -math.floor(math.log10(step))))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import queries
 
 from .labels import column_title, label, pick, t
-from .numbers import (NBSP, SMALL_COUNT, _isnan, count, interval, number, percent, points, rounded, signed,
+from .numbers import (NBSP, SMALL_COUNT, count, interval, missing, number, percent, points, rounded, signed,
                       step_for)
 from queries.lazy import lazy
 
@@ -72,7 +72,7 @@ def as_fraction(meta):
 
 def pp(delta, lang: str = "da", decimals: int = 1) -> str:
     """A change of a fraction in percentage points: 0.012 -> '+1,2 procentpoint'; '' when missing."""
-    if _isnan(delta):
+    if missing(delta):
         return ""
     return signed(100 * float(delta), lang, decimals) + NBSP + t("pp", lang)
 
@@ -105,7 +105,7 @@ def value_text(x, metric, lang: str = "da", *, column: str | None = None, decima
         return points(x, lang, dec)
     if fmt == "number":
         return number(x, lang, dec)
-    return "" if _isnan(x) and not isinstance(x, str) else str(x)
+    return "" if missing(x) and not isinstance(x, str) else str(x)
 
 
 def total_step(metric, se) -> float | None:
@@ -113,7 +113,7 @@ def total_step(metric, se) -> float | None:
     without decimals, with a standard error): the power of ten its SE supports (step_for), so that a chart, its
     table, the headline and the report all say 166.000, not 165.972. None for every other figure."""
     p = pres(metric)
-    if p.format == "number" and p.decimals == 0 and not _isnan(se):
+    if p.format == "number" and p.decimals == 0 and not missing(se):
         return step_for(se)
     return None
 
@@ -123,7 +123,7 @@ def estimate_texts(est, low, high, se, metric, lang: str = "da", *, decimals: in
     total rounded by total_step."""
     step = total_step(metric, se)
     if step is not None:
-        iv = "" if _isnan(low) or _isnan(high) else rounded(low, step, lang) + "-" + rounded(high, step, lang)
+        iv = "" if missing(low) or missing(high) else rounded(low, step, lang) + "-" + rounded(high, step, lang)
         return rounded(est, step, lang), iv
     p = pres(metric)
     dec = p.decimals if decimals is None else decimals
@@ -242,7 +242,7 @@ def hover_estimate(est, low, high, n, metric, lang: str = "da", se=None) -> str:
     if iv:
         parts.append(f"({iv})")
     text = " ".join(parts)
-    if not _isnan(n):
+    if not missing(n):
         text += f" · {number(n, lang)} {t('responses', lang)}"
     return text
 
