@@ -22,7 +22,7 @@ import pytest
 
 from views.labels import UI
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, free_port, start_voila, stop_voila, wait_drawn
+from .conftest import CHROMIUM, SCREENSHOTS, free_port, start_voila, stop_voila, wait_drawn
 
 pytestmark = pytest.mark.browser
 

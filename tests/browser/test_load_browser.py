@@ -16,7 +16,7 @@ import pytest
 
 from views.labels import DASHBOARDS, UI
 
-from .conftest import CHROMIUM, TEST_VOILA_ARGS, free_port, start_voila, stop_voila, wait_drawn
+from .conftest import CHROMIUM, free_port, start_voila, stop_voila, wait_drawn
 
 pytestmark = pytest.mark.browser
 
