@@ -44,11 +44,14 @@ def open_page(rpage, base, query):
 
 
 def shoot(rpage, base, query: str, name: str) -> None:
-    """Screenshots of both panels, the page loaded at each width (plotly lays a chart out for the width it opens at)."""
+    """Screenshots of both panels: the page as it is (opened at 1400 px), then opened again at 390 px (a phone opens
+    it at its width; the face test narrows pages)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     for width in (1400, 390):
-        rpage.page.set_viewport_size({"width": width, "height": 1000})
-        page = open_page(rpage, base, query)
+        if width != 1400:
+            rpage.page.set_viewport_size({"width": width, "height": 1000})
+            open_page(rpage, base, query)
+        page = rpage.page
         for panel in ("change", "contrast"):
             # the viewport scrolled to the panel: an element screenshot of a panel taller than the window loses its top
             page.evaluate(f"() => document.querySelector('.fd-panel-{panel}').scrollIntoView()")
@@ -65,6 +68,7 @@ def test_change_column_states_the_query_layers_change_and_verdict(rpage, voila_u
     earlier = sorted(o for o in pairs[year] if o < year)
     previous, first = earlier[-1], earlier[0]
     query = f"?year={year}&by=gender" + ("&lang=en" if lang == "en" else "")
+    rpage.page.set_viewport_size({"width": 1400, "height": 1000})
     page = open_page(rpage, voila_url, query)
     panel = page.locator(".fd-panel-change")
     note = panel.locator(".fd-note").inner_text()
@@ -157,6 +161,7 @@ def test_choosing_a_reference_changes_the_contrast_sentences_and_the_address(rpa
 
 def test_the_reference_is_restored_from_the_address_in_english(rpage, voila_url, demo_db):
     year = int(max(run("participation_rate", db=demo_db).data.year))
+    rpage.page.set_viewport_size({"width": 1400, "height": 1000})
     page = open_page(rpage, voila_url, f"?year={year}&by=age_group&ref=70%2B&lang=en")
     assert page.locator(".fd-control-ref select").input_value() == "70 years and over"
     note = page.locator(".fd-panel-contrast .fd-note").inner_text()
