@@ -186,3 +186,13 @@ def panel_marks(page) -> list[tuple[str, int]]:
         """(marks) => Array.from(document.querySelectorAll('.fd-panel')).map(p => [
             Array.from(p.classList).find(c => c.startsWith('fd-panel-')) || '',
             p.querySelectorAll(marks).length])""", MARKS)
+
+
+def selected(page, control: str) -> str:
+    """The text of the option a dashboard's dropdown shows (.fd-control-<control>)."""
+    return page.eval_on_selector(f".fd-control-{control} select", "s => s.options[s.selectedIndex].text")
+
+
+def ticks(page, panel: str, axis: str = "x") -> list[str]:
+    """The tick labels of a chart panel's axis."""
+    return page.locator(f".fd-panel-{panel} .{axis}tick text").evaluate_all("els => els.map(e => e.textContent)")

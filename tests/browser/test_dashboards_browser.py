@@ -9,7 +9,7 @@ import pytest
 
 from views.labels import DASHBOARDS
 
-from .conftest import kernel_shut_down, wait_drawn
+from .conftest import kernel_shut_down, ticks, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -22,10 +22,6 @@ def open_dashboard(rpage, base, file, query=""):
     return rpage.page
 
 
-def ticks(page, panel: str, axis: str = "x") -> list[str]:
-    return page.locator(f".fd-panel-{panel} .{axis}tick text").evaluate_all("els => els.map(e => e.textContent)")
-
-
 def test_widget_change_redraws_the_chart(rpage, voila_url):
     page = open_dashboard(rpage, voila_url, FILES[0])
     assert ticks(page, "participation") == ["I alt"]
@@ -33,22 +29,6 @@ def test_widget_change_redraws_the_chart(rpage, voila_url):
     page.wait_for_function("() => Array.from(document.querySelectorAll('.fd-panel-participation .xtick text'))"
                            ".map(e => e.textContent).join('|') === 'Mænd|Kvinder'")
     page.wait_for_function("() => location.search.includes('by=gender')")
-
-
-def test_url_parameters_preselect_widgets(rpage, voila_url):
-    page = open_dashboard(rpage, voila_url, FILES[0], "?year=2012&by=gender")
-    assert page.locator(".fd-control-year select").input_value() in ("2012",) or \
-        page.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text") == "2012"
-    assert page.eval_on_selector(".fd-control-by select", "s => s.options[s.selectedIndex].text") == "Køn"
-    assert ticks(page, "participation") == ["Mænd", "Kvinder"]
-    assert "2012" in page.locator(".fd-panel-participation .gtitle").text_content()
-    assert page.locator(".fd-fallback").count() == 0
-
-
-def test_kommune_parameter_preselects_the_municipality(rpage, voila_url):
-    page = open_dashboard(rpage, voila_url, "4_kommuneprofil.ipynb", "?kommune=147")
-    assert page.eval_on_selector(".fd-control-kommune select", "s => s.options[s.selectedIndex].text") == "Frederiksberg"
-    assert "Frederiksberg" in ticks(page, "framework", "y")
 
 
 def test_english_labels_with_lang_en(rpage, voila_url):

@@ -19,7 +19,7 @@ from views import numbers
 from views.labels import DASHBOARDS, dimension_title
 from views.labels import t as ui_text
 
-from .conftest import SCREENSHOTS, panel_marks, wait_drawn, wait_laid_out
+from .conftest import SCREENSHOTS, panel_marks, selected, ticks, wait_drawn, wait_laid_out
 
 pytestmark = pytest.mark.browser
 
@@ -172,6 +172,7 @@ def test_kommunerne_headlines_equal_the_query_layer_and_follow_the_indicator(rpa
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_kommuneprofil_headlines_are_the_municipality_beside_the_country(rpage, voila_url, lang):
     page = open_page(rpage, voila_url, "4_kommuneprofil.ipynb", "?kommune=147" + ("&lang=en" if lang == "en" else ""))
+    assert selected(page, "kommune") == "Frederiksberg" and "Frederiksberg" in ticks(page, "framework", "y")
     for metric, value, decimals in (("framework_score", "framework_score", 1),
                                     ("granted_per_inhabitant", "granted_dkk_per_inhabitant", 2),
                                     ("partnership_share", "partnership_share", 0)):
@@ -214,7 +215,12 @@ def test_address_bar_follows_widgets_and_the_copied_link_restores_the_view(brows
 
 
 def test_csv_has_danish_headings_a_source_line_and_rounded_values(rpage, voila_url):
+    """Opened at an address with a wave and a breakdown: the widgets show them, the chart draws them, and the CSV
+    downloads hold them."""
     page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2012&by=gender")
+    assert (selected(page, "year"), selected(page, "by")) == ("2012", "Køn")
+    assert ticks(page, "participation") == ["Mænd", "Kvinder"] and page.locator(".fd-fallback").count() == 0
+    assert "2012" in page.locator(".fd-panel-participation .gtitle").text_content()
     panel = page.locator(".fd-panel-participation")
     with page.expect_download() as info:
         panel.locator("a.fd-csv").click()
