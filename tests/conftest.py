@@ -78,9 +78,9 @@ def run_etl_build(raw: pathlib.Path, db: pathlib.Path, cwd: pathlib.Path = REPO)
 
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory) -> pathlib.Path:
-    """The warehouse built from tests/fixtures/raw through the real ETL entry point."""
+    """The warehouse built from tests/fixtures/raw through the real ETL entry point (in this process)."""
     db = tmp_path_factory.mktemp("fixture_warehouse") / "warehouse.duckdb"
-    proc = run_etl_build(FIXTURE_RAW, db)
+    proc = run_main("etl", "build", "--raw", FIXTURE_RAW, "--db", db)
     assert proc.returncode == 0, f"ETL build of the fixtures failed:\n{proc.stdout}\n{proc.stderr}"
     return db
 
