@@ -368,8 +368,7 @@ def test_raw_is_a_file(tmp_path):
 
 def test_demo_into_an_unwritable_place(tmp_path):
     (tmp_path / "f").write_text("x")
-    proc = subprocess.run([sys.executable, "-m", "etl", "demo", "--out", str(tmp_path / "f" / "demo")], cwd=REPO,
-                          capture_output=True, text=True)
+    proc = run_main("etl", "demo", "--out", tmp_path / "f" / "demo")
     assert proc.returncode == 2 and proc.stderr.startswith("error: cannot write the demo data to "), proc.stderr
     assert "Traceback" not in proc.stderr
 
