@@ -20,7 +20,7 @@ DEMO_DB = REPO / "data" / "warehouse.duckdb"
 START_FIRST = [
     "tests/test_small_counts.py",    # 160 s: every dashboard view walked for small counts
     "tests/test_report.py",          # 140 s: the report in both languages, three more builds
-    "tests/test_queries.py",         # 31 s (idle machine): every metric file as it is, the longest of make check
+    "tests/test_queries.py",         # 22 s (idle machine): every metric file as it is, the longest of make check
     "tests/test_etl_fuzz.py",
     "tests/test_queries_change.py",
 ]
