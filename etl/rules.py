@@ -53,10 +53,13 @@ class RowRule:
 
     `bad` is SQL over the staged row: raw text columns by name, typed values as `v_<name>` (NULL when the text
     is not a valid value of the column's type), so a rule never fires on a value already reported as badly typed.
+    `guard`: a cheaper condition that holds wherever `bad` does (one case of staging.exclusive); the rules of a guard
+    that holds on no row are not evaluated.
     """
     column: str
     bad: str
     message: str
+    guard: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,7 +10,7 @@ import sys
 import duckdb
 import pytest
 
-from conftest import FIXTURE_RAW, REPO, run_etl_build
+from conftest import FIXTURE_RAW, REPO, run_etl_build, run_main
 from queries import provenance
 
 EXPECTED_ROWS = {
@@ -178,7 +178,7 @@ def test_rebuild_replaces_the_warehouse(tmp_path):
     con = duckdb.connect(str(db))
     con.execute("create table old as select 1 as x")
     con.close()
-    proc = run_etl_build(FIXTURE_RAW, db)
+    proc = run_main("etl", "build", "--raw", FIXTURE_RAW, "--db", db)
     assert proc.returncode == 0, proc.stderr
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from cooperations").fetchone()[0] == 10
@@ -234,7 +234,7 @@ def test_readme_documents_every_contract_column():
 
 
 def test_cli_demo_then_build(tmp_path):
-    """`python -m etl demo --out DIR --seed N` writes the six contract files and they build."""
+    """`python -m etl demo --out DIR --seed N` writes the six contract files and they build (in this process)."""
     from etl.build import CONTRACT_FILES
 
     out = tmp_path / "demo"
@@ -242,4 +242,4 @@ def test_cli_demo_then_build(tmp_path):
                           capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.glob("*.csv")) == sorted(CONTRACT_FILES)
-    assert run_etl_build(out, tmp_path / "w.duckdb").returncode == 0
+    assert run_main("etl", "build", "--raw", out, "--db", tmp_path / "w.duckdb").returncode == 0

@@ -77,25 +77,35 @@ EXPECTED_INPUT = {  # (encoding, delimiter, decimal_comma, synthetic) of survey_
 }
 
 
+@pytest.fixture(scope="module")
+def dialect_build(tmp_path_factory):
+    """build(name) -> (process, raw folder, warehouse) of the fixture rewritten in DIALECTS[name], built once in this
+    module (two tests read the cp1252 and the no-comment-line builds again)."""
+    built = {}
+
+    def build(name: str):
+        if name not in built:
+            raw = tmp_path_factory.mktemp(name) / "raw"
+            shutil.copytree(FIXTURE_RAW, raw)
+            rewrite(raw, **DIALECTS[name])
+            db = raw.parent / "w.duckdb"
+            built[name] = run_build(raw, db, cli=name == "danish_excel"), raw, db  # one through the command line
+        return built[name]
+    return build
+
+
 @pytest.mark.parametrize("name", DIALECTS)
-def test_dialect_gives_the_same_tables(tmp_path, reference_tables, name):
-    raw = tmp_path / "raw"
-    shutil.copytree(FIXTURE_RAW, raw)
-    rewrite(raw, **DIALECTS[name])
-    db = tmp_path / "w.duckdb"
-    proc = run_build(raw, db, cli=name == "danish_excel")  # one dialect through the whole command line
+def test_dialect_gives_the_same_tables(dialect_build, reference_tables, name):
+    proc, _, db = dialect_build(name)
     assert proc.returncode == 0, proc.stderr
     assert table_rows(db) == reference_tables
     assert inputs(db)["survey_respondents.csv"] == EXPECTED_INPUT[name]
 
 
-def test_windows_1252_with_danish_letters(tmp_path, reference_tables):
-    raw = tmp_path / "raw"
-    shutil.copytree(FIXTURE_RAW, raw)
-    rewrite(raw, encoding="cp1252")
+def test_windows_1252_with_danish_letters(dialect_build, reference_tables):
+    proc, raw, db = dialect_build("cp1252")
     assert "Ældresagen".encode("cp1252") in (raw / "grants_s18.csv").read_bytes()
-    db = tmp_path / "w.duckdb"
-    assert run_build(raw, db).returncode == 0
+    assert proc.returncode == 0
     assert table_rows(db) == reference_tables
     found = inputs(db)
     assert found["grants_s18.csv"][0] == "cp1252" and found["cooperations.csv"][0] == "cp1252"
@@ -103,12 +113,9 @@ def test_windows_1252_with_danish_letters(tmp_path, reference_tables):
     assert con.execute("select organisation from cooperations where cooperation_id = 'C009'").fetchone() == ("Grønt Værksted",)
 
 
-def test_no_synthetic_marker_means_real_data(tmp_path):
-    raw = tmp_path / "raw"
-    shutil.copytree(FIXTURE_RAW, raw)
-    rewrite(raw, drop_comments=True)
-    db = tmp_path / "w.duckdb"
-    assert run_build(raw, db).returncode == 0
+def test_no_synthetic_marker_means_real_data(dialect_build):
+    proc, _, db = dialect_build("no_comment_line")
+    assert proc.returncode == 0
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select value from build_info where key = 'data_kind'").fetchone() == ("real",)
 

@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 from conftest import FIXTURE_RAW, REPO, read_rows, run_main, set_cell, write_rows
-from test_etl_validation import assert_problem, build_fails, error_line, run_build
+from test_etl_validation import VOLUNTEER_LINES, assert_problem, build_fails, error_line, run_build, shared_builds
 
 SURVEY = "survey_respondents.csv"
 CONTRACT_FILES = ("survey_respondents.csv", "municipal_survey.csv", "grants_s18.csv", "grant_budgets.csv",
@@ -152,29 +152,55 @@ def set_cell_delim(path, line, column, value, delimiter):
     write_rows(path, comments, rows, delimiter=delimiter)
 
 
-@pytest.mark.parametrize("file,column,value,fragment", [
+THOUSANDS = [
     ("grants_s18.csv", "applied_dkk", "100,000", UNDECIDED),  # no other decimal in the file shows its sign
     ("grant_budgets.csv", "budget_dkk", "1.234", UNDECIDED),
     (SURVEY, "hours_per_month", "1.234.567", AMBIGUOUS),      # a point file: a grouping without decimals
-])
-def test_thousands_groupings_are_refused(raw_copy, existing_db, file, column, value, fragment):
-    set_cell(raw_copy / file, 3, column, value)
-    stderr = build_fails(raw_copy, existing_db)
+]
+
+
+@pytest.fixture(scope="module")
+def thousands_errors(tmp_path_factory, fixture_db) -> list[str]:
+    return shared_builds(tmp_path_factory, fixture_db, [(file, 3, column, value) for file, column, value, _ in THOUSANDS])
+
+
+@pytest.mark.parametrize("file,column,value,fragment", THOUSANDS)
+def test_thousands_groupings_are_refused(thousands_errors, file, column, value, fragment):
+    stderr = thousands_errors[THOUSANDS.index((file, column, value, fragment))]
     assert_problem(stderr, file, 3, column, value, fragment)
     if fragment == UNDECIDED:
         assert f"python -m etl build --decimal {file}=." in stderr
 
 
-@pytest.mark.parametrize("value,expected", [("1,234.5", 1234.5), ("987,654.25", 987654.25), ("1.508", 1.508),
-                                            ("130.560", 130.56)])
-def test_numbers_in_a_decimal_point_file_are_read_with_its_sign(raw_copy, tmp_path, value, expected):
+# weights read in one build, each in a row of its own: (value, what is stored)
+WEIGHTS_READ = [("1,234.5", 1234.5), ("987,654.25", 987654.25), ("1.508", 1.508), ("130.560", 130.56),
+                ("0.875", 0.875)]
+
+
+@pytest.fixture(scope="module")
+def weights_read(tmp_path_factory) -> dict[str, float]:
+    """The weight stored for each value of WEIGHTS_READ (the respondents of lines 3, 4, ...), from one build."""
+    raw = tmp_path_factory.mktemp("weights") / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    comments, rows = read_rows(raw / SURVEY)
+    for n, (value, _) in enumerate(WEIGHTS_READ):
+        rows[1 + n][rows[0].index("weight")] = value
+    write_rows(raw / SURVEY, comments, rows)
+    db = raw.parent / "w.duckdb"
+    assert run_build(raw, db).returncode == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = dict(con.execute("select respondent_id, weight from survey_respondents").fetchall())
+    finally:
+        con.close()
+    return {value: stored[rows[1 + n][rows[0].index("respondent_id")]] for n, (value, _) in enumerate(WEIGHTS_READ)}
+
+
+@pytest.mark.parametrize("value,expected", WEIGHTS_READ[:4])
+def test_numbers_in_a_decimal_point_file_are_read_with_its_sign(weights_read, value, expected):
     """The fixture's survey writes 0.5, 1.5: a thousands comma in front of decimals is read (the one grouping
     accepted), and three decimals are decimals."""
-    set_cell(raw_copy / SURVEY, 3, "weight", value)
-    db = tmp_path / "w.duckdb"
-    assert run_build(raw_copy, db).returncode == 0
-    assert duckdb.connect(str(db), read_only=True).execute(
-        "select weight from survey_respondents where respondent_id = '2012-0001'").fetchone() == (expected,)
+    assert weights_read[value] == expected
 
 
 def test_thousands_comma_in_a_file_with_decimal_points(raw_copy, existing_db):
@@ -184,12 +210,8 @@ def test_thousands_comma_in_a_file_with_decimal_points(raw_copy, existing_db):
                    "'1.5' on line 5): a comma is neither")
 
 
-def test_leading_zero_decimal_is_not_ambiguous(raw_copy, tmp_path):
-    set_cell(raw_copy / SURVEY, 3, "weight", "0.875")
-    db = tmp_path / "w.duckdb"
-    assert run_build(raw_copy, db).returncode == 0
-    assert duckdb.connect(str(db), read_only=True).execute(
-        "select weight from survey_respondents where respondent_id = '2012-0001'").fetchone() == (0.875,)
+def test_leading_zero_decimal_is_not_ambiguous(weights_read):
+    assert weights_read["0.875"] == 0.875
 
 
 def test_stray_decimal_comma_is_named_not_the_good_rows(raw_copy, existing_db):
@@ -202,7 +224,7 @@ def test_stray_decimal_comma_is_named_not_the_good_rows(raw_copy, existing_db):
     assert stderr.count("error: survey_respondents.csv") == 1
 
 
-@pytest.mark.parametrize("file,column,value,fragment", [
+NON_FINITE = [
     (SURVEY, "weight", "1e309", "out of range: must be > 0 and <= 1000000"),
     (SURVEY, "weight", "1e200", "out of range: must be > 0 and <= 1000000"),
     (SURVEY, "weight", "-1e309", "out of range"),
@@ -215,11 +237,22 @@ def test_stray_decimal_comma_is_named_not_the_good_rows(raw_copy, existing_db):
     ("municipal_survey.csv", "staff_fte", "1e309", "out of range: must be between 0 and 10000"),
     (SURVEY, "year", "２０１２", "not a whole number"),
     (SURVEY, "age", "99999999999999999999", "not a whole number"),
-])
-def test_non_finite_and_out_of_bounds_values_are_refused(raw_copy, existing_db, file, column, value, fragment):
-    line = 4 if file == "municipal_survey.csv" else 3
-    set_cell(raw_copy / file, line, column, value)
-    assert_problem(build_fails(raw_copy, existing_db), file, line, column, value, fragment)
+]
+# the survey's cases each in a volunteer's row of its own (hours_per_month is given there), the others as before
+NON_FINITE_LINES = [VOLUNTEER_LINES[n] if file == SURVEY else 4 if file == "municipal_survey.csv" else 3
+                    for n, (file, *_) in enumerate(NON_FINITE)]
+
+
+@pytest.fixture(scope="module")
+def non_finite_errors(tmp_path_factory, fixture_db) -> list[str]:
+    return shared_builds(tmp_path_factory, fixture_db,
+                         [(file, line, column, value) for (file, column, value, _), line in zip(NON_FINITE, NON_FINITE_LINES)])
+
+
+@pytest.mark.parametrize("file,column,value,fragment", NON_FINITE)
+def test_non_finite_and_out_of_bounds_values_are_refused(non_finite_errors, file, column, value, fragment):
+    i = NON_FINITE.index((file, column, value, fragment))
+    assert_problem(non_finite_errors[i], file, NON_FINITE_LINES[i], column, value, fragment)
 
 
 def test_every_float_column_declares_bounds():
@@ -233,26 +266,44 @@ def test_every_float_column_declares_bounds():
                 assert col.min is not None and col.max is not None, (spec.file, col.name)
 
 
-@pytest.mark.parametrize("file,line,column,value", [
+CONTROL_CHARACTERS = [
     (SURVEY, 3, "respondent_id", "2012-0001\x00x"),
     ("grants_s18.csv", 5, "organisation", "Røde\tKors"),
     ("cooperations.csv", 4, "organisation", "Frem\x1b[31m"),
     ("cooperations.csv", 6, "cooperation_id", "C\x7f"),
-])
-def test_control_characters_in_text_are_refused(raw_copy, existing_db, file, line, column, value):
-    set_cell(raw_copy / file, line, column, value)
-    stderr = build_fails(raw_copy, existing_db)
+]
+
+
+@pytest.fixture(scope="module")
+def control_errors(tmp_path_factory, fixture_db) -> list[str]:
+    return shared_builds(tmp_path_factory, fixture_db, CONTROL_CHARACTERS)
+
+
+@pytest.mark.parametrize("file,line,column,value", CONTROL_CHARACTERS)
+def test_control_characters_in_text_are_refused(control_errors, file, line, column, value):
+    stderr = control_errors[CONTROL_CHARACTERS.index((file, line, column, value))]
     assert_problem(stderr, file, line, column, value, "contains a control character")
 
 
 # ---- files ---------------------------------------------------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def header_only_errors(tmp_path_factory, fixture_db) -> str:
+    """The failing build of a copy of the fixture whose every file has only its header (each file is refused on its
+    own, and the build reports the problems of every file: one build for the six cases)."""
+    root = tmp_path_factory.mktemp("header_only")
+    raw, db = root / "raw", root / "warehouse.duckdb"
+    shutil.copytree(FIXTURE_RAW, raw)
+    shutil.copyfile(fixture_db, db)
+    for file in CONTRACT_FILES:
+        comments, rows = read_rows(raw / file)
+        write_rows(raw / file, comments, rows[:1])
+    return build_fails(raw, db)
+
+
 @pytest.mark.parametrize("file", CONTRACT_FILES)
-def test_header_only_file_is_refused(raw_copy, existing_db, file):
-    comments, rows = read_rows(raw_copy / file)
-    write_rows(raw_copy / file, comments, rows[:1])
-    stderr = build_fails(raw_copy, existing_db)
-    assert f"error: {file}: no data rows: the file has a header but no rows" in stderr
+def test_header_only_file_is_refused(header_only_errors, file):
+    assert f"error: {file}: no data rows: the file has a header but no rows" in header_only_errors
 
 
 def test_folder_where_a_file_should_be(raw_copy, existing_db):
@@ -328,8 +379,7 @@ def test_raw_is_a_file(tmp_path):
 
 def test_demo_into_an_unwritable_place(tmp_path):
     (tmp_path / "f").write_text("x")
-    proc = subprocess.run([sys.executable, "-m", "etl", "demo", "--out", str(tmp_path / "f" / "demo")], cwd=REPO,
-                          capture_output=True, text=True)
+    proc = run_main("etl", "demo", "--out", tmp_path / "f" / "demo")
     assert proc.returncode == 2 and proc.stderr.startswith("error: cannot write the demo data to "), proc.stderr
     assert "Traceback" not in proc.stderr
 

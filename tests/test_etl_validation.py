@@ -7,12 +7,13 @@ run `python -m etl build` as a subprocess to prove the wiring: exit status, stde
 from __future__ import annotations
 
 import pathlib
+import shutil
 import subprocess
 
 import duckdb
 import pytest
 
-from conftest import FIXTURES, read_rows, run_main, set_cell, write_rows
+from conftest import FIXTURE_RAW, FIXTURES, read_rows, run_main, set_cell, write_rows
 
 # Fixture line numbers: line 1 is the `# synthetic` comment, line 2 the header, line 3 the first data row.
 SURVEY = "survey_respondents.csv"
@@ -59,9 +60,37 @@ def assert_problem(stderr, file, line, column, value, fragment, more=0):
         assert "more row" not in msg, msg
 
 
+def shared_builds(tmp_path_factory, fixture_db, cases: list[tuple[str, int, str, str]]) -> list[str]:
+    """The stderr of a failing build (build_fails: status 2, the warehouse unchanged) for each case (file, line,
+    column, value), with fewer builds than cases: the ETL reports every problem of every file in one run, so cases
+    whose cells are in other rows and other columns share a copy of the fixture and one build. Cases of one column
+    never share one (the count of further rows with the same problem would merge them)."""
+    groups: list[list[int]] = []
+    for i, (file, line, column, _) in enumerate(cases):
+        for group in groups:
+            if all(f != file or (l != line and c != column) for f, l, c, _ in (cases[j] for j in group)):
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    out = [""] * len(cases)
+    for group in groups:
+        root = tmp_path_factory.mktemp("shared_build")
+        raw, db = root / "raw", root / "warehouse.duckdb"
+        shutil.copytree(FIXTURE_RAW, raw)
+        shutil.copyfile(fixture_db, db)
+        for i in group:
+            file, line, column, value = cases[i]
+            set_cell(raw / file, line, column, value)
+        stderr = build_fails(raw, db)
+        for i in group:
+            out[i] = stderr
+    return out
+
+
 # ---- survey_respondents.csv -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("column,bad,fragment", [
+SURVEY_VALUE_RULES = [
     ("year", "2O12", "not a whole number"),
     ("year", "212", "out of range: must be between 1900 and 2100"),
     ("weight", "0", "out of range: must be > 0 and <= 1000000"),
@@ -83,11 +112,24 @@ def assert_problem(stderr, file, line, column, value, fragment, more=0):
     ("area_education", "2", "must be 0 or 1"),
     ("respondent_id", "", "missing value"),
     ("gender", "", "missing value"),
-])
-def test_survey_value_rules(raw_copy, existing_db, column, bad, fragment):
-    set_cell(raw_copy / SURVEY, VOLUNTEER_LINE, column, bad)
-    stderr = build_fails(raw_copy, existing_db)
-    assert_problem(stderr, SURVEY, VOLUNTEER_LINE, column, bad or None, fragment)
+]
+REQUIRED_WHEN_VOLUNTEERED = ["hours_per_month", "area_social_health", "recruited"]
+# each case in a row of its own, a volunteer's (the answers must be given there); the first case on VOLUNTEER_LINE
+_comments, _rows = read_rows(FIXTURE_RAW / SURVEY)
+VOLUNTEER_LINES = [len(_comments) + 1 + n for n, r in enumerate(_rows) if r[_rows[0].index("volunteered")] == "1"]
+SURVEY_CASES = [(SURVEY, line, column, bad) for line, (column, bad) in zip(
+    VOLUNTEER_LINES, [(c, b) for c, b, _ in SURVEY_VALUE_RULES] + [(c, "") for c in REQUIRED_WHEN_VOLUNTEERED])]
+
+
+@pytest.fixture(scope="module")
+def survey_errors(tmp_path_factory, fixture_db) -> list[str]:
+    return shared_builds(tmp_path_factory, fixture_db, SURVEY_CASES)
+
+
+@pytest.mark.parametrize("column,bad,fragment", SURVEY_VALUE_RULES)
+def test_survey_value_rules(survey_errors, column, bad, fragment):
+    i = SURVEY_VALUE_RULES.index((column, bad, fragment))
+    assert_problem(survey_errors[i], SURVEY, SURVEY_CASES[i][1], column, bad or None, fragment)
 
 
 def test_count_of_more_rows_with_the_same_problem(raw_copy, existing_db):
@@ -106,11 +148,11 @@ def test_answers_must_be_empty_when_not_volunteered(raw_copy, existing_db):
                    "must be empty when volunteered = 0")
 
 
-@pytest.mark.parametrize("column", ["hours_per_month", "area_social_health", "recruited"])
-def test_answers_required_when_volunteered(raw_copy, existing_db, column):
-    set_cell(raw_copy / SURVEY, VOLUNTEER_LINE, column, "")
-    stderr = build_fails(raw_copy, existing_db)
-    assert_problem(stderr, SURVEY, VOLUNTEER_LINE, column, None, "missing value (required when volunteered = 1)")
+@pytest.mark.parametrize("column", REQUIRED_WHEN_VOLUNTEERED)
+def test_answers_required_when_volunteered(survey_errors, column):
+    i = len(SURVEY_VALUE_RULES) + REQUIRED_WHEN_VOLUNTEERED.index(column)
+    assert_problem(survey_errors[i], SURVEY, SURVEY_CASES[i][1], column, None,
+                   "missing value (required when volunteered = 1)")
 
 
 def test_respondent_id_unique_within_year(raw_copy, existing_db):
@@ -187,11 +229,15 @@ def test_all_problems_in_all_files_are_reported_together(raw_copy, existing_db):
     set_cell(raw_copy / SURVEY, 5, "gender", "x")
     set_cell(raw_copy / "cooperations.csv", 3, "form", "handshake")
     set_cell(raw_copy / "population.csv", 4, "persons", "-5")
+    set_cell(raw_copy / "grants_s18.csv", 3, "applied_dkk", "-1")
+    set_cell(raw_copy / "grant_budgets.csv", 3, "budget_dkk", "-1")  # the second file of one loader
     stderr = build_fails(raw_copy, existing_db, cli=True)
     assert_problem(stderr, SURVEY, 5, "gender", "x", "unknown code")
     assert_problem(stderr, "cooperations.csv", 3, "form", "handshake", "unknown code")
     assert_problem(stderr, "population.csv", 4, "persons", "-5", "out of range: must be between 0 and 10000000")
-    assert "3 problems in the input" in stderr
+    assert_problem(stderr, "grants_s18.csv", 3, "applied_dkk", "-1", "out of range")
+    assert_problem(stderr, "grant_budgets.csv", 3, "budget_dkk", "-1", "out of range")
+    assert "5 problems in the input" in stderr
 
 
 def test_line_numbers_count_every_comment_line(raw_copy, existing_db):
@@ -252,7 +298,7 @@ def test_municipal_survey_item_nonresponse_is_allowed(raw_copy, tmp_path):
 
 # ---- grants, budgets, cooperations, population -------------------------------------------------------------------
 
-@pytest.mark.parametrize("file,line,column,bad,fragment", [
+OTHER_VALUE_RULES = [
     ("grants_s18.csv", 3, "applied_dkk", "-100", "out of range: must be between 0 and 100000000000"),
     ("grants_s18.csv", 4, "granted_dkk", "12abc", "not a number"),  # 1.000,50 is read: test_etl_real_files.py
     ("grants_s18.csv", 5, "target_group", "pensioners", "unknown code; accepted: elderly"),
@@ -269,10 +315,17 @@ def test_municipal_survey_item_nonresponse_is_allowed(raw_copy, tmp_path):
     ("population.csv", 5, "persons", "12.5", "not a whole number"),
     ("population.csv", 5, "persons", "12000000", "out of range: must be between 0 and 10000000"),
     ("population.csv", 6, "municipality_code", "411", "unknown municipality code"),
-])
-def test_value_rules_other_files(raw_copy, existing_db, file, line, column, bad, fragment):
-    set_cell(raw_copy / file, line, column, bad)
-    stderr = build_fails(raw_copy, existing_db)
+]
+
+
+@pytest.fixture(scope="module")
+def other_files_errors(tmp_path_factory, fixture_db) -> list[str]:
+    return shared_builds(tmp_path_factory, fixture_db, [case[:4] for case in OTHER_VALUE_RULES])
+
+
+@pytest.mark.parametrize("file,line,column,bad,fragment", OTHER_VALUE_RULES)
+def test_value_rules_other_files(other_files_errors, file, line, column, bad, fragment):
+    stderr = other_files_errors[OTHER_VALUE_RULES.index((file, line, column, bad, fragment))]
     assert_problem(stderr, file, line, column, bad or None, fragment)
 
 

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import FIXTURE_RAW, REPO, run_etl_build
+from conftest import FIXTURE_RAW, REPO, run_main
 from fixtures import make_survey_files as msf
 
 EXAMPLE = REPO / "etl" / "mappings" / "example.yml"
@@ -51,9 +51,10 @@ def write_mapping(tmp_path: pathlib.Path, edit) -> pathlib.Path:
     return path
 
 
-def test_import_gives_back_the_fixture_csv_and_builds(source, tmp_path, fixture_db):
-    """Labels, missing codes and the age from birth year and interview date map back to the contract exactly."""
-    proc = import_survey(source, EXAMPLE, tmp_path / "out")
+def test_import_gives_back_the_fixture_csv_and_builds(cli, source, tmp_path, fixture_db):
+    """Labels, missing codes and the age from birth year and interview date map back to the contract exactly (the
+    .sav through `python -m etl import-survey` as a subprocess, the .dta in this process; both build in it)."""
+    proc = (import_survey if source.suffix == ".sav" else cli)(source, EXAMPLE, tmp_path / "out")
     assert proc.returncode == 0, proc.stderr
     assert f"320 respondents from {source.name}" in proc.stdout
     written = tmp_path / "out" / "survey_respondents.csv"
@@ -62,7 +63,7 @@ def test_import_gives_back_the_fixture_csv_and_builds(source, tmp_path, fixture_
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURE_RAW, raw)
     shutil.copyfile(written, raw / "survey_respondents.csv")
-    build = run_etl_build(raw, tmp_path / "warehouse.duckdb")
+    build = run_main("etl", "build", "--raw", raw, "--db", tmp_path / "warehouse.duckdb")
     assert build.returncode == 0, build.stderr
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     try:

@@ -88,10 +88,22 @@ def test_parameters_declared_and_read(name):
     assert rules.parameters_declared_and_read(load_metric(name)) == []
 
 
+_expected: dict[tuple, queries.Result] = {}
+
+
+def run_once(db, name: str, **request) -> queries.Result:
+    """run(name, **request) on the (unchanging) fixture warehouse, computed once in this module: the metric file
+    tests below compare the same requests (as it is in DuckDB, in the duckdb shell), and a run costs 15 ms."""
+    key = (str(db), name, tuple(sorted(request.items())))
+    if key not in _expected:
+        _expected[key] = run(name, db=db, **request)
+    return _expected[key]
+
+
 @pytest.mark.parametrize("name", ALL_METRICS)
 def test_result_columns_are_the_declared_columns(fixture_db, name):
     assert rules.result_columns_declared(load_metric(name), fixture_db) == []
-    assert run(name, db=fixture_db).meta is load_metric(name)
+    assert run_once(fixture_db, name).meta is load_metric(name)
 
 
 @pytest.mark.parametrize("name", [m for m in ALL_METRICS if load_metric(m).dimensions])
@@ -162,7 +174,7 @@ def raw_run(con, name: str, **variables) -> pd.DataFrame:
         con.execute(f'reset variable "{var}"')
     for key, value in variables.items():
         con.execute(f'set variable "{key}" = ?', [value])
-    rows = con.sql((QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")).df()
+    rows = con.execute((QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")).df()
     return queries.engine.finish(load_metric(name), rows, variables)
 
 
@@ -177,50 +189,77 @@ def plain(fixture_db):
 @pytest.mark.parametrize("name", ALL_METRICS)
 def test_every_metric_file_runs_as_it_is_in_duckdb_and_gives_what_run_gives(plain, fixture_db, name):
     m = load_metric(name)
-    pd.testing.assert_frame_equal(raw_run(plain, name), run(name, db=fixture_db).data)  # no variable set: defaults
-    years = run(name, db=fixture_db).data["year"].dropna().unique()[:1] if "year" in m.param_names else []
+    default = run_once(fixture_db, name).data
+    pd.testing.assert_frame_equal(raw_run(plain, name), default)  # no variable set: defaults
+    years = default["year"].dropna().unique()[:1] if "year" in m.param_names else []
     for by in list(m.dimensions) or [None]:
         for year in [None, *[int(y) for y in years]]:
             request = {k: v for k, v in (("by", by), ("year", year)) if v is not None}
             if "suppress" in m.param_names:
                 request["suppress"] = False
-            expected = run(name, db=fixture_db, **request).data
-            pd.testing.assert_frame_equal(raw_run(plain, name, **request), expected, obj=f"{name} {request}")
+            pd.testing.assert_frame_equal(raw_run(plain, name, **request), run_once(fixture_db, name, **request).data,
+                                          obj=f"{name} {request}")
 
 
 DUCKDB_SHELL = Path(sys.executable).with_name("duckdb")  # the duckdb-cli package (test extra)
 
 
-def shell_run(db, name: str, **variables) -> list[dict]:
-    """queries/<name>.sql read as it is by the duckdb shell (`duckdb -readonly WAREHOUSE`), after `set variable`
-    lines, as docs/sql.md shows a researcher; the rows as the shell prints them in JSON."""
-    script = "".join(f'set variable "{k}" = {queries.engine.sql_literal(v)};\n' for k, v in variables.items())
-    script += f".read {QUERY_DIR / (name + '.sql')}\n"
-    proc = subprocess.run([str(DUCKDB_SHELL), "-readonly", "-json", str(db)], input=script, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0 and not proc.stderr, proc.stderr
-    return json.loads(proc.stdout) if proc.stdout.strip() else []
-
-
-@pytest.mark.parametrize("name", ALL_METRICS)
-def test_every_metric_file_runs_as_it_is_in_the_duckdb_shell(fixture_db, name):
-    """The warehouse is written in a format the duckdb shell from PyPI reads, its stored macros are what the files
-    use, and the shell's rows are what run() gives (default request, and one breakdown of one year)."""
+def shell_requests(db, name: str) -> list[dict]:
+    """The requests the shell test makes of a metric: the default, and one breakdown of one year."""
     m = load_metric(name)
     requests = [{}]
     if m.dimensions:
         by = [d for d in m.dimensions if d != m.default_by][:1] or [m.default_by]
-        years = run(name, db=fixture_db).data["year"].dropna().unique()[:1] if "year" in m.param_names else []
+        years = run_once(db, name).data["year"].dropna().unique()[:1] if "year" in m.param_names else []
         requests.append({"by": by[0], **({"year": int(years[0])} if len(years) else {})})
-    for request in requests:
-        expected = run(name, db=fixture_db, **request).data
-        got = shell_run(fixture_db, name, **request)
+    return requests
+
+
+@pytest.fixture(scope="module")
+def shell_rows(fixture_db) -> dict[tuple, list[dict]]:
+    """Every metric's shell_requests read by one duckdb shell (`duckdb -readonly WAREHOUSE`, one process instead of
+    one a request): for each, `set variable` lines, as docs/sql.md shows a researcher, then queries/<name>.sql as it
+    is; the rows as the shell prints them in JSON, by (name, request). A marker row comes before each request's rows,
+    and the variables are reset between requests (each sets only by and year)."""
+    keys, script = [], ""
+    for name in ALL_METRICS:
+        for request in shell_requests(fixture_db, name):
+            script += f"select {len(keys)} as request_marker;\nreset variable \"by\";\nreset variable \"year\";\n"
+            script += "".join(f'set variable "{k}" = {queries.engine.sql_literal(v)};\n' for k, v in request.items())
+            script += f".read {QUERY_DIR / (name + '.sql')}\n"
+            keys.append((name, tuple(request.items())))
+    proc = subprocess.run([str(DUCKDB_SHELL), "-readonly", "-json", str(fixture_db)], input=script, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    decoder, text, at, arrays = json.JSONDecoder(), proc.stdout, 0, []
+    while text[at:].strip():
+        value, at = decoder.raw_decode(text, at + len(text[at:]) - len(text[at:].lstrip()))
+        arrays.append(value)
+    rows: dict[tuple, list[dict]] = {}
+    for value in arrays:
+        if len(value) == 1 and set(value[0]) == {"request_marker"}:
+            rows[keys[value[0]["request_marker"]]] = []
+        else:
+            assert rows and not rows[list(rows)[-1]], value[:1]  # one result a request, after its marker
+            rows[list(rows)[-1]] = value
+    assert list(rows) == keys
+    return rows
+
+
+@pytest.mark.parametrize("name", ALL_METRICS)
+def test_every_metric_file_runs_as_it_is_in_the_duckdb_shell(fixture_db, shell_rows, name):
+    """The warehouse is written in a format the duckdb shell from PyPI reads, its stored macros are what the files
+    use, and the shell's rows are what run() gives (default request, and one breakdown of one year)."""
+    m = load_metric(name)
+    for request in shell_requests(fixture_db, name):
+        expected_data = run_once(fixture_db, name, **request).data
+        got = shell_rows[(name, tuple(request.items()))]
         if m.finish:  # the shell gives the inputs of the metric's Python step
             got = queries.engine.finish(m, pd.DataFrame(got).astype({"y_direct": float, "psi": float}), request)
-        got = pd.DataFrame(got, columns=list(expected.columns))
-        assert len(got) == len(expected), (name, request)
-        for col in expected.columns:
-            want = expected[col]
+        got = pd.DataFrame(got, columns=list(expected_data.columns))
+        assert len(got) == len(expected_data), (name, request)
+        for col in expected_data.columns:
+            want = expected_data[col]
             if pd.api.types.is_numeric_dtype(want) and not pd.api.types.is_bool_dtype(want):
                 pd.testing.assert_series_equal(pd.to_numeric(got[col]).astype(float), want.astype(float),
                                                check_names=False, rtol=1e-12, obj=f"{name} {request} {col}")
