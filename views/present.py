@@ -311,7 +311,7 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
     labels instead of codes, values rounded as displayed (text) or unrounded (numbers), reasons instead of flags,
     yes/no instead of True/False. Helper columns (label_*, dimension, small_count) are left out, and the design effect
     and effective n (deff, n_eff) from the rounded table: they are in the unrounded one, for researchers."""
-    out = pd.DataFrame(index=df.index)
+    out: dict[str, object] = {}  # the columns, made a frame once (adding them one at a time cost 0.1 ms each)
     reason = {"ok": "", "uncertain": t("uncertain_reason", lang), "suppressed": t("suppressed_reason", lang),
               "model": t("model_estimate", lang), "synthetic": t("synthetic_estimate", lang)}
     persons = set(pres(metric).person_counts)
@@ -362,7 +362,7 @@ def people_table(df: pd.DataFrame, metric, lang: str = "da", *, rounded: bool = 
             out[head] = [points(v, lang, dec) for v in series]
         else:
             out[head] = [number(v, lang, dec) for v in series]
-    return out.reset_index(drop=True)
+    return pd.DataFrame(out, index=df.index).reset_index(drop=True)
 
 
 def _category_labels(df: pd.DataFrame, lang: str) -> list[str]:
