@@ -7,6 +7,10 @@ WAREHOUSE := data/warehouse.duckdb
 LOCK := requirements.lock
 DEMO := data/raw/demo
 AXE := tests/browser/node_modules/axe-core/axe.min.js
+# Python keeps its compiled bytecode (__pycache__, git-ignored) even where the environment says not to (some CI and
+# container images set PYTHONDONTWRITEBYTECODE=1): otherwise every test worker, dashboard kernel and CLI run compiles
+# the project's modules again and pytest rewrites every test module in every worker.
+unexport PYTHONDONTWRITEBYTECODE
 PORT ?= 8866
 LAB_PORT ?= 8888
 LAB_FLAGS ?=
