@@ -13,16 +13,16 @@ FIXTURES = REPO / "tests" / "fixtures"
 FIXTURE_RAW = FIXTURES / "raw"
 DEMO_DB = REPO / "data" / "warehouse.duckdb"
 
-# The longest test files, longest first: `make test` (pytest-xdist, --dist loadfile --no-loadscope-reorder) hands the
+# The longest test files (make check runs test_queries.py first of them): `make test` (pytest-xdist, --dist loadfile --no-loadscope-reorder) hands the
 # files to the workers in collection order, so these start at once instead of one of them running alone at the end.
-# Wall seconds of one file, on the 2-core machine at a load average of about 10 (December 2026); remeasure when they
-# change (pytest --durations).
+# Wall seconds of one file run alone on the idle 2-core machine (December 2026); remeasure when they change (pytest
+# --durations).
 START_FIRST = [
-    "tests/test_small_counts.py",    # 160 s: every dashboard view walked for small counts
-    "tests/test_report.py",          # 140 s: the report in both languages, three more builds
-    "tests/test_queries.py",         # 22 s (idle machine): every metric file as it is, the longest of make check
-    "tests/test_etl_fuzz.py",
-    "tests/test_queries_change.py",
+    "tests/test_small_counts.py",    # 53 s: every dashboard view walked for small counts
+    "tests/test_report.py",          # 39 s: the report in both languages, three more builds
+    "tests/test_queries.py",         # 22 s: every metric file as it is, the longest of make check
+    "tests/test_etl_fuzz.py",        # 29 s: single-cell mutations of every contract file
+    "tests/test_queries_change.py",  # 31 s with R (the golden file rerun), 16 s without
 ]
 
 
