@@ -153,6 +153,28 @@ def rpage(profile):
     profile.clear_cookies()
 
 
+# Text that means a traceback or an exception reached the page.
+ERROR_TEXT = ("Traceback", "Error:", "Exception", "KeyError", "ValueError", "NameError")
+
+
+def open_dashboard(rpage, base: str, file: str, query: str = "", width: int = 1400):
+    """Open a dashboard (`file`, the address's `query`) in rpage's page at `width` px; return the page once every
+    chart is drawn."""
+    page = rpage.page
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.goto(f"{base}/voila/render/{file}{query}", wait_until="commit")
+    wait_drawn(page)
+    return page
+
+
+def assert_no_error(page) -> None:
+    """No error box on the page, and no traceback or exception text in it."""
+    assert page.locator(".fd-error").count() == 0, page.locator(".fd-error").all_inner_texts()
+    text = page.inner_text("body")
+    for word in ERROR_TEXT:
+        assert word not in text, f"{word!r} in the page"
+
+
 def wait_drawn(page, timeout: int = 90_000) -> int:
     """Wait until every chart panel on a dashboard has drawn data marks (or shows an error); return the panel count."""
     page.wait_for_selector(".fd-panel", timeout=timeout)

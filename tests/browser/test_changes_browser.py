@@ -11,7 +11,7 @@ import pytest
 from queries import comparable_waves, run
 from reports import fmt
 
-from .conftest import SCREENSHOTS, painted, wait_drawn
+from .conftest import SCREENSHOTS, open_dashboard, painted
 
 pytestmark = pytest.mark.browser
 PAGE = "1_frivillige.ipynb"
@@ -37,20 +37,13 @@ def expected(row, lang: str, compared: str, verdicts: dict) -> str:
             f"({w['interval'].format(pp(row.ci_low, lang), pp(row.ci_high, lang))}) · {verdicts[reliable]}")
 
 
-def open_page(rpage, base, query):
-    rpage.page.goto(f"{base}/voila/render/{PAGE}{query}", wait_until="commit")
-    wait_drawn(rpage.page)
-    return rpage.page
-
-
 def shoot(rpage, base, query: str, name: str) -> None:
     """Screenshots of both panels: the page as it is (opened at 1400 px), then opened again at 390 px (a phone opens
     it at its width; the face test narrows pages)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     for width in (1400, 390):
         if width != 1400:
-            rpage.page.set_viewport_size({"width": width, "height": 1000})
-            open_page(rpage, base, query)
+            open_dashboard(rpage, base, PAGE, query, width)
         page = rpage.page
         for panel in ("change", "contrast"):
             # the viewport scrolled to the panel: an element screenshot of a panel taller than the window loses its top
@@ -68,8 +61,7 @@ def test_change_column_states_the_query_layers_change_and_verdict(rpage, voila_u
     earlier = sorted(o for o in pairs[year] if o < year)
     previous, first = earlier[-1], earlier[0]
     query = f"?year={year}&by=gender" + ("&lang=en" if lang == "en" else "")
-    rpage.page.set_viewport_size({"width": 1400, "height": 1000})
-    page = open_page(rpage, voila_url, query)
+    page = open_dashboard(rpage, voila_url, PAGE, query)
     panel = page.locator(".fd-panel-change")
     note = panel.locator(".fd-note").inner_text()
     words = WORDS[lang]
@@ -99,7 +91,7 @@ def test_change_column_states_the_query_layers_change_and_verdict(rpage, voila_u
 
 
 def test_change_panel_follows_the_widgets(rpage, voila_url, demo_db):
-    page = open_page(rpage, voila_url, "?year=2014&by=gender")
+    page = open_dashboard(rpage, voila_url, PAGE, "?year=2014&by=gender")
     page.select_option(".fd-control-by select", label="Region")
     page.wait_for_function("() => (document.querySelector('.fd-panel-change .fd-note') || {}).innerText"
                            " && document.querySelector('.fd-panel-change .fd-note').innerText.includes('Region')")
@@ -131,7 +123,7 @@ def _reference_sentences(demo_db, year: int, by: str, reference: str, lang: str)
 
 def test_choosing_a_reference_changes_the_contrast_sentences_and_the_address(rpage, voila_url, demo_db):
     year = int(max(run("participation_rate", db=demo_db).data.year))
-    page = open_page(rpage, voila_url, f"?year={year}&by=gender")
+    page = open_dashboard(rpage, voila_url, PAGE, f"?year={year}&by=gender")
     ref = page.locator(".fd-control-ref select")
     assert ref.input_value() == "Mænd"  # default: the breakdown's first category (ipywidgets' option values are labels)
     assert [o.strip() for o in ref.locator("option").all_inner_texts()] == ["Mænd", "Kvinder"]
@@ -161,8 +153,7 @@ def test_choosing_a_reference_changes_the_contrast_sentences_and_the_address(rpa
 
 def test_the_reference_is_restored_from_the_address_in_english(rpage, voila_url, demo_db):
     year = int(max(run("participation_rate", db=demo_db).data.year))
-    rpage.page.set_viewport_size({"width": 1400, "height": 1000})
-    page = open_page(rpage, voila_url, f"?year={year}&by=age_group&ref=70%2B&lang=en")
+    page = open_dashboard(rpage, voila_url, PAGE, f"?year={year}&by=age_group&ref=70%2B&lang=en")
     assert page.locator(".fd-control-ref select").input_value() == "70 years and over"
     note = page.locator(".fd-panel-contrast .fd-note").inner_text()
     for sentence in _reference_sentences(demo_db, year, "age_group", "70+", "en"):
@@ -177,7 +168,7 @@ def test_a_bad_reference_in_the_address_falls_back_with_a_note(rpage, voila_url,
     from urllib.parse import quote
 
     year = int(max(run("participation_rate", db=demo_db).data.year))
-    page = open_page(rpage, voila_url, f"?year={year}&by=gender&ref={quote(value)}")
+    page = open_dashboard(rpage, voila_url, PAGE, f"?year={year}&by=gender&ref={quote(value)}")
     notes = page.locator(".fd-fallback").all_inner_texts()
     assert len(notes) == 1 and "ref=" in notes[0] and "Mænd" in notes[0], notes
     assert page.locator(".fd-error").count() == 0

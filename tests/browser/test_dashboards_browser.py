@@ -9,17 +9,11 @@ import pytest
 
 from views.labels import DASHBOARDS
 
-from .conftest import kernel_shut_down, ticks, wait_drawn
+from .conftest import kernel_shut_down, open_dashboard, ticks, wait_drawn
 
 pytestmark = pytest.mark.browser
 
 FILES = [d[0] for d in DASHBOARDS]
-
-
-def open_dashboard(rpage, base, file, query=""):
-    rpage.page.goto(f"{base}/voila/render/{file}{query}", wait_until="commit")
-    wait_drawn(rpage.page)
-    return rpage.page
 
 
 def test_widget_change_redraws_the_chart(rpage, voila_url):

@@ -19,22 +19,14 @@ from views import numbers
 from views.labels import DASHBOARDS, dimension_title
 from views.labels import t as ui_text
 
-from .conftest import SCREENSHOTS, panel_marks, selected, ticks, wait_drawn, wait_laid_out
+from .conftest import (SCREENSHOTS, assert_no_error, open_dashboard, panel_marks, selected, ticks, wait_drawn,
+                       wait_laid_out)
 
 pytestmark = pytest.mark.browser
 
 FILES = [d[0] for d in DASHBOARDS]
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = SCREENSHOTS / "face"
-ERROR_TEXT = ("Traceback", "Error:", "Exception", "KeyError", "ValueError", "NameError")
-
-
-def open_page(rpage, base, file, query="", width=1400):
-    page = rpage.page
-    page.set_viewport_size({"width": width, "height": 1000})
-    page.goto(f"{base}/voila/render/{file}{query}", wait_until="commit")
-    wait_drawn(page)
-    return page
 
 
 def axe_violations(page) -> list[tuple[str, str, int]]:
@@ -72,10 +64,7 @@ def assert_every_chart_drawn_offline_without_errors(page) -> None:
     no code cell; the demo banner says demo data."""
     marks = panel_marks(page)
     assert marks and all(n > 0 for _, n in marks), f"charts without data marks: {marks}"
-    assert page.locator(".fd-error").count() == 0, page.locator(".fd-error").all_inner_texts()
-    text = page.inner_text("body")
-    for word in ERROR_TEXT:
-        assert word not in text, f"{word!r} in the page"
+    assert_no_error(page)
     assert "Demodata" in page.inner_text("#fd-demo-banner") and page.locator("#fd-demo-banner").is_visible()
     for panel in page.locator(".fd-panel").all():
         assert "Definition" in panel.inner_text() and panel.locator("a.fd-csv").count() == 1
@@ -108,7 +97,7 @@ def test_every_page_is_accessible_fits_a_phone_and_names_itself(rpage, voila_url
     page = rpage.page
     query = "?lang=en" if lang == "en" else ""
     if file:
-        open_page(rpage, voila_url, file, query, 1400)
+        open_dashboard(rpage, voila_url, file, query, 1400)
     else:
         page.set_viewport_size({"width": 1400, "height": 1000})
         page.goto(f"{voila_url}/{query}")
@@ -138,7 +127,7 @@ def test_every_page_is_accessible_fits_a_phone_and_names_itself(rpage, voila_url
 
 
 def test_headline_figures_equal_the_query_layer(rpage, voila_url):
-    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2012")
+    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb", "?year=2012")
     for metric in ("participation_rate", "hours_per_month", "fte"):
         row = queries.run(metric, year=2012, by="total").data.iloc[0].to_dict()
         value, sentence = present.headline(metric, row, "da")
@@ -153,7 +142,7 @@ def _headline(page, key: str) -> str:
 
 
 def test_kommunerne_headlines_equal_the_query_layer_and_follow_the_indicator(rpage, voila_url):
-    page = open_page(rpage, voila_url, "2_kommunerne.ipynb", "?indikator=framework_score&year=2012")
+    page = open_dashboard(rpage, voila_url, "2_kommunerne.ipynb", "?indikator=framework_score&year=2012")
     national = queries.run("framework_score", year=2012, by="total").data.iloc[0]
     assert numbers.number(national["framework_score"], "da", 1) + " elementer" in _headline(page, "framework_score")
     per_municipality = queries.run("framework_score", year=2012, by="municipality").data
@@ -164,14 +153,15 @@ def test_kommunerne_headlines_equal_the_query_layer_and_follow_the_indicator(rpa
     # another indicator: the headlines follow it
     page.select_option(".fd-control-indikator select", label=queries.load_metric("payout_ratio").title_for("da"))
     page.wait_for_selector(".fd-headline[data-metric=payout_ratio]")
-    year = int(page.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text"))
+    year = int(selected(page, "year"))
     ratio = queries.run("payout_ratio", year=year, by="total").data.iloc[0]["payout_ratio"]
     assert numbers.percent(ratio, "da", 0) in _headline(page, "payout_ratio") and str(year) in _headline(page, "payout_ratio")
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_kommuneprofil_headlines_are_the_municipality_beside_the_country(rpage, voila_url, lang):
-    page = open_page(rpage, voila_url, "4_kommuneprofil.ipynb", "?kommune=147" + ("&lang=en" if lang == "en" else ""))
+    query = "?kommune=147" + ("&lang=en" if lang == "en" else "")
+    page = open_dashboard(rpage, voila_url, "4_kommuneprofil.ipynb", query)
     assert selected(page, "kommune") == "Frederiksberg" and "Frederiksberg" in ticks(page, "framework", "y")
     for metric, value, decimals in (("framework_score", "framework_score", 1),
                                     ("granted_per_inhabitant", "granted_dkk_per_inhabitant", 2),
@@ -207,8 +197,8 @@ def test_address_bar_follows_widgets_and_the_copied_link_restores_the_view(brows
     again = context.new_page()
     again.goto(copied, wait_until="commit")
     wait_drawn(again)
-    assert again.eval_on_selector(".fd-control-by select", "s => s.options[s.selectedIndex].text") == "Køn"
-    assert again.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text") == "2012"
+    assert selected(again, "by") == "Køn"
+    assert selected(again, "year") == "2012"
     assert "2012" in again.locator(".fd-panel-participation .gtitle").text_content()
     again.close(run_before_unload=True)
     context.close()
@@ -217,7 +207,7 @@ def test_address_bar_follows_widgets_and_the_copied_link_restores_the_view(brows
 def test_csv_has_danish_headings_a_source_line_and_rounded_values(rpage, voila_url):
     """Opened at an address with a wave and a breakdown: the widgets show them, the chart draws them, and the CSV
     downloads hold them."""
-    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2012&by=gender")
+    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb", "?year=2012&by=gender")
     assert (selected(page, "year"), selected(page, "by")) == ("2012", "Køn")
     assert ticks(page, "participation") == ["Mænd", "Kvinder"] and page.locator(".fd-fallback").count() == 0
     assert "2012" in page.locator(".fd-panel-participation .gtitle").text_content()
@@ -248,7 +238,8 @@ def test_csv_has_danish_headings_a_source_line_and_rounded_values(rpage, voila_u
 def test_xlsx_is_built_on_click_with_headings_a_source_line_and_both_sheets(rpage, voila_url, lang):
     from openpyxl import load_workbook
 
-    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2012&by=gender" + ("&lang=en" if lang == "en" else ""))
+    query = "?year=2012&by=gender" + ("&lang=en" if lang == "en" else "")
+    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb", query)
     panel = page.locator(".fd-panel-participation")
     stem = panel.locator("a.fd-csv").get_attribute("download").removesuffix(".csv")
     with page.expect_download() as info:
@@ -281,7 +272,7 @@ def test_a_small_count_reads_less_than_5_and_its_suppressed_cell_shows_no_estima
     res = queries.run("municipal_participation").data
     row = res[(res["year"] == res["year"].max()) & (res["municipality_code"] == 825)].iloc[0]
     assert pd.isna(row["n"]) and row["direct_flag"] == "suppressed" and pd.isna(row["direct_estimate"])
-    page = open_page(rpage, voila_url, "4_kommuneprofil.ipynb", "?kommune=825")
+    page = open_dashboard(rpage, voila_url, "4_kommuneprofil.ipynb", "?kommune=825")
     panel = page.locator(".fd-panel-participation")
     panel.locator("details summary", has_text="Vis tabellen bag figuren").click()
     direct = panel.locator("table.fd-table tr", has_text="Direkte skøn").first
@@ -299,7 +290,7 @@ def test_a_small_count_reads_less_than_5_and_its_suppressed_cell_shows_no_estima
 
 
 def test_png_download_carries_title_source_and_demo_line(rpage, voila_url):
-    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?year=2021")
+    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb", "?year=2021")
     gd = ".fd-panel-participation .js-plotly-plot"
     layout = page.evaluate(f"() => {{ const l = document.querySelector('{gd}').layout; "
                            "return [l.title.text, l.title.subtitle && l.title.subtitle.text]; }")
@@ -323,7 +314,7 @@ def test_png_download_carries_title_source_and_demo_line(rpage, voila_url):
 
 
 def test_charts_are_not_redrawn_on_opening_and_still_follow_the_window(rpage, voila_url):
-    page = open_page(rpage, voila_url, "1_frivillige.ipynb")
+    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb")
     # JupyterLab's renderer redraws a chart from scratch each time its output is shown, fitted or resized; a chart
     # drawn on screen skips that (the page template), at least once per chart on opening
     charts = page.locator(".js-plotly-plot").count()
@@ -342,7 +333,7 @@ def test_charts_are_not_redrawn_on_opening_and_still_follow_the_window(rpage, vo
 def test_a_breakdown_a_metric_cannot_do_is_explained_not_an_error(rpage, voila_url):
     """Opened with ?by=education, then urbanisation and employment chosen in the dropdown: each time the FTE panel
     explains in words that it cannot be broken down so, and nothing on the page is an error."""
-    page = open_page(rpage, voila_url, "1_frivillige.ipynb", "?by=education")
+    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb", "?by=education")
     for by in ("education", "urbanisation", "employment"):
         if by != "education":
             page.select_option(".fd-control-by select", label=dimension_title(by, "da"))

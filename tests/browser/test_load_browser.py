@@ -16,12 +16,11 @@ import pytest
 
 from views.labels import DASHBOARDS, UI
 
-from .conftest import CHROMIUM, free_port, start_voila, stop_voila, wait_drawn
+from .conftest import CHROMIUM, assert_no_error, free_port, start_voila, stop_voila, wait_drawn
 
 pytestmark = pytest.mark.browser
 
 FILES = [d[0] for d in DASHBOARDS]
-ERROR_TEXT = ("Traceback", "Error:", "Exception", "KeyError", "ValueError", "NameError")
 CULL_IDLE, CULL_INTERVAL, RETRY = 5, 2, 2
 SMALL = ["--max-kernels=1", "--pool-size=0", f"--retry-after={RETRY}",
          f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
@@ -83,13 +82,6 @@ def culler_kept_idle(log, kid: str, idle: float, timeout: float) -> bool:
     return False
 
 
-def assert_clean(page):
-    assert page.locator(".fd-error").count() == 0, page.locator(".fd-error").all_inner_texts()
-    text = page.inner_text("body")
-    for word in ERROR_TEXT:
-        assert word not in text, f"{word!r} in the page"
-
-
 def test_five_people_at_once_all_get_every_chart(browser, voila_url):
     contexts = [browser.new_context(viewport={"width": 1280, "height": 1000}) for _ in FILES]
     pages = [c.new_page() for c in contexts]
@@ -100,7 +92,7 @@ def test_five_people_at_once_all_get_every_chart(browser, voila_url):
             page.goto(f"{voila_url}/voila/render/{file}", wait_until="commit")
         for page in pages:
             assert wait_drawn(page, timeout=150_000) > 0
-            assert_clean(page)
+            assert_no_error(page)
         assert errors == []
     finally:
         for page, ctx in zip(pages, contexts):
@@ -131,7 +123,7 @@ def test_at_the_cap_a_newcomer_gets_the_busy_page_then_the_dashboard(browser, sm
         english.close()
         first.close(run_before_unload=True)  # capacity frees: the busy page gets in by itself
         wait_drawn(second, timeout=120_000)
-        assert_clean(second)
+        assert_no_error(second)
     finally:
         for p, c in ((first, first_ctx), (second, second_ctx)):
             if not p.is_closed():

@@ -10,19 +10,12 @@ from views import data, geo as dgeo, map as dmap
 from views.labels import municipalities
 from views.municipal import indicator_options
 
-from .conftest import SCREENSHOTS, wait_drawn, wait_laid_out
+from .conftest import SCREENSHOTS, open_dashboard, selected, wait_laid_out
 
 pytestmark = pytest.mark.browser
 
 KOMMUNERNE = "2_kommunerne.ipynb"
 PROFIL = "4_kommuneprofil.ipynb"
-
-
-def open_page(rpage, base, file, query="", width=1400):
-    rpage.page.set_viewport_size({"width": width, "height": 1000})
-    rpage.page.goto(f"{base}/voila/render/{file}{query}", wait_until="commit")
-    wait_drawn(rpage.page)
-    return rpage.page
 
 
 def map_state(page, panel: str) -> dict:
@@ -47,7 +40,7 @@ def no_horizontal_overflow(page) -> tuple[int, int]:
 
 
 def test_kommunerne_map_draws_the_98_municipalities_offline(rpage, voila_url):
-    page = open_page(rpage, voila_url, KOMMUNERNE, "?indikator=framework_score&year=2012")
+    page = open_dashboard(rpage, voila_url, KOMMUNERNE, "?indikator=framework_score&year=2012")
     drawn = map_state(page, "municipality_map")
     assert drawn["paths"] == 98
     choro = [t for t in drawn["traces"] if t["type"] == "choropleth"]
@@ -76,7 +69,7 @@ def test_kommunerne_map_draws_the_98_municipalities_offline(rpage, voila_url):
 
 
 def test_kommuneprofil_map_outlines_the_chosen_municipality(rpage, voila_url):
-    page = open_page(rpage, voila_url, PROFIL, "?kommune=147")
+    page = open_dashboard(rpage, voila_url, PROFIL, "?kommune=147")
     drawn = map_state(page, "placement")
     assert drawn["paths"] == 98
     chosen = [t for t in drawn["traces"] if t["legendgroup"] == "chosen" and t["mode"] == "lines"]
@@ -98,9 +91,9 @@ def test_kommuneprofil_map_outlines_the_chosen_municipality(rpage, voila_url):
 
 
 def test_year_dropdown_shows_the_year_drawn(rpage, voila_url):
-    page = open_page(rpage, voila_url, KOMMUNERNE, "?indikator=partnership_share&year=2016")
+    page = open_dashboard(rpage, voila_url, KOMMUNERNE, "?indikator=partnership_share&year=2016")
     assert page.locator(".fd-control-year select").input_value() == "2016" or \
-        page.eval_on_selector(".fd-control-year select", "s => s.options[s.selectedIndex].text") == "2016"
+        selected(page, "year") == "2016"
     assert map_state(page, "municipality_map")["title"].endswith("2016")
     page.locator(".fd-control-indikator select").select_option(
         label=next(lab for lab, key in indicator_options("da") if key == "framework_score"))
@@ -117,7 +110,7 @@ def test_year_dropdown_shows_the_year_drawn(rpage, voila_url):
 @pytest.mark.parametrize("file,query", [(KOMMUNERNE, ""), (KOMMUNERNE, "?lang=en"), (PROFIL, "?kommune=147"),
                                         (PROFIL, "?kommune=400&lang=en")])
 def test_no_horizontal_scrolling_at_390_px(rpage, voila_url, file, query):
-    page = open_page(rpage, voila_url, file, query, width=390)
+    page = open_dashboard(rpage, voila_url, file, query, width=390)
     wait_laid_out(page)  # plotly's responsive relayout
     scroll, client = no_horizontal_overflow(page)
     name = file.replace(".ipynb", "") + ("_en" if "lang=en" in query else "_da")
