@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
-import json
 import pathlib
 import re
 import time
@@ -50,8 +49,8 @@ class BuildResult:
     warnings: list[str] = dataclasses.field(default_factory=list)
 
 
-def figure_spec(fig) -> dict:
-    """The plotly figure as a plain {data, layout} at the fixed print size, for drawing to SVG."""
+def figure_spec(fig) -> str:
+    """The plotly figure as JSON text {data, layout} at the fixed print size, for drawing to SVG."""
     height = fig.layout.height or CHART_HEIGHT_PX
     if fig.layout.yaxis.scaleanchor is None:
         height = round(height * CHART_SCALE)
@@ -59,7 +58,7 @@ def figure_spec(fig) -> dict:
     # Without the title the top margin only needs room for a legend above the plot.
     fig.update_layout(title_text="", width=CHART_WIDTH_PX, height=height, autosize=False,
                       margin={"t": min(fig.layout.margin.t or 40, 40)})
-    return json.loads(fig.to_json())
+    return fig.to_json()
 
 
 _LONG_DECIMAL = re.compile(r"(?<![\d.])-?\d+\.\d{3,}")
