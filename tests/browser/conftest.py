@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import weakref
 from pathlib import Path
 
 import pytest
@@ -127,13 +128,21 @@ def profile(playwright, tmp_path_factory):
     context.close()
 
 
+# The JavaScript errors and console errors of every page a test opened through rpage (page -> messages), for the
+# failure message of a page that did not draw.
+PAGE_ERRORS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 class RecordingPage:
-    """A Playwright page plus the requests it made that did not go to localhost."""
+    """A Playwright page plus the requests it made that did not go to localhost (and its errors, in PAGE_ERRORS)."""
 
     def __init__(self, page):
         self.page = page
         self.external: list[str] = []
         page.on("request", self._record)
+        errors = PAGE_ERRORS.setdefault(page, [])
+        page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+        page.on("console", lambda m: errors.append(f"console: {m.text[:300]}") if m.type == "error" else None)
 
     def _record(self, request):
         if not request.url.startswith(LOCAL_PREFIXES):
@@ -176,15 +185,38 @@ def assert_no_error(page) -> None:
 
 
 def wait_drawn(page, timeout: int = 90_000) -> int:
-    """Wait until every chart panel on a dashboard has drawn data marks (or shows an error); return the panel count."""
-    page.wait_for_selector(".fd-panel", timeout=timeout)
-    page.wait_for_function(
-        """(marks) => {
-            const panels = Array.from(document.querySelectorAll('.fd-panel'));
-            return panels.length > 0 && panels.every(p =>
-                p.querySelector('.fd-error') || p.querySelectorAll(marks).length > 0);
-        }""", arg=MARKS, timeout=timeout)
+    """Wait until every chart panel on a dashboard has drawn data marks (or shows an error); return the panel count.
+    If they do not, the failure says what the page showed (CI keeps only the text) and leaves a screenshot."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(".fd-panel", timeout=timeout)
+        page.wait_for_function(
+            """(marks) => {
+                const panels = Array.from(document.querySelectorAll('.fd-panel'));
+                return panels.length > 0 && panels.every(p =>
+                    p.querySelector('.fd-error') || p.querySelectorAll(marks).length > 0);
+            }""", arg=MARKS, timeout=timeout)
+    except PlaywrightTimeout as exc:
+        raise AssertionError(f"{page.url} not drawn within {timeout / 1000:.0f} s: {page_state(page)}") from exc
     return page.locator(".fd-panel").count()
+
+
+def page_state(page) -> str:
+    """What a page shows, for a failure message: its panels, visible text and widget errors; a screenshot is saved
+    as screenshots/failed_<time>.png."""
+    try:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        shot = SCREENSHOTS / f"failed_{time.strftime('%H%M%S')}.png"
+        page.screenshot(path=str(shot), timeout=10_000)
+        state = page.evaluate("""() => ({
+            panels: document.querySelectorAll('.fd-panel').length,
+            widgetErrors: Array.from(document.querySelectorAll('.jupyter-widgets-error-widget, .jp-RenderedText'))
+                .map(e => e.textContent.slice(0, 300)),
+            text: document.body ? document.body.innerText.slice(0, 800) : ''})""")
+        return f"{state}, errors {PAGE_ERRORS.get(page, [])[-10:]} (screenshot {shot.name})"
+    except Exception as exc:  # a crashed or hung page: say so instead
+        return f"the page did not answer ({exc})"
 
 
 def wait_laid_out(page, timeout: int = 30_000) -> None:
