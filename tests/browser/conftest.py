@@ -151,15 +151,24 @@ class RecordingPage:
 
 @pytest.fixture
 def rpage(profile):
-    """A new page (1280 x 1000) in the profile's browser; the profile's cookies are cleared after each test."""
+    """A new page (1280 x 1000) in the profile's browser; the profile's cookies and permissions are cleared after
+    each test."""
     page = profile.new_page()
     page.set_viewport_size({"width": 1280, "height": 1000})
     page.set_default_timeout(120_000)
     yield RecordingPage(page)
     # beforeunload makes Voilà shut the page's kernel down, so kernels do not pile up during the session
-    with page.expect_event("close", timeout=15_000):  # the unload handlers have run
-        page.close(run_before_unload=True)
+    close_page(page)
     profile.clear_cookies()
+    profile.clear_permissions()
+
+
+def close_page(page) -> None:
+    """Close a page as a person closes a tab (unless a test closed it): its unload handlers run, and Voilà's
+    beforeunload shuts its kernel down."""
+    if not page.is_closed():
+        with page.expect_event("close", timeout=15_000):  # the unload handlers have run
+            page.close(run_before_unload=True)
 
 
 # Text that means a traceback or an exception reached the page.

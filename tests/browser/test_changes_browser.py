@@ -162,11 +162,12 @@ def test_the_reference_is_restored_from_the_address_in_english(rpage, voila_url,
     shoot(rpage, voila_url, f"?year={year}&by=age_group&ref=70%2B&lang=en", "ref_en")
 
 
-@pytest.mark.parametrize("value", ["1081", "'; drop table labels; --", "x" * 60])
-def test_a_bad_reference_in_the_address_falls_back_with_a_note(rpage, voila_url, demo_db, value):
-    """A code of another breakdown, SQL-looking text and an over-long value: the first category, a note, no error."""
+def test_a_bad_reference_in_the_address_falls_back_with_a_note(rpage, voila_url, demo_db):
+    """SQL-looking text as the reference: the first category, a note, no error. (A code of another breakdown and an
+    over-long value take the same path: tests/test_dashboards_changes.py opens the page's Dashboard with each.)"""
     from urllib.parse import quote
 
+    value = "'; drop table labels; --"
     year = int(max(run("participation_rate", db=demo_db).data.year))
     page = open_dashboard(rpage, voila_url, PAGE, f"?year={year}&by=gender&ref={quote(value)}")
     notes = page.locator(".fd-fallback").all_inner_texts()

@@ -1,5 +1,6 @@
 """End-to-end: the dashboards' widgets, addresses, downloads and closing in headless Chromium against a Voilà server
-on the demo warehouse (every page drawn in full, in both languages and at two widths: test_face.py)."""
+on the demo warehouse (every page drawn in full, in both languages and at two widths, English labels and the other
+downloads: test_face.py)."""
 from __future__ import annotations
 
 import csv
@@ -9,28 +10,11 @@ import pytest
 
 from views.labels import DASHBOARDS
 
-from .conftest import kernel_shut_down, open_dashboard, ticks, wait_drawn
+from .conftest import close_page, kernel_shut_down, open_dashboard, ticks
 
 pytestmark = pytest.mark.browser
 
 FILES = [d[0] for d in DASHBOARDS]
-
-
-def test_widget_change_redraws_the_chart(rpage, voila_url):
-    page = open_dashboard(rpage, voila_url, FILES[0])
-    assert ticks(page, "participation") == ["I alt"]
-    page.select_option(".fd-control-by select", label="Køn")
-    page.wait_for_function("() => Array.from(document.querySelectorAll('.fd-panel-participation .xtick text'))"
-                           ".map(e => e.textContent).join('|') === 'Mænd|Kvinder'")
-    page.wait_for_function("() => location.search.includes('by=gender')")
-
-
-def test_english_labels_with_lang_en(rpage, voila_url):
-    page = open_dashboard(rpage, voila_url, FILES[0], "?lang=en&by=gender")
-    assert page.inner_text("#fd-title") == "Who are the volunteers?"
-    assert ticks(page, "participation") == ["Men", "Women"]
-    assert "Demo data" in page.inner_text("#fd-demo-banner")
-    assert "Share who volunteered" in page.locator(".fd-panel-participation .gtitle").text_content()
 
 
 def test_bad_parameter_shows_the_fallback_note(rpage, voila_url):
@@ -58,13 +42,14 @@ def test_csv_download_holds_the_shown_rows(rpage, voila_url):
     assert all(r["År"] == "2012" for r in rows)
 
 
-def test_closing_the_page_shuts_its_kernel_down(browser, voila_url, voila_log):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{voila_url}/voila/render/{FILES[0]}", wait_until="commit")
-    wait_drawn(page)
+def test_a_widget_change_redraws_the_chart_and_closing_the_page_shuts_its_kernel_down(rpage, voila_url, voila_log):
+    page = open_dashboard(rpage, voila_url, FILES[0])
+    assert ticks(page, "participation") == ["I alt"]
+    page.select_option(".fd-control-by select", label="Køn")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.fd-panel-participation .xtick text'))"
+                           ".map(e => e.textContent).join('|') === 'Mænd|Kvinder'")
+    page.wait_for_function("() => location.search.includes('by=gender')")
     kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
     assert kernel_id
-    page.close(run_before_unload=True)  # Voilà posts /voila/api/shutdown/<kernel> with the _xsrf cookie
-    context.close()
+    close_page(page)  # Voilà posts /voila/api/shutdown/<kernel> with the _xsrf cookie
     assert kernel_shut_down(voila_log, kernel_id), "the closed page's kernel is still running"

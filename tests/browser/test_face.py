@@ -19,8 +19,8 @@ from views import numbers
 from views.labels import DASHBOARDS, dimension_title
 from views.labels import t as ui_text
 
-from .conftest import (SCREENSHOTS, assert_no_error, open_dashboard, panel_marks, selected, ticks, wait_drawn,
-                       wait_laid_out)
+from .conftest import (SCREENSHOTS, assert_no_error, close_page, open_dashboard, panel_marks, selected, ticks,
+                       wait_drawn, wait_laid_out)
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +78,22 @@ def chart_heights(page) -> list[int]:
                          "gd => Math.round(gd.getBoundingClientRect().height))")
 
 
+# Every chart is as wide as its box (and, given a width, narrower than it).
+FITS = """(w) => Array.from(document.querySelectorAll('.js-plotly-plot')).every(g =>
+    g._fullLayout && Math.abs(g._fullLayout.width - g.getBoundingClientRect().width) <= 1
+    && (w === null || g._fullLayout.width < w))"""
+
+
+def assert_charts_drawn_once_and_fitted(page) -> None:
+    """JupyterLab's renderer redraws a chart from scratch each time its output is shown, fitted or resized; a chart
+    drawn on screen skips that (the page template), at least once per chart on opening; every chart fills its box."""
+    charts = page.locator(".js-plotly-plot").count()
+    assert page.evaluate("window.Plotly.fdRedrawsSkipped") >= charts > 1
+    assert page.evaluate(FITS, None)
+    assert page.evaluate("Math.max(...Array.from(document.querySelectorAll('.js-plotly-plot'), "
+                         "g => g._fullLayout.width))") > 700
+
+
 def assert_landing_links_the_five_dashboards(page, lang: str) -> None:
     titles = page.locator("ul.cards a .title").all_inner_texts()
     assert titles == [d[1][1 if lang == "en" else 0] for d in DASHBOARDS]
@@ -96,8 +112,11 @@ def test_every_page_is_accessible_fits_a_phone_and_names_itself(rpage, voila_url
     leaves localhost."""
     page = rpage.page
     query = "?lang=en" if lang == "en" else ""
+    follows_window = file == "1_frivillige.ipynb" and lang == "da"
     if file:
         open_dashboard(rpage, voila_url, file, query, 1400)
+        if follows_window:
+            assert_charts_drawn_once_and_fitted(page)
     else:
         page.set_viewport_size({"width": 1400, "height": 1000})
         page.goto(f"{voila_url}/{query}")
@@ -110,6 +129,9 @@ def test_every_page_is_accessible_fits_a_phone_and_names_itself(rpage, voila_url
             wait_laid_out(page)
             # narrowed, every chart keeps its height (plotly's resize once collapsed them to 0 px)
             assert chart_heights(page) == heights, f"{file} {lang}: chart heights {heights} -> {chart_heights(page)}"
+            if follows_window:  # the renderer's resize fits every chart to the narrower window, marks drawn again
+                page.wait_for_function(FITS, arg=width, timeout=10_000)
+                wait_drawn(page)
         assert page.evaluate("document.documentElement.lang") == lang
         if file:
             entry = next(d for d in DASHBOARDS if d[0] == file)
@@ -126,64 +148,20 @@ def test_every_page_is_accessible_fits_a_phone_and_names_itself(rpage, voila_url
     assert rpage.external == []
 
 
-def test_headline_figures_equal_the_query_layer(rpage, voila_url):
-    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb", "?year=2012")
+def assert_headlines_equal_the_query_layer(page, year: int) -> None:
+    """The Frivillige page's headline figures are the query layer's national figures of the wave."""
     for metric in ("participation_rate", "hours_per_month", "fte"):
-        row = queries.run(metric, year=2012, by="total").data.iloc[0].to_dict()
+        row = queries.run(metric, year=year, by="total").data.iloc[0].to_dict()
         value, sentence = present.headline(metric, row, "da")
         shown = page.locator(f".fd-headline[data-metric={metric}]").inner_text()
         assert value in shown and sentence.replace("{value}", value).split(" (")[0] in shown.replace("\n", " ")
-    row = queries.run("participation_rate", year=2012, by="total").data.iloc[0]
+    row = queries.run("participation_rate", year=year, by="total").data.iloc[0]
     assert numbers.percent(row["estimate"], "da", 0) in page.locator(".fd-headline").first.inner_text()
 
 
-def _headline(page, key: str) -> str:
-    return page.locator(f".fd-headline[data-metric={key}]").inner_text().replace("\n", " ")
-
-
-def test_kommunerne_headlines_equal_the_query_layer_and_follow_the_indicator(rpage, voila_url):
-    page = open_dashboard(rpage, voila_url, "2_kommunerne.ipynb", "?indikator=framework_score&year=2012")
-    national = queries.run("framework_score", year=2012, by="total").data.iloc[0]
-    assert numbers.number(national["framework_score"], "da", 1) + " elementer" in _headline(page, "framework_score")
-    per_municipality = queries.run("framework_score", year=2012, by="municipality").data
-    answered = int(per_municipality["framework_score"].notna().sum())
-    response = queries.run("municipal_response").data
-    assert answered == int(response.loc[response["year"] == 2012, "responded"].iloc[0]) < 98
-    assert f"{answered} af de 98 kommuner har et tal i 2012" in _headline(page, "municipalities")
-    # another indicator: the headlines follow it
-    page.select_option(".fd-control-indikator select", label=queries.load_metric("payout_ratio").title_for("da"))
-    page.wait_for_selector(".fd-headline[data-metric=payout_ratio]")
-    year = int(selected(page, "year"))
-    ratio = queries.run("payout_ratio", year=year, by="total").data.iloc[0]["payout_ratio"]
-    assert numbers.percent(ratio, "da", 0) in _headline(page, "payout_ratio") and str(year) in _headline(page, "payout_ratio")
-
-
-@pytest.mark.parametrize("lang", ["da", "en"])
-def test_kommuneprofil_headlines_are_the_municipality_beside_the_country(rpage, voila_url, lang):
-    query = "?kommune=147" + ("&lang=en" if lang == "en" else "")
-    page = open_dashboard(rpage, voila_url, "4_kommuneprofil.ipynb", query)
-    assert selected(page, "kommune") == "Frederiksberg" and "Frederiksberg" in ticks(page, "framework", "y")
-    for metric, value, decimals in (("framework_score", "framework_score", 1),
-                                    ("granted_per_inhabitant", "granted_dkk_per_inhabitant", 2),
-                                    ("partnership_share", "partnership_share", 0)):
-        trend = queries.run(metric, by="municipality").data
-        year = int(trend["year"].max())
-        own = trend[(trend["year"] == year) & (trend["category"].astype(str) == "147")][value].iloc[0]
-        country = queries.run(metric, year=year, by="total").data[value].iloc[0]
-        fmt = (lambda v: numbers.percent(v, lang, 0)) if value == "partnership_share" else \
-            (lambda v: numbers.number(v, lang, decimals))
-        shown = _headline(page, metric)
-        assert shown.startswith(fmt(own)) and "Frederiksberg" in shown and str(year) in shown
-        assert f"({'whole country' if lang == 'en' else 'hele landet'}: {fmt(country)})" in shown
-
-
-def test_address_bar_follows_widgets_and_the_copied_link_restores_the_view(browser, voila_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000},
-                                  permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    page.goto(f"{voila_url}/voila/render/1_frivillige.ipynb", wait_until="commit")
-    wait_drawn(page)
+def test_address_bar_follows_widgets_and_the_copied_link_restores_the_view(rpage, profile, voila_url):
+    profile.grant_permissions(["clipboard-read", "clipboard-write"], origin=voila_url)
+    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb")
     page.select_option(".fd-control-by select", label="Køn")
     page.wait_for_function("() => location.search.includes('by=gender')")
     page.select_option(".fd-control-year select", label="2012")
@@ -193,24 +171,27 @@ def test_address_bar_follows_widgets_and_the_copied_link_restores_the_view(brows
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith(voila_url + "/voila/render/1_frivillige.ipynb?") and "by=gender" in copied
     assert page.input_value("#fd-share-url") == copied
-    page.close(run_before_unload=True)
-    again = context.new_page()
-    again.goto(copied, wait_until="commit")
-    wait_drawn(again)
-    assert selected(again, "by") == "Køn"
-    assert selected(again, "year") == "2012"
-    assert "2012" in again.locator(".fd-panel-participation .gtitle").text_content()
-    again.close(run_before_unload=True)
-    context.close()
+    close_page(page)
+    again = profile.new_page()
+    try:
+        again.goto(copied, wait_until="commit")
+        wait_drawn(again)
+        assert selected(again, "by") == "Køn"
+        assert selected(again, "year") == "2012"
+        assert "2012" in again.locator(".fd-panel-participation .gtitle").text_content()
+    finally:
+        close_page(again)
 
 
-def test_csv_has_danish_headings_a_source_line_and_rounded_values(rpage, voila_url):
-    """Opened at an address with a wave and a breakdown: the widgets show them, the chart draws them, and the CSV
-    downloads hold them."""
+def test_an_address_with_a_wave_and_a_breakdown_draws_them_and_every_download_holds_them(rpage, voila_url):
+    """Opened at an address with a wave and a breakdown: the widgets show them, the chart and the headline figures
+    draw them, and the downloads hold them: both CSV files (Danish headings, a source line, rounded values; the
+    researchers' file unrounded), the XLSX built on click and the chart's PNG (title, source and demo line)."""
     page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb", "?year=2012&by=gender")
     assert (selected(page, "year"), selected(page, "by")) == ("2012", "Køn")
     assert ticks(page, "participation") == ["Mænd", "Kvinder"] and page.locator(".fd-fallback").count() == 0
     assert "2012" in page.locator(".fd-panel-participation .gtitle").text_content()
+    assert_headlines_equal_the_query_layer(page, 2012)
     panel = page.locator(".fd-panel-participation")
     with page.expect_download() as info:
         panel.locator("a.fd-csv").click()
@@ -232,14 +213,26 @@ def test_csv_has_danish_headings_a_source_line_and_rounded_values(rpage, voila_u
     exact = open(info.value.path(), encoding="utf-8-sig").read().splitlines()
     assert exact[0] == lines[0] and len(exact) == len(lines)
     assert any(len(x.split(";")[2]) > 8 for x in exact[2:])
+    assert_xlsx_download(page, "da")
+    assert_png_download(page, 2012)
+    assert rpage.external == []
 
 
-@pytest.mark.parametrize("lang", ["da", "en"])
-def test_xlsx_is_built_on_click_with_headings_a_source_line_and_both_sheets(rpage, voila_url, lang):
+def test_english_address_english_labels_and_xlsx(rpage, voila_url):
+    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb", "?year=2012&by=gender&lang=en")
+    assert page.inner_text("#fd-title") == "Who are the volunteers?"
+    assert ticks(page, "participation") == ["Men", "Women"]
+    assert "Demo data" in page.inner_text("#fd-demo-banner")
+    assert "Share who volunteered" in page.locator(".fd-panel-participation .gtitle").text_content()
+    assert_xlsx_download(page, "en")
+    assert rpage.external == []
+
+
+def assert_xlsx_download(page, lang: str) -> None:
+    """The participation panel's XLSX (built on click) at ?year=2012&by=gender: its name, both sheets with
+    headings, a source line and the figures, and the provenance sheet."""
     from openpyxl import load_workbook
 
-    query = "?year=2012&by=gender" + ("&lang=en" if lang == "en" else "")
-    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb", query)
     panel = page.locator(".fd-panel-participation")
     stem = panel.locator("a.fd-csv").get_attribute("download").removesuffix(".csv")
     with page.expect_download() as info:
@@ -262,7 +255,32 @@ def test_xlsx_is_built_on_click_with_headings_a_source_line_and_both_sheets(rpag
     assert [r[estimate] for r in rows[2:]] == [numbers.percent(v, lang, 1) for v in res["estimate"]]
     exact_rows = list(exact.iter_rows(values_only=True))
     assert exact_rows[0][0] == rows[0][0] and [r[estimate] for r in exact_rows[2:]] == list(res["estimate"])
-    assert rpage.external == []
+
+
+def assert_png_download(page, year: int) -> None:
+    """The participation chart's toolbar PNG (Danish page): named like its CSV, with the title, source and demo line
+    drawn in; the PNG snapshots JupyterLab's renderer would make of every chart are skipped."""
+    gd = ".fd-panel-participation .js-plotly-plot"
+    layout = page.evaluate(f"() => {{ const l = document.querySelector('{gd}').layout; "
+                           "return [l.title.text, l.title.subtitle && l.title.subtitle.text]; }")
+    assert str(year) in layout[0] and f"Frivilligundersøgelsen {year}" in layout[1] and "Demodata" in layout[1]
+    # the subtitle is drawn in the SVG that the PNG is made from
+    assert "Demodata" in page.locator(f"{gd} .gtitle-subtitle").text_content()
+    stem = page.locator(".fd-panel-participation a.fd-csv").get_attribute("download").removesuffix(".csv")
+    page.hover(gd)
+    button = page.locator(f"{gd} .modebar-btn")
+    with page.expect_download() as info:
+        button.first.click()
+    assert info.value.suggested_filename == stem + ".png"
+    data = open(info.value.path(), "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    # the PNG snapshot JupyterLab's renderer makes of every chart it draws (for saving notebooks) is skipped: one
+    # per chart on the page; the toolbar's download above is not one of them
+    charts = page.locator(".js-plotly-plot").count()
+    assert page.evaluate("window.Plotly.fdSnapshotsSkipped") >= charts > 1
+    assert page.locator(".fd-panel .plot-img[src^='data:image/png']").count() == 0
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "download.png").write_bytes(data)
 
 
 def test_a_small_count_reads_less_than_5_and_its_suppressed_cell_shows_no_estimate(rpage, voila_url):
@@ -287,47 +305,6 @@ def test_a_small_count_reads_less_than_5_and_its_suppressed_cell_shows_no_estima
                            ".map(t => [t.name, t.x, t.text])")
     name, xs, texts = next(t for t in traces if t[0] == ui_text("role_direct", "da"))
     assert xs == [0] and texts == [ui_text("suppressed_reason", "da")], (xs, texts)
-
-
-def test_png_download_carries_title_source_and_demo_line(rpage, voila_url):
-    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb", "?year=2021")
-    gd = ".fd-panel-participation .js-plotly-plot"
-    layout = page.evaluate(f"() => {{ const l = document.querySelector('{gd}').layout; "
-                           "return [l.title.text, l.title.subtitle && l.title.subtitle.text]; }")
-    assert "2021" in layout[0] and "Frivilligundersøgelsen 2021" in layout[1] and "Demodata" in layout[1]
-    # the subtitle is drawn in the SVG that the PNG is made from
-    assert "Demodata" in page.locator(f"{gd} .gtitle-subtitle").text_content()
-    page.hover(gd)
-    button = page.locator(f"{gd} .modebar-btn")
-    with page.expect_download() as info:
-        button.first.click()
-    assert info.value.suggested_filename == "andel-der-har-arbejdet-frivilligt-2021.png"
-    data = open(info.value.path(), "rb").read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
-    # the PNG snapshot JupyterLab's renderer makes of every chart it draws (for saving notebooks) is skipped: one
-    # per chart on the page; the toolbar's download above is not one of them
-    charts = page.locator(".js-plotly-plot").count()
-    assert page.evaluate("window.Plotly.fdSnapshotsSkipped") >= charts > 1
-    assert page.locator(".fd-panel .plot-img[src^='data:image/png']").count() == 0
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    (SHOTS / "download.png").write_bytes(data)
-
-
-def test_charts_are_not_redrawn_on_opening_and_still_follow_the_window(rpage, voila_url):
-    page = open_dashboard(rpage, voila_url, "1_frivillige.ipynb")
-    # JupyterLab's renderer redraws a chart from scratch each time its output is shown, fitted or resized; a chart
-    # drawn on screen skips that (the page template), at least once per chart on opening
-    charts = page.locator(".js-plotly-plot").count()
-    assert page.evaluate("window.Plotly.fdRedrawsSkipped") >= charts > 1
-    fits = """(w) => Array.from(document.querySelectorAll('.js-plotly-plot')).every(g =>
-        g._fullLayout && Math.abs(g._fullLayout.width - g.getBoundingClientRect().width) <= 1
-        && (w === null || g._fullLayout.width < w))"""
-    assert page.evaluate(fits, None)
-    assert page.evaluate("Math.max(...Array.from(document.querySelectorAll('.js-plotly-plot'), g => g._fullLayout.width))") > 700
-    # the renderer's resize still fits every chart to a narrower window (and its marks are drawn again)
-    page.set_viewport_size({"width": 700, "height": 1000})
-    page.wait_for_function(fits, arg=700, timeout=10_000)
-    wait_drawn(page)
 
 
 def test_a_breakdown_a_metric_cannot_do_is_explained_not_an_error(rpage, voila_url):

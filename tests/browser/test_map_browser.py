@@ -1,16 +1,18 @@
-"""The map of the 98 municipalities and the Kommuneprofil in headless Chromium against the demo warehouse: every
-municipality drawn with its figure or grey, the chosen one outlined, names on hover, nothing fetched from outside
-localhost, the year dropdown in step with the map, and no horizontal scrolling at phone width (390 px).
+"""Kommunerne and the Kommuneprofil in headless Chromium against the demo warehouse: the map of the 98
+municipalities, every one drawn with its figure or grey, the chosen one outlined, names on hover, nothing fetched
+from outside localhost, the year dropdown in step with the map, no horizontal scrolling on a phone (opened at
+390 px; test_face.py narrows every page to 390 px), and the headline figures equal to the query layer's.
 Screenshots (1400 and 390 px, Danish and English) go to screenshots/ (git-ignored)."""
 from __future__ import annotations
 
 import pytest
 
-from views import data, geo as dgeo, map as dmap
+import queries
+from views import data, geo as dgeo, map as dmap, numbers
 from views.labels import municipalities
 from views.municipal import indicator_options
 
-from .conftest import SCREENSHOTS, open_dashboard, selected, wait_laid_out
+from .conftest import SCREENSHOTS, open_dashboard, selected, ticks, wait_laid_out
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +41,29 @@ def no_horizontal_overflow(page) -> tuple[int, int]:
     return page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
 
 
-def test_kommunerne_map_draws_the_98_municipalities_offline(rpage, voila_url):
+def headline(page, key: str) -> str:
+    return page.locator(f".fd-headline[data-metric={key}]").inner_text().replace("\n", " ")
+
+
+def assert_profile_headlines(page, code: str, lang: str) -> None:
+    """The Kommuneprofil's headline figures: the municipality's latest figure beside the whole country's."""
+    name = municipalities()[int(code)]["name"]
+    assert selected(page, "kommune") == name and name in ticks(page, "framework", "y")
+    for metric, value, decimals in (("framework_score", "framework_score", 1),
+                                    ("granted_per_inhabitant", "granted_dkk_per_inhabitant", 2),
+                                    ("partnership_share", "partnership_share", 0)):
+        trend = queries.run(metric, by="municipality").data
+        year = int(trend["year"].max())
+        own = trend[(trend["year"] == year) & (trend["category"].astype(str) == code)][value].iloc[0]
+        country = queries.run(metric, year=year, by="total").data[value].iloc[0]
+        fmt = (lambda v: numbers.percent(v, lang, 0)) if value == "partnership_share" else \
+            (lambda v: numbers.number(v, lang, decimals))
+        shown = headline(page, metric)
+        assert shown.startswith(fmt(own)) and name in shown and str(year) in shown
+        assert f"({'whole country' if lang == 'en' else 'hele landet'}: {fmt(country)})" in shown
+
+
+def test_kommunerne_map_draws_the_98_municipalities_offline_and_the_headlines_follow_the_indicator(rpage, voila_url):
     page = open_dashboard(rpage, voila_url, KOMMUNERNE, "?indikator=framework_score&year=2012")
     drawn = map_state(page, "municipality_map")
     assert drawn["paths"] == 98
@@ -66,9 +90,22 @@ def test_kommunerne_map_draws_the_98_municipalities_offline(rpage, voila_url):
     page.screenshot(path=str(SCREENSHOTS / "map_2_kommunerne_1400.png"), full_page=False)
     page.locator(".fd-panel-municipality_map").screenshot(path=str(SCREENSHOTS / "map_1400.png"))
     assert rpage.external == [], f"requests left localhost: {rpage.external}"
+    # the headline figures are the query layer's
+    national = queries.run("framework_score", year=2012, by="total").data.iloc[0]
+    assert numbers.number(national["framework_score"], "da", 1) + " elementer" in headline(page, "framework_score")
+    answered = int(df["framework_score"].notna().sum())
+    response = queries.run("municipal_response").data
+    assert answered == int(response.loc[response["year"] == 2012, "responded"].iloc[0]) < 98
+    assert f"{answered} af de 98 kommuner har et tal i 2012" in headline(page, "municipalities")
+    # another indicator: the headlines follow it
+    page.select_option(".fd-control-indikator select", label=queries.load_metric("payout_ratio").title_for("da"))
+    page.wait_for_selector(".fd-headline[data-metric=payout_ratio]")
+    year = int(selected(page, "year"))
+    ratio = queries.run("payout_ratio", year=year, by="total").data.iloc[0]["payout_ratio"]
+    assert numbers.percent(ratio, "da", 0) in headline(page, "payout_ratio") and str(year) in headline(page, "payout_ratio")
 
 
-def test_kommuneprofil_map_outlines_the_chosen_municipality(rpage, voila_url):
+def test_kommuneprofil_map_outlines_the_chosen_municipality_and_the_headlines_set_it_beside_the_country(rpage, voila_url):
     page = open_dashboard(rpage, voila_url, PROFIL, "?kommune=147")
     drawn = map_state(page, "placement")
     assert drawn["paths"] == 98
@@ -88,6 +125,7 @@ def test_kommuneprofil_map_outlines_the_chosen_municipality(rpage, voila_url):
     assert set(colours) >= {"Kommunen", "Regionen", "Hele landet"}
     page.screenshot(path=str(SCREENSHOTS / "map_4_kommuneprofil_1400.png"), full_page=True)
     assert rpage.external == [], f"requests left localhost: {rpage.external}"
+    assert_profile_headlines(page, "147", "da")
 
 
 def test_year_dropdown_shows_the_year_drawn(rpage, voila_url):
@@ -107,9 +145,10 @@ def test_year_dropdown_shows_the_year_drawn(rpage, voila_url):
     assert options == ["2010", "2012", "2018"]
 
 
-@pytest.mark.parametrize("file,query", [(KOMMUNERNE, ""), (KOMMUNERNE, "?lang=en"), (PROFIL, "?kommune=147"),
-                                        (PROFIL, "?kommune=400&lang=en")])
+@pytest.mark.parametrize("file,query", [(KOMMUNERNE, "?lang=en"), (PROFIL, "?kommune=400&lang=en")])
 def test_no_horizontal_scrolling_at_390_px(rpage, voila_url, file, query):
+    """Opened on a phone in English (test_face.py narrows every page in both languages to 390 px); the
+    Kommuneprofil's headlines in English."""
     page = open_dashboard(rpage, voila_url, file, query, width=390)
     wait_laid_out(page)  # plotly's responsive relayout
     scroll, client = no_horizontal_overflow(page)
@@ -118,4 +157,6 @@ def test_no_horizontal_scrolling_at_390_px(rpage, voila_url, file, query):
     assert scroll <= client + 1, f"{file}{query}: page is {scroll} px wide in a {client} px viewport"
     panel = "municipality_map" if file == KOMMUNERNE else "placement"
     assert map_state(page, panel)["paths"] == 98
+    if file == PROFIL:
+        assert_profile_headlines(page, "400", "en")
     assert rpage.external == []
