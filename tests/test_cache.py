@@ -128,15 +128,26 @@ def test_off_switch(own_db, monkeypatch):
     assert not own_db.with_name(own_db.stem + ".cache").exists()
 
 
-@pytest.mark.notebook
-def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(own_db):
-    """`python -m server.prebuild --views default` builds every dashboard's default view, Danish and English; a
-    page opened afterwards (same code, same server address of the map geometry) only reads the cache."""
+@pytest.fixture(scope="module")
+def prebuilt_db(tmp_path_factory, fixture_db):
+    """A copy of the fixture warehouse after `python -m server.prebuild --views default` (its cache beside it)."""
+    db = tmp_path_factory.mktemp("prebuilt") / "wh.duckdb"
+    shutil.copyfile(fixture_db, db)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("FRIVILLIGDATA_GEOJSON_URL", None)
-    proc = subprocess.run([sys.executable, "-m", "server.prebuild", "--db", str(own_db), "--views", "default"],
+    proc = subprocess.run([sys.executable, "-m", "server.prebuild", "--db", str(db), "--views", "default"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
+    return db
+
+
+@pytest.mark.notebook
+def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(prebuilt_db):
+    """`python -m server.prebuild --views default` builds every dashboard's default view, Danish and English; a
+    page opened afterwards (same code, same server address of the map geometry) only reads the cache."""
+    own_db = prebuilt_db
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("FRIVILLIGDATA_GEOJSON_URL", None)
     built = entries(own_db, "views")
     assert len(built) >= 20  # 5 dashboards x 2 languages, several panels each
     downloads = {lang: t("download_csv", lang) for lang in ("da", "en")}
@@ -194,15 +205,17 @@ def test_prebuild_near_builds_every_page_one_widget_change_away(own_db, monkeypa
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("name", [d[0] for d in DASHBOARDS])
-def test_a_served_page_reads_every_view_the_prebuild_built(name, own_db, monkeypatch):
+def test_a_served_page_reads_every_view_the_prebuild_built(name, prebuilt_db, monkeypatch):
     """The prebuild and a served page reach a view through the same declaration (pages/, Page.view), so a page
-    opened after `prebuild` computes nothing: its widgets are drawn from the cache alone."""
+    opened after `prebuild` (the command, in another process) computes nothing: its widgets are drawn from the cache
+    alone."""
     from dashboards import ui
     from server import prebuild
+    from views import geo
 
-    for env, value in (("FRIVILLIGDATA_DB", str(own_db)), ("FRIVILLIGDATA_GEOJSON_URL", "")):
+    # the server's kernels know the map geometry's address as the prebuild does (its default base URL)
+    for env, value in (("FRIVILLIGDATA_DB", str(prebuilt_db)), (geo.URL_ENV, geo.served_url("/"))):
         monkeypatch.setenv(env, value)
-    assert prebuild.run_page(name, "")[0] == []
     read = cache.get_or_compute
 
     def computed(*args):
