@@ -41,8 +41,13 @@ pytestmark = pytest.mark.notebook
 
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path_factory, monkeypatch, demo_db):
-    """The pages compute their views afresh (a cache of their own, as a new warehouse build would)."""
+    """The pages compute their views afresh (a cache of their own, as a new warehouse build would), and know the
+    map geometry's address as the server's kernels do (the geometry itself in every map, as a notebook in
+    JupyterLab draws it, made two thirds of Kommunerne's cost here: test_map.py checks that variant)."""
+    from views import geo
+
     monkeypatch.setenv("FRIVILLIGDATA_CACHE", str(tmp_path_factory.getbasetemp() / "small-counts-cache"))
+    monkeypatch.setenv(geo.URL_ENV, geo.served_url("/"))
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
 
 
