@@ -12,7 +12,7 @@ import types
 import pytest
 
 import queries
-from test_report import CHANGE_TEXT, _change_words, build_cli, key_rows
+from test_report import CHANGE_TEXT, _change_words, build_cli, figures, key_rows
 
 pytestmark = pytest.mark.slow
 
@@ -32,6 +32,7 @@ def test_the_report_opens_on_the_latest_wave(latest, demo_db):
     waves = sorted(queries.run("participation_rate", db=demo_db, by="total").data["year"])
     assert latest.year == waves[-1] == 2024
     assert f"frivilligrapport-{latest.year}.da.html" in latest.stdout
+    assert f"Frivilligrapport {latest.year}" in latest.html and len(figures(latest.html)) >= 10
 
 
 def test_since_the_last_wave_compares_within_the_series(latest, demo_db):

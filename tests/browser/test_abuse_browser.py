@@ -27,8 +27,8 @@ from .conftest import CHROMIUM, SCREENSHOTS, free_port, selected, start_voila, s
 pytestmark = pytest.mark.browser
 
 # The cap is 6 page kernels (voila.json: 24), so the thirty GETs fill it with six page renders, not 24. The grace
-# (voila.json: 90 s) is 15 s: the test pages connect 1.6-2 s after their page was sent at a load average of 12.
-GRACE, CULL_INTERVAL, BUILD_CHECK, CAP = 15, 2, 1, 6
+# (voila.json: 90 s) is 10 s: the test pages connect 1.6-2 s after their page was sent at a load average of 12.
+GRACE, CULL_INTERVAL, BUILD_CHECK, CAP = 10, 2, 1, 6
 ARGS = [f"--FrivilligKernelManager.unclaimed_grace={GRACE}", f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
         f"--max-kernels={CAP}",
         "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_connected=False",
