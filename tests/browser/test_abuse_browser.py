@@ -22,7 +22,7 @@ import pytest
 
 from views.labels import UI
 
-from .conftest import CHROMIUM, SCREENSHOTS, free_port, selected, start_voila, stop_voila, wait_drawn
+from .conftest import CHROMIUM, SCREENSHOTS, close_page, free_port, selected, start_voila, stop_voila, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -135,20 +135,15 @@ def test_a_kernel_is_stopped_only_by_the_page_that_got_it(server):
     assert not kernel_alive(base, kid)
 
 
-def test_sixty_query_fields_draw_the_page_with_a_note(server, browser):
+def test_sixty_query_fields_draw_the_page_with_a_note(server, rpage):
     base, _, _ = server
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    try:
-        page.goto(f"{base}/voila/render/{PAGE}?" + "&".join(["year=2014"] * 60))
-        wait_drawn(page, timeout=180_000)
-        assert selected(page, "year") == "2014"
-        notes = page.locator(".fd-fallback").all_inner_texts()
-        assert any(UI["unknown_param"][0].split(":")[0] in n and "year" in n for n in notes), notes
-        assert "error when executing" not in page.inner_text("body")
-    finally:
-        page.close(run_before_unload=True)
-        context.close()
+    page = rpage.page
+    page.goto(f"{base}/voila/render/{PAGE}?" + "&".join(["year=2014"] * 60))
+    wait_drawn(page, timeout=180_000)
+    assert selected(page, "year") == "2014"
+    notes = page.locator(".fd-fallback").all_inner_texts()
+    assert any(UI["unknown_param"][0].split(":")[0] in n and "year" in n for n in notes), notes
+    assert "error when executing" not in page.inner_text("body")
 
 
 def years_offered(page) -> list[int]:
@@ -156,15 +151,16 @@ def years_offered(page) -> list[int]:
                                  "s => Array.from(s.options).map(o => o.text)")
 
 
-def test_a_new_warehouse_reaches_the_next_visitor_and_open_pages_say_so(server, browser, fixture_db):
+def test_a_new_warehouse_reaches_the_next_visitor_and_open_pages_say_so(server, rpage, profile, fixture_db):
     base, log, served = server
     with duckdb.connect(str(fixture_db), read_only=True) as con:
         new_years = [str(y) for (y,) in con.execute("select distinct year from survey_respondents order by 1").fetchall()]
     with duckdb.connect(str(served), read_only=True) as con:
         old_years = [str(y) for (y,) in con.execute("select distinct year from survey_respondents order by 1").fetchall()]
     assert new_years != old_years  # (else this test could not tell the builds apart)
-    contexts = [browser.new_context(viewport={"width": w, "height": 900}) for w in (1400, 390)]
-    open_pages = [c.new_page() for c in contexts]
+    open_pages = [rpage.page, profile.new_page()]
+    for p, w in zip(open_pages, (1400, 390)):
+        p.set_viewport_size({"width": w, "height": 900})
     try:
         for p in open_pages:
             p.goto(f"{base}/voila/render/{PAGE}")
@@ -182,18 +178,15 @@ def test_a_new_warehouse_reaches_the_next_visitor_and_open_pages_say_so(server, 
             assert p.locator("#fd-new-figures button").inner_text() == UI["reload"][0]
             p.screenshot(path=str(SCREENSHOTS / f"new_figures_{w}.png"))
         # the next visitor: the new build's waves (a preheated kernel from before the swap would offer the old)
-        fresh = contexts[0].new_page()
+        fresh = profile.new_page()
         fresh.goto(f"{base}/voila/render/{PAGE}?lang=en")
         wait_drawn(fresh, timeout=180_000)
         assert years_offered(fresh) == new_years
         assert fresh.locator("#fd-new-figures").count() == 0
-        fresh.close(run_before_unload=True)
+        close_page(fresh)
         # the reload button gives the open page the new figures
         open_pages[0].click("#fd-new-figures button")
         wait_drawn(open_pages[0], timeout=180_000)
         assert years_offered(open_pages[0]) == new_years
     finally:
-        for p in open_pages:
-            p.close(run_before_unload=True)
-        for c in contexts:
-            c.close()
+        close_page(open_pages[1])  # (rpage closes the first)

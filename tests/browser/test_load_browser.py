@@ -16,7 +16,7 @@ import pytest
 
 from views.labels import DASHBOARDS, UI
 
-from .conftest import CHROMIUM, assert_no_error, free_port, start_voila, stop_voila, wait_drawn
+from .conftest import CHROMIUM, assert_no_error, close_page, free_port, start_voila, stop_voila, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -132,27 +132,22 @@ def test_at_the_cap_a_newcomer_gets_the_busy_page_then_the_dashboard(browser, sm
     assert log_has(log, r"busy page for", 1)
 
 
-def test_a_killed_kernel_shows_the_reload_message(browser, small):
+def test_a_killed_kernel_shows_the_reload_message(rpage, small):
     base, _, server = small
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    try:
-        page.goto(f"{base}/voila/render/{PAGE}", wait_until="commit")  # waits at the busy page if still full
-        wait_drawn(page, timeout=120_000)
-        kid = kernel_id(page)
-        proc = kernel_process(server, kid)
-        assert proc is not None, "the page's kernel process was not found"
-        os.kill(proc.pid, signal.SIGKILL)
-        page.wait_for_selector("#fd-kernel-lost", timeout=30_000)
-        assert UI["kernel_lost"][0][:40] in page.inner_text("#fd-kernel-lost")
-        assert page.inner_text("#fd-reload") == "Genindlæs"
-        page.screenshot(path=str(_shot("kernel_lost_da.png")))
-        page.click("#fd-reload")  # a new page with a new kernel
-        wait_drawn(page, timeout=120_000)
-        assert page.locator("#fd-kernel-lost").count() == 0 and kernel_id(page) != kid
-    finally:
-        page.close(run_before_unload=True)
-        ctx.close()
+    page = rpage.page
+    page.goto(f"{base}/voila/render/{PAGE}", wait_until="commit")  # waits at the busy page if still full
+    wait_drawn(page, timeout=120_000)
+    kid = kernel_id(page)
+    proc = kernel_process(server, kid)
+    assert proc is not None, "the page's kernel process was not found"
+    os.kill(proc.pid, signal.SIGKILL)
+    page.wait_for_selector("#fd-kernel-lost", timeout=30_000)
+    assert UI["kernel_lost"][0][:40] in page.inner_text("#fd-kernel-lost")
+    assert page.inner_text("#fd-reload") == "Genindlæs"
+    page.screenshot(path=str(_shot("kernel_lost_da.png")))
+    page.click("#fd-reload")  # a new page with a new kernel
+    wait_drawn(page, timeout=120_000)
+    assert page.locator("#fd-kernel-lost").count() == 0 and kernel_id(page) != kid
 
 
 def test_a_dropped_page_is_culled_an_open_page_keeps_its_kernel(browser, small):
@@ -180,7 +175,7 @@ def _shot(name: str):
     return SCREENSHOTS / name
 
 
-def test_two_workers_behind_nginx_keep_a_page_with_its_kernel(browser, demo_db, tmp_path):
+def test_two_workers_behind_nginx_keep_a_page_with_its_kernel(rpage, demo_db, tmp_path):
     """make dashboard WORKERS=2: the page is served through nginx, its websocket reaches the worker holding its
     kernel (a widget change redraws), and the browser keeps the worker its cookie names."""
     import subprocess
@@ -196,8 +191,8 @@ def test_two_workers_behind_nginx_keep_a_page_with_its_kernel(browser, demo_db, 
     try:
         assert log_has(log, rf"Frivilligdata: open http://127\.0\.0\.1:{port}/ \(2 Voilà workers behind nginx",
                        180), log.read_text(errors="replace")[-2000:]
-        ctx = browser.new_context()
-        page = ctx.new_page()
+        page = rpage.page
+        ctx = page.context
         page.goto(f"http://127.0.0.1:{port}/voila/render/{PAGE}", wait_until="commit")
         wait_drawn(page, timeout=150_000)
         worker = next(c["value"] for c in ctx.cookies() if c["name"] == "frivillig_worker")
@@ -211,8 +206,7 @@ def test_two_workers_behind_nginx_keep_a_page_with_its_kernel(browser, demo_db, 
             arg="|".join(before), timeout=60_000)
         page.goto(f"http://127.0.0.1:{port}/")
         assert next(c["value"] for c in ctx.cookies() if c["name"] == "frivillig_worker") == worker
-        page.close(run_before_unload=True)
-        ctx.close()
+        close_page(page)  # while the cluster runs: the kernel shuts down on the worker holding it
     finally:
         proc.terminate()  # the cluster stops its workers and nginx
         try:
