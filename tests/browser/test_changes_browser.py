@@ -11,7 +11,7 @@ import pytest
 from queries import comparable_waves, run
 from reports import fmt
 
-from .conftest import SCREENSHOTS, open_dashboard, painted
+from .conftest import SCREENSHOTS, open_dashboard, painted, wait_laid_out
 
 pytestmark = pytest.mark.browser
 PAGE = "1_frivillige.ipynb"
@@ -37,13 +37,17 @@ def expected(row, lang: str, compared: str, verdicts: dict) -> str:
             f"({w['interval'].format(pp(row.ci_low, lang), pp(row.ci_high, lang))}) · {verdicts[reliable]}")
 
 
-def shoot(rpage, base, query: str, name: str) -> None:
-    """Screenshots of both panels: the page as it is (opened at 1400 px), then opened again at 390 px (a phone opens
-    it at its width; the face test narrows pages)."""
+def shoot(rpage, base, query: str, name: str, reopen: bool) -> None:
+    """Screenshots of both panels: the page as it is (opened at 1400 px), then at 390 px: opened again at that width
+    (`reopen`: a phone opens it at its width), else the window narrowed (as the face test narrows every page)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     for width in (1400, 390):
         if width != 1400:
-            open_dashboard(rpage, base, PAGE, query, width)
+            if reopen:
+                open_dashboard(rpage, base, PAGE, query, width)
+            else:
+                rpage.page.set_viewport_size({"width": width, "height": 1000})
+                wait_laid_out(rpage.page)
         page = rpage.page
         for panel in ("change", "contrast"):
             # the viewport scrolled to the panel: an element screenshot of a panel taller than the window loses its top
@@ -86,7 +90,7 @@ def test_change_column_states_the_query_layers_change_and_verdict(rpage, voila_u
     text = contrast.locator(".fd-note").inner_text()
     for _, row in run("participation_contrast", year=year, by="gender", db=demo_db).data.iterrows():
         assert expected(row, lang, words["all"], words["diff"]) in text, text
-    shoot(rpage, voila_url, query, lang)
+    shoot(rpage, voila_url, query, lang, reopen=lang == "da")
     assert rpage.external == []
 
 
@@ -159,7 +163,7 @@ def test_the_reference_is_restored_from_the_address_in_english(rpage, voila_url,
     for sentence in _reference_sentences(demo_db, year, "age_group", "70+", "en"):
         assert sentence in note, (sentence, note)
     assert page.locator(".fd-fallback").count() == 0
-    shoot(rpage, voila_url, f"?year={year}&by=age_group&ref=70%2B&lang=en", "ref_en")
+    shoot(rpage, voila_url, f"?year={year}&by=age_group&ref=70%2B&lang=en", "ref_en", reopen=False)
 
 
 def test_a_bad_reference_in_the_address_falls_back_with_a_note(rpage, voila_url, demo_db):
