@@ -91,7 +91,8 @@ def _compute_build_id(db_path: str) -> str:
 
 def _source_signature() -> tuple[tuple[str, int, int], ...]:
     """(path relative to the repository, size, modification time) of every file in SOURCE_GLOBS, in order: one
-    directory listing per glob (the paths stay strings: Path objects made this a third of a cached view's cost)."""
+    directory listing per glob (the paths stay strings: with Path objects, their sorting and relative_to, a listing
+    took 1.35 ms instead of 0.55, for every view and result a page reads)."""
     found = []
     for pattern in SOURCE_GLOBS:
         folder_, glob = pattern.rsplit("/", 1)
