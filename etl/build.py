@@ -20,7 +20,7 @@ import time
 import duckdb
 
 from etl import cooperations, grants, municipal_survey, population, reference, schema, survey
-from etl.errors import BuildFailed, InvalidInput, Problem, cause_of, known_cause
+from etl.errors import BuildFailed, InvalidInput, Problem, cause_of, every_problem, known_cause
 from etl.staging import Staged, lit
 from queries import macros as query_macros
 from queries import provenance
@@ -281,14 +281,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, decimal: dict[str, str] 
         raw_bytes = sum((raw_dir / f).stat().st_size for f in CONTRACT_FILES)
         staging_db = ":memory:" if raw_bytes < IN_MEMORY_STAGING_BYTES else str(staging_dir / "staging.duckdb")
         con.execute(f"attach {lit(staging_db)} as stg")
-        problems: list[Problem] = []
-        for load in LOADERS:
-            try:
-                load(b)
-            except InvalidInput as e:
-                problems += e.problems
-        if problems:
-            raise InvalidInput(problems)
+        every_problem(lambda load=load: load(b) for load in LOADERS)
         _check_population_years(b)
         _write_metadata(b, raw_dir)
         con.execute("detach stg")

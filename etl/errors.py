@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+from typing import Callable, Iterable, TypeVar
 
+T = TypeVar("T")
 MAX_SHOWN = 80  # characters of a value shown in a message; longer values are cut (a 5 MB field stays out)
 
 
@@ -47,6 +49,21 @@ class InvalidInput(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def every_problem(steps: Iterable[Callable[[], T]]) -> list[T]:
+    """Run every step to its end or its InvalidInput, and raise one InvalidInput with the problems of all of them (a
+    user fixes every file after one run); else return the steps' results."""
+    problems: list[Problem] = []
+    results = []
+    for step in steps:
+        try:
+            results.append(step())
+        except InvalidInput as e:
+            problems += e.problems
+    if problems:
+        raise InvalidInput(problems)
+    return results
 
 
 class BuildFailed(Exception):

@@ -1,7 +1,7 @@
 """grants_s18.csv and grant_budgets.csv -> grants_s18, grant_budgets (Serviceloven §18)."""
 from __future__ import annotations
 
-from etl.errors import InvalidInput
+from etl.errors import every_problem
 from etl.rules import CODE, TEXT, Column, RowRule, SourceSpec, amount_dkk, municipality_code, year
 from etl.staging import stage
 
@@ -30,19 +30,11 @@ BUDGETS = SourceSpec(
 def load(build) -> None:
     """Validate the grant applications and budgets (the problems of both files at once) and load grants_s18 and
     grant_budgets."""
-    problems, staged = [], {}
-    for spec in (GRANTS, BUDGETS):
-        try:
-            staged[spec.table] = stage(build, spec)
-        except InvalidInput as e:
-            problems += e.problems
-    if problems:
-        raise InvalidInput(problems)
+    grants, budgets = every_problem(lambda spec=spec: stage(build, spec) for spec in (GRANTS, BUDGETS))
     build.con.execute(f"""
         insert into grants_s18
         select row_number() over (order by line), v_year, v_municipality_code, organisation, target_group,
                v_applied_dkk, v_granted_dkk
-        from {staged['grants_s18'].view} order by line""")
+        from {grants.view} order by line""")
     build.con.execute(f"""
-        insert into grant_budgets select v_year, v_municipality_code, v_budget_dkk from {staged['grant_budgets'].view}
-        order by line""")
+        insert into grant_budgets select v_year, v_municipality_code, v_budget_dkk from {budgets.view} order by line""")
