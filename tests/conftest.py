@@ -13,8 +13,9 @@ FIXTURES = REPO / "tests" / "fixtures"
 FIXTURE_RAW = FIXTURES / "raw"
 DEMO_DB = REPO / "data" / "warehouse.duckdb"
 
-# The longest test files (make check runs test_queries.py first of them): `make test` (pytest-xdist, --dist loadfile --no-loadscope-reorder) hands the
-# files to the workers in collection order, so these start at once instead of one of them running alone at the end.
+# The longest test files (of make check's, test_queries.py): `make test` (pytest-xdist, --dist loadfile
+# --no-loadscope-reorder) hands the files to the workers in collection order, so these start at once instead of one
+# of them running alone at the end.
 # Wall seconds of one file run alone on the idle 2-core machine (December 2026); remeasure when they change (pytest
 # --durations).
 START_FIRST = [
@@ -45,15 +46,16 @@ def assert_r_script_writes(script: pathlib.Path, golden: pathlib.Path, tmp_path:
     assert out.read_text() == golden.read_text()
 
 
-def run_main(module: str, *args, cli: bool = False) -> subprocess.CompletedProcess:
+def run_main(module: str, *args, cli: bool = False, cwd: pathlib.Path = REPO) -> subprocess.CompletedProcess:
     """`python -m MODULE ARGS` (etl or queries), its exit status and output as a CompletedProcess: in this process
     through the module's own entry (`MODULE.__main__.main`: option parsing, the command and its messages are the
-    user's code path, without an interpreter start-up of about a second), or with cli=True as a subprocess, which
-    proves the wiring (a few tests per module do)."""
+    user's code path, without an interpreter start-up of about a second), or with cli=True as a subprocess in `cwd`,
+    which proves the wiring (a few tests per module do)."""
     args = [str(a) for a in args]
     if cli:
-        return subprocess.run([sys.executable, "-m", module, *args], cwd=REPO, capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True, text=True,
                               encoding="utf-8")
+    assert cwd == REPO, "a run in another working directory is a subprocess (cli=True)"
     import contextlib
     import importlib
     import io
@@ -68,19 +70,18 @@ def run_main(module: str, *args, cli: bool = False) -> subprocess.CompletedProce
     return subprocess.CompletedProcess([module, *args], status, out.getvalue(), err.getvalue())
 
 
-def run_etl_build(raw: pathlib.Path, db: pathlib.Path, cwd: pathlib.Path = REPO) -> subprocess.CompletedProcess:
-    """Run `python -m etl build` as a user would and return the completed process (stdout/stderr as text)."""
-    return subprocess.run(
-        [sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", str(db)],
-        cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-    )
+def run_etl_build(raw: pathlib.Path, db: pathlib.Path, *options, cli: bool = False,
+                  cwd: pathlib.Path = REPO) -> subprocess.CompletedProcess:
+    """`python -m etl build --raw RAW --db DB [OPTIONS]` through run_main: in this process, or with cli=True as a
+    subprocess (in `cwd`)."""
+    return run_main("etl", "build", "--raw", raw, "--db", db, *options, cli=cli, cwd=cwd)
 
 
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory) -> pathlib.Path:
     """The warehouse built from tests/fixtures/raw through the real ETL entry point (in this process)."""
     db = tmp_path_factory.mktemp("fixture_warehouse") / "warehouse.duckdb"
-    proc = run_main("etl", "build", "--raw", FIXTURE_RAW, "--db", db)
+    proc = run_etl_build(FIXTURE_RAW, db)
     assert proc.returncode == 0, f"ETL build of the fixtures failed:\n{proc.stdout}\n{proc.stderr}"
     return db
 

@@ -58,7 +58,7 @@ def test_a_rebuilt_warehouse_gets_a_new_build_id_and_the_old_entries_go(own_db, 
     root = own_db.with_name(own_db.stem + ".cache")
     [old_dir] = [p for p in root.iterdir() if not p.name.startswith(".")]
     queries.close_all()
-    proc = run_etl_build(FIXTURE_RAW, own_db)  # same inputs, new build (built_at differs)
+    proc = run_etl_build(FIXTURE_RAW, own_db, cli=True)  # same inputs, new build (built_at differs)
     assert proc.returncode == 0, proc.stderr
     data._run.cache_clear()
     data.run("participation_rate", db=own_db, year=2012)

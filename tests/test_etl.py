@@ -10,7 +10,7 @@ import sys
 import duckdb
 import pytest
 
-from conftest import FIXTURE_RAW, REPO, run_etl_build, run_main
+from conftest import FIXTURE_RAW, REPO, run_etl_build
 from queries import provenance
 
 EXPECTED_ROWS = {
@@ -158,7 +158,7 @@ def test_no_temporary_files_left(fixture_db):
 
 
 def test_relative_paths_are_taken_from_the_working_directory(tmp_path):
-    proc = run_etl_build(os.path.relpath(FIXTURE_RAW, tmp_path), "out/w.duckdb", cwd=tmp_path)
+    proc = run_etl_build(os.path.relpath(FIXTURE_RAW, tmp_path), "out/w.duckdb", cli=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "w.duckdb").exists()
     assert "built" in proc.stdout and "survey_respondents" in proc.stdout
@@ -178,7 +178,7 @@ def test_rebuild_replaces_the_warehouse(tmp_path):
     con = duckdb.connect(str(db))
     con.execute("create table old as select 1 as x")
     con.close()
-    proc = run_main("etl", "build", "--raw", FIXTURE_RAW, "--db", db)
+    proc = run_etl_build(FIXTURE_RAW, db)
     assert proc.returncode == 0, proc.stderr
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from cooperations").fetchone()[0] == 10
@@ -242,4 +242,4 @@ def test_cli_demo_then_build(tmp_path):
                           capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.glob("*.csv")) == sorted(CONTRACT_FILES)
-    assert run_main("etl", "build", "--raw", out, "--db", tmp_path / "w.duckdb").returncode == 0
+    assert run_etl_build(out, tmp_path / "w.duckdb").returncode == 0

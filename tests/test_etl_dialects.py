@@ -8,8 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import FIXTURE_RAW, FIXTURES, read_rows, write_rows
-from test_etl_validation import run_build
+from conftest import FIXTURE_RAW, FIXTURES, read_rows, run_etl_build, write_rows
 
 DATA_TABLES = ("survey_respondents", "municipal_survey", "grants_s18", "grant_budgets", "cooperations", "population")
 FLOAT_COLUMNS = {"weight", "hours_per_month", "staff_fte", "applied_dkk", "granted_dkk", "budget_dkk"}
@@ -89,7 +88,7 @@ def dialect_build(tmp_path_factory):
             shutil.copytree(FIXTURE_RAW, raw)
             rewrite(raw, **DIALECTS[name])
             db = raw.parent / "w.duckdb"
-            built[name] = run_build(raw, db, cli=name == "danish_excel"), raw, db  # one through the command line
+            built[name] = run_etl_build(raw, db, cli=name == "danish_excel"), raw, db  # one through the command line
         return built[name]
     return build
 
@@ -127,7 +126,7 @@ def test_one_synthetic_file_makes_the_warehouse_demo(tmp_path):
     comments, rows = read_rows(FIXTURE_RAW / "cooperations.csv")
     write_rows(raw / "cooperations.csv", comments, rows)
     db = tmp_path / "w.duckdb"
-    assert run_build(raw, db).returncode == 0
+    assert run_etl_build(raw, db).returncode == 0
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select value from build_info where key = 'data_kind'").fetchone() == ("demo",)
     assert con.execute("select file from build_inputs where synthetic").fetchall() == [("cooperations.csv",)]
@@ -142,7 +141,7 @@ def test_decimal_point_in_a_decimal_comma_file_is_an_error(tmp_path, fixture_db)
     assert lines[2].split(";")[2] == "0,5"
     lines[2] = lines[2].replace(";0,5;", ";0.5;", 1)
     path.write_text("".join(lines), encoding="utf-8")
-    proc = run_build(raw, tmp_path / "w.duckdb")
+    proc = run_etl_build(raw, tmp_path / "w.duckdb")
     assert proc.returncode == 2
     assert ("error: survey_respondents.csv, line 3, column weight: not a number in this file, which writes "
             "decimals with a comma (") in proc.stderr
@@ -161,7 +160,7 @@ def build_with_population(tmp_path: pathlib.Path, text: str | None = None, data:
         data = STATBANK.read_bytes() if text is None else text.encode("utf-8-sig")
     (raw / "population.csv").write_bytes(data)
     db = tmp_path / "w.duckdb"
-    return run_build(raw, db, cli=cli), db
+    return run_etl_build(raw, db, cli=cli), db
 
 
 def test_statbank_population(tmp_path):

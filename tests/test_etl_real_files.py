@@ -6,9 +6,8 @@ import shutil
 
 import duckdb
 
-from conftest import FIXTURE_RAW
+from conftest import FIXTURE_RAW, run_etl_build
 from real_files_cases import CASES, run_case, sas_csv
-from test_etl_validation import run_build
 
 BY_ID = {c.id: c for c in CASES}
 
@@ -167,11 +166,11 @@ def test_utf16(tmp_path):
 
 
 def test_decimal_option_is_checked(tmp_path):
-    proc = run_build(tmp_path / "raw", tmp_path / "w.duckdb", "--decimal", "weights.csv=,")
+    proc = run_etl_build(tmp_path / "raw", tmp_path / "w.duckdb", "--decimal", "weights.csv=,")
     assert proc.returncode == 2
     assert ("error: --decimal 'weights.csv=,': expected . or , optionally after FILE= where FILE is one of "
             "survey_respondents.csv, ") in proc.stderr
-    assert run_build(tmp_path / "raw", tmp_path / "w.duckdb", "--decimal", ";").returncode == 2
+    assert run_etl_build(tmp_path / "raw", tmp_path / "w.duckdb", "--decimal", ";").returncode == 2
 
 
 def test_a_named_sign_is_used_as_it_is(tmp_path):
@@ -179,7 +178,7 @@ def test_a_named_sign_is_used_as_it_is(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURE_RAW, raw)
     sas_csv(raw, tmp_path)
-    proc = run_build(raw, tmp_path / "w.duckdb", "--decimal", ",")
+    proc = run_etl_build(raw, tmp_path / "w.duckdb", "--decimal", ",")
     assert proc.returncode == 2
     assert ("error: survey_respondents.csv, line 3, column weight: not a number in this file, which writes decimals "
             "with a comma (as --decimal says): a point is neither a decimal sign nor") in proc.stderr

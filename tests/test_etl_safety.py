@@ -15,13 +15,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 
 import duckdb
 import pytest
 
-from conftest import FIXTURE_RAW, REPO, read_rows, run_main, set_cell, write_rows
-from test_etl_validation import VOLUNTEER_LINES, assert_problem, build_fails, error_line, run_build, shared_builds
+from conftest import FIXTURE_RAW, REPO, read_rows, run_etl_build, run_main, set_cell, write_rows
+from test_etl_validation import VOLUNTEER_LINES, assert_problem, build_fails, error_line, shared_builds
 
 SURVEY = "survey_respondents.csv"
 CONTRACT_FILES = ("survey_respondents.csv", "municipal_survey.csv", "grants_s18.csv", "grant_budgets.csv",
@@ -61,7 +60,7 @@ def test_full_disk_keeps_the_warehouse(small_disk, fixture_db, spare_mb):
     free = shutil.disk_usage(small_disk).free
     filler.write_bytes(b"\0" * max(0, free - int(spare_mb * (1 << 20))))
     before = db.read_bytes()
-    proc = run_build(FIXTURE_RAW, db, cli=True)
+    proc = run_etl_build(FIXTURE_RAW, db, cli=True)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stderr.startswith("error: disk full"), proc.stderr
     assert f"{db} was not changed" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
@@ -161,7 +160,8 @@ THOUSANDS = [
 
 @pytest.fixture(scope="module")
 def thousands_errors(tmp_path_factory, fixture_db) -> list[str]:
-    return shared_builds(tmp_path_factory, fixture_db, [(file, 3, column, value) for file, column, value, _ in THOUSANDS])
+    return shared_builds(tmp_path_factory, fixture_db,
+                         [(file, 3, column, value) for file, column, value, _ in THOUSANDS])
 
 
 @pytest.mark.parametrize("file,column,value,fragment", THOUSANDS)
@@ -187,7 +187,7 @@ def weights_read(tmp_path_factory) -> dict[str, float]:
         rows[1 + n][rows[0].index("weight")] = value
     write_rows(raw / SURVEY, comments, rows)
     db = raw.parent / "w.duckdb"
-    assert run_build(raw, db).returncode == 0
+    assert run_etl_build(raw, db).returncode == 0
     con = duckdb.connect(str(db), read_only=True)
     try:
         stored = dict(con.execute("select respondent_id, weight from survey_respondents").fetchall())
@@ -246,7 +246,8 @@ NON_FINITE_LINES = [VOLUNTEER_LINES[n] if file == SURVEY else 4 if file == "muni
 @pytest.fixture(scope="module")
 def non_finite_errors(tmp_path_factory, fixture_db) -> list[str]:
     return shared_builds(tmp_path_factory, fixture_db,
-                         [(file, line, column, value) for (file, column, value, _), line in zip(NON_FINITE, NON_FINITE_LINES)])
+                         [(file, line, column, value)
+                          for (file, column, value, _), line in zip(NON_FINITE, NON_FINITE_LINES)])
 
 
 @pytest.mark.parametrize("file,column,value,fragment", NON_FINITE)
@@ -355,7 +356,7 @@ def test_read_only_target_folder(tmp_path, fixture_db):
 
 def test_db_is_a_folder(raw_copy, tmp_path):
     (tmp_path / "wh").mkdir()
-    proc = run_build(raw_copy, tmp_path / "wh")
+    proc = run_etl_build(raw_copy, tmp_path / "wh")
     assert proc.returncode == 2
     assert proc.stderr == f"error: cannot build {tmp_path / 'wh'}: it is a folder, not a warehouse file\n"
     assert list((tmp_path / "wh").iterdir()) == []
@@ -365,7 +366,7 @@ def test_db_is_not_a_duckdb_file(raw_copy, tmp_path):
     db = tmp_path / "passwd"
     db.write_text("root:x:0:0:root:/root:/bin/bash\n")
     before = db.read_bytes()
-    proc = run_build(raw_copy, db)
+    proc = run_etl_build(raw_copy, db)
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: {db} is not a DuckDB warehouse; not replacing it"), proc.stderr
     unchanged(db, before, ["passwd", "raw"])
@@ -373,7 +374,7 @@ def test_db_is_not_a_duckdb_file(raw_copy, tmp_path):
 
 def test_raw_is_a_file(tmp_path):
     (tmp_path / "raw").write_text("x")
-    proc = run_build(tmp_path / "raw", tmp_path / "w.duckdb")
+    proc = run_etl_build(tmp_path / "raw", tmp_path / "w.duckdb")
     assert proc.returncode == 2 and f"error: {tmp_path / 'raw'}: is not a folder" in proc.stderr
 
 

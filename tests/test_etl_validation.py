@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pathlib
 import shutil
-import subprocess
 
 import duckdb
 import pytest
 
-from conftest import FIXTURE_RAW, FIXTURES, read_rows, run_main, set_cell, write_rows
+from conftest import FIXTURE_RAW, FIXTURES, read_rows, run_etl_build, set_cell, write_rows
 
 # Fixture line numbers: line 1 is the `# synthetic` comment, line 2 the header, line 3 the first data row.
 SURVEY = "survey_respondents.csv"
@@ -21,16 +20,10 @@ VOLUNTEER_LINE = 3        # 2012-0001, volunteered = 1
 NON_VOLUNTEER_LINE = 4    # 2012-0002, volunteered = 0
 
 
-def run_build(raw: pathlib.Path, db: pathlib.Path, *options: str, cli: bool = False) -> subprocess.CompletedProcess:
-    """`python -m etl build --raw RAW --db DB [OPTIONS]`: in this process (etl.__main__.main, output captured), or
-    with cli=True as a subprocess; returns the exit status and the output as a CompletedProcess."""
-    return run_main("etl", "build", "--raw", raw, "--db", db, *options, cli=cli)
-
-
 def build_fails(raw: pathlib.Path, db: pathlib.Path, *options: str, cli: bool = False) -> str:
     """Build from a broken folder over an existing warehouse; assert status 2 and an unchanged warehouse."""
     before = db.read_bytes()
-    proc = run_build(raw, db, *options, cli=cli)
+    proc = run_etl_build(raw, db, *options, cli=cli)
     assert proc.returncode == 2, f"expected exit status 2, got {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     assert db.read_bytes() == before, "the existing warehouse changed"
     assert sorted(p.name for p in db.parent.iterdir()) == sorted(["raw", db.name]), "temporary files left behind"
@@ -164,7 +157,7 @@ def test_respondent_id_unique_within_year(raw_copy, existing_db):
 
 def test_same_respondent_id_in_two_years_is_allowed(raw_copy, tmp_path):
     set_cell(raw_copy / SURVEY, 203, "respondent_id", "2012-0001")  # line 203 is the first 2014 respondent
-    proc = run_build(raw_copy, tmp_path / "w.duckdb")
+    proc = run_etl_build(raw_copy, tmp_path / "w.duckdb")
     assert proc.returncode == 0, proc.stderr
 
 
@@ -208,7 +201,7 @@ def test_empty_line_inside_a_file(raw_copy, existing_db):
 def test_trailing_empty_lines_are_fine(raw_copy, tmp_path):
     with open(raw_copy / SURVEY, "a", encoding="utf-8") as f:
         f.write("\n\n")
-    proc = run_build(raw_copy, tmp_path / "w.duckdb")
+    proc = run_etl_build(raw_copy, tmp_path / "w.duckdb")
     assert proc.returncode == 0, proc.stderr
 
 
@@ -292,7 +285,7 @@ def test_municipal_survey_unique_year_municipality(raw_copy, existing_db):
 
 def test_municipal_survey_item_nonresponse_is_allowed(raw_copy, tmp_path):
     set_cell(raw_copy / MUNI, 4, "has_volunteer_policy", "")
-    proc = run_build(raw_copy, tmp_path / "w.duckdb")
+    proc = run_etl_build(raw_copy, tmp_path / "w.duckdb")
     assert proc.returncode == 0, proc.stderr
 
 
@@ -352,7 +345,7 @@ def test_grant_larger_than_application_is_a_warning(raw_copy, tmp_path):
     set_cell(raw_copy / "grants_s18.csv", 4, "granted_dkk", "300000")  # applied 250000
     set_cell(raw_copy / "grants_s18.csv", 6, "granted_dkk", "500000")  # applied 400000
     db = tmp_path / "w.duckdb"
-    proc = run_build(raw_copy, db)
+    proc = run_etl_build(raw_copy, db)
     assert proc.returncode == 0, proc.stderr
     assert ("warning: grants_s18.csv, line 4, column granted_dkk: granted more than applied for (value '300000'); "
             "1 more row with the same problem") in proc.stderr
@@ -366,7 +359,7 @@ def test_unknown_column_is_a_warning(raw_copy, tmp_path):
     comments, rows = read_rows(raw_copy / "grant_budgets.csv")
     write_rows(raw_copy / "grant_budgets.csv", comments, [r + ["x"] for r in rows])
     db = tmp_path / "w.duckdb"
-    proc = run_build(raw_copy, db)
+    proc = run_etl_build(raw_copy, db)
     assert proc.returncode == 0, proc.stderr
     assert "warning: grant_budgets.csv, line 2, column x: unknown column ignored" in proc.stderr
     assert duckdb.connect(str(db), read_only=True).execute(
@@ -376,7 +369,7 @@ def test_unknown_column_is_a_warning(raw_copy, tmp_path):
 def test_population_missing_for_a_survey_year_is_a_warning(raw_copy, tmp_path):
     comments, rows = read_rows(raw_copy / "population.csv")
     write_rows(raw_copy / "population.csv", comments, [r for r in rows if r[0] != "2014"])
-    proc = run_build(raw_copy, tmp_path / "w.duckdb")
+    proc = run_etl_build(raw_copy, tmp_path / "w.duckdb")
     assert proc.returncode == 0, proc.stderr
     assert "warning: population.csv, column year: no population for survey year 2014" in proc.stderr
 
@@ -401,7 +394,7 @@ def test_line_break_inside_a_value_is_an_error(raw_copy, existing_db):
 
 
 def test_missing_raw_folder(tmp_path):
-    proc = run_build(tmp_path / "nowhere", tmp_path / "w.duckdb", cli=True)
+    proc = run_etl_build(tmp_path / "nowhere", tmp_path / "w.duckdb", cli=True)
     assert proc.returncode == 2
     assert "nowhere: raw data folder not found" in proc.stderr
     assert not (tmp_path / "w.duckdb").exists()

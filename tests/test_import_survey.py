@@ -10,7 +10,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import FIXTURE_RAW, REPO, run_main
+from conftest import FIXTURE_RAW, REPO, run_etl_build
 from fixtures import make_survey_files as msf
 
 EXAMPLE = REPO / "etl" / "mappings" / "example.yml"
@@ -63,7 +63,7 @@ def test_import_gives_back_the_fixture_csv_and_builds(cli, source, tmp_path, fix
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURE_RAW, raw)
     shutil.copyfile(written, raw / "survey_respondents.csv")
-    build = run_main("etl", "build", "--raw", raw, "--db", tmp_path / "warehouse.duckdb")
+    build = run_etl_build(raw, tmp_path / "warehouse.duckdb")
     assert build.returncode == 0, build.stderr
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     try:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURE_RAW, REPO, assert_r_script_writes, run_main
+from conftest import FIXTURE_RAW, REPO, assert_r_script_writes, run_etl_build, run_main
 from queries import QueryError, connect, run
 
 GOLDEN = REPO / "tests" / "r" / "change_golden.csv"
@@ -56,7 +56,7 @@ def unequal_db(tmp_path_factory):
     shutil.copy(UNEQUAL_POPULATION, raw / "population.csv")  # its waves' population, different in every wave
     shutil.copy(UNEQUAL_WAVES, raw / "survey_waves.csv")
     db = tmp_path_factory.mktemp("unequal_warehouse") / "warehouse.duckdb"
-    proc = run_main("etl", "build", "--raw", raw, "--db", db)
+    proc = run_etl_build(raw, db)
     assert proc.returncode == 0, proc.stderr
     return db
 

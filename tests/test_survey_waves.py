@@ -109,13 +109,13 @@ def test_two_series_in_one_year_are_refused(raw_copy, existing_db):
 
 def test_the_raw_folders_own_wave_table_declares_other_waves(raw_copy, tmp_path):
     """A data owner's survey with waves that are not published ones: declared in raw/survey_waves.csv."""
-    from test_etl_validation import run_build
+    from conftest import run_etl_build
 
     rows = [r for r in _waves() if r["series"] == "cfsa" and r["year"] in ("2012", "2014")]
     for r in rows:
         r["comparable_with"] = "2014" if r["year"] == "2012" else "2012"
     _write_waves(raw_copy / "survey_waves.csv", rows)
-    proc = run_build(raw_copy, tmp_path / "w.duckdb")
+    proc = run_etl_build(raw_copy, tmp_path / "w.duckdb")
     assert proc.returncode == 0, proc.stderr
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     try:
