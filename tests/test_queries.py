@@ -24,7 +24,7 @@ from queries import catalog
 from queries import macros
 from queries import provenance
 from queries import rules
-from queries.catalog import QUERY_DIR, check_variables, parse_header
+from queries.catalog import QUERY_DIR, parse_header
 
 CONTRACT_METRICS = {
     "participation_rate", "volunteers_count", "hours_per_month", "total_hours_per_year", "fte", "area_share",

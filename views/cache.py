@@ -97,8 +97,8 @@ def _source_signature() -> tuple[tuple[str, int, int], ...]:
     for pattern in SOURCE_GLOBS:
         folder_, glob = pattern.rsplit("/", 1)
         with os.scandir(REPO / folder_) as entries:
-            files = [(f"{folder_}/{e.name}", e.stat()) for e in entries if fnmatch.fnmatchcase(e.name, glob) and e.is_file()]
-        found += sorted((rel, st.st_size, st.st_mtime_ns) for rel, st in files)
+            stats = [(e.name, e.stat()) for e in entries if fnmatch.fnmatchcase(e.name, glob) and e.is_file()]
+        found += sorted((f"{folder_}/{name}", st.st_size, st.st_mtime_ns) for name, st in stats)
     return tuple(found)
 
 
