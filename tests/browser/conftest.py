@@ -88,6 +88,11 @@ def voila_url(demo_db, voila_log):
     stop_voila(proc)
 
 
+def kernel_id(page) -> str:
+    """The id of the kernel Voilà gave the page (in the page's Jupyter configuration)."""
+    return page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+
+
 def kernel_shut_down(log_path: Path, kernel_id: str, timeout: float = 15) -> bool:
     """Whether the Voilà server log reports the kernel shut down within `timeout` seconds."""
     deadline = time.time() + timeout

@@ -22,7 +22,8 @@ import pytest
 
 from views.labels import UI
 
-from .conftest import CHROMIUM, SCREENSHOTS, close_page, free_port, selected, start_voila, stop_voila, wait_drawn
+from .conftest import (CHROMIUM, SCREENSHOTS, close_page, free_port, kernel_id, selected, start_voila, stop_voila,
+                       wait_drawn)
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +95,7 @@ def test_plain_gets_lose_their_kernels_within_the_grace_and_a_browser_gets_in(se
         start = time.time()
         page.goto(f"{base}/voila/render/{LIGHT}")  # the busy page retries by itself until a GET's kernel is culled
         wait_drawn(page, timeout=(GRACE + 4 * CULL_INTERVAL + 150) * 1000)
-        kid = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+        kid = kernel_id(page)
         # every kernel a GET got is culled within the grace (plus a culling round), the browser's is not
         culled = wait_log(log, r"its page has not connected within", served, timeout=GRACE + 4 * CULL_INTERVAL + 60)
         assert culled == served, f"{culled} of {served} GET kernels culled after {time.time() - start:.0f} s"

@@ -10,7 +10,7 @@ import pytest
 
 from views.labels import DASHBOARDS
 
-from .conftest import close_page, kernel_shut_down, open_dashboard, ticks
+from .conftest import close_page, kernel_id, kernel_shut_down, open_dashboard, ticks
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,7 @@ def test_a_widget_change_redraws_the_chart_and_closing_the_page_shuts_its_kernel
     page.wait_for_function("() => Array.from(document.querySelectorAll('.fd-panel-participation .xtick text'))"
                            ".map(e => e.textContent).join('|') === 'Mænd|Kvinder'")
     page.wait_for_function("() => location.search.includes('by=gender')")
-    kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-    assert kernel_id
+    kid = kernel_id(page)
+    assert kid
     close_page(page)  # Voilà posts /voila/api/shutdown/<kernel> with the _xsrf cookie
-    assert kernel_shut_down(voila_log, kernel_id), "the closed page's kernel is still running"
+    assert kernel_shut_down(voila_log, kid), "the closed page's kernel is still running"

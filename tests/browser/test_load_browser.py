@@ -16,7 +16,8 @@ import pytest
 
 from views.labels import DASHBOARDS, UI
 
-from .conftest import CHROMIUM, assert_no_error, close_page, free_port, start_voila, stop_voila, wait_drawn
+from .conftest import (CHROMIUM, assert_no_error, close_page, free_port, kernel_id, start_voila, stop_voila,
+                       wait_drawn)
 
 pytestmark = pytest.mark.browser
 
@@ -40,10 +41,6 @@ def small(demo_db, tmp_path_factory):
     proc = start_voila(port, SMALL, log_path=log)
     yield f"http://127.0.0.1:{port}", log, proc
     stop_voila(proc)
-
-
-def kernel_id(page) -> str:
-    return page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
 
 
 def kernel_process(server, kid: str) -> psutil.Process | None:
