@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -88,16 +89,11 @@ def test_parameters_declared_and_read(name):
     assert rules.parameters_declared_and_read(load_metric(name)) == []
 
 
-_expected: dict[tuple, queries.Result] = {}
-
-
+@functools.lru_cache(maxsize=None)
 def run_once(db, name: str, **request) -> queries.Result:
     """run(name, **request) on the (unchanging) fixture warehouse, computed once in this module: the metric file
     tests below compare the same requests (as it is in DuckDB, in the duckdb shell), and a run costs 15 ms."""
-    key = (str(db), name, tuple(sorted(request.items())))
-    if key not in _expected:
-        _expected[key] = run(name, db=db, **request)
-    return _expected[key]
+    return run(name, db=db, **request)
 
 
 @pytest.mark.parametrize("name", ALL_METRICS)
@@ -215,6 +211,11 @@ def shell_requests(db, name: str) -> list[dict]:
     return requests
 
 
+def _space(text: str, at: int) -> int:
+    """The position of the first character at or after `at` that is not white space."""
+    return re.compile(r"\s*").match(text, at).end()
+
+
 @pytest.fixture(scope="module")
 def shell_rows(fixture_db) -> dict[tuple, list[dict]]:
     """Every metric's shell_requests read by one duckdb shell (`duckdb -readonly WAREHOUSE`, one process instead of
@@ -231,10 +232,12 @@ def shell_rows(fixture_db) -> dict[tuple, list[dict]]:
     proc = subprocess.run([str(DUCKDB_SHELL), "-readonly", "-json", str(fixture_db)], input=script, capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 0 and not proc.stderr, proc.stderr
-    decoder, text, at, arrays = json.JSONDecoder(), proc.stdout, 0, []
-    while text[at:].strip():
-        value, at = decoder.raw_decode(text, at + len(text[at:]) - len(text[at:].lstrip()))
+    decoder, text, arrays = json.JSONDecoder(), proc.stdout, []
+    at = _space(text, 0)
+    while at < len(text):  # the shell prints one JSON array a statement
+        value, at = decoder.raw_decode(text, at)
         arrays.append(value)
+        at = _space(text, at)
     rows: dict[tuple, list[dict]] = {}
     for value in arrays:
         if len(value) == 1 and set(value[0]) == {"request_marker"}:
