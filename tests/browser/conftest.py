@@ -121,13 +121,20 @@ def browser(playwright):
     b.close()
 
 
+# V8's code cache keeps functions without their source positions, and V8 parsed a function from the cache again to
+# collect them whenever a stack trace was taken: under Playwright, half of a cached page's renderer time. With this
+# flag V8 collects them as it compiles a function, and they are cached with it.
+EAGER_POSITIONS = "--js-flags=--no-enable-lazy-source-positions"
+
+
 @pytest.fixture(scope="package")
 def profile(playwright, tmp_path_factory):
     """A Chromium with a profile on disk, as a person's browser has, for one page after another (rpage): its disk
-    cache keeps V8's compiled code of Voilà's 10 MB of JavaScript, so a page after the first compiles about half as
-    much (a fresh context compiles everything again: 2.3 s of renderer CPU per page load, 1.2 s from the cache)."""
+    cache keeps V8's compiled code of Voilà's 10 MB of JavaScript. Renderer CPU per Frivillige page, measured: 2.5-3 s
+    in a fresh context (everything compiled), 2.0-2.4 s from the cache, 1.1-1.3 s from the cache with EAGER_POSITIONS.
+    """
     context = playwright.chromium.launch_persistent_context(
-        tmp_path_factory.mktemp("chromium-profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+        tmp_path_factory.mktemp("chromium-profile"), executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, EAGER_POSITIONS],
         viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     yield context
     context.close()
