@@ -291,7 +291,9 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, decimal: dict[str, str] 
         # the metrics' DuckDB macros, so queries/*.sql run as they are (docs/sql.md); a broken metric file is left
         # out with a warning (the query layer and `python -m queries check NAME` say what is wrong with it)
         skipped: list = []
+        fingerprint = query_macros.fingerprint()
         query_macros.install(con, skipped=skipped)
+        con.execute("insert into build_info values ('macros', ?)", [fingerprint])
         for problem in skipped:
             print(f"warning: metric left out of the warehouse's macros: {problem}", file=sys.stderr)
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}

@@ -158,7 +158,8 @@ create table population (
 -- Build metadata: key/value facts about the build.
 create table build_info (
     key varchar primary key,               -- built_at, data_kind (demo or real), raw_dir, duckdb_version,
-                                           -- frivilligdata_version, git_commit (empty outside a checkout) ...
+                                           -- frivilligdata_version, git_commit (empty outside a checkout),
+                                           -- macros (queries/macros.py fingerprint of the stored macros) ...
     value varchar not null                 -- the value as text
 );
 

@@ -1,9 +1,10 @@
 """The query layer's DuckDB macros: the shared pieces in queries/_macros.sql and one table macro per metric file.
 
 `install(con)` creates them in a warehouse (the ETL calls it once at build time, so that a researcher who opens
-data/warehouse.duckdb in DuckDB can run any queries/<metric>.sql as it is); `install(con, temp=True)` creates them
-as temporary macros on a connection (the query layer does this on each connection, so that it always runs the
-files as they are on disk, even against a warehouse built before an edit; temporary macros shadow stored ones).
+data/warehouse.duckdb in DuckDB can run any queries/<metric>.sql as it is, and stores their `fingerprint()`);
+`install(con, temp=True)` creates them as temporary macros on a connection (the query layer does this on a
+connection whose warehouse stored other macros than the files now give, e.g. one built before an edit, so that it
+always runs the files as they are on disk; temporary macros shadow stored ones).
 
 Every metric is also a table macro of the same name without arguments, reading the same variables as its file:
 after `SET VARIABLE "by" = 'gender';`, `from participation_rate()` gives the metric, and a metric can build on
@@ -11,8 +12,8 @@ another (`fte` reads `total_hours_per_year()`).
 """
 from __future__ import annotations
 
+import hashlib
 import re
-
 
 from . import catalog
 from .catalog import called_metrics, metric_names, sql_body
@@ -77,6 +78,13 @@ def metric_order(skipped: list | None = None) -> list[str]:
 def statements() -> list[str]:
     """Every macro statement: the shared macros first, then one per metric, each after those it reads."""
     return shared_statements() + [metric_statement(n) for n in metric_order()]
+
+
+def fingerprint() -> str:
+    """A checksum of every macro statement, in order, and of the DuckDB version that binds them. The build stores it
+    in build_info ('macros'); a connection whose warehouse stored the same needs no temporary macros."""
+    text = "\n;\n".join(statements()) + f"\n-- duckdb {duckdb.__version__}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def macro_names() -> list[str]:

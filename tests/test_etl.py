@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from conftest import FIXTURE_RAW, REPO, run_etl_build
-from queries import provenance
+from queries import macros, provenance
 
 EXPECTED_ROWS = {
     "municipalities": 98,
@@ -21,7 +21,7 @@ EXPECTED_ROWS = {
     "grant_budgets": 12,
     "cooperations": 10,
     "population": 3 * 98 * 2 * 7,
-    "build_info": 8,
+    "build_info": 9,
     "build_inputs": 6,
     "build_warnings": 0,
 }
@@ -138,6 +138,7 @@ def test_build_info(con):
     assert info["frivilligdata_version"] == provenance.package_version()  # pyproject.toml's, no second number
     assert "etl_version" not in info
     assert info["git_commit"] == (provenance.git_commit() or "")
+    assert info["macros"] == macros.fingerprint()  # of the stored macros (a connection then creates none)
 
 
 def test_build_inputs_checksums_and_rows(con):

@@ -308,6 +308,24 @@ def test_stored_macros_are_the_files(fixture_db, tmp_path):
     assert stored(fixture_db) == stored(copy)
 
 
+TEMP_MACROS = ("select count(*) from duckdb_functions() "
+               "where database_name = 'temp' and function_type in ('macro', 'table_macro')")
+
+
+def test_a_connection_creates_temporary_macros_only_where_the_warehouse_stored_others(fixture_db, tmp_path):
+    """The build stores the macros' fingerprint; a connection to that warehouse uses its stored macros, one to a
+    warehouse whose macros came from other files (here: its fingerprint changed) creates them from the files."""
+    assert queries.build_info(fixture_db)["macros"] == macros.fingerprint()
+    assert queries.connect(fixture_db).execute(TEMP_MACROS).fetchone()[0] == 0
+    other = tmp_path / "other.duckdb"
+    shutil.copyfile(fixture_db, other)
+    con = duckdb.connect(str(other))
+    con.execute("update build_info set value = 'from other files' where key = 'macros'")
+    con.close()
+    assert queries.connect(other).execute(TEMP_MACROS).fetchone()[0] == len(macros.macro_names())
+    pd.testing.assert_frame_equal(run("participation_rate", db=other).data, run("participation_rate", db=fixture_db).data)
+
+
 def test_macros_read_no_variables_and_are_in_the_docs():
     text = (QUERY_DIR / "_macros.sql").read_text(encoding="utf-8")
     assert "getvariable" not in body(text), "macros take parameters as arguments; only metric files read variables"

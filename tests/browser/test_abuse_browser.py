@@ -20,7 +20,7 @@ from unittest import mock
 import duckdb
 import pytest
 
-from views.labels import UI
+from views.labels import DASHBOARDS, UI
 
 from .conftest import (CHROMIUM, SCREENSHOTS, close_page, free_port, kernel_id, selected, start_voila, stop_voila,
                        wait_drawn)
@@ -39,7 +39,7 @@ ARGS = [f"--FrivilligKernelManager.unclaimed_grace={GRACE}", f"--MappingKernelMa
         "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_connected=False",
         f"--FrivilligVoila.build_check={BUILD_CHECK}", "--FrivilligVoila.page_burst=100", "--retry-after=3",
         "--Voila.port_retries=0",
-        "--VoilaKernelManager.preheat_denylist=" + repr(["2_kommunerne", "4_kommuneprofil", "5_om_data"])]
+        "--VoilaKernelManager.preheat_denylist=" + repr([d[0] for d in DASHBOARDS if d[0] not in (PAGE, LIGHT)])]
 KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
 
 
