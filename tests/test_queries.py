@@ -323,7 +323,8 @@ def test_a_connection_creates_temporary_macros_only_where_the_warehouse_stored_o
     con.execute("update build_info set value = 'from other files' where key = 'macros'")
     con.close()
     assert queries.connect(other).execute(TEMP_MACROS).fetchone()[0] == len(macros.macro_names())
-    pd.testing.assert_frame_equal(run("participation_rate", db=other).data, run("participation_rate", db=fixture_db).data)
+    pd.testing.assert_frame_equal(run("participation_rate", db=other).data,
+                                  run("participation_rate", db=fixture_db).data)
 
 
 def test_macros_read_no_variables_and_are_in_the_docs():
