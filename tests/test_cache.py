@@ -128,15 +128,21 @@ def test_off_switch(own_db, monkeypatch):
     assert not own_db.with_name(own_db.stem + ".cache").exists()
 
 
+def prebuild_env() -> dict[str, str]:
+    """The environment of a process run as the prebuild command: the repository importable, the map geometry at
+    its default address."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("FRIVILLIGDATA_GEOJSON_URL", None)
+    return env
+
+
 @pytest.fixture(scope="module")
 def prebuilt_db(tmp_path_factory, fixture_db):
     """A copy of the fixture warehouse after `python -m server.prebuild --views default` (its cache beside it)."""
     db = tmp_path_factory.mktemp("prebuilt") / "wh.duckdb"
     shutil.copyfile(fixture_db, db)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env.pop("FRIVILLIGDATA_GEOJSON_URL", None)
     proc = subprocess.run([sys.executable, "-m", "server.prebuild", "--db", str(db), "--views", "default"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+                          cwd=REPO, env=prebuild_env(), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return db
 
@@ -145,10 +151,7 @@ def prebuilt_db(tmp_path_factory, fixture_db):
 def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(prebuilt_db):
     """`python -m server.prebuild --views default` builds every dashboard's default view, Danish and English; a
     page opened afterwards (same code, same server address of the map geometry) only reads the cache."""
-    own_db = prebuilt_db
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env.pop("FRIVILLIGDATA_GEOJSON_URL", None)
-    built = entries(own_db, "views")
+    built = entries(prebuilt_db, "views")
     assert len(built) >= 20  # 5 dashboards x 2 languages, several panels each
     downloads = {lang: t("download_csv", lang) for lang in ("da", "en")}
     infos = [pickle.loads(p.read_bytes()).info_html for p in built]
@@ -167,10 +170,10 @@ def test_prebuild_fills_the_default_views_so_a_page_computes_nothing(prebuilt_db
              "import plotly.io as pio\n"
              "assert pio.templates.default != 'frivillig', 'a page drawn from the cache built a figure'\n"
              "sys.exit(1 if failed else 0)\n")
-    proc = subprocess.run([sys.executable, "-c", check, str(own_db)], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=600)
+    proc = subprocess.run([sys.executable, "-c", check, str(prebuilt_db)], cwd=REPO, env=prebuild_env(),
+                          capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert entries(own_db, "views") == built
+    assert entries(prebuilt_db, "views") == built
 
 
 @pytest.mark.notebook
